@@ -1,0 +1,66 @@
+# ipcity — two commands for a newcomer: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMPS := .make-stamps
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run setup demo test test-unit test-browser check lint typecheck migrations-check bench clean
+
+## make run: set up, load the plan + reference + demo data into SQLite (var/), serve on http://127.0.0.1:8000
+run: demo
+	@echo "ipcity: http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	$(BIN)/ipcity runserver $(HOST):$(PORT)
+
+## make setup: virtualenv, pinned Python and front-end packages, database migrations
+setup: $(STAMPS)/python $(STAMPS)/static
+	@mkdir -p var
+	$(BIN)/ipcity migrate --no-input -v 0
+	$(BIN)/ipcity collectstatic --no-input -v 0
+
+## make demo: set-up, then the plan, the reference data and the demo data set (idempotent)
+demo: setup
+	$(BIN)/ipcity demo load
+
+$(STAMPS)/python: pyproject.toml
+	@mkdir -p $(STAMPS)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade "pip>=24"
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+$(STAMPS)/static: package.json package-lock.json scripts/vendor-static.sh
+	@mkdir -p $(STAMPS)
+	scripts/vendor-static.sh
+	@touch $@
+
+## make test: set-up, static checks, then the whole suite (unit + browser) on SQLite
+test: setup check test-unit test-browser
+
+test-unit: setup
+	$(BIN)/pytest -m "not browser" -q
+
+test-browser: setup
+	scripts/ensure-chromium.sh
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -m browser -q -p no:randomly
+
+check: lint typecheck migrations-check
+
+lint: setup
+	$(BIN)/ruff check ipcity tests
+	$(BIN)/ruff format --check ipcity tests
+
+typecheck: setup
+	$(BIN)/mypy ipcity
+
+migrations-check: setup
+	$(BIN)/ipcity makemigrations --check --dry-run
+
+bench: setup
+	@echo "No benchmarks yet (they arrive with the registry and indicators issues)."
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor $(STAMPS) var

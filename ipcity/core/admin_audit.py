@@ -1,0 +1,76 @@
+"""Django admin writes go through the same audit trail as the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db import models, transaction
+from django.http import HttpRequest
+
+from ipcity.core.audit import Actor, record_event, snapshot
+
+
+def _fields(obj: models.Model) -> list[str]:
+    return [f.name for f in obj._meta.concrete_fields if f.name not in {"password", "last_login"}]
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Records an AuditEvent for every save and delete made in the admin, in the same transaction."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        label = obj._meta.model_name
+        with transaction.atomic():
+            before = None
+            if change and obj.pk:
+                previous = type(obj)._default_manager.filter(pk=obj.pk).first()
+                before = snapshot(previous, _fields(previous)) if previous else None
+            super().save_model(request, obj, form, change)
+            after = snapshot(obj, _fields(obj))
+            if before is not None:
+                keys = [k for k in after if before.get(k) != after.get(k)]
+                before, after = {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+            record_event(
+                Actor.web(request.user),
+                f"{label}.{'update' if change else 'create'}",  # type: ignore[arg-type]
+                obj=obj,
+                before=before,
+                after=after,
+                note="管理后台",
+            )
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        with transaction.atomic():
+            record_event(
+                Actor.web(request.user),
+                f"{obj._meta.model_name}.delete",
+                obj=obj,  # type: ignore[arg-type]
+                before=snapshot(obj, _fields(obj)),
+                note="管理后台",
+            )
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        with transaction.atomic():
+            for obj in queryset:
+                record_event(
+                    Actor.web(request.user),
+                    f"{obj._meta.model_name}.delete",
+                    obj=obj,  # type: ignore[arg-type]
+                    before=snapshot(obj, _fields(obj)),
+                    note="管理后台",
+                )
+            super().delete_queryset(request, queryset)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For data loaded from reviewed files (the plan): change the file, not the row."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from django import forms
+
+from ipcity.core.models import AuditEvent
+
+
+class ContactForm(forms.Form):
+    contact_person = forms.CharField(label="联络人", max_length=40, required=False)
+    contact_phone = forms.RegexField(
+        label="联系电话",
+        max_length=40,
+        required=False,
+        regex=r"^[0-9+\-() ]{5,40}$",
+        error_messages={"invalid": "电话号码只能包含数字、空格和 + - ( )，至少 5 位。"},
+    )
+    contact_email = forms.EmailField(
+        label="电子邮箱", required=False, error_messages={"invalid": "请输入有效的电子邮箱地址。"}
+    )
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(label="操作人", required=False, max_length=150)
+    action = forms.CharField(label="操作", required=False, max_length=80)
+    object_type = forms.ChoiceField(label="对象类型", required=False)
+    date_from = forms.DateField(
+        label="起始日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "日期格式应为 YYYY-MM-DD。"},
+    )
+    date_to = forms.DateField(
+        label="截止日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "日期格式应为 YYYY-MM-DD。"},
+    )
+    q = forms.CharField(label="对象关键词", required=False, max_length=100)
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        types = AuditEvent.objects.order_by("object_type").values_list("object_type", flat=True).distinct()
+        self.fields["object_type"].choices = [("", "全部"), *[(t, t) for t in types]]

@@ -1,0 +1,128 @@
+"""Reference data every app uses (departments, regions), the audit log, and data-set markers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ipcity.core.choices import AuditSource, DepartmentKind, RegionKind
+
+if TYPE_CHECKING:
+    from ipcity.accounts.models import User
+
+
+class Department(models.Model):
+    """A responsible department as the plan's annex names it (市市场监管局, 市法院, 各区市局 …)."""
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("简称（按任务分工表）"), max_length=60, unique=True)
+    full_name = models.CharField(_("全称"), max_length=120)
+    kind = models.CharField(_("类型"), max_length=20, choices=DepartmentKind.choices)
+    is_lead_ip_authority = models.BooleanField(_("知识产权主管部门"), default=False)
+    position = models.PositiveIntegerField(_("排序"), default=0)
+    source = models.CharField(_("来源"), max_length=200, blank=True)
+    contact_person = models.CharField(_("联络人"), max_length=40, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    contact_email = models.EmailField(_("电子邮箱"), blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("责任部门")
+        verbose_name_plural = _("责任部门")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Region(models.Model):
+    """A county-level division of Yantai, or a functional zone reported beside them."""
+
+    code = models.CharField(_("代码"), max_length=20, unique=True)
+    division_code = models.CharField(_("行政区划代码"), max_length=6, blank=True)
+    name = models.CharField(_("名称"), max_length=40, unique=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=RegionKind.choices)
+    position = models.PositiveIntegerField(_("排序"), default=0)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    source = models.CharField(_("来源"), max_length=200, blank=True)
+    contact_person = models.CharField(_("联络人"), max_length=40, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    contact_email = models.EmailField(_("电子邮箱"), blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("区市")
+        verbose_name_plural = _("区市")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def visible_to(self, user: User) -> AuditEventQuerySet:
+        from ipcity.accounts.permissions import can_view_audit_log
+
+        return self if can_view_audit_log(user) else self.none()
+
+
+class AuditEvent(models.Model):
+    """One write: who, when, what, on which object, and the values before and after."""
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("操作人（记录时）"), max_length=150)
+    source = models.CharField(
+        _("来源"), max_length=10, choices=AuditSource.choices, default=AuditSource.SYSTEM
+    )
+    action = models.CharField(_("操作"), max_length=80, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=80, db_index=True)
+    object_id = models.CharField(_("对象标识"), max_length=80, blank=True, db_index=True)
+    object_repr = models.CharField(_("对象"), max_length=300, blank=True)
+    before = models.JSONField(_("修改前"), null=True, blank=True)
+    after = models.JSONField(_("修改后"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+    @property
+    def changed_fields(self) -> list[str]:
+        before, after = self.before or {}, self.after or {}
+        return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+
+
+class DataSet(models.Model):
+    """A named data set loaded into this database (the plan, reference data, the demo set).
+
+    The "演示数据" banner is shown while any demo data set is present.
+    """
+
+    code = models.SlugField(_("代码"), max_length=60, unique=True)
+    name = models.CharField(_("名称"), max_length=120)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+    source = models.CharField(_("来源"), max_length=300, blank=True)
+    checksum = models.CharField(_("校验和"), max_length=64, blank=True)
+    loaded_at = models.DateTimeField(_("载入时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("数据集")
+        verbose_name_plural = _("数据集")
+
+    def __str__(self) -> str:
+        return self.name

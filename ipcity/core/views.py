@@ -1,0 +1,104 @@
+"""Audit log (city admins), and the liaison contacts of departments and regions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ipcity.accounts.guards import deny
+from ipcity.accounts.permissions import (
+    can_edit_department,
+    can_edit_region,
+    can_view_audit_log,
+    can_view_department_contacts,
+)
+from ipcity.core import services
+from ipcity.core.audit import Actor
+from ipcity.core.forms import AuditFilterForm, ContactForm
+from ipcity.core.models import AuditEvent, Department, Region
+from ipcity.core.selectors import filter_audit_events
+from ipcity.lib.excel import simple_table, xlsx_response
+
+
+@require_GET
+def audit_log(request: HttpRequest) -> HttpResponse:
+    if not can_view_audit_log(request.user):
+        return deny(request)
+    form = AuditFilterForm(request.GET or None)
+    events = AuditEvent.objects.visible_to(request.user).select_related("actor")
+    if form.is_valid():
+        events = filter_audit_events(events, form.cleaned_data)
+    if request.GET.get("format") == "xlsx":
+        rows = (
+            [
+                e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+                e.actor_label,
+                e.get_source_display(),
+                e.action,
+                e.object_type,
+                e.object_id,
+                e.object_repr,
+                ", ".join(e.changed_fields),
+            ]
+            for e in events[:50000]
+        )
+        wb = simple_table(
+            "审计日志",
+            ["时间", "操作人", "来源", "操作", "对象类型", "对象标识", "对象", "变更字段"],
+            rows,
+            [20, 16, 8, 28, 20, 10, 40, 40],
+        )
+        return xlsx_response(wb, "审计日志.xlsx")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "core/audit_log.html", {"form": form, "page": page, "query": params.urlencode()})
+
+
+@require_GET
+def audit_event(request: HttpRequest, pk: int) -> HttpResponse:
+    if not can_view_audit_log(request.user):
+        return deny(request)
+    event = get_object_or_404(AuditEvent.objects.visible_to(request.user), pk=pk)
+    keys = sorted(set(event.before or {}) | set(event.after or {}))
+    changes = [(k, (event.before or {}).get(k), (event.after or {}).get(k)) for k in keys]
+    return render(request, "core/audit_event.html", {"event": event, "changes": changes})
+
+
+def _edit_contacts(request: HttpRequest, obj: Department | Region, back: str) -> HttpResponse:
+    form = ContactForm(request.POST or None, initial={f: getattr(obj, f) for f in services.CONTACT_FIELDS})
+    if request.method == "POST" and form.is_valid():
+        changed = services.update_contacts(obj, actor=Actor.web(request.user), values=form.cleaned_data)
+        messages.success(request, "联络信息已保存。" if changed else "没有修改。")
+        return redirect(back)
+    return render(request, "core/contacts_form.html", {"form": form, "obj": obj, "back": back})
+
+
+@require_http_methods(["GET", "POST"])
+def department_contacts(request: HttpRequest, code: str) -> HttpResponse:
+    department = get_object_or_404(Department, code=code)
+    if not can_edit_department(request.user, department):
+        return deny(request)
+    return _edit_contacts(request, department, reverse("plans:department", args=[department.code]))
+
+
+@require_GET
+def region_list(request: HttpRequest) -> HttpResponse:
+    regions = Region.objects.all()
+    return render(
+        request,
+        "core/region_list.html",
+        {"regions": regions, "show_contacts": can_view_department_contacts(request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def region_contacts(request: HttpRequest, code: str) -> HttpResponse:
+    region = get_object_or_404(Region, code=code)
+    if not can_edit_region(request.user, region):
+        return deny(request)
+    return _edit_contacts(request, region, reverse("core:regions"))

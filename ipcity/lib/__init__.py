@@ -1,0 +1,1 @@
+"""Pure helpers with no models: environment, check digits, money, dates, Excel, text."""

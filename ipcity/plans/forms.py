@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from ipcity.core.models import Department
+from ipcity.plans.choices import DepartmentRole
+from ipcity.plans.models import Plan, Programme, Stage
+
+
+class RowFilterForm(forms.Form):
+    department = forms.ModelChoiceField(
+        queryset=Department.objects.none(), required=False, label="责任部门", empty_label="全部部门"
+    )
+    role = forms.ChoiceField(
+        choices=[("", "牵头或配合"), *DepartmentRole.choices], required=False, label="职责"
+    )
+    programme = forms.ModelChoiceField(
+        queryset=Programme.objects.none(), required=False, label="重点工程", empty_label="全部工程"
+    )
+    stage = forms.ModelChoiceField(
+        queryset=Stage.objects.none(), required=False, label="阶段重点", empty_label="全部阶段"
+    )
+    q = forms.CharField(required=False, label="关键词", max_length=50)
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(
+            row_assignments__row__plan=plan
+        ).distinct()
+        self.fields["programme"].queryset = Programme.objects.filter(plan=plan)
+        self.fields["stage"].queryset = Stage.objects.filter(plan=plan)

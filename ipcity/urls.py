@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "ipcity 管理后台"
+admin.site.site_title = "ipcity"
+admin.site.index_title = "数据管理"
+
+urlpatterns = [
+    path("", include("ipcity.portal.urls")),
+    path("plan/", include("ipcity.plans.urls")),
+    path("accounts/", include("ipcity.accounts.urls")),
+    path("registry/", include("ipcity.registry.urls")),
+    path("", include("ipcity.core.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Install the pinned front-end packages from the npm registry and copy the files the pages
+# use into static/vendor/ (git-ignored). Nothing is loaded from a CDN at run time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+rm -rf static/vendor
+mkdir -p static/vendor/bootstrap static/vendor/htmx static/vendor/echarts
+cp node_modules/bootstrap/dist/css/bootstrap.min.css static/vendor/bootstrap/
+cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js static/vendor/bootstrap/
+cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
+cp node_modules/echarts/dist/echarts.min.js static/vendor/echarts/
+for pkg in bootstrap htmx.org echarts; do
+  node -e "const p=require('./node_modules/$pkg/package.json'); console.log(p.name+'@'+p.version+' '+p.license)"
+done > static/vendor/VERSIONS.txt
