@@ -49,3 +49,11 @@ class User(AbstractUser):
     @property
     def is_city_admin(self) -> bool:
         return self.is_active and (self.role == Role.CITY_ADMIN or self.is_superuser)
+
+    # The city IP office's administrators manage every model in the Django admin; other roles
+    # never reach it (is_staff is off). Read-only models stay read-only through their ModelAdmin.
+    def has_perm(self, perm: str, obj: object = None) -> bool:
+        return (self.is_staff and self.is_city_admin) or super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return (self.is_staff and self.is_city_admin) or super().has_module_perms(app_label)

@@ -10,6 +10,7 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -30,7 +31,7 @@ def write_header(ws: Worksheet, row: int, titles: Sequence[str]) -> None:
 
 def set_widths(ws: Worksheet, widths: Sequence[float]) -> None:
     for index, width in enumerate(widths, start=1):
-        ws.column_dimensions[ws.cell(row=1, column=index).column_letter].width = width
+        ws.column_dimensions[get_column_letter(index)].width = width
 
 
 def simple_table(

@@ -70,9 +70,11 @@ def filter_rows(
 ) -> QuerySet[Row]:
     rows = rows_with_departments(plan)
     if department is not None:
-        rows = rows.filter(assignments__department=department)
+        # One filter() call so that department and role apply to the same assignment.
+        lookup: dict[str, Any] = {"assignments__department": department}
         if role:
-            rows = rows.filter(assignments__role=role)
+            lookup["assignments__role"] = role
+        rows = rows.filter(**lookup)
     if programme is not None:
         rows = rows.filter(section__programme=programme)
     if stage is not None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -66,7 +65,7 @@ class Command(BaseCommand):
                 with open(options["output"], "w", encoding="utf-8") as fh:
                     fh.write(text + "\n")
             else:
-                sys.stdout.write(text + "\n")
+                self.stdout.write(text)
             return
         if not options["output"]:
             raise CommandError("xlsx 导出需要 --output FILE", returncode=2)

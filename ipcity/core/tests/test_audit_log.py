@@ -1,0 +1,100 @@
+"""Writes from the web are audited; the admin browses the audit log with filters."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+
+from ipcity.core.models import AuditEvent, Department, Region
+from ipcity.test import Personas
+
+
+@pytest.mark.django_db
+def test_liaison_edits_own_department_contacts_and_it_is_audited(personas: Personas) -> None:
+    client = personas.client(personas.liaison)
+    response = client.post(
+        "/departments/finance/contacts/",
+        {"contact_person": "李四", "contact_phone": "0535-6688000", "contact_email": "czj@example.cn"},
+    )
+    assert response.status_code == 302
+    finance = Department.objects.get(code="finance")
+    assert (finance.contact_person, finance.contact_phone) == ("李四", "0535-6688000")
+    event = AuditEvent.objects.get(action="department.contacts.update")
+    assert event.actor == personas.liaison
+    assert event.source == "web"
+    assert event.before == {"contact_person": "", "contact_phone": "", "contact_email": ""}
+    assert event.after["contact_phone"] == "0535-6688000"
+
+
+@pytest.mark.django_db
+def test_invalid_input_gets_a_chinese_error_and_nothing_is_written(personas: Personas) -> None:
+    client = personas.client(personas.district_a)
+    before = AuditEvent.objects.count()
+    response = client.post(
+        "/regions/370602/contacts/", {"contact_person": "王五", "contact_phone": "call me", "contact_email": "x"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "电话号码只能包含数字" in html
+    assert "请输入有效的电子邮箱地址" in html
+    assert Region.objects.get(code="370602").contact_person == ""
+    assert AuditEvent.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_audit_log_filters_and_export(personas: Personas) -> None:
+    personas.client(personas.liaison).post("/departments/finance/contacts/", {"contact_person": "李四"})
+    personas.client(personas.district_a).post("/regions/370602/contacts/", {"contact_person": "王五"})
+    admin = personas.client(personas.admin)
+
+    page = admin.get("/audit/", {"actor": "t-finance", "action": "contacts"})
+    actions = [e.action for e in page.context["page"]]
+    assert actions == ["department.contacts.update"]
+
+    page = admin.get("/audit/", {"object_type": "core.region", "actor": "t-zhifu"})
+    assert [e.object_repr for e in page.context["page"]] == ["芝罘区"]
+
+    page = admin.get("/audit/", {"action": "row.create"})
+    assert page.context["page"].paginator.count == 38
+
+    page = admin.get("/audit/", {"date_from": "not-a-date"})
+    assert "日期格式应为 YYYY-MM-DD" in page.content.decode()
+
+    event = AuditEvent.objects.get(action="region.contacts.update")
+    detail = admin.get(f"/audit/{event.pk}/").content.decode()
+    assert "王五" in detail and "contact_person" in detail
+
+    xlsx = admin.get("/audit/", {"actor": "t-zhifu", "action": "contacts", "format": "xlsx"})
+    rows = list(openpyxl.load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+    assert rows[0][:4] == ("时间", "操作人", "来源", "操作")
+    assert [r[3] for r in rows[1:]] == ["region.contacts.update"]
+
+
+@pytest.mark.django_db
+def test_login_and_logout_are_recorded(personas: Personas, client) -> None:  # type: ignore[no-untyped-def]
+    response = client.post("/accounts/login/", {"username": "t-court", "password": "wrong"})
+    assert "用户名或密码不正确" in response.content.decode()
+    assert AuditEvent.objects.filter(action="user.login_failed", object_repr="t-court").exists()
+    response = client.post("/accounts/login/", {"username": "t-court", "password": "test-password-123"})
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action="user.login", actor=personas.liaison_other).exists()
+    assert client.get("/accounts/logout/").status_code == 405  # logging out is a POST
+    client.post("/accounts/logout/")
+    assert AuditEvent.objects.filter(action="user.logout", actor=personas.liaison_other).exists()
+
+
+@pytest.mark.django_db
+def test_admin_site_writes_are_audited(personas: Personas) -> None:
+    admin = personas.client(personas.admin)
+    region = Region.objects.get(code="370613")
+    response = admin.post(
+        f"/admin/core/region/{region.pk}/change/",
+        {"code": "370613", "division_code": "370613", "name": "莱山区", "kind": "district", "position": 3,
+         "note": "后台修改", "source": region.source, "contact_person": "", "contact_phone": "", "contact_email": ""},
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="region.update", note="管理后台")
+    assert event.before == {"note": ""}
+    assert event.after == {"note": "后台修改"}

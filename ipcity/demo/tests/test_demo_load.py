@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from ipcity.accounts.models import User
+from ipcity.core.models import AuditEvent, DataSet
+from ipcity.registry.models import Membership, Organisation
+
+
+@pytest.mark.django_db
+def test_demo_load_is_idempotent_and_labelled(plan, client) -> None:  # type: ignore[no-untyped-def]
+    assert 'data-testid="demo-banner"' not in client.get("/").content.decode()
+    out = io.StringIO()
+    call_command("demo", "load", stdout=out)
+    assert "liaison-finance" in out.getvalue()
+    counts = (User.objects.count(), Organisation.objects.count(), Membership.objects.count())
+    events = AuditEvent.objects.count()
+    assert counts == (10, 5, 4)
+    call_command("demo", "load", stdout=io.StringIO())
+    assert (User.objects.count(), Organisation.objects.count(), Membership.objects.count()) == counts
+    assert AuditEvent.objects.count() == events
+    assert DataSet.objects.get(code="demo").is_demo
+    assert all(o.is_demo and o.name.startswith("（演示）") for o in Organisation.objects.all())
+    html = client.get("/").content.decode()
+    assert 'data-testid="demo-banner"' in html and "演示数据" in html
+    liaison = User.objects.get(username="liaison-finance")
+    assert liaison.department.name == "市财政局"
+    assert liaison.check_password("ipcity-demo-2024")
