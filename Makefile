@@ -8,18 +8,21 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run setup demo test test-unit test-browser check lint typecheck migrations-check bench clean
+.PHONY: run install setup demo test test-unit test-browser check lint typecheck migrations-check bench clean
 
 ## make run: set up, load the plan + reference + demo data into SQLite (var/), serve on http://127.0.0.1:8000
 run: demo
 	@echo "ipcity: http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(BIN)/ipcity runserver $(HOST):$(PORT)
 
-## make setup: virtualenv, pinned Python and front-end packages, database migrations
-setup: $(STAMPS)/python $(STAMPS)/static
+## make install: virtualenv, pinned Python and front-end packages, collected static files
+install: $(STAMPS)/python $(STAMPS)/static
 	@mkdir -p var
-	$(BIN)/ipcity migrate --no-input -v 0
 	$(BIN)/ipcity collectstatic --no-input -v 0
+
+## make setup: install, then migrate the configured database (SQLite under var/ by default)
+setup: install
+	$(BIN)/ipcity migrate --no-input -v 0
 
 ## make demo: set-up, then the plan, the reference data and the demo data set (idempotent)
 demo: setup
@@ -38,25 +41,25 @@ $(STAMPS)/static: package.json package-lock.json scripts/vendor-static.sh
 	@touch $@
 
 ## make test: set-up, static checks, then the whole suite (unit + browser) on SQLite
-test: setup check test-unit test-browser
+test: install check test-unit test-browser
 
-test-unit: setup
+test-unit: install
 	$(BIN)/pytest -m "not browser" -q
 
-test-browser: setup
+test-browser: install
 	scripts/ensure-chromium.sh
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -m browser -q -p no:randomly
 
 check: lint typecheck migrations-check
 
-lint: setup
-	$(BIN)/ruff check ipcity tests
-	$(BIN)/ruff format --check ipcity tests
+lint: install
+	$(BIN)/ruff check ipcity tests conftest.py
+	$(BIN)/ruff format --check ipcity tests conftest.py
 
-typecheck: setup
+typecheck: install
 	$(BIN)/mypy ipcity
 
-migrations-check: setup
+migrations-check: install
 	$(BIN)/ipcity makemigrations --check --dry-run
 
 bench: setup

@@ -9,24 +9,24 @@ from ipcity.test import Personas, load_plan_for_tests, make_personas
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+def django_db_setup(django_db_setup, django_db_blocker):
     """Load the reference data and the plan once; each test runs in a transaction rolled back after it."""
     with django_db_blocker.unblock():
         load_plan_for_tests()
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
+def _fast_password_hashing(settings):
     # PBKDF2 with production iterations costs ~0.3 s per password; tests only need a real hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
-def plan(db) -> Plan:  # type: ignore[no-untyped-def]
+def plan(db) -> Plan:
     # Transactional tests (live server) flush the database after them: load again when needed.
     return Plan.objects.first() or load_plan_for_tests()
 
 
 @pytest.fixture
-def personas(plan) -> Personas:  # type: ignore[no-untyped-def]
+def personas(plan) -> Personas:
     return make_personas()

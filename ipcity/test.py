@@ -69,7 +69,9 @@ def make_personas() -> Personas:
         return u
 
     def org(name: str, uscc: str, kind: str, region: Region) -> Organisation:
-        o, _ = upsert_organisation(actor=SETUP, name=name, values={"uscc": uscc, "kind": kind, "region": region})
+        o, _ = upsert_organisation(
+            actor=SETUP, name=name, values={"uscc": uscc, "kind": kind, "region": region}
+        )
         return o
 
     org_a = org("测试甲公司", "91370602MADEM0001X", "enterprise", zhifu)

@@ -9,7 +9,7 @@ class LoginForm(AuthenticationForm):
         "inactive": "该账号已停用，请联系市局管理员。",
     }
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "用户名"
         self.fields["password"].label = "密码"

@@ -52,7 +52,7 @@ class User(AbstractUser):
 
     # The city IP office's administrators manage every model in the Django admin; other roles
     # never reach it (is_staff is off). Read-only models stay read-only through their ModelAdmin.
-    def has_perm(self, perm: str, obj: object = None) -> bool:
+    def has_perm(self, perm: str, obj: models.Model | None = None) -> bool:
         return (self.is_staff and self.is_city_admin) or super().has_perm(perm, obj)
 
     def has_module_perms(self, app_label: str) -> bool:

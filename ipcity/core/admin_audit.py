@@ -32,7 +32,7 @@ class AuditedAdmin(admin.ModelAdmin):
                 before, after = {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
             record_event(
                 Actor.web(request.user),
-                f"{label}.{'update' if change else 'create'}",  # type: ignore[arg-type]
+                f"{label}.{'update' if change else 'create'}",
                 obj=obj,
                 before=before,
                 after=after,
@@ -44,7 +44,7 @@ class AuditedAdmin(admin.ModelAdmin):
             record_event(
                 Actor.web(request.user),
                 f"{obj._meta.model_name}.delete",
-                obj=obj,  # type: ignore[arg-type]
+                obj=obj,
                 before=snapshot(obj, _fields(obj)),
                 note="管理后台",
             )
@@ -56,7 +56,7 @@ class AuditedAdmin(admin.ModelAdmin):
                 record_event(
                     Actor.web(request.user),
                     f"{obj._meta.model_name}.delete",
-                    obj=obj,  # type: ignore[arg-type]
+                    obj=obj,
                     before=snapshot(obj, _fields(obj)),
                     note="管理后台",
                 )

@@ -29,7 +29,10 @@ class Actor:
     label: str
 
     @classmethod
-    def web(cls, user: User) -> Actor:
+    def web(cls, user: Any) -> Actor:
+        """`user` is request.user of a view that has already checked the user is signed in."""
+        if not getattr(user, "is_authenticated", False):
+            raise ValueError("Actor.web needs a signed-in user")
         return cls(user=user, source=AuditSource.WEB, label=user.get_username())
 
     @classmethod

@@ -37,7 +37,9 @@ class AuditFilterForm(forms.Form):
     )
     q = forms.CharField(label="对象关键词", required=False, max_length=100)
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         types = AuditEvent.objects.order_by("object_type").values_list("object_type", flat=True).distinct()
-        self.fields["object_type"].choices = [("", "全部"), *[(t, t) for t in types]]
+        field = self.fields["object_type"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "全部"), *[(t, t) for t in types]]

@@ -60,7 +60,7 @@ def load_reference_data(
     _check_unique(regions["regions"], "regions", ("code", "name"), regions_file)
     result = LoadResult()
     for position, item in enumerate(departments["departments"]):
-        _obj, status = upsert(
+        _department, status = upsert(
             Department,
             key={"code": item["code"]},
             values={
@@ -76,7 +76,7 @@ def load_reference_data(
         )
         result.add("department", status)
     for position, item in enumerate(regions["regions"]):
-        _obj, status = upsert(
+        _region, status = upsert(
             Region,
             key={"code": item["code"]},
             values={

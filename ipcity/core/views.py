@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,7 +30,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if not can_view_audit_log(request.user):
         return deny(request)
     form = AuditFilterForm(request.GET or None)
-    events = AuditEvent.objects.visible_to(request.user).select_related("actor")
+    events: QuerySet[AuditEvent] = AuditEvent.objects.visible_to(request.user).select_related("actor")
     if form.is_valid():
         events = filter_audit_events(events, form.cleaned_data)
     if request.GET.get("format") == "xlsx":

@@ -129,13 +129,13 @@ def _load_accounts(path: Path, *, actor: Actor) -> tuple[list[DemoLogin], str]:
         )
         acts_for = ""
         if "organisation" in item:
-            org = orgs.get(item["organisation"])
-            if org is None:
+            member_of = orgs.get(item["organisation"])
+            if member_of is None:
                 raise DataFileError(
                     path, f"users[{index}].organisation", f"未知的机构 {item['organisation']}"
                 )
-            bind_user_to_organisation(user, org, actor=actor)
-            acts_for = org.name
+            bind_user_to_organisation(user, member_of, actor=actor)
+            acts_for = member_of.name
         logins.append(
             DemoLogin(user.username, user.get_role_display(), acts_for or str(department or region or "全市"))
         )

@@ -26,8 +26,13 @@ class RowFilterForm(forms.Form):
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.filter(
+        self._choice_field("department").queryset = Department.objects.filter(
             row_assignments__row__plan=plan
         ).distinct()
-        self.fields["programme"].queryset = Programme.objects.filter(plan=plan)
-        self.fields["stage"].queryset = Stage.objects.filter(plan=plan)
+        self._choice_field("programme").queryset = Programme.objects.filter(plan=plan)
+        self._choice_field("stage").queryset = Stage.objects.filter(plan=plan)
+
+    def _choice_field(self, name: str) -> forms.ModelChoiceField:
+        field = self.fields[name]
+        assert isinstance(field, forms.ModelChoiceField)
+        return field

@@ -9,11 +9,15 @@ Loaded only through plans.services.load_plan from data/plans/*.yaml.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ipcity.plans.choices import Comparison, DepartmentRole, TargetKind, TargetPeriod
+
+if TYPE_CHECKING:
+    from ipcity.core.models import Department
 
 
 class Plan(models.Model):
@@ -158,12 +162,12 @@ class Row(models.Model):
         return sorted(self.assignments.all(), key=lambda a: a.position)
 
     @property
-    def lead_department(self):  # type: ignore[no-untyped-def]
-        assignments = self.ordered_assignments()
-        return assignments[0].department if assignments else None
+    def lead_department(self) -> Department:
+        # Every row has at least one department (the plan schema requires it); the first leads.
+        return self.ordered_assignments()[0].department
 
     @property
-    def co_departments(self) -> list:  # type: ignore[type-arg]
+    def co_departments(self) -> list[Department]:
         return [a.department for a in self.ordered_assignments()[1:]]
 
 

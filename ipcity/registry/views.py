@@ -18,7 +18,7 @@ from ipcity.registry.forms import OrganisationContactForm
 from ipcity.registry.models import Organisation
 
 
-def can_edit_organisation(user, org: Organisation) -> bool:  # type: ignore[no-untyped-def]
+def can_edit_organisation(user, org: Organisation) -> bool:
     if is_city_admin(user):
         return True
     membership = getattr(user, "membership", None) if user.is_authenticated else None

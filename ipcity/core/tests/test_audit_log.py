@@ -25,7 +25,7 @@ def test_liaison_edits_own_department_contacts_and_it_is_audited(personas: Perso
     assert event.actor == personas.liaison
     assert event.source == "web"
     assert event.before == {"contact_person": "", "contact_phone": "", "contact_email": ""}
-    assert event.after["contact_phone"] == "0535-6688000"
+    assert event.after is not None and event.after["contact_phone"] == "0535-6688000"
 
 
 @pytest.mark.django_db
@@ -33,7 +33,8 @@ def test_invalid_input_gets_a_chinese_error_and_nothing_is_written(personas: Per
     client = personas.client(personas.district_a)
     before = AuditEvent.objects.count()
     response = client.post(
-        "/regions/370602/contacts/", {"contact_person": "王五", "contact_phone": "call me", "contact_email": "x"}
+        "/regions/370602/contacts/",
+        {"contact_person": "王五", "contact_phone": "call me", "contact_email": "x"},
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -73,7 +74,7 @@ def test_audit_log_filters_and_export(personas: Personas) -> None:
 
 
 @pytest.mark.django_db
-def test_login_and_logout_are_recorded(personas: Personas, client) -> None:  # type: ignore[no-untyped-def]
+def test_login_and_logout_are_recorded(personas: Personas, client) -> None:
     response = client.post("/accounts/login/", {"username": "t-court", "password": "wrong"})
     assert "用户名或密码不正确" in response.content.decode()
     assert AuditEvent.objects.filter(action="user.login_failed", object_repr="t-court").exists()
@@ -91,8 +92,18 @@ def test_admin_site_writes_are_audited(personas: Personas) -> None:
     region = Region.objects.get(code="370613")
     response = admin.post(
         f"/admin/core/region/{region.pk}/change/",
-        {"code": "370613", "division_code": "370613", "name": "莱山区", "kind": "district", "position": 3,
-         "note": "后台修改", "source": region.source, "contact_person": "", "contact_phone": "", "contact_email": ""},
+        {
+            "code": "370613",
+            "division_code": "370613",
+            "name": "莱山区",
+            "kind": "district",
+            "position": 3,
+            "note": "后台修改",
+            "source": region.source,
+            "contact_person": "",
+            "contact_phone": "",
+            "contact_email": "",
+        },
     )
     assert response.status_code == 302
     event = AuditEvent.objects.get(action="region.update", note="管理后台")

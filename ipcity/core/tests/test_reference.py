@@ -13,7 +13,7 @@ from ipcity.lib.datafile import DataFileError
 
 
 @pytest.mark.django_db
-def test_reference_data_loaded(plan) -> None:  # type: ignore[no-untyped-def]
+def test_reference_data_loaded(plan) -> None:
     amr = Department.objects.get(name="市市场监管局")
     assert amr.is_lead_ip_authority
     assert Department.objects.filter(is_lead_ip_authority=True).count() == 1
@@ -27,7 +27,7 @@ def test_reference_data_loaded(plan) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.django_db
-def test_reload_is_idempotent(plan) -> None:  # type: ignore[no-untyped-def]
+def test_reload_is_idempotent(plan) -> None:
     before = AuditEvent.objects.count()
     result = load_reference_data(actor=Actor.cli())
     assert not result.changed
@@ -35,7 +35,7 @@ def test_reload_is_idempotent(plan) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.django_db
-def test_duplicate_department_rejected_without_writes(plan, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_duplicate_department_rejected_without_writes(plan, tmp_path: Path) -> None:
     text = DEPARTMENTS_FILE.read_text(encoding="utf-8")
     text = text.replace("full_name: 烟台市司法局", "full_name: 烟台市司法局（改）").replace(
         "name: 市法院\n", "name: 市司法局\n"

@@ -11,7 +11,7 @@ from ipcity.registry.models import Membership, Organisation
 
 
 @pytest.mark.django_db
-def test_demo_load_is_idempotent_and_labelled(plan, client) -> None:  # type: ignore[no-untyped-def]
+def test_demo_load_is_idempotent_and_labelled(plan, client) -> None:
     assert 'data-testid="demo-banner"' not in client.get("/").content.decode()
     out = io.StringIO()
     call_command("demo", "load", stdout=out)
@@ -27,5 +27,5 @@ def test_demo_load_is_idempotent_and_labelled(plan, client) -> None:  # type: ig
     html = client.get("/").content.decode()
     assert 'data-testid="demo-banner"' in html and "演示数据" in html
     liaison = User.objects.get(username="liaison-finance")
-    assert liaison.department.name == "市财政局"
+    assert liaison.department is not None and liaison.department.name == "市财政局"
     assert liaison.check_password("ipcity-demo-2024")

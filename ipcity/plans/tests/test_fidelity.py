@@ -142,7 +142,7 @@ def test_stages_goals_and_quantitative_targets() -> None:
         assert (t["comparison"], t["value"], t["unit"]) == (comparison, value, unit), code
 
 
-def _d(text: str):  # type: ignore[no-untyped-def]
+def _d(text: str):
     import datetime as dt
 
     return dt.date.fromisoformat(text)

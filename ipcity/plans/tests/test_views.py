@@ -11,7 +11,7 @@ from ipcity.plans.models import Programme, Stage
 
 
 @pytest.mark.django_db
-def test_home_shows_goals_with_targets_and_programmes(plan, client) -> None:  # type: ignore[no-untyped-def]
+def test_home_shows_goals_with_targets_and_programmes(plan, client) -> None:
     html = client.get("/").content.decode()
     assert plan.title in html
     assert "万人高价值发明专利拥有量" in html and "≥ 8.1 件" in html
@@ -21,7 +21,7 @@ def test_home_shows_goals_with_targets_and_programmes(plan, client) -> None:  # 
 
 
 @pytest.mark.django_db
-def test_row_page_shows_clause_text_departments_and_stage(plan, client) -> None:  # type: ignore[no-untyped-def]
+def test_row_page_shows_clause_text_departments_and_stage(plan, client) -> None:
     html = client.get("/plan/rows/P2.S2.R2/").content.decode()
     assert "附件二(二)2" in html
     assert "二(二)2" in html and "每年建设不超过10个高价值专利培育中心" in html  # the main-text clause
@@ -31,7 +31,7 @@ def test_row_page_shows_clause_text_departments_and_stage(plan, client) -> None:
 
 
 @pytest.mark.django_db
-def test_department_page_lists_lead_and_co_rows(plan, client) -> None:  # type: ignore[no-untyped-def]
+def test_department_page_lists_lead_and_co_rows(plan, client) -> None:
     response = client.get("/plan/departments/finance/")
     assert response.context["lead_rows"] == []
     co_clauses = [r.clause for r in response.context["co_rows"]]
@@ -55,7 +55,7 @@ def test_department_page_lists_lead_and_co_rows(plan, client) -> None:  # type: 
         ({"department": "finance", "programme": "P5"}, 5),
     ],
 )
-def test_row_filters(plan, client, params, expected) -> None:  # type: ignore[no-untyped-def]
+def test_row_filters(plan, client, params, expected) -> None:
     query = dict(params)
     if "department" in query:
         query["department"] = Department.objects.get(code=query["department"]).pk
@@ -68,7 +68,7 @@ def test_row_filters(plan, client, params, expected) -> None:  # type: ignore[no
 
 
 @pytest.mark.django_db
-def test_htmx_filter_returns_only_the_table(plan, client) -> None:  # type: ignore[no-untyped-def]
+def test_htmx_filter_returns_only_the_table(plan, client) -> None:
     response = client.get("/plan/rows/", {"q": "商标"}, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="row-table">')
@@ -76,9 +76,19 @@ def test_htmx_filter_returns_only_the_table(plan, client) -> None:  # type: igno
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["/", "/plan/", "/plan/rows/", "/plan/departments/", "/plan/departments/amr/",
-                                 "/plan/programmes/P1/", "/plan/stages/S1/"])
-def test_query_budget(plan, client, url) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/plan/",
+        "/plan/rows/",
+        "/plan/departments/",
+        "/plan/departments/amr/",
+        "/plan/programmes/P1/",
+        "/plan/stages/S1/",
+    ],
+)
+def test_query_budget(plan, client, url) -> None:
     # Fixed number of queries whatever the number of rows: no N+1.
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
