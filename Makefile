@@ -48,7 +48,7 @@ test-unit: install
 
 test-browser: install
 	scripts/ensure-chromium.sh
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -m browser -q -p no:randomly
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -m browser -q
 
 check: lint typecheck migrations-check
 
