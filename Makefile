@@ -62,8 +62,9 @@ typecheck: install
 migrations-check: install
 	$(BIN)/ipcity makemigrations --check --dry-run
 
-bench: setup
-	@echo "No benchmarks yet (they arrive with the registry and indicators issues)."
+## make bench: benchmarks, printed as ratios against baselines measured in the same run
+bench: install
+	$(BIN)/python -m bench $(BENCH)
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor $(STAMPS) var

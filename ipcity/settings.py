@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "ipcity.accounts",
     "ipcity.plans",
     "ipcity.registry",
+    "ipcity.policy",
+    "ipcity.supervision",
     "ipcity.portal",
     "ipcity.demo",
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("plan/", include("ipcity.plans.urls")),
     path("accounts/", include("ipcity.accounts.urls")),
     path("registry/", include("ipcity.registry.urls")),
+    path("supervision/", include("ipcity.supervision.urls")),
     path("", include("ipcity.core.urls")),
     path("admin/", admin.site.urls),
 ]
