@@ -53,8 +53,8 @@ test-browser: install
 check: lint typecheck migrations-check
 
 lint: install
-	$(BIN)/ruff check ipcity tests conftest.py
-	$(BIN)/ruff format --check ipcity tests conftest.py
+	$(BIN)/ruff check ipcity tests bench conftest.py
+	$(BIN)/ruff format --check ipcity tests bench conftest.py
 
 typecheck: install
 	$(BIN)/mypy ipcity

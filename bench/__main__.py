@@ -13,13 +13,18 @@ from pathlib import Path
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("names", nargs="*", help="benchmark modules to run (default: all), e.g. registry_import")
+    parser.add_argument(
+        "names", nargs="*", help="benchmark modules to run (default: all), e.g. registry_import"
+    )
     parser.add_argument("--quick", action="store_true", help="small sizes, to check the benchmarks run")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipcity.settings")
     here = Path(__file__).parent
-    available = sorted(m.name.removeprefix("bench_") for m in pkgutil.iter_modules([str(here)])
-                       if m.name.startswith("bench_"))
+    available = sorted(
+        m.name.removeprefix("bench_")
+        for m in pkgutil.iter_modules([str(here)])
+        if m.name.startswith("bench_")
+    )
     names = args.names or available
     unknown = sorted(set(names) - set(available))
     if unknown:
