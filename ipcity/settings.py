@@ -115,6 +115,12 @@ EMAIL_HOST = env_str("IPCITY_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("IPCITY_EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("IPCITY_FROM_EMAIL", "ipcity@localhost")
 
+# Uploads: largest accepted attachment; background jobs run in threads (synchronously in tests).
+IPCITY_MAX_UPLOAD_BYTES = env_int("IPCITY_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+IPCITY_JOBS_SYNC = env_bool("IPCITY_JOBS_SYNC", False)
+# Absolute address of the site, used in e-mails.
+IPCITY_BASE_URL = env_str("IPCITY_BASE_URL", "http://127.0.0.1:8000")
+
 # The plan this deployment runs (a code from data/plans/*.yaml, loaded with `ipcity plan load`).
 IPCITY_PLAN_CODE = env_str("IPCITY_PLAN_CODE", "yantai-2022-2024")
 IPCITY_SITE_NAME = env_str("IPCITY_SITE_NAME", "烟台市知识产权强市建设管理平台")

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from ipcity.core.admin_audit import AuditedAdmin, ReadOnlyAdmin
-from ipcity.core.models import AuditEvent, DataSet, Department, Region
+from ipcity.core.models import Attachment, AuditEvent, DataSet, Department, Job, Notification, Region
 
 
 @admin.register(Department)
@@ -28,3 +28,19 @@ class AuditEventAdmin(ReadOnlyAdmin):
 @admin.register(DataSet)
 class DataSetAdmin(ReadOnlyAdmin):
     list_display = ["code", "name", "is_demo", "loaded_at"]
+
+
+@admin.register(Job)
+class JobAdmin(ReadOnlyAdmin):
+    list_display = ["label", "kind", "status", "done", "total", "created_by", "created_at", "finished_at"]
+    list_filter = ["kind", "status"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyAdmin):
+    list_display = ["original_name", "kind", "size", "uploaded_by", "uploaded_at"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["title", "recipient", "created_at", "read_at"]

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from ipcity.accounts.permissions import can_view_audit_log, is_city_admin
-from ipcity.core.models import DataSet
+from ipcity.core.models import DataSet, Notification
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -17,4 +17,9 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "demo_data_present": DataSet.objects.filter(is_demo=True).exists(),
         "nav_audit": can_view_audit_log(user),
         "nav_admin": is_city_admin(user) and bool(getattr(user, "is_staff", False)),
+        "unread_notifications": (
+            Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+            if getattr(user, "is_authenticated", False)
+            else 0
+        ),
     }

@@ -10,4 +10,9 @@ urlpatterns = [
     path("departments/<slug:code>/contacts/", views.department_contacts, name="department_contacts"),
     path("regions/", views.region_list, name="regions"),
     path("regions/<str:code>/contacts/", views.region_contacts, name="region_contacts"),
+    path("jobs/<uuid:pk>/", views.job_detail, name="job"),
+    path("jobs/<uuid:pk>/status/", views.job_detail, name="job_status"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
+    path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
 ]

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ipcity.accounts.guards import deny
 from ipcity.accounts.permissions import (
@@ -17,10 +17,10 @@ from ipcity.accounts.permissions import (
     can_view_audit_log,
     can_view_department_contacts,
 )
-from ipcity.core import services
+from ipcity.core import notifications, services
 from ipcity.core.audit import Actor
 from ipcity.core.forms import AuditFilterForm, ContactForm
-from ipcity.core.models import AuditEvent, Department, Region
+from ipcity.core.models import AuditEvent, Department, Job, Notification, Region
 from ipcity.core.selectors import filter_audit_events
 from ipcity.lib.excel import simple_table, xlsx_response
 
@@ -103,3 +103,40 @@ def region_contacts(request: HttpRequest, code: str) -> HttpResponse:
     if not can_edit_region(request.user, region):
         return deny(request)
     return _edit_contacts(request, region, reverse("core:regions"))
+
+
+@require_GET
+def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return deny(request)
+    job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
+    template = "core/_job_status.html" if request.headers.get("HX-Request") else "core/job.html"
+    return render(request, template, {"job": job})
+
+
+@require_GET
+def notification_list(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return deny(request)
+    items = Notification.objects.filter(recipient=request.user)
+    page = Paginator(items, 30).get_page(request.GET.get("page"))
+    return render(request, "core/notifications.html", {"page": page})
+
+
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return deny(request)
+    notification = get_object_or_404(Notification.objects.filter(recipient=request.user), pk=pk)
+    notifications.mark_read(notification, actor=Actor.web(request.user))
+    target = notification.url if notification.url.startswith("/") else reverse("core:notifications")
+    return redirect(target)
+
+
+@require_POST
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return deny(request)
+    count = notifications.mark_all_read(request.user, actor=Actor.web(request.user))  # type: ignore[arg-type]
+    messages.info(request, f"已将 {count} 条通知标为已读。")
+    return redirect("core:notifications")
