@@ -61,6 +61,8 @@ def read_yaml(path: str | Path) -> tuple[Any, str]:
         where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise DataFileError(file, where, f"YAML 语法错误：{problem}") from exc
+    except ValueError as exc:  # e.g. an impossible date such as 2024-02-30
+        raise DataFileError(file, "", f"无法解析的值：{exc}") from exc
     return _stringify_dates(data), hashlib.sha256(raw).hexdigest()
 
 
