@@ -49,3 +49,18 @@ def can_edit_region(user: Any, region: Region) -> bool:
 def can_view_department_contacts(user: Any) -> bool:
     # Liaison phone numbers are for the people who work the plan, not the public.
     return _active(user) and user.role in {Role.CITY_ADMIN, Role.DEPT_LIAISON, Role.DISTRICT_OFFICER}
+
+
+def is_government_user(user: Any) -> bool:
+    """The city office, partner departments and district bureaus: the people who run the plan."""
+    return _active(user) and (
+        user.is_superuser or user.role in {Role.CITY_ADMIN, Role.DEPT_LIAISON, Role.DISTRICT_OFFICER}
+    )
+
+
+def can_view_indicators(user: Any) -> bool:
+    return is_government_user(user)
+
+
+def can_enter_indicator_data(user: Any) -> bool:
+    return is_city_admin(user)

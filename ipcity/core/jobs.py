@@ -44,7 +44,6 @@ class JobHandle:
 
 
 def _run(job_id: Any, func: Callable[[JobHandle], dict[str, Any] | None], actor: Actor) -> None:
-    close_old_connections()
     job = Job.objects.get(pk=job_id)
     Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=timezone.now())
     try:
@@ -63,6 +62,7 @@ def _run(job_id: Any, func: Callable[[JobHandle], dict[str, Any] | None], actor:
 
 
 def _run_in_thread(job_id: Any, func: Callable[[JobHandle], dict[str, Any] | None], actor: Actor) -> None:
+    close_old_connections()
     try:
         _run(job_id, func, actor)
     finally:

@@ -62,7 +62,7 @@ def read_yaml(path: str | Path) -> tuple[Any, str]:
         problem = getattr(exc, "problem", None) or str(exc)
         raise DataFileError(file, where, f"YAML 语法错误：{problem}") from exc
     except ValueError as exc:  # e.g. an impossible date such as 2024-02-30
-        raise DataFileError(file, "", f"无法解析的值：{exc}") from exc
+        raise DataFileError(file, "", f"无效的日期或无法解析的值：{exc}") from exc
     return _stringify_dates(data), hashlib.sha256(raw).hexdigest()
 
 

@@ -1,5 +1,28 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from ipcity.supervision import views
 
 app_name = "supervision"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("milestones/", views.milestone_list, name="milestones"),
+    path("milestones/<int:pk>/", views.milestone_detail, name="milestone"),
+    path("milestones/<int:pk>/report/<str:period>/", views.report_form, name="report_form"),
+    path("reports/<int:pk>/", views.report_detail, name="report"),
+    path("reports/<int:pk>/return/", views.report_return, name="report_return"),
+    path("reports/<int:pk>/accept/", views.report_accept, name="report_accept"),
+    path("reports/<int:pk>/attachments/<int:attachment>/", views.report_attachment, name="report_attachment"),
+    path("flags/", views.flag_list, name="flags"),
+    path("flags/recompute/", views.flag_recompute, name="flag_recompute"),
+    path("rules/", views.rules, name="rules"),
+    path("escalations/", views.escalation_list, name="escalations"),
+    path("escalations/<int:pk>/", views.escalation_detail, name="escalation"),
+    path("escalations/<int:pk>/docx/", views.escalation_docx_view, name="escalation_docx"),
+    path("escalations/<int:pk>/follow-up/", views.escalation_follow_up, name="escalation_follow_up"),
+    path("assessment/", views.assessment, name="assessment"),
+    path("decomposition/", views.decomposition, name="decomposition"),
+    path("decomposition.xlsx", views.decomposition_export, name="decomposition_export"),
+    path("decomposition/import/", views.decomposition_import, name="decomposition_import"),
+    path("rows/<str:code>/", views.row_setting, name="row_setting"),
+]

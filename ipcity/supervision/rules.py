@@ -1,0 +1,311 @@
+"""Supervision rules as data: the 蓝黄红 flag rules and the assessment weights.
+
+Both are YAML documents validated against a JSON schema (data/supervision/*.yaml seeds them; the
+city office edits new versions in the web UI). This module is plain Python: it parses a validated
+document into typed rules and describes conditions in Chinese. No Django imports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+CONDITIONS = ("overdue", "behind", "missing_periods", "returned_report", "due_within")
+
+_NUMBER = {"type": "number", "minimum": 0}
+_TEXT = {"type": "string", "minLength": 1}
+
+FLAG_RULES_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["schema_version", "name", "source", "effective_from", "colours", "reporting", "escalation"],
+    "additionalProperties": False,
+    "properties": {
+        "schema_version": {"const": 1},
+        "name": _TEXT,
+        "source": _TEXT,
+        "effective_from": {"type": "string", "format": "date"},
+        "colours": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["code", "label", "meaning", "colour", "when"],
+                "additionalProperties": False,
+                "properties": {
+                    "code": {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,19}$"},
+                    "label": _TEXT,
+                    "meaning": _TEXT,
+                    "colour": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"},
+                    "when": {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": {
+                            "type": "object",
+                            "required": ["condition"],
+                            "additionalProperties": False,
+                            "properties": {
+                                "condition": {"enum": list(CONDITIONS)},
+                                "at_least": _NUMBER,
+                                "above": _NUMBER,
+                                "at_most": _NUMBER,
+                                "below": _NUMBER,
+                                "days": {"type": "integer", "minimum": 0},
+                            },
+                        },
+                    },
+                },
+            },
+        },
+        "reporting": {
+            "type": "object",
+            "required": ["report_due_days", "reminder_days_before", "overdue_reminder_days"],
+            "additionalProperties": False,
+            "properties": {
+                "report_due_days": {"type": "integer", "minimum": 0, "maximum": 60},
+                "reminder_days_before": {"type": "integer", "minimum": 0, "maximum": 60},
+                "overdue_reminder_days": {"type": "integer", "minimum": 0, "maximum": 366},
+            },
+        },
+        "escalation": {
+            "type": "object",
+            "required": ["colour", "rectification_days"],
+            "additionalProperties": False,
+            "properties": {
+                "colour": {"type": "string"},
+                "rectification_days": {"type": "integer", "minimum": 1, "maximum": 365},
+            },
+        },
+    },
+}
+
+ASSESSMENT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": [
+        "schema_version",
+        "name",
+        "source",
+        "effective_from",
+        "weights",
+        "penalties",
+        "commendation",
+    ],
+    "additionalProperties": False,
+    "properties": {
+        "schema_version": {"const": 1},
+        "name": _TEXT,
+        "source": _TEXT,
+        "effective_from": {"type": "string", "format": "date"},
+        "weights": {
+            "type": "object",
+            "required": ["completion", "timeliness", "indicators"],
+            "additionalProperties": False,
+            "properties": {"completion": _NUMBER, "timeliness": _NUMBER, "indicators": _NUMBER},
+        },
+        "penalties": {
+            "type": "object",
+            "required": ["returned_report", "flags"],
+            "additionalProperties": False,
+            "properties": {
+                "basis": {"enum": ["per_milestone", "total"]},
+                "returned_report": _NUMBER,
+                "flags": {"type": "object", "additionalProperties": _NUMBER},
+            },
+        },
+        "commendation": {
+            "type": "object",
+            "required": ["top", "min_score"],
+            "additionalProperties": False,
+            "properties": {"top": {"type": "integer", "minimum": 0}, "min_score": _NUMBER},
+        },
+    },
+}
+
+
+class RulesError(ValueError):
+    """A rules document that passed the schema but is inconsistent. `path` names the field."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+def _dec(value: Any) -> Decimal | None:
+    # YAML numbers arrive as int/float; str() keeps the written decimal (10, 30, 9.9) exact.
+    return None if value is None else Decimal(str(value))
+
+
+@dataclass(frozen=True)
+class Condition:
+    kind: str
+    at_least: Decimal | None = None
+    above: Decimal | None = None
+    at_most: Decimal | None = None
+    below: Decimal | None = None
+    days: int | None = None
+
+    def describe(self) -> str:
+        """The condition in the words the office uses; stable, so equal states read the same."""
+        if self.kind == "overdue":
+            return "已超过完成时限仍未完成"
+        if self.kind == "returned_report":
+            return "进度报告被退回（质量不合格），尚未重新报送"
+        if self.kind == "due_within":
+            return f"距完成时限不足{self.days}天且未完成"
+        if self.kind == "missing_periods":
+            return f"连续{_num(self.at_least)}个报送周期未报送进度"
+        low = f"{_num(self.at_least)}" if self.at_least is not None else None
+        if self.above is not None:
+            low = f"超过{_num(self.above)}"
+        high = None
+        if self.at_most is not None:
+            high = _num(self.at_most)
+        elif self.below is not None:
+            high = f"不足{_num(self.below)}"
+        if low and high:
+            return f"落后序时进度{low}至{high}个百分点"
+        if low:
+            return f"落后序时进度{low}个百分点{'以上' if self.at_least is not None else ''}"
+        return f"落后序时进度{high}个百分点以内"
+
+
+def _num(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    return f"{value.normalize():f}"
+
+
+@dataclass(frozen=True)
+class Colour:
+    code: str
+    label: str
+    meaning: str
+    hex: str
+    when: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class FlagRules:
+    """A validated flag rule document. Colours are listed most severe first."""
+
+    name: str
+    source: str
+    effective_from: dt.date
+    colours: tuple[Colour, ...]
+    report_due_days: int
+    reminder_days_before: int
+    overdue_reminder_days: int
+    escalation_colour: str
+    rectification_days: int
+
+    def colour(self, code: str) -> Colour | None:
+        return next((c for c in self.colours if c.code == code), None)
+
+
+def parse_flag_rules(data: dict[str, Any]) -> FlagRules:
+    """Turn a schema-valid document into FlagRules, checking what the schema cannot say."""
+    colours = []
+    seen: set[str] = set()
+    for index, item in enumerate(data["colours"]):
+        if item["code"] in seen:
+            raise RulesError(f"colours[{index}].code", f"颜色代码重复：{item['code']}")
+        seen.add(item["code"])
+        conditions = []
+        for c_index, when in enumerate(item["when"]):
+            path = f"colours[{index}].when[{c_index}]"
+            conditions.append(_parse_condition(when, path))
+        colours.append(
+            Colour(item["code"], item["label"], item["meaning"], item["colour"], tuple(conditions))
+        )
+    escalation = data["escalation"]
+    if escalation["colour"] not in seen:
+        raise RulesError("escalation.colour", f"未定义的颜色代码：{escalation['colour']}")
+    reporting = data["reporting"]
+    return FlagRules(
+        name=data["name"],
+        source=data["source"],
+        effective_from=dt.date.fromisoformat(data["effective_from"]),
+        colours=tuple(colours),
+        report_due_days=reporting["report_due_days"],
+        reminder_days_before=reporting["reminder_days_before"],
+        overdue_reminder_days=reporting["overdue_reminder_days"],
+        escalation_colour=escalation["colour"],
+        rectification_days=escalation["rectification_days"],
+    )
+
+
+def _parse_condition(when: dict[str, Any], path: str) -> Condition:
+    kind = when["condition"]
+    allowed = {
+        "overdue": set(),
+        "returned_report": set(),
+        "due_within": {"days"},
+        "missing_periods": {"at_least"},
+        "behind": {"at_least", "above", "at_most", "below"},
+    }[kind]
+    extra = set(when) - {"condition"} - allowed
+    if extra:
+        raise RulesError(path, f"条件 {kind} 不接受参数：{'、'.join(sorted(extra))}")
+    if kind == "due_within" and "days" not in when:
+        raise RulesError(path, "条件 due_within 需要 days")
+    if kind == "missing_periods" and (
+        "at_least" not in when or int(when["at_least"]) != when["at_least"] or when["at_least"] < 1
+    ):
+        raise RulesError(path, "条件 missing_periods 需要正整数 at_least")
+    condition = Condition(
+        kind=kind,
+        at_least=_dec(when.get("at_least")),
+        above=_dec(when.get("above")),
+        at_most=_dec(when.get("at_most")),
+        below=_dec(when.get("below")),
+        days=when.get("days"),
+    )
+    if kind == "behind":
+        for name in ("at_least", "above", "at_most", "below"):
+            value = getattr(condition, name)
+            if value is not None and value != value.quantize(Decimal("0.01")):
+                raise RulesError(f"{path}.{name}", "百分点阈值最多保留两位小数")
+        if condition.at_least is not None and condition.above is not None:
+            raise RulesError(path, "at_least 与 above 只能二选一")
+        if condition.at_most is not None and condition.below is not None:
+            raise RulesError(path, "at_most 与 below 只能二选一")
+        low = condition.at_least if condition.at_least is not None else condition.above
+        high = condition.at_most if condition.at_most is not None else condition.below
+        if low is None and high is None:
+            raise RulesError(path, "条件 behind 至少需要一个阈值")
+        if low is not None and high is not None and low > high:
+            raise RulesError(path, "下限大于上限")
+    return condition
+
+
+@dataclass(frozen=True)
+class AssessmentRules:
+    name: str
+    source: str
+    effective_from: dt.date
+    weights: dict[str, Decimal]
+    penalty_basis: str  # "per_milestone": averaged over the unit's milestones; "total": summed
+    returned_penalty: Decimal
+    flag_penalties: dict[str, Decimal]
+    commendation_top: int
+    commendation_min_score: Decimal
+
+
+def parse_assessment_rules(data: dict[str, Any], *, colour_codes: set[str] | None = None) -> AssessmentRules:
+    if colour_codes is not None:
+        for code in data["penalties"]["flags"]:
+            if code not in colour_codes:
+                raise RulesError(f"penalties.flags.{code}", f"标记规则中没有颜色代码 {code}")
+    return AssessmentRules(
+        name=data["name"],
+        source=data["source"],
+        effective_from=dt.date.fromisoformat(data["effective_from"]),
+        weights={k: Decimal(str(v)) for k, v in data["weights"].items()},
+        penalty_basis=data["penalties"].get("basis", "per_milestone"),
+        returned_penalty=Decimal(str(data["penalties"]["returned_report"])),
+        flag_penalties={k: Decimal(str(v)) for k, v in data["penalties"]["flags"].items()},
+        commendation_top=data["commendation"]["top"],
+        commendation_min_score=Decimal(str(data["commendation"]["min_score"])),
+    )
