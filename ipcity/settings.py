@@ -27,7 +27,9 @@ INSTALLED_APPS = [
     "ipcity.plans",
     "ipcity.registry",
     "ipcity.policy",
+    "ipcity.indicators",
     "ipcity.supervision",
+    "ipcity.grants",
     "ipcity.portal",
     "ipcity.demo",
 ]

@@ -11,6 +11,8 @@ urlpatterns = [
     path("accounts/", include("ipcity.accounts.urls")),
     path("registry/", include("ipcity.registry.urls")),
     path("supervision/", include("ipcity.supervision.urls")),
+    path("indicators/", include("ipcity.indicators.urls")),
+    path("grants/", include("ipcity.grants.urls")),
     path("", include("ipcity.core.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -112,15 +112,18 @@ def upsert(
     values: dict[str, Any],
     actor: Actor,
     action_prefix: str,
+    audit: bool = True,
 ) -> tuple[M, str]:
     """Create or update one row by its natural key, auditing what changed.
 
     Returns (object, "created" | "updated" | "unchanged"). The caller owns the transaction.
+    `audit=False` is for derived data recomputed in bulk, whose caller audits the run instead.
     """
     obj = model._default_manager.filter(**key).first()
     if obj is None:
         obj = model._default_manager.create(**key, **values)
-        record_event(actor, f"{action_prefix}.create", obj=obj, after=snapshot(obj, [*key, *values]))
+        if audit:
+            record_event(actor, f"{action_prefix}.create", obj=obj, after=snapshot(obj, [*key, *values]))
         return obj, "created"
     changed = [
         name for name, value in values.items() if _comparable(getattr(obj, name)) != _comparable(value)
@@ -131,7 +134,8 @@ def upsert(
     for name in changed:
         setattr(obj, name, values[name])
     obj.save(update_fields=changed)
-    record_event(actor, f"{action_prefix}.update", obj=obj, before=before, after=snapshot(obj, changed))
+    if audit:
+        record_event(actor, f"{action_prefix}.update", obj=obj, before=before, after=snapshot(obj, changed))
     return obj, "updated"
 
 

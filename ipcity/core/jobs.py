@@ -21,6 +21,17 @@ from ipcity.core.models import Job, JobStatus
 
 log = logging.getLogger(__name__)
 
+# Progress of jobs running in this process. A job's own work may sit in one long transaction (an
+# all-or-nothing import), so its progress rows are not visible to other connections until it
+# commits — and SQLite admits no second writer meanwhile. The status page reads this first.
+_LIVE: dict[str, tuple[int, int | None, str]] = {}
+_LIVE_LOCK = threading.Lock()
+
+
+def live_progress(job: Job) -> tuple[int, int | None, str] | None:
+    with _LIVE_LOCK:
+        return _LIVE.get(str(job.pk))
+
 
 class JobHandle:
     """What a job function gets: report progress; the Job row is updated at most every 0.5 s."""
@@ -35,6 +46,8 @@ class JobHandle:
         if now - self._last_write < 0.5 and not finished:
             return
         self._last_write = now
+        with _LIVE_LOCK:
+            _LIVE[str(self.job.pk)] = (done, total, message[:300])
         fields: dict[str, Any] = {"done": done}
         if total is not None:
             fields["total"] = total
@@ -66,6 +79,8 @@ def _run_in_thread(job_id: Any, func: Callable[[JobHandle], dict[str, Any] | Non
     try:
         _run(job_id, func, actor)
     finally:
+        with _LIVE_LOCK:
+            _LIVE.pop(str(job_id), None)
         connections.close_all()
 
 

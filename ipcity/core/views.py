@@ -17,7 +17,7 @@ from ipcity.accounts.permissions import (
     can_view_audit_log,
     can_view_department_contacts,
 )
-from ipcity.core import notifications, services
+from ipcity.core import jobs, notifications, services
 from ipcity.core.audit import Actor
 from ipcity.core.forms import AuditFilterForm, ContactForm
 from ipcity.core.models import AuditEvent, Department, Job, Notification, Region
@@ -110,6 +110,10 @@ def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
     if not request.user.is_authenticated:
         return deny(request)
     job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
+    live = jobs.live_progress(job)
+    if live is not None and not job.is_finished:
+        job.done, job.total, message = live
+        job.message = message or job.message
     template = "core/_job_status.html" if request.headers.get("HX-Request") else "core/job.html"
     return render(request, template, {"job": job})
 

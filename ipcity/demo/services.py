@@ -5,6 +5,7 @@ Loaded through the same services as real data; idempotent; marked as demo so the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,6 +84,32 @@ def load_demo(
     load_reference_data(actor=actor)
     load_plan_file(plan_file, actor=actor)
     return _load_accounts(accounts_file, actor=actor)
+
+
+def load_full_demo(
+    *, actor: Actor, patents: int = 20000, seed: int = 2024, step: Callable[[str], None] = lambda _label: None
+) -> tuple[list[DemoLogin], str]:
+    """Everything `make run` shows: the base demo, a synthetic registry loaded through the real
+    importers, indicator data and snapshots, a supervision history and reward applications.
+
+    Each part is idempotent; `step` is told which part starts (for progress output).
+    """
+    from ipcity.grants.demo import load_grants_demo
+    from ipcity.indicators.demo import load_indicator_demo
+    from ipcity.registry.demo import load_registry_demo
+    from ipcity.supervision.demo import load_supervision_demo
+
+    step("方案、基础数据与演示账号")
+    logins, password = load_demo(actor=actor)
+    step(f"知识产权数据（{patents} 件专利，经导入程序载入）")
+    load_registry_demo(actor=actor, patents=patents, seed=seed)
+    step("指标数据与 2021–2024 年指标快照")
+    load_indicator_demo(actor=actor, seed=seed)
+    step("督查督办：任务分解与进展历史")
+    load_supervision_demo(actor=actor)
+    step("奖补：预算、申报与免申即享")
+    load_grants_demo(actor=actor)
+    return logins, password
 
 
 @transaction.atomic

@@ -1,16 +1,215 @@
-from django.contrib import admin
+from __future__ import annotations
 
-from ipcity.core.admin_audit import AuditedAdmin
-from ipcity.registry.models import Membership, Organisation
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpRequest
+
+from ipcity.core.admin_audit import AuditedAdmin, ReadOnlyAdmin
+from ipcity.core.audit import Actor
+from ipcity.registry import services
+from ipcity.registry.choices import ReviewStatus
+from ipcity.registry.models import (
+    Award,
+    GeographicalIndication,
+    ImportRun,
+    Licence,
+    ManagementCertificate,
+    Membership,
+    Organisation,
+    OrganisationName,
+    OrganisationTag,
+    Patent,
+    Pledge,
+    ReviewItem,
+    Trademark,
+)
+
+
+class _ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class OrganisationNameInline(_ReadOnlyInline):
+    model = OrganisationName
+
+
+class OrganisationTagInline(_ReadOnlyInline):
+    model = OrganisationTag
+
+
+class CertificateInline(_ReadOnlyInline):
+    model = ManagementCertificate
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(AuditedAdmin):
-    list_display = ["name", "uscc", "kind", "region", "is_demo"]
-    list_filter = ["kind", "region", "is_demo"]
-    search_fields = ["name", "uscc"]
+    list_display = ["name", "uscc", "kind", "region", "industry", "is_demo"]
+    list_filter = ["kind", "region", "industry", "is_demo"]
+    search_fields = ["name", "uscc", "other_names__name"]
+    exclude = ["created_in"]
+    inlines = [OrganisationNameInline, OrganisationTagInline, CertificateInline]
 
 
 @admin.register(Membership)
 class MembershipAdmin(AuditedAdmin):
     list_display = ["user", "organisation"]
+
+
+# Registry records come from imports (the files are the source, every change is audited there):
+# the admin shows them read-only.
+@admin.register(Patent)
+class PatentAdmin(ReadOnlyAdmin):
+    list_display = [
+        "application_number",
+        "title",
+        "patent_type",
+        "legal_status",
+        "first_holder_name",
+        "region",
+    ]
+    list_filter = ["patent_type", "legal_status", "region"]
+    search_fields = ["application_number", "title", "first_holder_name"]
+    show_full_result_count = False
+
+
+@admin.register(Trademark)
+class TrademarkAdmin(ReadOnlyAdmin):
+    list_display = ["registration_number", "name", "holder_name", "kind", "status", "madrid_number"]
+    list_filter = ["kind", "status", "well_known"]
+    search_fields = ["registration_number", "name", "holder_name"]
+
+
+@admin.register(GeographicalIndication)
+class GeographicalIndicationAdmin(ReadOnlyAdmin):
+    list_display = ["product", "kind", "region", "holder_name", "demonstration_zone"]
+
+
+@admin.register(Pledge)
+class PledgeAdmin(ReadOnlyAdmin):
+    list_display = ["registration_number", "pledgor_name", "pledgee_name", "amount", "registration_date"]
+    search_fields = ["registration_number", "pledgor_name", "pledgee_name"]
+
+
+@admin.register(Licence)
+class LicenceAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "kind", "licensor_name", "licensee_name", "fee", "contract_date"]
+    list_filter = ["kind", "recorded"]
+
+
+@admin.register(Award)
+class AwardAdmin(ReadOnlyAdmin):
+    list_display = ["year", "award", "level", "application_number", "holder_name"]
+    list_filter = ["award", "level", "year"]
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(ReadOnlyAdmin):
+    list_display = [
+        "pk",
+        "kind",
+        "file_name",
+        "actor_label",
+        "started_at",
+        "created",
+        "updated",
+        "unchanged",
+        "rejected",
+    ]
+    list_filter = ["kind"]
+
+
+class ReviewDecisionForm(forms.ModelForm):
+    decision = forms.ChoiceField(
+        label="处理",
+        choices=[
+            ("resolve", "确认为所选机构"),
+            ("dismiss", "不属于任何候选机构（保持不关联）"),
+            ("reopen", "重新打开（撤销之前的决定）"),
+        ],
+    )
+    choose = forms.ModelChoiceField(
+        label="机构", queryset=Organisation.objects.all(), required=False, help_text="通常从候选机构中选择"
+    )
+
+    class Meta:
+        model = ReviewItem
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            choices = self.instance.candidates.all() | Organisation.objects.filter(
+                pk=self.instance.organisation_id or 0
+            )
+            self.fields["choose"].queryset = choices.distinct()  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == "resolve" and not data.get("choose"):
+            raise forms.ValidationError("确认机构时请选择机构。")
+        return data
+
+
+@admin.register(ReviewItem)
+class ReviewItemAdmin(admin.ModelAdmin):
+    """The review queue: a name in an imported file that matches several organisations."""
+
+    form = ReviewDecisionForm
+    list_display = ["name", "status", "occurrences", "organisation", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["name"]
+    readonly_fields = [
+        "name",
+        "status",
+        "candidate_list",
+        "occurrences",
+        "organisation",
+        "first_seen_in",
+        "resolved_by",
+        "resolved_at",
+    ]
+
+    @admin.display(description="候选机构")
+    def candidate_list(self, obj: ReviewItem) -> str:
+        return "；".join(
+            f"{o.name}（{o.uscc or '无代码'}，{o.region or '区市未知'}）" for o in obj.candidates.all()
+        )
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: ReviewItem, form: Any, change: bool) -> None:
+        # The decision goes through the service: one transaction, links made, audit event written.
+        actor = Actor.web(request.user)
+        decision = form.cleaned_data["decision"]
+        try:
+            if decision == "reopen":
+                services.reopen_review_item(obj, actor=actor)
+            else:
+                chosen = form.cleaned_data["choose"] if decision == "resolve" else None
+                linked = services.resolve_review_item(obj, organisation=chosen, actor=actor)
+                if chosen is not None:
+                    messages.info(request, f"已关联 {linked} 条记录到 {chosen.name}。")
+        except services.TransitionError as exc:
+            messages.error(request, str(exc))
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        pass  # candidates are set by imports, not here
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).select_related("organisation")
+
+
+__all__ = ["ReviewStatus"]

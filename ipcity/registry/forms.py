@@ -1,6 +1,19 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.conf import settings
+
+from ipcity.core.models import Region
+from ipcity.registry.choices import (
+    ImportKind,
+    Industry,
+    LegalStatus,
+    OrganisationKind,
+    OrganisationTagKind,
+    PatentType,
+)
 
 
 class OrganisationContactForm(forms.Form):
@@ -13,3 +26,55 @@ class OrganisationContactForm(forms.Form):
         regex=r"^[0-9+\-() ]{5,40}$",
         error_messages={"invalid": "电话号码只能包含数字、空格和 + - ( )，至少 5 位。"},
     )
+
+
+class _RegionChoices(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        regions = list(Region.objects.values_list("pk", "name"))  # one query; a list renders without COUNT
+        self.fields["region"].choices = [("", "全部"), *regions]  # type: ignore[attr-defined]
+
+
+def _blank(choices: list[tuple[str, Any]], label: str = "全部") -> list[tuple[str, Any]]:
+    return [("", label), *choices]
+
+
+class PatentFilterForm(_RegionChoices):
+    q = forms.CharField(label="关键词", required=False, max_length=100, help_text="名称、申请号或权利人")
+    region = forms.TypedChoiceField(label="区市", required=False, coerce=int, empty_value=None)
+    patent_type = forms.ChoiceField(label="类型", choices=_blank(PatentType.choices), required=False)
+    status = forms.ChoiceField(label="法律状态", choices=_blank(LegalStatus.choices), required=False)
+    ipc = forms.CharField(
+        label="IPC", required=False, max_length=20, help_text="小类 G06F、大组 G06F 16 或分类号 G06F 16/30"
+    )
+    year = forms.IntegerField(label="申请年份", required=False, min_value=1985, max_value=2100)
+    tag = forms.ChoiceField(
+        label="第一权利人标签", choices=_blank(OrganisationTagKind.choices), required=False
+    )
+    organisation = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class OrganisationFilterForm(_RegionChoices):
+    q = forms.CharField(label="名称或代码", required=False, max_length=100)
+    region = forms.TypedChoiceField(label="区市", required=False, coerce=int, empty_value=None)
+    kind = forms.ChoiceField(label="类型", choices=_blank(OrganisationKind.choices), required=False)
+    industry = forms.ChoiceField(label="重点产业", choices=_blank(Industry.choices), required=False)
+    tag = forms.ChoiceField(label="标签", choices=_blank(OrganisationTagKind.choices), required=False)
+
+
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(label="数据类别", choices=ImportKind.choices)
+    file = forms.FileField(label="文件（.xlsx 或 .csv）")
+    skip_invalid = forms.BooleanField(
+        label="跳过错误行，导入其余行（默认：有错误则整个文件不导入）", required=False
+    )
+    dry_run = forms.BooleanField(label="只校验，不写入", required=False)
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        limit = settings.IPCITY_MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"文件大小为 {upload.size / 1048576:.1f} MB，超过上限 {limit / 1048576:.0f} MB。"
+            )
+        return upload

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from ipcity.accounts.models import User
 from ipcity.core.audit import Actor, record_event, snapshot, upsert
+from ipcity.core.jobs import JobHandle, start_job
+from ipcity.core.models import Job
 from ipcity.lib.identifiers import normalize_uscc
-from ipcity.registry.models import Membership, Organisation
+from ipcity.registry.choices import REVIEW_TRANSITIONS, ReviewStatus
+from ipcity.registry.linking import attribute_first_holders, link_name
+from ipcity.registry.models import Membership, Organisation, ReviewItem
 
 ORGANISATION_FIELDS = [
     "uscc",
@@ -56,3 +62,112 @@ def bind_user_to_organisation(user: User, organisation: Organisation, *, actor: 
         action_prefix="membership",
     )
     return membership
+
+
+REVIEW_FIELDS = ["status", "organisation", "resolved_at", "resolved_by"]
+
+
+class TransitionError(ValueError):
+    """A review item cannot move from its status to the requested one."""
+
+
+def _check_review_transition(item: ReviewItem, target: str) -> None:
+    if target not in REVIEW_TRANSITIONS.get(item.status, set()):
+        raise TransitionError(
+            f"“{item.name}”当前状态为{ReviewStatus(item.status).label}，不能改为{ReviewStatus(target).label}"
+        )
+
+
+@transaction.atomic
+def resolve_review_item(item: ReviewItem, *, organisation: Organisation | None, actor: Actor) -> int:
+    """Decide which organisation an ambiguous name is (None: none of them — keep it unlinked).
+
+    The decision is reused by later imports; records already imported under the name are linked now.
+    Returns how many records were linked."""
+    target = ReviewStatus.RESOLVED if organisation is not None else ReviewStatus.DISMISSED
+    _check_review_transition(item, target)
+    before = snapshot(item, REVIEW_FIELDS)
+    item.status = target
+    item.organisation = organisation
+    item.resolved_at = timezone.now()
+    item.resolved_by = actor.label
+    item.save(update_fields=REVIEW_FIELDS)
+    linked = 0
+    if organisation is not None:
+        linked = link_name(item.name_key, organisation.pk)
+        attribute_first_holders({organisation.pk})
+    record_event(
+        actor,
+        "reviewitem.resolve",
+        obj=item,
+        before=before,
+        after=snapshot(item, REVIEW_FIELDS),
+        note=f"关联 {linked} 条记录" if organisation is not None else "确认不属于任何候选机构",
+    )
+    return linked
+
+
+@transaction.atomic
+def reopen_review_item(item: ReviewItem, *, actor: Actor) -> None:
+    """Undo a decision for future imports (records already linked stay linked)."""
+    _check_review_transition(item, ReviewStatus.OPEN)
+    before = snapshot(item, REVIEW_FIELDS)
+    item.status = ReviewStatus.OPEN
+    item.organisation = None
+    item.resolved_at = None
+    item.resolved_by = ""
+    item.save(update_fields=REVIEW_FIELDS)
+    record_event(actor, "reviewitem.reopen", obj=item, before=before, after=snapshot(item, REVIEW_FIELDS))
+
+
+class ImportRefused(Exception):
+    """A file given to a background import was refused; the message lists why (in Chinese)."""
+
+
+def start_import_job(
+    kind: str,
+    path: Path,
+    *,
+    original_name: str,
+    actor: Actor,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+) -> Job:
+    """Run the same importer as the CLI in a background job; the job page shows progress and result."""
+    from ipcity.registry.importers import SPECS, import_file
+
+    label = SPECS[kind].label
+
+    def work(handle: JobHandle) -> dict[str, Any]:
+        handle.progress(0, None, f"正在校验并导入{label}")
+        result = import_file(
+            kind,
+            path,
+            actor=actor,
+            skip_invalid=skip_invalid,
+            dry_run=dry_run,
+            file_label=original_name,
+            progress=lambda done, total: handle.progress(done, total, f"已处理 {done} 行"),
+        )
+        if result.refused:
+            lines = [result.summary(), *(str(e) for e in result.errors[:50])]
+            if result.error_count > 50:
+                lines.append(f"……另有 {result.error_count - 50} 条错误")
+            raise ImportRefused("\n".join(lines))
+        out: dict[str, Any] = {
+            "结果": result.summary(),
+            "新增": result.created,
+            "更新": result.updated,
+            "未变": result.unchanged,
+            "拒收": result.rejected,
+        }
+        if result.warnings:
+            out["提示"] = "；".join(result.warnings)
+        if result.import_run_id:
+            out["导入记录"] = f"/registry/imports/{result.import_run_id}/"
+        for index, error in enumerate(result.errors[:20], start=1):
+            out[f"拒收 {index}"] = str(error)
+        return out
+
+    verb = "校验" if dry_run else "导入"
+    return start_job(kind="registry.import", label=f"{verb}{label}：{original_name}", actor=actor, func=work)

@@ -8,4 +8,9 @@ urlpatterns = [
     path("organisations/", views.organisation_list, name="organisations"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),
     path("organisations/<int:pk>/contacts/", views.organisation_contacts, name="organisation_contacts"),
+    path("patents/", views.patent_list, name="patents"),
+    path("patents/<str:number>/", views.patent_detail, name="patent"),
+    path("imports/", views.import_list, name="imports"),
+    path("imports/<int:pk>/", views.import_detail, name="import"),
+    path("imports/<int:pk>/rejects.csv", views.import_rejects, name="import_rejects"),
 ]

@@ -1,11 +1,17 @@
-"""Organisation pages (一企一档). Every read is scoped by Organisation.objects.visible_to(user)."""
+"""Registry pages: organisations (一企一档, scoped by Organisation.objects.visible_to), patents (public),
+and imports (city admins). Lists export to Excel with the same filters."""
 
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -13,37 +19,85 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ipcity.accounts.guards import deny
 from ipcity.accounts.permissions import is_city_admin
 from ipcity.core.audit import Actor
-from ipcity.registry import services
-from ipcity.registry.forms import OrganisationContactForm
-from ipcity.registry.models import Organisation
+from ipcity.core.models import AuditEvent
+from ipcity.lib.excel import xlsx_response
+from ipcity.registry import selectors, services
+from ipcity.registry.choices import ReviewStatus
+from ipcity.registry.exports import stream_table
+from ipcity.registry.forms import (
+    ImportUploadForm,
+    OrganisationContactForm,
+    OrganisationFilterForm,
+    PatentFilterForm,
+)
+from ipcity.registry.models import ImportRun, Organisation, Patent, ReviewItem
+
+EXPORT_LIMIT = 50_000
+PAGE_SIZE = 50
 
 
-def can_edit_organisation(user, org: Organisation) -> bool:
+def can_edit_organisation(user: Any, org: Organisation) -> bool:
     if is_city_admin(user):
         return True
     membership = getattr(user, "membership", None) if user.is_authenticated else None
     return membership is not None and membership.organisation_id == org.pk
 
 
+def can_manage_imports(user: Any) -> bool:
+    return is_city_admin(user)
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("format", None)
+    return params.urlencode()
+
+
 @require_GET
 @login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    orgs = Organisation.objects.visible_to(request.user).select_related("region")
-    q = request.GET.get("q", "").strip()
-    if q:
-        orgs = orgs.filter(name__icontains=q)
-    page = Paginator(orgs, 50).get_page(request.GET.get("page"))
-    return render(request, "registry/organisation_list.html", {"page": page, "q": q})
+    form = OrganisationFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    orgs = selectors.organisation_list(data, request.user)
+    if request.GET.get("format") == "xlsx":
+        rows = (
+            [o.name, o.uscc or "", o.get_kind_display(), str(o.region or ""), o.get_industry_display(),
+             o.get_size_display(), o.patent_count]  # type: ignore[attr-defined]
+            for o in orgs[:EXPORT_LIMIT]
+        )  # fmt: skip
+        wb = stream_table(
+            "机构",
+            ["名称", "统一社会信用代码", "类型", "区市", "重点产业", "企业规模", "专利（件）"],
+            rows,
+            [40, 22, 12, 14, 14, 10, 10],
+        )
+        return xlsx_response(wb, "机构.xlsx")
+    page = Paginator(orgs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "registry/organisation_list.html",
+        {"page": page, "form": form, "q": data.get("q", ""), "query": _query_without_page(request)},
+    )
 
 
 @require_GET
 @login_required
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    org = get_object_or_404(Organisation.objects.visible_to(request.user).select_related("region"), pk=pk)
+    org = get_object_or_404(
+        Organisation.objects.visible_to(request.user)
+        .select_related("region")
+        .prefetch_related("tags", "certificates", "other_names"),
+        pk=pk,
+    )
     return render(
         request,
         "registry/organisation_detail.html",
-        {"org": org, "can_edit": can_edit_organisation(request.user, org)},
+        {
+            "org": org,
+            "profile": selectors.organisation_profile(org),
+            "can_edit": can_edit_organisation(request.user, org),
+        },
     )
 
 
@@ -64,3 +118,133 @@ def organisation_contacts(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("registry:organisation", pk=org.pk)
     back = reverse("registry:organisation", args=[org.pk])
     return render(request, "registry/organisation_contacts.html", {"form": form, "obj": org, "back": back})
+
+
+PATENT_EXPORT_HEADERS = [
+    "申请号",
+    "名称",
+    "类型",
+    "申请日",
+    "授权公告日",
+    "法律状态",
+    "第一申请（专利权）人",
+    "区市",
+    "区市归属依据",
+    "主分类号",
+]
+
+
+@require_GET
+def patent_list(request: HttpRequest) -> HttpResponse:
+    """Patents are public (published by CNIPA): no sign-in needed."""
+    form = PatentFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    patents = selectors.patent_list(data, request.user)
+    if request.GET.get("format") == "xlsx":
+        rows = (
+            [p.display_number, p.title, p.get_patent_type_display(), p.filing_date, p.grant_date,
+             p.get_legal_status_display(), p.first_holder_name, str(p.region or ""), p.get_region_rule_display(),
+             p.main_ipc or p.locarno_class]
+            for p in patents[:EXPORT_LIMIT].iterator(chunk_size=2000)
+        )  # fmt: skip
+        wb = stream_table("专利", PATENT_EXPORT_HEADERS, rows, [20, 40, 10, 12, 12, 14, 36, 12, 20, 14])
+        return xlsx_response(wb, "专利.xlsx")
+    page = Paginator(patents, PAGE_SIZE).get_page(request.GET.get("page"))
+    organisation = None
+    if data.get("organisation"):
+        organisation = Organisation.objects.visible_to(request.user).filter(pk=data["organisation"]).first()
+    template = (
+        "registry/_patent_table.html" if request.headers.get("HX-Request") else "registry/patent_list.html"
+    )
+    return render(
+        request,
+        template,
+        {"page": page, "form": form, "query": _query_without_page(request), "organisation": organisation},
+    )
+
+
+@require_GET
+def patent_detail(request: HttpRequest, number: str) -> HttpResponse:
+    patent = get_object_or_404(
+        Patent.objects.visible_to(request.user).select_related("region", "first_holder", "created_in"),
+        application_number=number,
+    )
+    holders = list(patent.holders.select_related("organisation"))
+    visible = set(
+        Organisation.objects.visible_to(request.user)
+        .filter(pk__in=[h.organisation_id for h in holders if h.organisation_id])
+        .values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "registry/patent_detail.html",
+        {
+            "patent": patent,
+            "holders": holders,
+            "linkable": visible,
+            "ipc_codes": list(patent.ipc_codes.all()),
+            "pledge_items": list(patent.pledge_items.select_related("pledge")),
+            "licence_items": list(patent.licence_items.select_related("licence")),
+            "awards": list(patent.awards.all()),
+        },
+    )
+
+
+def _upload_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / "registry" / "imports"
+
+
+@require_http_methods(["GET", "POST"])
+def import_list(request: HttpRequest) -> HttpResponse:
+    if not can_manage_imports(request.user):
+        return deny(request)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        folder = _upload_dir() / uuid.uuid4().hex
+        folder.mkdir(parents=True, exist_ok=True)
+        original = Path(upload.name or "upload").name
+        path = folder / ("upload" + Path(original).suffix.lower()[:8])
+        with path.open("wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        job = services.start_import_job(
+            form.cleaned_data["kind"],
+            path,
+            original_name=original,
+            actor=Actor.web(request.user),
+            skip_invalid=form.cleaned_data["skip_invalid"],
+            dry_run=form.cleaned_data["dry_run"],
+        )
+        return redirect("core:job", pk=job.pk)
+    runs = Paginator(ImportRun.objects.select_related("actor"), 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "registry/import_list.html",
+        {
+            "form": form,
+            "runs": runs,
+            "open_reviews": ReviewItem.objects.filter(status=ReviewStatus.OPEN).count(),
+        },
+    )
+
+
+@require_GET
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if not can_manage_imports(request.user):
+        return deny(request)
+    run = get_object_or_404(ImportRun, pk=pk)
+    updates = AuditEvent.objects.visible_to(request.user).filter(note__startswith=f"导入 #{run.pk} ")
+    page = Paginator(updates, 50).get_page(request.GET.get("page"))
+    return render(request, "registry/import_detail.html", {"run": run, "page": page})
+
+
+@require_GET
+def import_rejects(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
+    if not can_manage_imports(request.user):
+        return deny(request)
+    run = get_object_or_404(ImportRun, pk=pk)
+    path = Path(run.rejects_file) if run.rejects_file else None
+    if path is None or not path.is_file():
+        raise Http404("没有拒收行文件")
+    return FileResponse(path.open("rb"), as_attachment=True, filename=f"拒收行-导入{run.pk}.csv")

@@ -105,3 +105,17 @@ def test_notifications_in_app_and_by_mail(personas: Personas, django_capture_on_
     assert note.read_at is not None
     other = Notification.objects.get(recipient=personas.liaison_other)
     assert client.post(f"/notifications/{other.pk}/read/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_live_progress_is_shown_while_the_job_runs(personas: Personas) -> None:
+    """A job whose work is one long transaction still shows progress on its page."""
+    from ipcity.core import jobs
+
+    job = Job.objects.create(kind="test", label="长任务", created_by=personas.admin, status="running")
+    jobs.JobHandle(job).progress(40, total=100, message="第 40 行")
+    try:
+        html = personas.client(personas.admin).get(f"/jobs/{job.pk}/").content.decode()
+        assert "40 / 100" in html and "第 40 行" in html
+    finally:
+        jobs._LIVE.clear()

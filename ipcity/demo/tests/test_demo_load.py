@@ -14,12 +14,12 @@ from ipcity.registry.models import Membership, Organisation
 def test_demo_load_is_idempotent_and_labelled(plan, client) -> None:
     assert 'data-testid="demo-banner"' not in client.get("/").content.decode()
     out = io.StringIO()
-    call_command("demo", "load", stdout=out)
+    call_command("demo", "load", "--base-only", stdout=out)
     assert "liaison-finance" in out.getvalue()
     counts = (User.objects.count(), Organisation.objects.count(), Membership.objects.count())
     events = AuditEvent.objects.count()
     assert counts == (10, 5, 4)
-    call_command("demo", "load", stdout=io.StringIO())
+    call_command("demo", "load", "--base-only", stdout=io.StringIO())
     assert (User.objects.count(), Organisation.objects.count(), Membership.objects.count()) == counts
     assert AuditEvent.objects.count() == events
     assert DataSet.objects.get(code="demo").is_demo
@@ -29,3 +29,31 @@ def test_demo_load_is_idempotent_and_labelled(plan, client) -> None:
     liaison = User.objects.get(username="liaison-finance")
     assert liaison.department is not None and liaison.department.name == "市财政局"
     assert liaison.check_password("ipcity-demo-2024")
+
+
+@pytest.mark.django_db
+def test_full_demo_loads_every_module_and_is_idempotent(plan) -> None:  # type: ignore[no-untyped-def]
+    from ipcity.grants.models import Application
+    from ipcity.indicators.models import Snapshot
+    from ipcity.registry.models import Patent
+    from ipcity.supervision.models import Milestone
+
+    def counts() -> tuple[int, ...]:
+        return (
+            Patent.objects.count(),
+            Snapshot.objects.count(),
+            Milestone.objects.count(),
+            Application.objects.count(),
+            Organisation.objects.count(),
+        )
+
+    out = io.StringIO()
+    call_command("demo", "load", "--patents", "300", "--seed", "7", stdout=out)
+    first = counts()
+    assert first[0] == 300 and all(first), first
+    assert "知识产权数据（300 件专利" in out.getvalue()
+    assert Snapshot.objects.filter(
+        indicator__code="hv_invention_patents_per_10k", region=None, year=2024, status="ok"
+    ).exists()
+    call_command("demo", "load", "--patents", "300", "--seed", "7", stdout=io.StringIO())
+    assert counts() == first

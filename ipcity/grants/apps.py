@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class GrantsConfig(AppConfig):
+    name = "ipcity.grants"
+    label = "grants"
+    verbose_name = "奖补兑现"

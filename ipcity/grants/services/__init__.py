@@ -1,0 +1,64 @@
+"""Writes of reward fulfilment. Each function takes an explicit actor, runs in one transaction and
+records one audit event (notifications add their own). Status changes go through `_move`, the one
+place the transition dicts of choices.py are checked.
+
+Money is committed in `_commit_grant`: it locks the item's budget rows (SELECT … FOR UPDATE on
+PostgreSQL; SQLite runs IMMEDIATE transactions, so writers are serialised), re-evaluates the
+decision with what the database says has been granted, checks the budget, and inserts the Grant,
+whose unique constraint keeps one reward per IP right and item even if two requests race.
+"""
+
+from ipcity.grants.services.applications import (
+    add_material,
+    approve_application,
+    assign_experts,
+    conclude_expert_review,
+    create_application,
+    record_objection,
+    record_score,
+    remove_material,
+    resolve_objection,
+    review_in_city,
+    review_in_district,
+    submit_application,
+    update_application,
+    withdraw_application,
+)
+from ipcity.grants.services.budgets import add_credit_record, end_credit_record, set_budget, upsert_expert
+from ipcity.grants.services.common import (
+    WorkflowError,
+    city_admins,
+    district_officers,
+    organisation_users,
+    record_payment,
+)
+from ipcity.grants.services.entitlements import approve_entitlement, cancel_entitlement, confirm_entitlement
+
+__all__ = [
+    "WorkflowError",
+    "add_credit_record",
+    "add_material",
+    "approve_application",
+    "approve_entitlement",
+    "assign_experts",
+    "cancel_entitlement",
+    "city_admins",
+    "conclude_expert_review",
+    "confirm_entitlement",
+    "create_application",
+    "district_officers",
+    "end_credit_record",
+    "organisation_users",
+    "record_objection",
+    "record_payment",
+    "record_score",
+    "remove_material",
+    "resolve_objection",
+    "review_in_city",
+    "review_in_district",
+    "set_budget",
+    "submit_application",
+    "update_application",
+    "upsert_expert",
+    "withdraw_application",
+]

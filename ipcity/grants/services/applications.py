@@ -1,0 +1,567 @@
+"""The application workflow: draft → submission → district → city → (experts) → publicity →
+approval; return for revision, rejection, withdrawal, objections."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from ipcity.core.attachments import store_attachment
+from ipcity.core.audit import Actor, record_event, snapshot
+from ipcity.core.notifications import notify
+from ipcity.grants import clock
+from ipcity.grants.choices import (
+    EDITABLE_STATUSES,
+    ApplicationStatus,
+    ObjectionStatus,
+    ReviewDecision,
+)
+from ipcity.grants.config import workflow_settings
+from ipcity.grants.evaluation import needs_decided_amount
+from ipcity.grants.models import (
+    Application,
+    ApplicationMaterial,
+    Expert,
+    ExpertAssignment,
+    Grant,
+    Objection,
+    WorkflowStep,
+)
+from ipcity.grants.services.common import (
+    APPLICATION_FIELDS,
+    ZERO,
+    WorkflowError,
+    _app_url,
+    _check_decisive_date,
+    _commit_grant,
+    _decide,
+    _item,
+    _locked,
+    _move,
+    _normalize_right,
+    _reasons,
+    _replace_links,
+    _resolve_links,
+    _right_key,
+    _sla,
+    _store_decision,
+    city_admins,
+    district_officers,
+    organisation_users,
+)
+from ipcity.lib.workdays import WorkdayCalendarError, add_working_days
+from ipcity.policy.engine import Decision, Item
+from ipcity.policy.engine.money import yuan
+from ipcity.registry.models import Organisation
+
+# ---------------------------------------------------------------- applications
+
+
+@transaction.atomic
+def create_application(
+    organisation: Organisation,
+    item_code: str,
+    *,
+    actor: Actor,
+    decisive_date: dt.date,
+    facts: dict[str, Any],
+    right_id: str = "",
+    links: Iterable[str] = (),
+    demo_key: str = "",
+) -> Application:
+    """A draft, with the engine's answer for the facts given (shown before submitting).
+    `demo_key` marks a synthetic application of the demo data set (grants.demo)."""
+    item = _item(item_code)
+    if item.track.key == "exempt":
+        raise WorkflowError(f"{item.name}为免申即享项目，由平台比对登记数据后推送，无需申报")
+    if actor.user is None:
+        raise WorkflowError("申请须由机构账号填报")
+    _check_decisive_date(item, decisive_date)
+    app = Application(
+        item_code=item.code,
+        track=item.track.key,
+        organisation=organisation,
+        created_by=actor.user,
+        decisive_date=decisive_date,
+        facts=facts,
+        right_id=_normalize_right(right_id),
+        created_on=clock.today(),
+        is_demo=bool(demo_key),
+        demo_key=demo_key,
+    )
+    app.save()
+    _replace_links(app, _resolve_links(organisation, links))
+    _store_decision(app, _decide(item, organisation, decisive_date, facts, right_key=_right_key(app)))
+    app.save()
+    WorkflowStep.objects.create(
+        application=app,
+        to_status=app.status,
+        actor=actor.user,
+        actor_label=actor.label,
+        on=clock.today(),
+        comment="创建申请",
+    )
+    record_event(actor, "grant_application.create", obj=app, after=snapshot(app, APPLICATION_FIELDS))
+    return app
+
+
+@transaction.atomic
+def update_application(
+    app: Application,
+    *,
+    actor: Actor,
+    decisive_date: dt.date,
+    facts: dict[str, Any],
+    right_id: str = "",
+    links: Iterable[str] = (),
+) -> Application:
+    app = _locked(app)
+    if app.status not in EDITABLE_STATUSES:
+        raise WorkflowError(f"{app.number} 当前状态为“{app.get_status_display()}”，不能修改")
+    item = _item(app.item_code)
+    _check_decisive_date(item, decisive_date)
+    before = snapshot(app, APPLICATION_FIELDS)
+    app.decisive_date = decisive_date
+    app.facts = facts
+    app.right_id = _normalize_right(right_id)
+    _replace_links(app, _resolve_links(app.organisation, links))
+    _store_decision(app, _decide(item, app.organisation, decisive_date, facts, right_key=_right_key(app)))
+    app.save()
+    record_event(
+        actor, "grant_application.update", obj=app, before=before, after=snapshot(app, APPLICATION_FIELDS)
+    )
+    return app
+
+
+@transaction.atomic
+def add_material(app: Application, upload: UploadedFile, *, actor: Actor, label: str) -> ApplicationMaterial:
+    if app.status not in EDITABLE_STATUSES:
+        raise WorkflowError(f"{app.number} 当前状态为“{app.get_status_display()}”，不能上传材料")
+    attachment = store_attachment(upload, actor=actor)
+    material = ApplicationMaterial.objects.create(application=app, attachment=attachment, label=label[:200])
+    record_event(
+        actor,
+        "grant_application.material.add",
+        obj=app,
+        after={"material": material.label, "file": attachment.original_name, "sha256": attachment.sha256},
+    )
+    return material
+
+
+@transaction.atomic
+def remove_material(material: ApplicationMaterial, *, actor: Actor) -> None:
+    app = material.application
+    if app.status not in EDITABLE_STATUSES:
+        raise WorkflowError(f"{app.number} 当前状态为“{app.get_status_display()}”，不能删除材料")
+    record_event(
+        actor,
+        "grant_application.material.remove",
+        obj=app,
+        before={"material": material.label, "file": material.attachment.original_name},
+    )
+    material.delete()
+
+
+@transaction.atomic
+def submit_application(app: Application, *, actor: Actor) -> Application:
+    app = _locked(app)
+    item = _item(app.item_code)
+    before = snapshot(app, APPLICATION_FIELDS)
+    decision = _decide(item, app.organisation, app.decisive_date, app.facts, right_key=_right_key(app))
+    _store_decision(app, decision)
+    if not decision.eligible:
+        raise WorkflowError(f"按所填事实不符合条件，不能提交：{_reasons(decision)}")
+    if not app.materials.exists():
+        raise WorkflowError("请至少上传一份申报材料后再提交")
+    resubmitted = app.status == ApplicationStatus.RETURNED
+    _move(
+        app, ApplicationStatus.SUBMITTED, actor=actor, comment="补正后重新提交" if resubmitted else "提交申请"
+    )
+    # 受理日: the clock of a 快申快享 item starts (again, after a return for revision) today.
+    app.submitted_on = clock.today()
+    _sla(app, item)
+    app.save()
+    record_event(
+        actor, "grant_application.submit", obj=app, before=before, after=snapshot(app, APPLICATION_FIELDS)
+    )
+    notify(
+        district_officers(app.organisation),
+        title=f"待初审：{app.organisation.name}申报{item.name}",
+        body=f"申请 {app.number} 已提交，请进行区市初审。",
+        url=_app_url(app),
+        actor=actor,
+    )
+    return app
+
+
+def _require_comment(decision: str, comment: str) -> str:
+    """The decision's value (pass | return | reject), once the comment rule is checked."""
+    try:
+        decision = ReviewDecision(decision).value
+    except ValueError:
+        raise WorkflowError(f"未知的审核意见“{decision}”") from None
+    if decision in {ReviewDecision.RETURN, ReviewDecision.REJECT} and not comment.strip():
+        raise WorkflowError("退回修改或不予支持时，必须填写理由")
+    return decision
+
+
+def _return_or_reject(app: Application, decision: str, *, actor: Actor, comment: str, item: Item) -> None:
+    target = ApplicationStatus.RETURNED if decision == ReviewDecision.RETURN else ApplicationStatus.REJECTED
+    _move(app, target, actor=actor, comment=comment)
+    verb = "退回修改" if target == ApplicationStatus.RETURNED else "不予支持"
+    notify(
+        organisation_users(app.organisation),
+        title=f"{item.name}申请{verb}",
+        body=f"申请 {app.number}：{comment}",
+        url=_app_url(app),
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def review_in_district(app: Application, *, actor: Actor, decision: str, comment: str = "") -> Application:
+    app = _locked(app)
+    item = _item(app.item_code)
+    decision = _require_comment(decision, comment)
+    before = snapshot(app, APPLICATION_FIELDS)
+    if decision == ReviewDecision.PASS:
+        _move(app, ApplicationStatus.CITY_REVIEW, actor=actor, comment=comment or "区市初审通过")
+        notify(
+            city_admins(),
+            title=f"待市级审核：{app.organisation.name}申报{item.name}",
+            body=f"申请 {app.number} 已通过区市初审。",
+            url=_app_url(app),
+            actor=actor,
+        )
+    else:
+        _return_or_reject(app, decision, actor=actor, comment=comment, item=item)
+    app.save()
+    record_event(
+        actor,
+        f"grant_application.district_{decision}",
+        obj=app,
+        before=before,
+        after=snapshot(app, APPLICATION_FIELDS),
+        note=comment,
+    )
+    return app
+
+
+def _settle_amount(app: Application, item: Item, decided_amount: Decimal | None) -> Decision:
+    """The decision with the amount settled: the formula's, or the decided amount (capped by the
+    engine) where the amount is the office's or the experts'."""
+    right = _right_key(app)
+    decision = _decide(item, app.organisation, app.decisive_date, app.facts, right_key=right)
+    if not decision.eligible:
+        raise WorkflowError(f"复核不符合条件：{_reasons(decision)}")
+    if needs_decided_amount(decision):
+        if decided_amount is None:
+            limit = f"（最高 {yuan(decision.ceiling)}）" if decision.ceiling is not None else ""
+            raise WorkflowError(f"本项目金额由审定确定，请填写审定金额{limit}")
+        decision = _decide(
+            item,
+            app.organisation,
+            app.decisive_date,
+            app.facts,
+            right_key=right,
+            decided_amount=decided_amount,
+        )
+        app.decided_amount = decided_amount
+    elif decided_amount is not None:
+        raise WorkflowError("本项目金额按公式计算，不填写审定金额")
+    if not decision.eligible or decision.amount is None or decision.amount <= 0:
+        raise WorkflowError(f"金额为零或不符合条件，不能进入公示：{_reasons(decision)}")
+    _store_decision(app, decision)
+    return decision
+
+
+def _start_publicity(app: Application, *, actor: Actor, comment: str) -> None:
+    days = workflow_settings().publicity_working_days
+    start = clock.today()
+    try:
+        end = add_working_days(start, days)
+    except WorkdayCalendarError as exc:
+        raise WorkflowError(f"无法计算公示截止日期：{exc}") from exc
+    app.publicity_start, app.publicity_end = start, end
+    _move(
+        app,
+        ApplicationStatus.PUBLICITY,
+        actor=actor,
+        comment=(comment + "；" if comment else "")
+        + f"公示 {days} 个工作日（{start.isoformat()} 至 {end.isoformat()}），拟奖补 {yuan(app.amount or ZERO)}",
+    )
+
+
+@transaction.atomic
+def review_in_city(
+    app: Application,
+    *,
+    actor: Actor,
+    decision: str,
+    comment: str = "",
+    decided_amount: Decimal | None = None,
+) -> Application:
+    """Pass: 择优 items go to expert review; the others are settled and published (公示)."""
+    app = _locked(app)
+    item = _item(app.item_code)
+    decision = _require_comment(decision, comment)
+    before = snapshot(app, APPLICATION_FIELDS)
+    if decision == ReviewDecision.PASS:
+        if item.track.key == "merit":
+            if decided_amount is not None:
+                raise WorkflowError("择优评审项目的金额在专家评审后审定")
+            _move(
+                app,
+                ApplicationStatus.EXPERT_REVIEW,
+                actor=actor,
+                comment=comment or "市级审核通过，进入专家评审",
+            )
+        else:
+            _settle_amount(app, item, decided_amount)
+            _start_publicity(app, actor=actor, comment=comment or "市级审核通过")
+    else:
+        _return_or_reject(app, decision, actor=actor, comment=comment, item=item)
+    app.save()
+    record_event(
+        actor,
+        f"grant_application.city_{decision}",
+        obj=app,
+        before=before,
+        after=snapshot(app, APPLICATION_FIELDS),
+        note=comment,
+    )
+    return app
+
+
+@transaction.atomic
+def assign_experts(app: Application, experts: Iterable[Expert], *, actor: Actor) -> list[ExpertAssignment]:
+    app = _locked(app)
+    if app.status != ApplicationStatus.EXPERT_REVIEW:
+        raise WorkflowError(f"{app.number} 不在专家评审阶段")
+    chosen = list(experts)
+    if not chosen:
+        raise WorkflowError("请至少选择一位专家")
+    conflicted = [e.name for e in chosen if e.organisation_id == app.organisation_id]
+    if conflicted:
+        raise WorkflowError(f"专家与申报单位有利害关系，须回避：{'、'.join(conflicted)}")
+    inactive = [e.name for e in chosen if not e.active]
+    if inactive:
+        raise WorkflowError(f"专家不在库：{'、'.join(inactive)}")
+    created = []
+    for expert in chosen:
+        assignment, made = ExpertAssignment.objects.get_or_create(application=app, expert=expert)
+        if made:
+            created.append(assignment)
+    if created:
+        record_event(
+            actor,
+            "grant_application.experts_assign",
+            obj=app,
+            after={"experts": [str(a.expert) for a in created]},
+        )
+        users = [a.expert.user for a in created if a.expert.user is not None and a.expert.user.is_active]
+        notify(
+            users,
+            title=f"评审任务：{app.organisation.name}申报{_item(app.item_code).name}",
+            body=f"请对申请 {app.number} 评分。",
+            url=_app_url(app),
+            actor=actor,
+        )
+    return created
+
+
+@transaction.atomic
+def record_score(
+    assignment: ExpertAssignment,
+    *,
+    actor: Actor,
+    score: Decimal,
+    opinion: str = "",
+    recommended_amount: Decimal | None = None,
+) -> ExpertAssignment:
+    assignment = _locked(assignment)
+    app = assignment.application
+    if app.status != ApplicationStatus.EXPERT_REVIEW:
+        raise WorkflowError(f"{app.number} 不在专家评审阶段，不能评分")
+    if not ZERO <= score <= Decimal(100):
+        raise WorkflowError("评分应在 0 到 100 之间")
+    fields = ["score", "opinion", "recommended_amount", "scored_at", "entered_by"]
+    before = snapshot(assignment, fields)
+    assignment.score = score
+    assignment.opinion = opinion
+    assignment.recommended_amount = recommended_amount
+    assignment.scored_at = timezone.now()
+    assignment.entered_by = actor.label
+    assignment.save(update_fields=fields)
+    record_event(actor, "grant_application.score", obj=app, before=before, after=snapshot(assignment, fields))
+    return assignment
+
+
+@transaction.atomic
+def conclude_expert_review(
+    app: Application,
+    *,
+    actor: Actor,
+    decision: str,
+    comment: str = "",
+    decided_amount: Decimal | None = None,
+) -> Application:
+    """After every assigned expert has scored: the city sets the amount (within the cap) and
+    publishes, or rejects."""
+    app = _locked(app)
+    item = _item(app.item_code)
+    if app.status != ApplicationStatus.EXPERT_REVIEW:
+        raise WorkflowError(f"{app.number} 不在专家评审阶段")
+    assignments = list(app.assignments.all())
+    minimum = workflow_settings().min_experts
+    if len(assignments) < minimum:
+        raise WorkflowError(f"专家不足：至少 {minimum} 位专家评分，已指派 {len(assignments)} 位")
+    unscored = [str(a.expert) for a in assignments if a.score is None]
+    if unscored:
+        raise WorkflowError(f"尚有专家未评分：{'、'.join(unscored)}")
+    if decision == ReviewDecision.RETURN:
+        raise WorkflowError("专家评审后只能决定公示或不予支持")
+    decision = _require_comment(decision, comment)
+    before = snapshot(app, APPLICATION_FIELDS)
+    average = sum((a.score for a in assignments if a.score is not None), ZERO) / len(assignments)
+    summary = f"专家 {len(assignments)} 人，平均分 {average.quantize(Decimal('0.01'))}"
+    if decision == ReviewDecision.PASS:
+        _settle_amount(app, item, decided_amount)
+        _start_publicity(app, actor=actor, comment=f"{summary}；{comment}" if comment else summary)
+    else:
+        _return_or_reject(app, decision, actor=actor, comment=f"{summary}；{comment}", item=item)
+    app.save()
+    record_event(
+        actor,
+        f"grant_application.expert_{decision}",
+        obj=app,
+        before=before,
+        after=snapshot(app, APPLICATION_FIELDS),
+        note=summary,
+    )
+    return app
+
+
+@transaction.atomic
+def record_objection(
+    app: Application, *, actor: Actor, received_on: dt.date, submitter: str, content: str
+) -> Objection:
+    app = _locked(app)
+    if app.status != ApplicationStatus.PUBLICITY:
+        raise WorkflowError(f"{app.number} 不在公示期，不能登记异议")
+    if received_on > clock.today() or (app.publicity_start and received_on < app.publicity_start):
+        raise WorkflowError("收到异议的日期应在公示开始之后、今天或之前")
+    if app.publicity_end and received_on > app.publicity_end:
+        raise WorkflowError(f"公示已于 {app.publicity_end.isoformat()} 截止，逾期异议不予登记")
+    if not content.strip() or not submitter.strip():
+        raise WorkflowError("请填写异议人和异议内容")
+    objection = Objection.objects.create(
+        application=app,
+        received_on=received_on,
+        submitter=submitter,
+        content=content,
+        recorded_by=actor.label,
+    )
+    record_event(
+        actor,
+        "grant_application.objection",
+        obj=app,
+        after={"received_on": received_on, "submitter": submitter, "content": content[:200]},
+    )
+    return objection
+
+
+@transaction.atomic
+def resolve_objection(objection: Objection, *, actor: Actor, upheld: bool, resolution: str) -> Objection:
+    """An upheld objection ends the application (不予支持); a dismissed one lets publicity run on."""
+    objection = _locked(objection)
+    app = _locked(objection.application)
+    if objection.status != ObjectionStatus.OPEN:
+        raise WorkflowError("该异议已处理")
+    if not resolution.strip():
+        raise WorkflowError("请填写处理意见")
+    objection.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
+    objection.resolution = resolution
+    objection.resolved_at = timezone.now()
+    objection.save(update_fields=["status", "resolution", "resolved_at"])
+    if upheld:
+        _return_or_reject(
+            app,
+            ReviewDecision.REJECT,
+            actor=actor,
+            comment=f"公示异议成立：{resolution}",
+            item=_item(app.item_code),
+        )
+        app.save()
+    record_event(
+        actor,
+        "grant_application.objection_resolve",
+        obj=app,
+        after={"objection": objection.pk, "status": objection.status, "resolution": resolution[:200]},
+    )
+    return objection
+
+
+@transaction.atomic
+def approve_application(app: Application, *, actor: Actor) -> Grant:
+    """After publicity with no open objection: commit the grant (budget, caps, quota checked now)."""
+    app = _locked(app)
+    item = _item(app.item_code)
+    if app.status != ApplicationStatus.PUBLICITY:
+        raise WorkflowError(f"{app.number} 当前状态为“{app.get_status_display()}”，不能核定")
+    today = clock.today()
+    if app.publicity_end is None or today <= app.publicity_end:
+        end = app.publicity_end.isoformat() if app.publicity_end else "—"
+        raise WorkflowError(f"公示期至 {end}，期满后才能核定")
+    if app.objections.filter(status=ObjectionStatus.OPEN).exists():
+        raise WorkflowError("尚有未处理的公示异议")
+    before = snapshot(app, APPLICATION_FIELDS)
+    previous = app.amount
+    grant, decision = _commit_grant(
+        app,
+        actor=actor,
+        item=item,
+        facts=app.facts,
+        right_key=_right_key(app),
+        decided_amount=app.decided_amount,
+    )
+    _store_decision(app, decision)
+    note = f"核定 {yuan(grant.amount)}"
+    if previous is not None and previous != grant.amount:
+        note += f"（公示金额 {yuan(previous)}；核定时按已发放情况复核后调整，见核定计算说明）"
+    _move(app, ApplicationStatus.APPROVED, actor=actor, comment=note)
+    app.save()
+    record_event(
+        actor,
+        "grant_application.approve",
+        obj=app,
+        before=before,
+        after={**snapshot(app, APPLICATION_FIELDS), "grant": grant.pk, "budget_year": grant.budget_year},
+        note=note,
+    )
+    notify(
+        organisation_users(app.organisation),
+        title=f"{item.name}已核定",
+        body=f"申请 {app.number} 核定奖补 {yuan(grant.amount)}，待兑现。",
+        url=_app_url(app),
+        actor=actor,
+    )
+    return grant
+
+
+@transaction.atomic
+def withdraw_application(app: Application, *, actor: Actor, comment: str = "") -> Application:
+    app = _locked(app)
+    before = snapshot(app, APPLICATION_FIELDS)
+    _move(app, ApplicationStatus.WITHDRAWN, actor=actor, comment=comment or "申请人撤回")
+    app.save()
+    record_event(
+        actor, "grant_application.withdraw", obj=app, before=before, after=snapshot(app, APPLICATION_FIELDS)
+    )
+    return app

@@ -1,0 +1,58 @@
+"""Template helpers of the grants pages: Bootstrap classes on form widgets, money in 元."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import template
+from django.forms import BoundField
+from django.utils.safestring import SafeString
+
+from ipcity.policy.engine.money import yuan as _yuan
+
+register = template.Library()
+
+_CLASSES = {
+    "select": "form-select",
+    "selectmultiple": "form-select",
+    "checkbox": "form-check-input",
+    "radioselect": "",
+    "checkboxselectmultiple": "",
+}
+
+
+@register.filter
+def bs(field: BoundField) -> SafeString:
+    """The field's widget with Bootstrap's class (and is-invalid when it has errors)."""
+    css = _CLASSES.get(field.widget_type, "form-control")
+    if field.errors:
+        css += " is-invalid"
+    attrs: dict[str, Any] = {"class": css.strip()} if css.strip() else {}
+    if field.errors:
+        attrs["aria-describedby"] = f"{field.auto_id}-err"
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def yuan(value: Any) -> str:
+    """'1,234.50 元'; '—' for nothing."""
+    if value is None or value == "":
+        return "—"
+    try:
+        return _yuan(Decimal(str(value)))
+    except InvalidOperation:
+        return str(value)
+
+
+@register.filter
+def lines(text: str | None) -> list[str]:
+    return [line for line in (text or "").splitlines() if line.strip()]
+
+
+@register.filter
+def item_name(code: str) -> str:
+    """The catalog name of an item code."""
+    from ipcity.grants.selectors import item_name as name
+
+    return name(code)

@@ -1,0 +1,598 @@
+"""Applications and their review: the workbench list, the application form with its preview, the
+detail page and every review action. Views are thin: authorise, bind a form, call one service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ipcity.accounts.guards import deny
+from ipcity.core.audit import Actor
+from ipcity.grants import clock, exports, selectors, services
+from ipcity.grants.choices import (
+    EDITABLE_STATUSES,
+    ApplicationStatus,
+    GrantStatus,
+    ObjectionStatus,
+)
+from ipcity.grants.evaluation import decide, item_or_none
+from ipcity.grants.forms import (
+    ApplicationFilterForm,
+    ApplicationForm,
+    AssignExpertsForm,
+    MaterialForm,
+    ObjectionForm,
+    PaymentForm,
+    ResolveObjectionForm,
+    ReviewForm,
+    ScoreForm,
+    applicant_specs,
+)
+from ipcity.grants.models import (
+    Application,
+    ApplicationMaterial,
+    ExpertAssignment,
+    Grant,
+    Objection,
+)
+from ipcity.grants.permissions import (
+    can_apply,
+    can_edit_application,
+    can_manage_grants,
+    can_review_in_city,
+    can_review_in_district,
+    can_score,
+    can_view_ledger,
+    member_organisation,
+)
+from ipcity.grants.records import organisation_records
+from ipcity.grants.views.common import (
+    PAGE_SIZE,
+    _error,
+    _form_errors,
+    _query_without,
+    _run,
+    _signed_in,
+    fact_rows,
+)
+from ipcity.lib.excel import xlsx_response
+from ipcity.policy.engine import Decision, Item, PolicyError
+
+# ---------------------------------------------------------------- lists
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """The workbench: applications the user may see (own, to review, or all), Excel on request."""
+    if not _signed_in(request):
+        return deny(request)
+    form = ApplicationFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    apps = selectors.application_list(request.user, data)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(exports.applications_workbook(apps), "奖补申请.xlsx")
+    page = Paginator(apps, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = clock.today()
+    rows = [(a, item_or_none(a.item_code), selectors.sla_state(a, today)) for a in page]
+    return render(
+        request,
+        "grants/application_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "form": form,
+            "query": _query_without(request),
+            "can_apply": can_apply(request.user),
+            "can_manage": can_manage_grants(request.user),
+            "can_ledger": can_view_ledger(request.user),
+        },
+    )
+
+
+@require_GET
+def apply_choose(request: HttpRequest) -> HttpResponse:
+    if not _signed_in(request):
+        return deny(request)
+    if not can_apply(request.user):
+        return deny(request)
+    items = selectors.items_in_order()
+    return render(
+        request,
+        "grants/apply_choose.html",
+        {
+            "open_items": [i for i in items if i.track.key != "exempt"],
+            "exempt_items": [i for i in items if i.track.key == "exempt"],
+            "organisation": member_organisation(request.user),
+        },
+    )
+
+
+# ---------------------------------------------------------------- application form
+
+
+def _preview(item: Item, org: Any, form: ApplicationForm) -> tuple[Decision | None, str]:
+    try:
+        return (
+            decide(
+                item,
+                org,
+                form.cleaned_data["decisive_date"],
+                form.facts(),
+                today=clock.today(),
+                right_key=form.cleaned_data.get("right_id") or None,
+            ),
+            "",
+        )
+    except PolicyError as exc:
+        return None, exc.message
+
+
+@require_http_methods(["GET", "POST"])
+def apply_form(request: HttpRequest, code: str) -> HttpResponse:
+    if not _signed_in(request):
+        return deny(request)
+    org = member_organisation(request.user)
+    if org is None:
+        return deny(request)
+    item = item_or_none(code)
+    if item is None:
+        raise Http404("没有该奖补项目")
+    if item.track.key == "exempt":
+        messages.info(request, f"{item.name}为免申即享项目，平台比对登记数据后推送给您确认，无需申报。")
+        return redirect("grants:entitlements")
+    records = organisation_records(org)
+    form = ApplicationForm(request.POST or None, item=item, records=records)
+    decision, problem = None, ""
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("action") == "save":
+            try:
+                app = services.create_application(
+                    org,
+                    item.code,
+                    actor=Actor.web(request.user),
+                    decisive_date=form.cleaned_data["decisive_date"],
+                    facts=form.facts(),
+                    right_id=form.cleaned_data["right_id"],
+                    links=form.cleaned_data["links"],
+                )
+            except services.WorkflowError as exc:
+                problem = exc.message
+            else:
+                messages.success(request, "草稿已保存。请上传申报材料，核对金额后提交。")
+                return redirect("grants:application", pk=app.pk)
+        else:
+            decision, problem = _preview(item, org, form)
+    return render(
+        request,
+        "grants/application_form.html",
+        {
+            "item": item,
+            "form": form,
+            "organisation": org,
+            "decision": decision.as_dict() if decision else None,
+            "problem": problem,
+        },
+    )
+
+
+def _application(request: HttpRequest, pk: int) -> Application:
+    return get_object_or_404(
+        Application.objects.visible_to(request.user).select_related("organisation", "organisation__region"),
+        pk=pk,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _signed_in(request):
+        return deny(request)
+    app = _application(request, pk)
+    if not can_edit_application(request.user, app):
+        return deny(request)
+    if app.status not in EDITABLE_STATUSES:
+        messages.error(request, f"当前状态为“{app.get_status_display()}”，不能修改。")
+        return redirect("grants:application", pk=app.pk)
+    item = item_or_none(app.item_code)
+    assert item is not None
+    records = organisation_records(app.organisation)
+    initial = {
+        "decisive_date": app.decisive_date,
+        "right_id": app.right_id,
+        "links": [f"{link.kind}:{link.object_id}" for link in app.links.all()],
+    }
+    form = ApplicationForm(
+        request.POST or None, item=item, records=records, initial=initial, initial_facts=app.facts
+    )
+    decision, problem = None, ""
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("action") == "save":
+            try:
+                services.update_application(
+                    app,
+                    actor=Actor.web(request.user),
+                    decisive_date=form.cleaned_data["decisive_date"],
+                    facts=form.facts(),
+                    right_id=form.cleaned_data["right_id"],
+                    links=form.cleaned_data["links"],
+                )
+            except services.WorkflowError as exc:
+                problem = exc.message
+            else:
+                messages.success(request, "申请已保存。")
+                return redirect("grants:application", pk=app.pk)
+        else:
+            decision, problem = _preview(item, app.organisation, form)
+    return render(
+        request,
+        "grants/application_form.html",
+        {
+            "item": item,
+            "form": form,
+            "organisation": app.organisation,
+            "decision": decision.as_dict() if decision else None,
+            "problem": problem,
+            "app": app,
+        },
+    )
+
+
+# ---------------------------------------------------------------- application detail and actions
+
+
+@require_GET
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _signed_in(request):
+        return deny(request)
+    app = _application(request, pk)
+    item = item_or_none(app.item_code)
+    if item is None:
+        raise Http404("目录中已没有该项目")
+    user = request.user
+    grant = Grant.objects.filter(application=app).select_related("payment").first()
+    assignments = list(app.assignments.select_related("expert", "expert__user"))
+    my_assignment = next((a for a in assignments if a.expert.user_id == user.pk), None)
+    pending_amount = bool(app.eligible and app.amount is None)
+    today = clock.today()
+    context = {
+        "app": app,
+        "item": item,
+        "facts": fact_rows(item, app.facts),
+        "decision": app.decision or {},
+        "links": list(app.links.all()),
+        "materials": list(app.materials.select_related("attachment")),
+        "steps": list(app.steps.all()),
+        "assignments": assignments,
+        "objections": list(app.objections.all()),
+        "grant": grant,
+        "payment": getattr(grant, "payment", None) if grant else None,
+        "sla": selectors.sla_state(app, today),
+        "today": today,
+        "pending_amount": pending_amount,
+        "can_edit": can_edit_application(user, app) and app.status in EDITABLE_STATUSES,
+        "can_withdraw": can_edit_application(user, app)
+        and app.status in {ApplicationStatus.DRAFT, ApplicationStatus.RETURNED, ApplicationStatus.SUBMITTED},
+        "can_district": can_review_in_district(user, app) and app.status == ApplicationStatus.SUBMITTED,
+        "can_city": can_review_in_city(user) and app.status == ApplicationStatus.CITY_REVIEW,
+        "can_experts": can_review_in_city(user) and app.status == ApplicationStatus.EXPERT_REVIEW,
+        "can_publicity": can_review_in_city(user) and app.status == ApplicationStatus.PUBLICITY,
+        "publicity_over": app.publicity_end is not None and today > app.publicity_end,
+        "can_pay": can_manage_grants(user) and grant is not None and grant.status == GrantStatus.COMMITTED,
+        "my_assignment": my_assignment
+        if my_assignment and app.status == ApplicationStatus.EXPERT_REVIEW
+        else None,
+        "material_form": MaterialForm(item=item),
+        "review_form": ReviewForm(),
+        "expert_form": AssignExpertsForm(exclude_organisation=app.organisation_id),
+        "score_form": ScoreForm(),
+        "conclude_form": ReviewForm(allow_return=False),
+        "objection_form": ObjectionForm(initial={"received_on": today}),
+        "resolve_form": ResolveObjectionForm(),
+        "payment_form": PaymentForm(initial={"paid_on": today}),
+        "specs": applicant_specs(item),
+    }
+    return render(request, "grants/application_detail.html", context)
+
+
+def _back(app: Application) -> HttpResponse:
+    return redirect("grants:application", pk=app.pk)
+
+
+@require_POST
+def material_add(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _signed_in(request):
+        return deny(request)
+    app = _application(request, pk)
+    if not can_edit_application(request.user, app):
+        return deny(request)
+    item = item_or_none(app.item_code)
+    assert item is not None
+    form = MaterialForm(request.POST, request.FILES, item=item)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(app)
+    _run(
+        request,
+        lambda: services.add_material(
+            app, form.cleaned_data["file"], actor=Actor.web(request.user), label=form.material_label()
+        ),
+        "材料已上传。",
+    )
+    return _back(app)
+
+
+@require_POST
+def material_remove(request: HttpRequest, pk: int, material: int) -> HttpResponse:
+    if not _signed_in(request):
+        return deny(request)
+    app = _application(request, pk)
+    if not can_edit_application(request.user, app):
+        return deny(request)
+    obj = get_object_or_404(ApplicationMaterial, pk=material, application=app)
+    _run(request, lambda: services.remove_material(obj, actor=Actor.web(request.user)), "材料已删除。")
+    return _back(app)
+
+
+@require_GET
+def material_download(request: HttpRequest, pk: int, material: int) -> FileResponse | HttpResponse:
+    if not _signed_in(request):
+        return deny(request)
+    app = _application(request, pk)  # whoever may see the application may read its materials
+    obj = get_object_or_404(
+        ApplicationMaterial.objects.select_related("attachment"), pk=material, application=app
+    )
+    attachment = obj.attachment
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+@require_POST
+def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _signed_in(request):
+        return deny(request)
+    app = _application(request, pk)
+    if not can_edit_application(request.user, app):
+        return deny(request)
+    _run(
+        request,
+        lambda: services.submit_application(app, actor=Actor.web(request.user)),
+        "申请已提交，等待区市初审。",
+    )
+    return _back(app)
+
+
+@require_POST
+def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _signed_in(request):
+        return deny(request)
+    app = _application(request, pk)
+    if not can_edit_application(request.user, app):
+        return deny(request)
+    _run(request, lambda: services.withdraw_application(app, actor=Actor.web(request.user)), "申请已撤回。")
+    return _back(app)
+
+
+@require_POST
+def district_review(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _signed_in(request):
+        return deny(request)
+    app = _application(request, pk)
+    if not can_review_in_district(request.user, app):
+        return deny(request)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(app)
+    _run(
+        request,
+        lambda: services.review_in_district(
+            app,
+            actor=Actor.web(request.user),
+            decision=form.cleaned_data["decision"],
+            comment=form.cleaned_data["comment"],
+        ),
+        "区市初审意见已提交。",
+    )
+    return _back(app)
+
+
+@require_POST
+def city_review(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _signed_in(request):
+        return deny(request)
+    app = _application(request, pk)
+    if not can_review_in_city(request.user):
+        return deny(request)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(app)
+    _run(
+        request,
+        lambda: services.review_in_city(
+            app,
+            actor=Actor.web(request.user),
+            decision=form.cleaned_data["decision"],
+            comment=form.cleaned_data["comment"],
+            decided_amount=form.cleaned_data["decided_amount"],
+        ),
+        "市级审核意见已提交。",
+    )
+    return _back(app)
+
+
+@require_POST
+def experts_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _signed_in(request):
+        return deny(request)
+    app = _application(request, pk)
+    if not can_review_in_city(request.user):
+        return deny(request)
+    form = AssignExpertsForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(app)
+    _run(
+        request,
+        lambda: services.assign_experts(app, form.cleaned_data["experts"], actor=Actor.web(request.user)),
+        "已指派评审专家。",
+    )
+    return _back(app)
+
+
+@require_POST
+def assignment_score(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _signed_in(request):
+        return deny(request)
+    assignment = get_object_or_404(
+        ExpertAssignment.objects.select_related("expert", "application"),
+        pk=pk,
+        application__in=Application.objects.visible_to(request.user),
+    )
+    if not can_score(request.user, assignment):
+        return deny(request)
+    form = ScoreForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(assignment.application)
+    _run(
+        request,
+        lambda: services.record_score(
+            assignment,
+            actor=Actor.web(request.user),
+            score=form.cleaned_data["score"],
+            opinion=form.cleaned_data["opinion"],
+            recommended_amount=form.cleaned_data["recommended_amount"],
+        ),
+        f"已记录{assignment.expert.name}的评分。",
+    )
+    return _back(assignment.application)
+
+
+@require_POST
+def expert_conclude(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _signed_in(request):
+        return deny(request)
+    app = _application(request, pk)
+    if not can_review_in_city(request.user):
+        return deny(request)
+    form = ReviewForm(request.POST, allow_return=False)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(app)
+    _run(
+        request,
+        lambda: services.conclude_expert_review(
+            app,
+            actor=Actor.web(request.user),
+            decision=form.cleaned_data["decision"],
+            comment=form.cleaned_data["comment"],
+            decided_amount=form.cleaned_data["decided_amount"],
+        ),
+        "专家评审结论已记录。",
+    )
+    return _back(app)
+
+
+@require_POST
+def objection_add(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _signed_in(request):
+        return deny(request)
+    app = _application(request, pk)
+    if not can_review_in_city(request.user):
+        return deny(request)
+    form = ObjectionForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(app)
+    _run(
+        request,
+        lambda: services.record_objection(app, actor=Actor.web(request.user), **form.cleaned_data),
+        "异议已登记。",
+    )
+    return _back(app)
+
+
+@require_POST
+def objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _signed_in(request):
+        return deny(request)
+    objection = get_object_or_404(
+        Objection.objects.select_related("application"),
+        pk=pk,
+        application__in=Application.objects.visible_to(request.user),
+        status=ObjectionStatus.OPEN,
+    )
+    if not can_review_in_city(request.user):
+        return deny(request)
+    form = ResolveObjectionForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(objection.application)
+    _run(
+        request,
+        lambda: services.resolve_objection(
+            objection,
+            actor=Actor.web(request.user),
+            upheld=form.cleaned_data["upheld"],
+            resolution=form.cleaned_data["resolution"],
+        ),
+        "异议已处理。",
+    )
+    return _back(objection.application)
+
+
+@require_POST
+def application_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _signed_in(request):
+        return deny(request)
+    app = _application(request, pk)
+    if not can_review_in_city(request.user):
+        return deny(request)
+    _run(
+        request, lambda: services.approve_application(app, actor=Actor.web(request.user)), "已核定，待兑现。"
+    )
+    return _back(app)
+
+
+@require_POST
+def grant_pay(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _signed_in(request):
+        return deny(request)
+    if not can_manage_grants(request.user):
+        return deny(request)
+    grant = get_object_or_404(Grant.objects.select_related("application", "entitlement"), pk=pk)
+    back = (
+        reverse("grants:application", args=[grant.application_id])
+        if grant.application_id
+        else reverse("grants:entitlement", args=[grant.entitlement_id])
+    )
+    form = PaymentForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(back)
+    try:
+        payment = services.record_payment(
+            grant,
+            actor=Actor.web(request.user),
+            paid_on=form.cleaned_data["paid_on"],
+            reference=form.cleaned_data["reference"],
+        )
+    except services.WorkflowError as exc:
+        _error(request, exc)
+    else:
+        if payment is None:
+            grant.refresh_from_db()
+            messages.error(request, f"付款被拦截。{grant.payment_blocked}")
+        else:
+            messages.success(request, "兑现记录已登记。")
+    return redirect(back)

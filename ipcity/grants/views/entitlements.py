@@ -1,0 +1,278 @@
+"""免申即享 entitlements (list, detail, 意愿确认, approval, the detection job), budgets and the ledger."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ipcity.accounts.guards import deny
+from ipcity.core.audit import Actor
+from ipcity.core.jobs import JobHandle, start_job
+from ipcity.grants import clock, exports, selectors, services
+from ipcity.grants.choices import (
+    EntitlementStatus,
+    GrantStatus,
+)
+from ipcity.grants.evaluation import item_or_none
+from ipcity.grants.forms import (
+    ApproveForm,
+    BudgetForm,
+    CancelForm,
+    ConfirmEntitlementForm,
+    DetectionForm,
+    EntitlementFilterForm,
+    LedgerFilterForm,
+    PaymentForm,
+)
+from ipcity.grants.models import (
+    Entitlement,
+    Grant,
+)
+from ipcity.grants.permissions import (
+    can_confirm_entitlement,
+    can_manage_grants,
+    can_view_ledger,
+)
+from ipcity.grants.views.common import (
+    PAGE_SIZE,
+    _form_errors,
+    _query_without,
+    _run,
+    _signed_in,
+    fact_rows,
+)
+from ipcity.lib.excel import xlsx_response
+
+# ---------------------------------------------------------------- entitlements
+
+
+@require_GET
+def entitlement_list(request: HttpRequest) -> HttpResponse:
+    if not _signed_in(request):
+        return deny(request)
+    form = EntitlementFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    ents = selectors.entitlement_list(request.user, data)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(exports.entitlements_workbook(ents), "免申即享事项.xlsx")
+    page = Paginator(ents, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "grants/entitlement_list.html",
+        {
+            "page": page,
+            "rows": [(e, item_or_none(e.item_code)) for e in page],
+            "form": form,
+            "query": _query_without(request),
+            "can_manage": can_manage_grants(request.user),
+        },
+    )
+
+
+def _entitlement(request: HttpRequest, pk: int) -> Entitlement:
+    return get_object_or_404(
+        Entitlement.objects.visible_to(request.user).select_related("organisation", "organisation__region"),
+        pk=pk,
+    )
+
+
+@require_GET
+def entitlement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _signed_in(request):
+        return deny(request)
+    ent = _entitlement(request, pk)
+    item = item_or_none(ent.item_code)
+    if item is None:
+        raise Http404("目录中已没有该项目")
+    grant = Grant.objects.filter(entitlement=ent).select_related("payment").first()
+    today = clock.today()
+    return render(
+        request,
+        "grants/entitlement_detail.html",
+        {
+            "ent": ent,
+            "item": item,
+            "facts": fact_rows(item, ent.facts),
+            "decision": ent.decision or {},
+            "steps": list(ent.steps.all()),
+            "grant": grant,
+            "payment": getattr(grant, "payment", None) if grant else None,
+            "can_confirm": can_confirm_entitlement(request.user, ent)
+            and ent.status == EntitlementStatus.PENDING,
+            "confirm_form": ConfirmEntitlementForm(
+                item=item, confirm_facts=ent.confirm_facts, facts=ent.facts
+            ),
+            "can_approve": can_manage_grants(request.user) and ent.status == EntitlementStatus.CONFIRMED,
+            "pending_amount": bool(ent.eligible and ent.amount is None),
+            "approve_form": ApproveForm(),
+            "can_cancel": can_manage_grants(request.user)
+            and ent.status in {EntitlementStatus.PENDING, EntitlementStatus.CONFIRMED},
+            "cancel_form": CancelForm(),
+            "can_pay": can_manage_grants(request.user)
+            and grant is not None
+            and grant.status == GrantStatus.COMMITTED,
+            "payment_form": PaymentForm(initial={"paid_on": today}),
+        },
+    )
+
+
+@require_POST
+def entitlement_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _signed_in(request):
+        return deny(request)
+    ent = _entitlement(request, pk)
+    if not can_confirm_entitlement(request.user, ent):
+        return deny(request)
+    item = item_or_none(ent.item_code)
+    assert item is not None
+    form = ConfirmEntitlementForm(request.POST, item=item, confirm_facts=ent.confirm_facts, facts=ent.facts)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("grants:entitlement", pk=ent.pk)
+    accept = form.cleaned_data["accept"]
+    _run(
+        request,
+        lambda: services.confirm_entitlement(
+            ent,
+            actor=Actor.web(request.user),
+            accept=accept,
+            facts=form.confirmed_facts() if accept else None,
+            comment=form.cleaned_data["comment"],
+        ),
+        "已确认申领，等待市局核定。" if accept else "已放弃申领。",
+    )
+    return redirect("grants:entitlement", pk=ent.pk)
+
+
+@require_POST
+def entitlement_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _signed_in(request):
+        return deny(request)
+    if not can_manage_grants(request.user):
+        return deny(request)
+    ent = _entitlement(request, pk)
+    form = ApproveForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("grants:entitlement", pk=ent.pk)
+    _run(
+        request,
+        lambda: services.approve_entitlement(
+            ent, actor=Actor.web(request.user), decided_amount=form.cleaned_data["decided_amount"]
+        ),
+        "已核定，待兑现。",
+    )
+    return redirect("grants:entitlement", pk=ent.pk)
+
+
+@require_POST
+def entitlement_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _signed_in(request):
+        return deny(request)
+    if not can_manage_grants(request.user):
+        return deny(request)
+    ent = _entitlement(request, pk)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("grants:entitlement", pk=ent.pk)
+    _run(
+        request,
+        lambda: services.cancel_entitlement(
+            ent, actor=Actor.web(request.user), comment=form.cleaned_data["comment"]
+        ),
+        "已撤销。",
+    )
+    return redirect("grants:entitlement", pk=ent.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def entitlement_detect(request: HttpRequest) -> HttpResponse:
+    """Start an entitlement run as a background job (the same code as `ipcity grants entitlements`)."""
+    if not _signed_in(request):
+        return deny(request)
+    if not can_manage_grants(request.user):
+        return deny(request)
+    form = DetectionForm(request.POST or None, initial={"year": clock.today().year})
+    if request.method == "POST" and form.is_valid():
+        from ipcity.grants.detection import run_detection
+
+        year, dry_run = form.cleaned_data["year"], form.cleaned_data["dry_run"]
+        actor = Actor.web(request.user)
+
+        def work(handle: JobHandle) -> dict[str, Any]:
+            report = run_detection(
+                year, actor=actor, dry_run=dry_run, progress=lambda d, t, m: handle.progress(d, t, m)
+            )
+            return exports.detection_result(report)
+
+        verb = "预览" if dry_run else "比对"
+        job = start_job(
+            kind="grants.entitlements", label=f"免申即享{verb}：{year} 年", actor=actor, func=work
+        )
+        return redirect("core:job", pk=job.pk)
+    return render(request, "grants/entitlement_detect.html", {"form": form})
+
+
+# ---------------------------------------------------------------- budgets and ledger
+
+
+@require_http_methods(["GET", "POST"])
+def budgets(request: HttpRequest) -> HttpResponse:
+    if not _signed_in(request):
+        return deny(request)
+    if not can_manage_grants(request.user):
+        return deny(request)
+    try:
+        year = int(request.GET.get("year") or clock.today().year)
+    except ValueError:
+        year = clock.today().year
+    form = BudgetForm(request.POST or None, initial={"year": year})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        ok = _run(
+            request,
+            lambda: services.set_budget(
+                data["item_code"],
+                data["year"],
+                data["amount"],
+                actor=Actor.web(request.user),
+                note=data["note"],
+            ),
+            "预算已保存。",
+        )
+        if ok:
+            return redirect(f"{reverse('grants:budgets')}?year={data['year']}")
+    lines = selectors.budget_execution(year)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(exports.budgets_workbook(lines, year), f"{year}年奖补预算执行.xlsx")
+    return render(request, "grants/budgets.html", {"form": form, "lines": lines, "year": year})
+
+
+@require_GET
+def ledger(request: HttpRequest) -> HttpResponse:
+    if not _signed_in(request):
+        return deny(request)
+    if not can_view_ledger(request.user):
+        return deny(request)
+    form = LedgerFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    payments = selectors.ledger_payments(request.user, data)
+    table = selectors.ledger_table(payments)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(exports.ledger_workbook(table, payments), "奖补兑现台账.xlsx")
+    return render(
+        request,
+        "grants/ledger.html",
+        {
+            "form": form,
+            "table": table,
+            "payments": payments[:100],
+            "query": _query_without(request),
+        },
+    )

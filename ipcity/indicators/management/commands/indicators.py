@@ -1,0 +1,62 @@
+"""ipcity indicators load | compute --year YYYY [--as-of DATE] [--json]"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from ipcity.core.audit import Actor
+from ipcity.core.models import Region
+from ipcity.indicators.models import Indicator
+from ipcity.indicators.selectors import snapshot_json
+from ipcity.indicators.services import compute_snapshots, default_as_of, load_definitions, load_population
+from ipcity.lib.datafile import DataFileError
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise CommandError(f"日期格式应为 YYYY-MM-DD：{text}", returncode=2) from exc
+
+
+class Command(BaseCommand):
+    help = "指标：载入定义与人口数据，计算指标快照"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        sub.add_parser("load", help="载入 data/indicators/ 的指标定义和常住人口（幂等）")
+        compute = sub.add_parser("compute", help="计算并保存指标快照（幂等）")
+        compute.add_argument("--year", type=int, required=True)
+        compute.add_argument("--as-of", help="统计时点 YYYY-MM-DD（默认：年末，或当年的今天）")
+        compute.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        actor = Actor.cli("indicators")
+        if options["action"] == "load":
+            try:
+                definitions = load_definitions(actor=actor)
+                population = load_population(actor=actor)
+            except DataFileError as exc:
+                raise CommandError(f"数据文件被拒绝，未写入任何数据：{exc}", returncode=2) from exc
+            self.stdout.write(f"指标定义：{definitions.counts}；常住人口：{population.counts}")
+            return
+        year = options["year"]
+        if not 2000 <= year <= 2100:
+            raise CommandError(f"年份超出范围：{year}", returncode=2)
+        as_of = _date(options["as_of"]) if options["as_of"] else default_as_of(year)
+        if as_of.year != year:
+            raise CommandError(f"统计时点 {as_of} 不在 {year} 年内", returncode=2)
+        if not Indicator.objects.exists():
+            raise CommandError("尚未载入指标定义：请先运行 ipcity indicators load", returncode=2)
+        total = Indicator.objects.count() * (Region.objects.count() + 1)
+        with tqdm(total=total, desc=f"计算 {year} 年指标", disable=options["json"] or None, unit="项") as bar:
+            snapshots = compute_snapshots(year=year, as_of=as_of, actor=actor, progress=bar.update)
+        if options["json"]:
+            self.stdout.write(json.dumps([snapshot_json(s) for s in snapshots], ensure_ascii=False, indent=1))
+        else:
+            self.stdout.write(f"已计算 {len(snapshots)} 项快照（{year} 年，统计时点 {as_of}）")

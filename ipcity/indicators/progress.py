@@ -1,0 +1,102 @@
+"""Progress to target: where an indicator should be by now, and whether it is on track.
+
+Plain Python (no Django). Targets follow the plan's periods: `end` (a level to reach by the target
+year), `annual` (every year), `total` (cumulative over 2022–2024).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+PLAN_FIRST_YEAR = 2022
+BASE_YEAR = 2021
+
+
+@dataclass(frozen=True)
+class Progress:
+    year: int
+    value: Decimal
+    target: Decimal
+    expected_linear: Decimal | None  # where a straight path from the base would be this year
+    projected_linear: Decimal | None  # the target year's value if the average yearly change continues
+    projected_compound: Decimal | None  # the same with the average growth rate (compound)
+    on_track: bool
+    explanation: str
+
+
+def _q(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def assess(
+    *,
+    period: str,
+    comparison: str,
+    target: Decimal,
+    target_year: int,
+    year: int,
+    value: Decimal,
+    base: Decimal | None = None,
+) -> Progress:
+    """On/off track for one year's value. `base` is the 2021 value (needed for `end` targets)."""
+    higher = comparison != "<="
+    if period == "annual":
+        on_track = value >= target if higher else value <= target
+        return Progress(
+            year,
+            value,
+            target,
+            None,
+            None,
+            None,
+            on_track,
+            f"年度目标 {'≥' if higher else '≤'} {target}，当年 {value}",
+        )
+    if period == "total":
+        elapsed = max(0, min(year, target_year) - PLAN_FIRST_YEAR + 1)
+        span = target_year - PLAN_FIRST_YEAR + 1
+        expected = _q(target * elapsed / span)
+        projected = _q(value * span / elapsed) if elapsed else None
+        on_track = value >= expected
+        return Progress(
+            year,
+            value,
+            target,
+            expected,
+            projected,
+            None,
+            on_track,
+            f"期内累计目标 {target}：按序时应达 {expected}，已达 {value}",
+        )
+    # period == "end": a level to reach by target_year from the 2021 base.
+    if base is None:
+        return Progress(
+            year,
+            value,
+            target,
+            None,
+            None,
+            None,
+            value >= target,
+            f"缺少 {BASE_YEAR} 年基数，仅与目标值 {target} 比较",
+        )
+    years_total = target_year - BASE_YEAR
+    years_done = year - BASE_YEAR
+    expected = _q(base + (target - base) * years_done / years_total)
+    projected_linear = _q(base + (value - base) * years_total / years_done) if years_done > 0 else None
+    projected_compound = None
+    if years_done > 0 and base > 0 and value > 0:
+        rate = (float(value) / float(base)) ** (1 / years_done)
+        projected_compound = _q(Decimal(str(float(base) * rate**years_total)))
+    on_track = value >= expected if higher else value <= expected
+    return Progress(
+        year,
+        value,
+        target,
+        expected,
+        projected_linear,
+        projected_compound,
+        on_track,
+        f"{BASE_YEAR} 年基数 {base} → {target_year} 年目标 {target}：按线性路径 {year} 年应达 {expected}，实际 {value}",
+    )

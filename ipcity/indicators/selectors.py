@@ -1,0 +1,111 @@
+"""Reads of indicator snapshots for the CLI, the dashboard and exports."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from ipcity.indicators.models import CITY_CODE, Indicator, Snapshot
+from ipcity.indicators.progress import Progress, assess
+
+
+def region_code(snapshot: Snapshot) -> str:
+    """The region's division code (internal code for functional zones), or 370600 for the city."""
+    if snapshot.region is None:
+        return CITY_CODE
+    return snapshot.region.division_code or snapshot.region.code
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def snapshot_json(snapshot: Snapshot) -> dict[str, Any]:
+    indicator = snapshot.indicator
+    target = indicator.target
+    city_target = target.value if target is not None and snapshot.region is None else None
+    return {
+        "code": indicator.code,
+        "region": region_code(snapshot),
+        "year": snapshot.year,
+        "as_of": snapshot.as_of.isoformat(),
+        "status": snapshot.status,
+        "value": _number(snapshot.value),
+        "unit": indicator.unit,
+        "target": _number(city_target),
+        "numerator": _number(snapshot.numerator),
+        "denominator": _number(snapshot.denominator),
+        "note": snapshot.note,
+    }
+
+
+def latest_snapshots(
+    indicators: list[Indicator] | None = None,
+) -> dict[tuple[int, int | None, int], Snapshot]:
+    """{(indicator_id, region_id, year): the snapshot with the latest as-of date}."""
+    queryset = Snapshot.objects.select_related("indicator", "region").order_by("as_of")
+    if indicators is not None:
+        queryset = queryset.filter(indicator__in=indicators)
+    latest: dict[tuple[int, int | None, int], Snapshot] = {}
+    for snapshot in queryset:
+        latest[(snapshot.indicator_id, snapshot.region_id, snapshot.year)] = snapshot
+    return latest
+
+
+def snapshot_years() -> list[int]:
+    return sorted(set(Snapshot.objects.values_list("year", flat=True)))
+
+
+def progress_for(indicator: Indicator, city_by_year: dict[int, Snapshot], year: int) -> Progress | None:
+    """On/off track for the city's value in `year`, against the plan target the indicator carries."""
+    target = indicator.target
+    snapshot = city_by_year.get(year)
+    if target is None or target.value is None or snapshot is None or snapshot.value is None:
+        return None
+    base = city_by_year.get(2021)
+    return assess(
+        period=target.period,
+        comparison=target.comparison,
+        target=target.value,
+        target_year=target.year or 2024,
+        year=year,
+        value=snapshot.value,
+        base=base.value if base is not None else None,
+    )
+
+
+def dashboard(year: int) -> dict[str, Any]:
+    indicators = list(Indicator.objects.select_related("target"))
+    latest = latest_snapshots(indicators)
+    rows: list[dict[str, Any]] = []
+    for indicator in indicators:
+        city_by_year = {y: s for (i, r, y), s in latest.items() if i == indicator.pk and r is None}
+        rows.append(
+            {
+                "indicator": indicator,
+                "snapshot": city_by_year.get(year),
+                "trend": [(y, city_by_year[y]) for y in sorted(city_by_year)],
+                "progress": progress_for(indicator, city_by_year, year),
+                "regions": sorted(
+                    (
+                        s
+                        for (i, r, y), s in latest.items()
+                        if i == indicator.pk and r is not None and y == year
+                    ),
+                    key=lambda s: s.region.position,
+                ),
+            }
+        )
+    return {"rows": rows}
+
+
+def region_year_table(indicator: Indicator) -> tuple[list[int], list[tuple[Any, dict[int, Snapshot]]]]:
+    latest = latest_snapshots([indicator])
+    years = sorted({y for (_i, _r, y) in latest})
+    by_region: dict[Any, dict[int, Snapshot]] = defaultdict(dict)
+    regions: dict[Any, Any] = {}
+    for (_i, region_id, year), snapshot in latest.items():
+        by_region[region_id][year] = snapshot
+        regions[region_id] = snapshot.region
+    order = sorted(by_region, key=lambda rid: -1 if rid is None else regions[rid].position)
+    return years, [(regions[rid], by_region[rid]) for rid in order]

@@ -1,0 +1,134 @@
+"""Dashboard, detail, drill-down and data entry: permissions, content, and drill-down = number."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+
+from ipcity.core.audit import Actor
+from ipcity.core.models import AuditEvent, Region
+from ipcity.indicators.models import Indicator, Population, ReportedValue, Snapshot, TrainingAttendance
+from ipcity.indicators.services import compute_snapshots
+from ipcity.test import Personas
+
+
+@pytest.fixture
+def computed(make_patent, indicators):  # type: ignore[no-untyped-def]
+    make_patent(overseas=True)
+    make_patent(filed=dt.date(2010, 1, 1), granted=dt.date(2013, 1, 1))
+    make_patent(region="370613", ipc=("H01M 10/0525",))
+    make_patent()  # valid, not high value
+    Population.objects.create(
+        region=None, year=2024, kind="year_end", date=dt.date(2024, 12, 31), value=30000, source="测试"
+    )
+    return compute_snapshots(year=2024, as_of=dt.date(2024, 12, 31), actor=Actor.cli())
+
+
+def _xlsx_rows(response) -> list[tuple]:  # type: ignore[no-untyped-def]
+    return list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+
+
+@pytest.mark.django_db
+def test_permissions(personas: Personas, computed) -> None:  # type: ignore[no-untyped-def]
+    for user in (personas.admin, personas.liaison, personas.district_a):
+        assert personas.client(user).get("/indicators/").status_code == 200
+    for user in (personas.enterprise_a, personas.agency):
+        assert personas.client(user).get("/indicators/").status_code == 403
+    assert personas.client(None).get("/indicators/").status_code == 302
+    assert personas.client(personas.admin).get("/indicators/data/").status_code == 200
+    assert personas.client(personas.liaison).get("/indicators/data/").status_code == 403
+    snapshot = Snapshot.objects.filter(indicator__code="hv_invention_patents", region=None).get()
+    url = f"/indicators/hv_invention_patents/records/?snapshot={snapshot.pk}"
+    assert personas.client(personas.enterprise_a).get(url).status_code == 403
+
+
+@pytest.mark.django_db
+def test_dashboard_shows_kpis_against_targets(personas: Personas, computed) -> None:  # type: ignore[no-untyped-def]
+    html = personas.client(personas.admin).get("/indicators/?year=2024").content.decode()
+    assert 'data-kpi="hv_invention_patents_per_10k"' in html
+    assert "1.00" in html  # 3 high-value ÷ 3.0 (×10k)
+    assert "目标 ≥ 8.1 件" in html
+
+
+@pytest.mark.django_db
+def test_drilldown_matches_the_number_on_screen_and_in_excel(personas: Personas, computed) -> None:  # type: ignore[no-untyped-def]
+    client = personas.client(personas.liaison)
+    for code in ("hv_invention_patents", "hv_invention_patents_per_10k", "invention_patents_valid"):
+        for snapshot in Snapshot.objects.filter(indicator__code=code, year=2024).exclude(numerator=None):
+            assert snapshot.numerator is not None
+            number = int(snapshot.numerator)
+            page = client.get(f"/indicators/{code}/records/?snapshot={snapshot.pk}")
+            assert page.context["total"] == number, (code, snapshot.region)
+            rows = _xlsx_rows(client.get(f"/indicators/{code}/records/?snapshot={snapshot.pk}&format=xlsx"))
+            assert len(rows) - 1 == number
+    city = Snapshot.objects.get(indicator__code="hv_invention_patents", region=None)
+    rows = _xlsx_rows(client.get(f"/indicators/hv_invention_patents/records/?snapshot={city.pk}&format=xlsx"))
+    assert rows[0][-1] == "满足条件"
+    assert sorted(r[-1] for r in rows[1:]) == ["战略性新兴产业", "海外同族授权", "维持年限超过10年"]
+
+
+@pytest.mark.django_db
+def test_data_entry_reported_value_population_and_training(personas: Personas, indicators) -> None:  # type: ignore[no-untyped-def]
+    client = personas.client(personas.admin)
+    fund = Indicator.objects.get(code="ip_operation_fund_size")
+    response = client.post(
+        "/indicators/data/",
+        {
+            "kind": "reported",
+            "reported-indicator": fund.pk,
+            "reported-year": 2023,
+            "reported-value": "60000000",
+            "reported-source": "",
+            "reported-source_date": "2024-01-20",
+        },
+    )
+    assert "每个数值都必须注明来源" in response.content.decode()
+    assert not ReportedValue.objects.exists()
+    client.post(
+        "/indicators/data/",
+        {
+            "kind": "reported",
+            "reported-indicator": fund.pk,
+            "reported-year": 2023,
+            "reported-value": "60000000",
+            "reported-source": "市财政局函〔2024〕1号",
+            "reported-source_date": "2024-01-20",
+        },
+    )
+    assert ReportedValue.objects.get().value == 60000000
+    assert AuditEvent.objects.filter(action="reported_value.create", actor=personas.admin).exists()
+    client.post(
+        "/indicators/data/",
+        {
+            "kind": "population",
+            "population-region": Region.objects.get(code="370602").pk,
+            "population-year": 2024,
+            "population-value": 910000,
+            "population-source": "芝罘区统计公报",
+        },
+    )
+    assert Population.objects.get(region__code="370602", year=2024).value == 910000
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["培训名称", "日期", "主办单位", "区市", "姓名", "单位", "电话"])
+    sheet.append(["专利导航培训", "2024-04-26", "市市场监管局", "芝罘区", "张三", "甲公司", ""])
+    sheet.append(["专利导航培训", "2024-04-26", "市市场监管局", "芝罘区", "", "乙公司", ""])
+    sheet.append(["专利导航培训", "2024/13/01", "市市场监管局", "火星区", "李四", "乙公司", ""])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    bad = io.BytesIO(buffer.getvalue())
+    bad.name = "签到表.xlsx"
+    html = client.post("/indicators/data/", {"kind": "training", "training-file": bad}).content.decode()
+    assert "第 3 行“姓名”列" in html and "第 4 行“日期”列" in html
+    assert not TrainingAttendance.objects.exists()
+    sheet.delete_rows(3, 2)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    good = io.BytesIO(buffer.getvalue())
+    good.name = "签到表.xlsx"
+    client.post("/indicators/data/", {"kind": "training", "training-file": good})
+    assert TrainingAttendance.objects.count() == 1

@@ -1,0 +1,218 @@
+"""Indicator dashboard, detail, drill-down (with Excel) and the office's data entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ipcity.accounts.guards import deny
+from ipcity.accounts.permissions import can_enter_indicator_data, can_view_indicators
+from ipcity.core.audit import Actor
+from ipcity.core.models import Region
+from ipcity.indicators import selectors, services
+from ipcity.indicators.compute import Context
+from ipcity.indicators.forms import PopulationForm, ReportedValueForm, UploadForm
+from ipcity.indicators.importers import ImportRejected, import_survey, import_training
+from ipcity.indicators.models import Indicator, Population, ReportedValue, Snapshot
+from ipcity.indicators.registry_measures import RECORDS
+from ipcity.lib.datafile import read_yaml
+from ipcity.lib.excel import simple_table, xlsx_response
+
+
+def _year(request: HttpRequest, years: list[int]) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = years[-1] if years else dt.date.today().year
+    return year
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    if not can_view_indicators(request.user):
+        return deny(request)
+    years = selectors.snapshot_years()
+    year = _year(request, years)
+    data = selectors.dashboard(year)
+    chart = {
+        "years": years,
+        "indicators": [
+            {
+                "code": row["indicator"].code,
+                "name": row["indicator"].name,
+                "unit": row["indicator"].unit,
+                "trend": [[y, float(s.value) if s.value is not None else None] for y, s in row["trend"]],
+                "target": float(row["indicator"].target.value)
+                if row["indicator"].target and row["indicator"].target.value is not None
+                else None,
+                "regions": [
+                    {
+                        "name": s.region.name,
+                        "code": s.region.code,
+                        "value": float(s.value) if s.value is not None else None,
+                    }
+                    for s in row["regions"]
+                ],
+            }
+            for row in data["rows"]
+        ],
+    }
+    tiles, _checksum = read_yaml(settings.DATA_DIR / "indicators" / "tilemap.yaml")
+    chart["tiles"] = tiles["tiles"]
+    return render(
+        request,
+        "indicators/dashboard.html",
+        {
+            "year": year,
+            "years": years,
+            "rows": data["rows"],
+            "chart": chart,
+            "can_enter": can_enter_indicator_data(request.user),
+        },
+    )
+
+
+@require_GET
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    if not can_view_indicators(request.user):
+        return deny(request)
+    indicator = get_object_or_404(Indicator.objects.select_related("target"), code=code)
+    years, table = selectors.region_year_table(indicator)
+    city = next((by_year for region, by_year in table if region is None), {})
+    progress = [p for y in years if (p := selectors.progress_for(indicator, city, y)) is not None]
+    return render(
+        request,
+        "indicators/detail.html",
+        {
+            "indicator": indicator,
+            "years": years,
+            "table": table,
+            "progress": progress,
+            "drillable": indicator.function in RECORDS,
+        },
+    )
+
+
+@require_GET
+def records(request: HttpRequest, code: str) -> HttpResponse:
+    """The records behind one snapshot; ?format=xlsx exports exactly these rows."""
+    if not can_view_indicators(request.user):
+        return deny(request)
+    indicator = get_object_or_404(Indicator, code=code)
+    if indicator.function not in RECORDS:
+        raise Http404("该指标没有明细记录")
+    snapshot = get_object_or_404(
+        Snapshot.objects.select_related("region").order_by("-as_of"),
+        pk=request.GET.get("snapshot", 0),
+        indicator=indicator,
+    )
+    ctx = Context(indicator=indicator, region=snapshot.region, year=snapshot.year, as_of=snapshot.as_of)
+    headers, rows = RECORDS[indicator.function](ctx)
+    rows = list(rows)
+    title = f"{indicator.name} {snapshot.region or '烟台市'} {snapshot.year}年（截至{snapshot.as_of}）"
+    if request.GET.get("format") == "xlsx":
+        table = simple_table(
+            indicator.name, headers, ([row.get(h) for h in headers] for row in rows), [18] * len(headers)
+        )
+        return xlsx_response(table, f"{title}.xlsx")
+    return render(
+        request,
+        "indicators/records.html",
+        {
+            "indicator": indicator,
+            "snapshot": snapshot,
+            "headers": headers,
+            "rows": rows[:500],
+            "total": len(rows),
+            "title": title,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def data_entry(request: HttpRequest) -> HttpResponse:
+    if not can_enter_indicator_data(request.user):
+        return deny(request)
+    actor = Actor.web(request.user)
+    kind = request.POST.get("kind", "")
+    reported_form = ReportedValueForm(request.POST if kind == "reported" else None, prefix="reported")
+    population_form = PopulationForm(request.POST if kind == "population" else None, prefix="population")
+    training_form = UploadForm(
+        request.POST if kind == "training" else None,
+        request.FILES if kind == "training" else None,
+        prefix="training",
+    )
+    survey_form = UploadForm(
+        request.POST if kind == "survey" else None,
+        request.FILES if kind == "survey" else None,
+        prefix="survey",
+    )
+    import_errors: list[Any] = []
+    if request.method == "POST":
+        if kind == "reported" and reported_form.is_valid():
+            data = reported_form.cleaned_data
+            services.set_reported_value(
+                data["indicator"],
+                actor=actor,
+                region=data["region"],
+                year=data["year"],
+                value=data["value"],
+                source=data["source"],
+                source_date=data["source_date"],
+            )
+            messages.success(request, f"已保存 {data['indicator'].name} {data['year']} 年的填报值。")
+            return redirect("indicators:data")
+        if kind == "population" and population_form.is_valid():
+            data = population_form.cleaned_data
+            services.set_population(
+                actor=actor,
+                region=data["region"],
+                year=data["year"],
+                value=data["value"],
+                source=data["source"],
+            )
+            messages.success(request, f"已保存 {data['region'] or '烟台市'} {data['year']} 年末常住人口。")
+            return redirect("indicators:data")
+        for form, name in ((training_form, "training"), (survey_form, "survey")):
+            if kind == name and form.is_valid():
+                try:
+                    if name == "training":
+                        result = import_training(form.cleaned_data["file"], actor=actor)
+                        messages.success(
+                            request,
+                            f"已导入 {result['trainings']} 场培训，新增参训 {result['attendances_added']} 人次。",
+                        )
+                    else:
+                        import_survey(
+                            form.cleaned_data["file"],
+                            actor=actor,
+                            organiser=request.POST.get("organiser", ""),
+                            method=request.POST.get("method", ""),
+                            source=request.POST.get("source", ""),
+                        )
+                        messages.success(request, "已导入满意度调查结果。")
+                    return redirect("indicators:data")
+                except ImportRejected as exc:
+                    import_errors = exc.errors
+    return render(
+        request,
+        "indicators/data_entry.html",
+        {
+            "reported_form": reported_form,
+            "population_form": population_form,
+            "training_form": training_form,
+            "survey_form": survey_form,
+            "import_errors": import_errors,
+            "reported": ReportedValue.objects.select_related("indicator", "region").order_by("-year")[:50],
+            "population": Population.objects.select_related("region").order_by("-year", "region__position")[
+                :80
+            ],
+            "regions": Region.objects.all(),
+        },
+    )

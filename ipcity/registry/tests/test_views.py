@@ -1,0 +1,303 @@
+"""Registry pages: who may see what, filters, Excel exports, query budgets, the upload job."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
+
+from ipcity.core.models import Job
+from ipcity.registry.importers import import_file
+from ipcity.registry.models import Patent, ReviewItem
+from ipcity.registry.tests.helpers import ACTOR, app_no, write_csv, write_xlsx
+from ipcity.test import Personas
+
+pytestmark = pytest.mark.django_db
+
+HEADERS = [
+    "申请号",
+    "申请日",
+    "名称",
+    "申请（专利权）人",
+    "主分类号",
+    "分类号",
+    "法律状态",
+    "地址",
+    "专利类型",
+]
+
+
+def patents(
+    tmp_path: Path, n: int, *, start: int = 1, holder: str = "测试甲公司", name: str = "p.csv"
+) -> list[str]:
+    numbers = [app_no(2020 + i % 4, "1" if i % 3 else "2", start + i) for i in range(n)]
+    rows = [
+        [num, f"{num[:4]}-05-0{1 + i % 9}", f"一种测试装置{i}", holder, "G06F 1/16" if i % 2 else "G06F 16/30",
+         "", "有效" if i % 4 else "未缴年费专利权终止", "烟台市芝罘区", ""]
+        for i, num in enumerate(numbers)
+    ]  # fmt: skip
+    result = import_file("patents", write_csv(tmp_path / name, HEADERS, rows), actor=ACTOR)
+    assert result.created == n, result.errors
+    return numbers
+
+
+def profile_data(tmp_path: Path, numbers: list[str]) -> None:
+    results = [
+        import_file(
+            "organisations",
+            write_csv(tmp_path / "o.csv", ["统一社会信用代码", "名称", "标签", "贯标证书编号", "贯标标准版本", "发证日期", "证书有效期至"],
+                      [["91370602MADEM0001X", "测试甲公司", "高新技术企业（2023）", "IPMS-9", "2023", "2024-01-01", "2026-12-31"]]),
+            actor=ACTOR,
+        ),
+        import_file(
+            "pledges",
+            write_csv(tmp_path / "pl.csv", ["质押登记号", "出质人", "质权人", "专利申请号", "担保金额（万元）", "登记日"],
+                      [["Y2023980000001", "测试甲公司", "测试银行", numbers[0], "300", "2023-05-05"]]),
+            actor=ACTOR,
+        ),
+        import_file(
+            "licences",
+            write_csv(tmp_path / "l.csv", ["备案号", "许可类型", "许可人", "被许可人", "专利申请号", "费用（万元）", "合同日期"],
+                      [["X1", "普通许可", "测试甲公司", "测试乙公司", numbers[1], "10", "2023-06-06"]]),
+            actor=ACTOR,
+        ),
+        import_file(
+            "awards",
+            write_csv(tmp_path / "a.csv", ["奖项", "等级", "年度", "专利号", "专利权人"],
+                      [["山东省专利奖", "二等奖", "2023", numbers[1], "测试甲公司"]]),
+            actor=ACTOR,
+        ),
+    ]  # fmt: skip
+    assert all(not r.refused for r in results), [r.errors for r in results]
+
+
+ALL = ["anon", "admin", "liaison", "district_a", "district_b", "enterprise_a", "enterprise_b", "agency"]
+
+
+def outcome(response) -> object:
+    if response.status_code == 302:
+        return "login" if "/accounts/login/" in response["Location"] else "redirect"
+    return response.status_code
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("/registry/patents/", dict.fromkeys(ALL, 200)),
+        ("/registry/patents/?format=xlsx", dict.fromkeys(ALL, 200)),
+        ("patent", dict.fromkeys(ALL, 200)),
+        ("/registry/organisations/?format=xlsx", {**dict.fromkeys(ALL, 200), "anon": "login"}),
+        ("/registry/imports/", {**dict.fromkeys(ALL, 403), "anon": "login", "admin": 200}),
+        ("import", {**dict.fromkeys(ALL, 403), "anon": "login", "admin": 200}),
+    ],
+)
+def test_who_may_see_registry_pages(
+    tmp_path: Path, personas: Personas, url: str, expected: dict[str, object]
+) -> None:
+    numbers = patents(tmp_path, 2)
+    if url == "patent":
+        url = f"/registry/patents/{numbers[0]}/"
+    if url == "import":
+        from ipcity.registry.models import ImportRun
+
+        url = f"/registry/imports/{ImportRun.objects.get().pk}/"
+    for persona in ALL:
+        user = None if persona == "anon" else getattr(personas, persona)
+        assert outcome(personas.client(user).get(url)) == expected[persona], persona
+
+
+def test_upload_is_for_city_admins_only(tmp_path: Path, personas: Personas) -> None:
+    path = write_csv(
+        tmp_path / "u.csv", HEADERS, [[app_no(2022, "1", 1), "2022-01-01", "x", "甲", "", "", "有效", "", ""]]
+    )
+    for persona in ["district_a", "enterprise_a", "liaison"]:
+        with path.open("rb") as handle:
+            response = personas.client(getattr(personas, persona)).post(
+                "/registry/imports/", {"kind": "patents", "file": handle}
+            )
+        assert response.status_code == 403
+    assert Patent.objects.count() == 0 and Job.objects.count() == 0
+
+
+def test_upload_runs_the_importer_as_a_job(tmp_path: Path, personas: Personas) -> None:
+    number = app_no(2022, "1", 1)
+    path = write_xlsx(
+        tmp_path / "u.xlsx",
+        HEADERS,
+        [[number, "2022-01-01", "一种装置", "测试甲公司", "G06F 16/30", "", "有效", "", ""]],
+    )
+    client = personas.client(personas.admin)
+    with path.open("rb") as handle:
+        response = client.post("/registry/imports/", {"kind": "patents", "file": handle})
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+    assert (job.status, job.kind, job.label) == ("succeeded", "registry.import", "导入专利：u.xlsx")
+    assert job.result is not None
+    assert job.result["新增"] == 1 and job.result["导入记录"].startswith("/registry/imports/")
+    patent = Patent.objects.get()
+    assert patent.first_holder == personas.org_a and patent.region.name == "芝罘区"  # type: ignore[union-attr]
+    page = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert "已完成" in page and "新增" in page
+
+
+def test_refused_upload_fails_the_job_with_the_reasons(tmp_path: Path, personas: Personas) -> None:
+    bad = write_csv(
+        tmp_path / "bad.csv",
+        HEADERS,
+        [[app_no(2022, "1", 1)[:-1] + "Y", "2022-01-01", "x", "甲", "", "", "有效", "", ""]],
+    )
+    with bad.open("rb") as handle:
+        personas.client(personas.admin).post("/registry/imports/", {"kind": "patents", "file": handle})
+    job = Job.objects.get()
+    assert job.status == "failed"
+    assert "文件 bad.csv 被拒绝，未写入任何数据" in job.error
+    assert "第 2 行“申请号”列" in job.error and "专利申请号格式不正确" in job.error
+    assert Patent.objects.count() == 0
+
+
+def test_upload_of_a_picture_is_refused(tmp_path: Path, personas: Personas) -> None:
+    picture = tmp_path / "p.xlsx"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
+    with picture.open("rb") as handle:
+        personas.client(personas.admin).post("/registry/imports/", {"kind": "patents", "file": handle})
+    job = Job.objects.get()
+    assert job.status == "failed" and "不是表格文件（内容是PNG 图片）" in job.error
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, 8),
+        ({"ipc": "G06F"}, 8),
+        ({"ipc": "G06F 1"}, 4),  # main group G06F 1 — not G06F 16
+        ({"ipc": "G06F1*"}, 4),
+        ({"ipc": "G06F 16/30"}, 4),
+        ({"ipc": "坏"}, 0),
+        ({"status": "lapsed"}, 2),
+        ({"patent_type": "utility_model"}, 3),
+        ({"year": 2021}, 2),
+        ({"q": "装置3"}, 1),
+    ],
+)
+def test_patent_filters(tmp_path: Path, client, params, expected) -> None:
+    patents(tmp_path, 8)
+    response = client.get("/registry/patents/", params)
+    assert response.context["page"].paginator.count == expected
+
+
+def test_patent_filters_by_tag_region_and_organisation(tmp_path: Path, personas: Personas, client) -> None:
+    numbers = patents(tmp_path, 3)
+    patents(tmp_path, 2, start=100, holder="测试乙公司", name="b.csv")
+    profile_data(tmp_path, numbers)
+    assert client.get("/registry/patents/", {"tag": "high_tech"}).context["page"].paginator.count == 3
+    laishan = personas.org_b.region_id
+    assert client.get("/registry/patents/", {"region": laishan}).context["page"].paginator.count == 2
+    response = client.get("/registry/patents/", {"organisation": personas.org_a.pk})
+    assert response.context["page"].paginator.count == 3
+
+
+def test_patent_excel_export_follows_the_filters(tmp_path: Path, client) -> None:
+    numbers = patents(tmp_path, 6)
+    response = client.get("/registry/patents/", {"ipc": "G06F 1", "format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("申请号", "名称", "类型")
+    assert sorted(r[0] for r in rows[1:]) == sorted(f"CN{n}" for i, n in enumerate(numbers) if i % 2)
+
+
+def test_organisation_excel_export_is_scoped(tmp_path: Path, personas: Personas) -> None:
+    patents(tmp_path, 2)
+    response = personas.client(personas.district_b).get("/registry/organisations/", {"format": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert [r[0] for r in rows[1:]] == ["测试乙公司"]
+    response = personas.client(personas.admin).get(
+        "/registry/organisations/", {"format": "xlsx", "q": "测试甲"}
+    )
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[1][0] == "测试甲公司" and rows[1][-1] == 2  # patents held
+
+
+def test_profile_shows_portfolio_pledges_licences_awards_certificates(
+    tmp_path: Path, personas: Personas
+) -> None:
+    numbers = patents(tmp_path, 4)
+    profile_data(tmp_path, numbers)
+    html = (
+        personas.client(personas.enterprise_a)
+        .get(f"/registry/organisations/{personas.org_a.pk}/")
+        .content.decode()
+    )
+    assert "专利（4 件）" in html
+    assert '<th scope="row">发明</th><td>有效：2</td>' in html
+    assert '<th scope="row">实用新型</th><td>有效：1；失效（未缴年费或放弃）：1</td>' in html
+    assert "Y2023980000001" in html and "3000000.00" in html and "（首次）" in html
+    assert "普通许可" in html and "测试乙公司" in html
+    assert "2023 年 山东省专利奖二等奖" in html
+    assert "IPMS-9" in html and "GB/T 29490-2023" in html
+    assert "高新技术企业（2023）" in html
+
+
+def test_patent_page_links_holders_only_when_visible(tmp_path: Path, personas: Personas) -> None:
+    numbers = patents(tmp_path, 1)
+    url = f"/registry/patents/{numbers[0]}/"
+    profile_link = f'href="/registry/organisations/{personas.org_a.pk}/"'
+    assert profile_link in personas.client(personas.enterprise_a).get(url).content.decode()
+    assert profile_link not in personas.client(personas.enterprise_b).get(url).content.decode()
+    public = personas.client(None).get(url).content.decode()
+    assert "测试甲公司" in public and profile_link not in public
+    assert personas.client(None).get("/registry/patents/200000000000.0/").status_code == 404
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_list_and_profile_pages_stay_within_query_budgets(tmp_path: Path, personas: Personas) -> None:
+    numbers = patents(tmp_path, 3)
+    profile_data(tmp_path, numbers)
+    admin = personas.client(personas.admin)
+    pages = {
+        "/registry/patents/": 7,
+        "/registry/patents/?ipc=G06F&tag=high_tech": 7,
+        "/registry/organisations/": 7,
+        f"/registry/organisations/{personas.org_a.pk}/": 17,
+        f"/registry/patents/{numbers[0]}/": 12,
+        "/registry/imports/": 8,
+    }
+    small = {url: _queries(admin, url) for url in pages}
+    more = patents(tmp_path, 40, start=500, name="more.csv")
+    import_file(
+        "pledges",
+        write_csv(tmp_path / "pl2.csv", ["质押登记号", "出质人", "质权人", "专利申请号", "担保金额（万元）", "登记日"],
+                  [[f"Y20249800000{i:02d}", "测试甲公司", "测试银行", f"{more[i]};{more[i + 1]}", "100", "2024-01-02"] for i in range(10)]),
+        actor=ACTOR,
+    )  # fmt: skip
+    large = {url: _queries(admin, url) for url in pages}
+    for url, budget in pages.items():
+        assert large[url] == small[url], f"{url}: queries grow with data ({small[url]} -> {large[url]})"
+        assert large[url] <= budget, f"{url}: {large[url]} queries, budget {budget}"
+
+
+def test_review_queue_resolved_in_the_admin(tmp_path: Path, personas: Personas) -> None:
+    from ipcity.registry.models import OrganisationName
+
+    for org in (personas.org_a, personas.org_b):
+        OrganisationName.objects.create(organisation=org, name="测试公司", name_key="测试公司", kind="alias")
+    patents(tmp_path, 2, holder="测试公司")
+    item = ReviewItem.objects.get()
+    client = personas.client(personas.admin)
+    url = f"/admin/registry/reviewitem/{item.pk}/change/"
+    page = client.get(url).content.decode()
+    assert "测试甲公司" in page and "测试乙公司" in page
+    response = client.post(url, {"decision": "resolve", "choose": personas.org_b.pk})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.status, item.organisation) == ("resolved", personas.org_b)
+    assert Patent.objects.filter(first_holder=personas.org_b).count() == 2
+    assert client.post(url, {"decision": "resolve", "choose": ""}).status_code == 200  # must choose one
