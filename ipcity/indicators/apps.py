@@ -7,6 +7,9 @@ class IndicatorsConfig(AppConfig):
     verbose_name = "指标"
 
     def ready(self) -> None:
+        from ipcity.indicators.assessment_source import indicator_achievement
         from ipcity.indicators.compute import load_registry_measures
+        from ipcity.supervision.assessment import set_indicator_source
 
         load_registry_measures()
+        set_indicator_source(indicator_achievement)
