@@ -152,7 +152,8 @@ class ApplicationQuerySet(models.QuerySet["Application"]):
             return self.none()
         scope = Q(pk__in=[])
         if user.role == Role.DISTRICT_OFFICER and user.region_id:
-            scope |= Q(organisation__region_id=user.region_id) & ~Q(status=ApplicationStatus.DRAFT)
+            # From submission on: a draft withdrawn before it was ever submitted stays private.
+            scope |= Q(organisation__region_id=user.region_id) & Q(submitted_on__isnull=False)
         if user.role in {Role.APPLICANT, Role.AGENCY}:
             org_id = _member_org_id(user)
             if org_id is not None:

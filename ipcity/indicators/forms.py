@@ -68,3 +68,15 @@ class UploadForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["file"].widget.attrs["accept"] = ".xlsx"
+
+
+class SurveyUploadForm(UploadForm):
+    organiser = forms.CharField(
+        label="组织实施单位", max_length=200, error_messages={"required": "请填写组织实施单位。"}
+    )
+    method = forms.CharField(
+        label="调查方法", max_length=2000, error_messages={"required": "请填写调查方法。"}
+    )
+    source = forms.CharField(
+        label="来源（报告名称、文号）", max_length=300, error_messages={"required": "调查结果必须注明来源。"}
+    )

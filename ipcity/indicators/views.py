@@ -17,7 +17,7 @@ from ipcity.core.audit import Actor
 from ipcity.core.models import Region
 from ipcity.indicators import selectors, services
 from ipcity.indicators.compute import Context
-from ipcity.indicators.forms import PopulationForm, ReportedValueForm, UploadForm
+from ipcity.indicators.forms import PopulationForm, ReportedValueForm, SurveyUploadForm, UploadForm
 from ipcity.indicators.importers import ImportRejected, import_survey, import_training
 from ipcity.indicators.models import Indicator, Population, ReportedValue, Snapshot
 from ipcity.indicators.registry_measures import RECORDS
@@ -107,10 +107,11 @@ def records(request: HttpRequest, code: str) -> HttpResponse:
     indicator = get_object_or_404(Indicator, code=code)
     if indicator.function not in RECORDS:
         raise Http404("该指标没有明细记录")
+    snapshot_id = request.GET.get("snapshot", "")
+    if not snapshot_id.isdigit():
+        raise Http404("快照不存在")
     snapshot = get_object_or_404(
-        Snapshot.objects.select_related("region").order_by("-as_of"),
-        pk=request.GET.get("snapshot", 0),
-        indicator=indicator,
+        Snapshot.objects.select_related("region"), pk=int(snapshot_id), indicator=indicator
     )
     ctx = Context(indicator=indicator, region=snapshot.region, year=snapshot.year, as_of=snapshot.as_of)
     headers, rows = RECORDS[indicator.function](ctx)
@@ -148,7 +149,7 @@ def data_entry(request: HttpRequest) -> HttpResponse:
         request.FILES if kind == "training" else None,
         prefix="training",
     )
-    survey_form = UploadForm(
+    survey_form = SurveyUploadForm(
         request.POST if kind == "survey" else None,
         request.FILES if kind == "survey" else None,
         prefix="survey",
@@ -192,9 +193,9 @@ def data_entry(request: HttpRequest) -> HttpResponse:
                         import_survey(
                             form.cleaned_data["file"],
                             actor=actor,
-                            organiser=request.POST.get("organiser", ""),
-                            method=request.POST.get("method", ""),
-                            source=request.POST.get("source", ""),
+                            organiser=form.cleaned_data["organiser"],
+                            method=form.cleaned_data["method"],
+                            source=form.cleaned_data["source"],
                         )
                         messages.success(request, "已导入满意度调查结果。")
                     return redirect("indicators:data")

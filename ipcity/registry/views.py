@@ -16,8 +16,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ipcity.accounts.choices import Role
 from ipcity.accounts.guards import deny
-from ipcity.accounts.permissions import is_city_admin
+from ipcity.accounts.permissions import has_role, is_city_admin
 from ipcity.core.audit import Actor
 from ipcity.core.models import AuditEvent
 from ipcity.lib.excel import xlsx_response
@@ -39,7 +40,9 @@ PAGE_SIZE = 50
 def can_edit_organisation(user: Any, org: Organisation) -> bool:
     if is_city_admin(user):
         return True
-    membership = getattr(user, "membership", None) if user.is_authenticated else None
+    if not (has_role(user, Role.APPLICANT) or has_role(user, Role.AGENCY)):
+        return False  # only accounts that act for an organisation edit it (docs/permissions.md)
+    membership = getattr(user, "membership", None)
     return membership is not None and membership.organisation_id == org.pk
 
 

@@ -224,9 +224,17 @@ def _return_or_reject(app: Application, decision: str, *, actor: Actor, comment:
     )
 
 
+def _require_stage(app: Application, status: str, stage: str) -> None:
+    """A review acts only on applications in its own stage: the transitions dict alone would let a
+    later stage's moves (return, reject) through from an earlier reviewer."""
+    if app.status != status:
+        raise WorkflowError(f"申请 {app.number} 当前为“{app.get_status_display()}”，不在{stage}阶段")
+
+
 @transaction.atomic
 def review_in_district(app: Application, *, actor: Actor, decision: str, comment: str = "") -> Application:
     app = _locked(app)
+    _require_stage(app, ApplicationStatus.SUBMITTED, "区市初审")
     item = _item(app.item_code)
     decision = _require_comment(decision, comment)
     before = snapshot(app, APPLICATION_FIELDS)
@@ -309,6 +317,7 @@ def review_in_city(
 ) -> Application:
     """Pass: 择优 items go to expert review; the others are settled and published (公示)."""
     app = _locked(app)
+    _require_stage(app, ApplicationStatus.CITY_REVIEW, "市级审核")
     item = _item(app.item_code)
     decision = _require_comment(decision, comment)
     before = snapshot(app, APPLICATION_FIELDS)

@@ -118,7 +118,7 @@ def test_return_for_revision_restarts_the_clock_and_needs_a_reason(personas, bud
 
 def test_rejection_is_final_and_transitions_are_checked(personas, budgets) -> None:
     app = draft(personas)
-    with pytest.raises(WorkflowError, match="不能改为"):
+    with pytest.raises(WorkflowError, match="不在区市初审阶段"):
         services.review_in_district(app, actor=web(personas.district_a), decision=ReviewDecision.PASS)
     services.submit_application(app, actor=web(personas.enterprise_a))
     services.review_in_district(app, actor=web(personas.district_a), decision=ReviewDecision.PASS)
@@ -301,3 +301,33 @@ def test_set_budget_for_the_other_year_does_not_help(personas, fixed_clock) -> N
     fixed_clock.set(after(app.publicity_end, 1))
     with pytest.raises(WorkflowError, match="尚未设置 2024 年度预算"):
         services.approve_application(app, actor=web(personas.admin))
+
+
+def test_reviews_act_only_in_their_own_stage(personas, budgets, fixed_clock) -> None:
+    """A district officer cannot return or reject an application the city (or the experts, or the
+    公示) has taken over, nor can the city review one the district has not seen."""
+    app = draft(personas)
+    services.submit_application(app, actor=web(personas.enterprise_a))
+    with pytest.raises(WorkflowError, match="不在市级审核阶段"):
+        services.review_in_city(
+            app, actor=web(personas.admin), decision=ReviewDecision.REJECT, comment="越级"
+        )
+    services.review_in_district(app, actor=web(personas.district_a), decision=ReviewDecision.PASS)
+    for decision in (ReviewDecision.REJECT, ReviewDecision.RETURN):
+        with pytest.raises(WorkflowError, match="不在区市初审阶段"):
+            services.review_in_district(
+                app, actor=web(personas.district_a), decision=decision, comment="晚了"
+            )
+    services.review_in_city(app, actor=web(personas.admin), decision=ReviewDecision.PASS)
+    app.refresh_from_db()
+    assert app.status == ApplicationStatus.PUBLICITY
+    with pytest.raises(WorkflowError, match="不在区市初审阶段"):
+        services.review_in_district(
+            app, actor=web(personas.district_a), decision=ReviewDecision.REJECT, comment="公示期间"
+        )
+    with pytest.raises(WorkflowError, match="不在市级审核阶段"):
+        services.review_in_city(
+            app, actor=web(personas.admin), decision=ReviewDecision.REJECT, comment="公示期间"
+        )
+    app.refresh_from_db()
+    assert app.status == ApplicationStatus.PUBLICITY

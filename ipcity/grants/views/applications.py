@@ -267,7 +267,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "links": list(app.links.all()),
         "materials": list(app.materials.select_related("attachment")),
         "steps": list(app.steps.all()),
-        "assignments": assignments,
+        # Expert scores stay with the city office while the review runs: the applicant must not
+        # learn who scores what, and an expert must not see the others' scores before giving one.
+        "assignments": assignments if can_review_in_city(user) else [],
         "objections": list(app.objections.all()),
         "grant": grant,
         "payment": getattr(grant, "payment", None) if grant else None,

@@ -132,3 +132,31 @@ def test_data_entry_reported_value_population_and_training(personas: Personas, i
     good.name = "签到表.xlsx"
     client.post("/indicators/data/", {"kind": "training", "training-file": good})
     assert TrainingAttendance.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_bad_snapshot_id_is_404_and_survey_needs_a_source(personas: Personas, indicators) -> None:  # type: ignore[no-untyped-def]
+    client = personas.client(personas.admin)
+    assert client.get("/indicators/hv_invention_patents/records/?snapshot=abc").status_code == 404
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["年份", "受访群体", "样本量", "群体权重", "一级指标", "二级指标", "指标权重", "得分"])
+    sheet.append([2024, "社会公众", 100, 1, "意识培养", "", 1, 80])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    upload = io.BytesIO(buffer.getvalue())
+    upload.name = "满意度.xlsx"
+    html = client.post(
+        "/indicators/data/",
+        {
+            "kind": "survey",
+            "survey-file": upload,
+            "survey-organiser": "",
+            "survey-method": "",
+            "survey-source": "",
+        },
+    ).content.decode()
+    assert "调查结果必须注明来源" in html
+    from ipcity.indicators.models import Survey
+
+    assert not Survey.objects.exists()
