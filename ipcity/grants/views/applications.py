@@ -3,8 +3,10 @@ detail page and every review action. Views are thin: authorise, bind a form, cal
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -305,6 +307,38 @@ def _back(app: Application) -> HttpResponse:
     return redirect("grants:application", pk=app.pk)
 
 
+def _workflow_post(
+    request: HttpRequest,
+    pk: int,
+    *,
+    allowed: Callable[[Any, Application], bool],
+    call: Callable[[Application, Actor, dict[str, Any]], Any],
+    success: str,
+    form_class: type[forms.Form] | None = None,
+    form_kwargs: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The shape of every workflow POST on an application: scoped fetch → permission → form →
+    one service call (its WorkflowError shown as a message) → back to the application page."""
+    if not _signed_in(request):
+        return deny(request)
+    app = _application(request, pk)
+    if not allowed(request.user, app):
+        return deny(request)
+    data: dict[str, Any] = {}
+    if form_class is not None:
+        form = form_class(request.POST, **(form_kwargs or {}))
+        if not form.is_valid():
+            _form_errors(request, form)
+            return _back(app)
+        data = form.cleaned_data
+    _run(request, lambda: call(app, Actor.web(request.user), data), success)
+    return _back(app)
+
+
+def _city(user: Any, app: Application) -> bool:
+    return can_review_in_city(user)
+
+
 @require_POST
 def material_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not _signed_in(request):
@@ -359,96 +393,68 @@ def material_download(request: HttpRequest, pk: int, material: int) -> FileRespo
 
 @require_POST
 def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    if not _signed_in(request):
-        return deny(request)
-    app = _application(request, pk)
-    if not can_edit_application(request.user, app):
-        return deny(request)
-    _run(
+    return _workflow_post(
         request,
-        lambda: services.submit_application(app, actor=Actor.web(request.user)),
-        "申请已提交，等待区市初审。",
+        pk,
+        allowed=can_edit_application,
+        success="申请已提交，等待区市初审。",
+        call=lambda app, actor, data: services.submit_application(app, actor=actor),
     )
-    return _back(app)
 
 
 @require_POST
 def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    if not _signed_in(request):
-        return deny(request)
-    app = _application(request, pk)
-    if not can_edit_application(request.user, app):
-        return deny(request)
-    _run(request, lambda: services.withdraw_application(app, actor=Actor.web(request.user)), "申请已撤回。")
-    return _back(app)
+    return _workflow_post(
+        request,
+        pk,
+        allowed=can_edit_application,
+        success="申请已撤回。",
+        call=lambda app, actor, data: services.withdraw_application(app, actor=actor),
+    )
 
 
 @require_POST
 def district_review(request: HttpRequest, pk: int) -> HttpResponse:
-    if not _signed_in(request):
-        return deny(request)
-    app = _application(request, pk)
-    if not can_review_in_district(request.user, app):
-        return deny(request)
-    form = ReviewForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(app)
-    _run(
+    return _workflow_post(
         request,
-        lambda: services.review_in_district(
-            app,
-            actor=Actor.web(request.user),
-            decision=form.cleaned_data["decision"],
-            comment=form.cleaned_data["comment"],
+        pk,
+        allowed=can_review_in_district,
+        form_class=ReviewForm,
+        success="区市初审意见已提交。",
+        call=lambda app, actor, data: services.review_in_district(
+            app, actor=actor, decision=data["decision"], comment=data["comment"]
         ),
-        "区市初审意见已提交。",
     )
-    return _back(app)
 
 
 @require_POST
 def city_review(request: HttpRequest, pk: int) -> HttpResponse:
-    if not _signed_in(request):
-        return deny(request)
-    app = _application(request, pk)
-    if not can_review_in_city(request.user):
-        return deny(request)
-    form = ReviewForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(app)
-    _run(
+    return _workflow_post(
         request,
-        lambda: services.review_in_city(
+        pk,
+        allowed=_city,
+        form_class=ReviewForm,
+        success="市级审核意见已提交。",
+        call=lambda app, actor, data: services.review_in_city(
             app,
-            actor=Actor.web(request.user),
-            decision=form.cleaned_data["decision"],
-            comment=form.cleaned_data["comment"],
-            decided_amount=form.cleaned_data["decided_amount"],
+            actor=actor,
+            decision=data["decision"],
+            comment=data["comment"],
+            decided_amount=data["decided_amount"],
         ),
-        "市级审核意见已提交。",
     )
-    return _back(app)
 
 
 @require_POST
 def experts_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    if not _signed_in(request):
-        return deny(request)
-    app = _application(request, pk)
-    if not can_review_in_city(request.user):
-        return deny(request)
-    form = AssignExpertsForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(app)
-    _run(
+    return _workflow_post(
         request,
-        lambda: services.assign_experts(app, form.cleaned_data["experts"], actor=Actor.web(request.user)),
-        "已指派评审专家。",
+        pk,
+        allowed=_city,
+        form_class=AssignExpertsForm,
+        success="已指派评审专家。",
+        call=lambda app, actor, data: services.assign_experts(app, data["experts"], actor=actor),
     )
-    return _back(app)
 
 
 @require_POST
@@ -482,46 +488,33 @@ def assignment_score(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def expert_conclude(request: HttpRequest, pk: int) -> HttpResponse:
-    if not _signed_in(request):
-        return deny(request)
-    app = _application(request, pk)
-    if not can_review_in_city(request.user):
-        return deny(request)
-    form = ReviewForm(request.POST, allow_return=False)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(app)
-    _run(
+    return _workflow_post(
         request,
-        lambda: services.conclude_expert_review(
+        pk,
+        allowed=_city,
+        form_class=ReviewForm,
+        form_kwargs={"allow_return": False},
+        success="专家评审结论已记录。",
+        call=lambda app, actor, data: services.conclude_expert_review(
             app,
-            actor=Actor.web(request.user),
-            decision=form.cleaned_data["decision"],
-            comment=form.cleaned_data["comment"],
-            decided_amount=form.cleaned_data["decided_amount"],
+            actor=actor,
+            decision=data["decision"],
+            comment=data["comment"],
+            decided_amount=data["decided_amount"],
         ),
-        "专家评审结论已记录。",
     )
-    return _back(app)
 
 
 @require_POST
 def objection_add(request: HttpRequest, pk: int) -> HttpResponse:
-    if not _signed_in(request):
-        return deny(request)
-    app = _application(request, pk)
-    if not can_review_in_city(request.user):
-        return deny(request)
-    form = ObjectionForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(app)
-    _run(
+    return _workflow_post(
         request,
-        lambda: services.record_objection(app, actor=Actor.web(request.user), **form.cleaned_data),
-        "异议已登记。",
+        pk,
+        allowed=_city,
+        form_class=ObjectionForm,
+        success="异议已登记。",
+        call=lambda app, actor, data: services.record_objection(app, actor=actor, **data),
     )
-    return _back(app)
 
 
 @require_POST
@@ -555,15 +548,13 @@ def objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def application_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    if not _signed_in(request):
-        return deny(request)
-    app = _application(request, pk)
-    if not can_review_in_city(request.user):
-        return deny(request)
-    _run(
-        request, lambda: services.approve_application(app, actor=Actor.web(request.user)), "已核定，待兑现。"
+    return _workflow_post(
+        request,
+        pk,
+        allowed=_city,
+        success="已核定，待兑现。",
+        call=lambda app, actor, data: services.approve_application(app, actor=actor),
     )
-    return _back(app)
 
 
 @require_POST
