@@ -132,10 +132,7 @@ def update_application(
     app.right_id = _normalize_right(right_id)
     _replace_links(app, _resolve_links(app.organisation, links))
     _store_decision(app, _decide(item, app.organisation, decisive_date, facts, right_key=_right_key(app)))
-    app.save()
-    record_event(
-        actor, "grant_application.update", obj=app, before=before, after=snapshot(app, APPLICATION_FIELDS)
-    )
+    _save_audited(app, "grant_application.update", actor=actor, before=before)
     return app
 
 
@@ -186,10 +183,7 @@ def submit_application(app: Application, *, actor: Actor) -> Application:
     # 受理日: the clock of a 快申快享 item starts (again, after a return for revision) today.
     app.submitted_on = clock.today()
     _sla(app, item)
-    app.save()
-    record_event(
-        actor, "grant_application.submit", obj=app, before=before, after=snapshot(app, APPLICATION_FIELDS)
-    )
+    _save_audited(app, "grant_application.submit", actor=actor, before=before)
     notify(
         district_officers(app.organisation),
         title=f"待初审：{app.organisation.name}申报{item.name}",
@@ -249,15 +243,7 @@ def review_in_district(app: Application, *, actor: Actor, decision: str, comment
         )
     else:
         _return_or_reject(app, decision, actor=actor, comment=comment, item=item)
-    app.save()
-    record_event(
-        actor,
-        f"grant_application.district_{decision}",
-        obj=app,
-        before=before,
-        after=snapshot(app, APPLICATION_FIELDS),
-        note=comment,
-    )
+    _save_audited(app, f"grant_application.district_{decision}", actor=actor, before=before, note=comment)
     return app
 
 
@@ -336,15 +322,7 @@ def review_in_city(
             _start_publicity(app, actor=actor, comment=comment or "市级审核通过")
     else:
         _return_or_reject(app, decision, actor=actor, comment=comment, item=item)
-    app.save()
-    record_event(
-        actor,
-        f"grant_application.city_{decision}",
-        obj=app,
-        before=before,
-        after=snapshot(app, APPLICATION_FIELDS),
-        note=comment,
-    )
+    _save_audited(app, f"grant_application.city_{decision}", actor=actor, before=before, note=comment)
     return app
 
 
@@ -445,15 +423,7 @@ def conclude_expert_review(
         _start_publicity(app, actor=actor, comment=f"{summary}；{comment}" if comment else summary)
     else:
         _return_or_reject(app, decision, actor=actor, comment=f"{summary}；{comment}", item=item)
-    app.save()
-    record_event(
-        actor,
-        f"grant_application.expert_{decision}",
-        obj=app,
-        before=before,
-        after=snapshot(app, APPLICATION_FIELDS),
-        note=summary,
-    )
+    _save_audited(app, f"grant_application.expert_{decision}", actor=actor, before=before, note=summary)
     return app
 
 
@@ -569,8 +539,13 @@ def withdraw_application(app: Application, *, actor: Actor, comment: str = "") -
     app = _locked(app)
     before = snapshot(app, APPLICATION_FIELDS)
     _move(app, ApplicationStatus.WITHDRAWN, actor=actor, comment=comment or "申请人撤回")
-    app.save()
-    record_event(
-        actor, "grant_application.withdraw", obj=app, before=before, after=snapshot(app, APPLICATION_FIELDS)
-    )
+    _save_audited(app, "grant_application.withdraw", actor=actor, before=before)
     return app
+
+
+def _save_audited(
+    app: Application, action: str, *, actor: Actor, before: dict[str, Any], note: str = ""
+) -> None:
+    """Save the application and record the change (its fields before and after) in the same transaction."""
+    app.save()
+    record_event(actor, action, obj=app, before=before, after=snapshot(app, APPLICATION_FIELDS), note=note)
