@@ -7,9 +7,11 @@ class IndicatorsConfig(AppConfig):
     verbose_name = "指标"
 
     def ready(self) -> None:
+        from ipcity.indicators import facts
         from ipcity.indicators.assessment_source import indicator_achievement
         from ipcity.indicators.compute import load_registry_measures
         from ipcity.supervision.assessment import set_indicator_source
 
         load_registry_measures()
+        facts.connect()
         set_indicator_source(indicator_achievement)

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.db.models import Count
+
 from ipcity.core.models import Region
 from ipcity.indicators.choices import PopulationKind, SnapshotStatus
 from ipcity.indicators.models import Indicator, Population, Survey, TrainingAttendance
@@ -21,15 +23,46 @@ TEN_THOUSAND = Decimal(10000)
 
 
 @dataclass
+class Run:
+    """What one computation shares across its indicators and regions: each grouped count is
+    queried once (for every region at once) and each region then picks its own number."""
+
+    cache: dict[Any, Any] = field(default_factory=dict)
+
+    def get(self, key: Any, build: Callable[[], Any]) -> Any:
+        if key not in self.cache:
+            self.cache[key] = build()
+        return self.cache[key]
+
+
+@dataclass
 class Context:
     indicator: Indicator
     region: Region | None
     year: int
     as_of: dt.date
+    run: Run = field(default_factory=Run)
 
     @property
     def region_label(self) -> str:
         return self.region.name if self.region else "烟台市"
+
+    def pick(self, counts: dict[Any, Any], *, city_includes_unattributed: bool = False) -> Any:
+        """This region's number from counts grouped by region id. The city is the sum over its
+        regions (records attributed to no Yantai region are not the city's), or over everything
+        when `city_includes_unattributed`."""
+        if self.region is not None:
+            return counts.get(self.region.pk, 0)
+        return sum(v for k, v in counts.items() if k is not None or city_includes_unattributed)
+
+
+def grouped(queryset: Any, key: str, **aggregates: Any) -> dict[Any, Any]:
+    """{key value: aggregate} (one aggregate) or {key value: {name: aggregate}} (several)."""
+    rows = queryset.order_by().values(key).annotate(**aggregates)
+    if len(aggregates) == 1:
+        (name,) = aggregates
+        return {row[key]: row[name] for row in rows}
+    return {row[key]: {name: row[name] for name in aggregates} for row in rows}
 
 
 @dataclass
@@ -63,13 +96,19 @@ def ok_count(count: int) -> Result:
     return Result(SnapshotStatus.OK, value=value, numerator=value)
 
 
-def year_end_population(region: Region | None, year: int) -> Population | None:
-    return Population.objects.filter(region=region, year=year, kind=PopulationKind.YEAR_END).first()
+def year_end_population(ctx: Context) -> Population | None:
+    populations = ctx.run.get(
+        ("population", ctx.year),
+        lambda: {
+            p.region_id: p for p in Population.objects.filter(year=ctx.year, kind=PopulationKind.YEAR_END)
+        },
+    )
+    return populations.get(ctx.region.pk if ctx.region else None)
 
 
 def per_ten_thousand(ctx: Context, count: int, what: str) -> Result:
     """count ÷ (year-end population ÷ 10,000); missing population → say so, never guess."""
-    population = year_end_population(ctx.region, ctx.year)
+    population = year_end_population(ctx)
     numerator = Decimal(count)
     if population is None:
         return Result(
@@ -124,10 +163,16 @@ def average_growth(ctx: Context, series: Callable[[int], Decimal | None], base_y
 
 @measure("ip_training_person_times")
 def ip_training_person_times(ctx: Context) -> Result:
-    attendances = TrainingAttendance.objects.filter(event__date__year=ctx.year, event__date__lte=ctx.as_of)
-    if ctx.region is not None:
-        attendances = attendances.filter(event__region=ctx.region)
-    return ok_count(attendances.count())
+    counts = ctx.run.get(
+        ("training", ctx.year, ctx.as_of),
+        lambda: grouped(
+            TrainingAttendance.objects.filter(event__date__year=ctx.year, event__date__lte=ctx.as_of),
+            "event__region",
+            n=Count("pk"),
+        ),
+    )
+    # The city counts every training, also those organised without a district.
+    return ok_count(ctx.pick(counts, city_includes_unattributed=True))
 
 
 def training_attendances(ctx: Context):  # type: ignore[no-untyped-def]

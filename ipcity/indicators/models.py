@@ -229,22 +229,65 @@ class Snapshot(models.Model):
         return f"{self.indicator} {self.region or '烟台市'} {self.year}: {self.value}"
 
 
-class PatentSei(models.Model):
-    """A patent's 战略性新兴产业 branches by the IPC concordance (derived, refreshed before computing).
+class PatentFact(models.Model):
+    """What the indicators count about one patent, in one narrow indexed row (derived data).
 
-    `ipc_key` is the IPC codes the classification was made from: a changed patent is reclassified.
+    Built from the registry by `ipcity.indicators.facts.refresh_facts` before every computation:
+    patents written since the last refresh (the registry signals them) are rebuilt. A patent is
+    valid on day D when `valid_from <= D < valid_until` (`valid_until` is 9999-12-31 while valid),
+    the same rule as `registry_measures.valid_at`. `is_sei`/`sei_branches`: its 战略性新兴产业
+    branches by the IPC concordance (inventions only).
     """
 
     patent = models.OneToOneField(
-        "registry.Patent", primary_key=True, on_delete=models.CASCADE, related_name="sei"
+        "registry.Patent", primary_key=True, on_delete=models.CASCADE, related_name="fact"
     )
-    is_sei = models.BooleanField(_("属于战略性新兴产业"), db_index=True)
-    branches = models.CharField(_("战略性新兴产业分类"), max_length=200, blank=True)
-    ipc_key = models.CharField(_("分类依据"), max_length=500)
+    region = models.ForeignKey(
+        "core.Region", null=True, blank=True, on_delete=models.PROTECT, db_index=False, related_name="+"
+    )
+    patent_type = models.CharField(_("专利类型"), max_length=20)
+    filing_date = models.DateField(_("申请日"))
+    grant_date = models.DateField(_("授权公告日"), null=True, blank=True)
+    valid_from = models.DateField(_("有效起"), null=True, blank=True)
+    valid_until = models.DateField(_("有效止（不含）"), null=True, blank=True)
+    is_pct = models.BooleanField(_("PCT"))
+    has_overseas_grant = models.BooleanField(_("有海外授权同族"))
+    is_sei = models.BooleanField(_("属于战略性新兴产业"))
+    sei_branches = models.CharField(_("战略性新兴产业分类"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = _("专利战略性新兴产业归类")
-        verbose_name_plural = _("专利战略性新兴产业归类")
+        # Covering indexes: each count reads one index range, not the table (see docs/indicators.md).
+        indexes = [
+            models.Index(
+                fields=[
+                    "patent_type",
+                    "valid_from",
+                    "valid_until",
+                    "region",
+                    "is_sei",
+                    "has_overseas_grant",
+                    "filing_date",
+                ],
+                name="fact_valid",
+            ),
+            models.Index(fields=["grant_date", "patent_type", "region"], name="fact_grant"),
+            models.Index(fields=["filing_date", "is_pct", "region"], name="fact_filing"),
+        ]
+        verbose_name = _("专利统计事实")
+        verbose_name_plural = _("专利统计事实")
 
     def __str__(self) -> str:
-        return f"{self.patent_id}: {self.branches or '—'}"
+        return f"{self.patent_id}: {self.patent_type} {self.valid_from}–{self.valid_until}"
+
+
+class PatentFactStale(models.Model):
+    """A patent changed in place since its facts were built (queued by the registry's signals)."""
+
+    patent_id = models.BigIntegerField(primary_key=True)
+
+    class Meta:
+        verbose_name = _("待刷新专利")
+        verbose_name_plural = _("待刷新专利")
+
+    def __str__(self) -> str:
+        return str(self.patent_id)

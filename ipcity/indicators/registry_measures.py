@@ -1,22 +1,34 @@
-"""Indicators computed from the registry. One SQL aggregate per number, scoped to a region and an
-as-of date; `high_value_queryset` is also the drill-down behind the 高价值 numbers."""
+"""Indicators computed from the registry.
+
+Counts: one grouped query per measure and date answers every region at once (cached in the
+computation's `Run`); the patent counts read the indexed facts (`facts.py`). Drill-downs: the
+records behind each number, from the registry's own tables with the same rules — tests check
+that both agree, record for record."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear
 
 from ipcity.core.models import Region
 from ipcity.indicators.choices import SnapshotStatus
-from ipcity.indicators.compute import Context, Result, average_growth, measure, ok_count, per_ten_thousand
-from ipcity.indicators.ipc import SeiConcordance, load_concordance
-from ipcity.indicators.models import PatentSei
+from ipcity.indicators.compute import (
+    Context,
+    Result,
+    average_growth,
+    grouped,
+    measure,
+    ok_count,
+    per_ten_thousand,
+)
+from ipcity.indicators.facts import refresh_facts
+from ipcity.indicators.models import PatentFact
 from ipcity.lib.datafile import read_yaml
 from ipcity.registry.choices import LegalStatus, OrganisationTagKind, PatentType
 from ipcity.registry.models import (
@@ -26,21 +38,14 @@ from ipcity.registry.models import (
     Organisation,
     OrganisationTag,
     Patent,
-    PatentIPC,
     Pledge,
     PledgeItem,
     Trademark,
 )
 
 HIGH_VALUE_FILE = settings.DATA_DIR / "indicators" / "high-value.yaml"
-CONCORDANCE_FILE = settings.DATA_DIR / "indicators" / "sei_ipc_2021.csv"
 PLAN_BASE_YEAR = 2021
 ENDED = [LegalStatus.LAPSED, LegalStatus.EXPIRED, LegalStatus.INVALIDATED]
-
-
-@lru_cache(maxsize=1)
-def concordance() -> SeiConcordance:
-    return load_concordance(CONCORDANCE_FILE)
 
 
 def high_value_parameters() -> dict[str, Any]:
@@ -59,8 +64,12 @@ def in_region(queryset: QuerySet[Any], region: Region | None, field: str = "regi
     return queryset.filter(**{field: region})
 
 
+# ---- The records behind the numbers (drill-downs), on the registry's own tables ----
+
+
 def valid_at(on: dt.date, prefix: str = "") -> Q:
-    """Granted by `on` and not yet ended then (an ended patent was valid before its status date)."""
+    """Granted by `on` and not yet ended then (an ended patent was valid before its status date).
+    The same rule as `facts.validity`, which the counts use."""
     p = prefix
     return Q(**{f"{p}grant_date__lte": on}) & (
         Q(**{f"{p}legal_status": LegalStatus.VALID})
@@ -74,77 +83,39 @@ def valid_inventions(region: Region | None, on: dt.date) -> QuerySet[Patent]:
     return in_region(Patent.objects.filter(patent_type=PatentType.INVENTION), region).filter(valid_at(on))
 
 
-def classify_patents(*, batch: int = 5000) -> int:
-    """Classify invention patents into 战略性新兴产业 branches where missing or stale. Returns how many."""
-    rules = concordance()
-    cache: dict[str, frozenset[str]] = {}
-    codes: dict[int, list[str]] = {}
-    for patent_id, code in (
-        PatentIPC.objects.filter(patent__patent_type=PatentType.INVENTION)
-        .order_by("patent_id", "position")
-        .values_list("patent_id", "code")
-        .iterator(chunk_size=batch)
-    ):
-        codes.setdefault(patent_id, []).append(code)
-    existing = dict(PatentSei.objects.values_list("patent_id", "ipc_key"))
-    invention_ids = set(
-        Patent.objects.filter(patent_type=PatentType.INVENTION)
-        .values_list("pk", flat=True)
-        .iterator(chunk_size=batch)
-    )
-    create: list[PatentSei] = []
-    update: list[PatentSei] = []
-    for patent_id in invention_ids:
-        patent_codes = codes.get(patent_id, [])
-        key = ";".join(patent_codes)[:500]
-        if existing.get(patent_id) == key:
-            continue
-        branches: set[str] = set()
-        for code in patent_codes:
-            if code not in cache:
-                cache[code] = frozenset(rules.branches_for([code]))
-            branches |= cache[code]
-        row = PatentSei(
-            patent_id=patent_id, is_sei=bool(branches), branches=",".join(sorted(branches)), ipc_key=key
-        )
-        (update if patent_id in existing else create).append(row)
-    PatentSei.objects.bulk_create(create, batch_size=batch)
-    PatentSei.objects.bulk_update(update, ["is_sei", "branches", "ipc_key"], batch_size=batch)
-    stale = set(existing) - invention_ids
-    if stale:
-        PatentSei.objects.filter(patent_id__in=stale).delete()
-    return len(create) + len(update)
+def maintained_limit(on: dt.date, years: int) -> dt.date:
+    """ "More than N years" from the filing date: filed strictly before this day."""
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:  # 29 February
+        return on.replace(year=on.year - years, day=28)
+
+
+def pledged_patents(on: dt.date, threshold: Decimal) -> QuerySet[Any]:
+    return PledgeItem.objects.filter(
+        patent__isnull=False, pledge__amount__gte=threshold, pledge__registration_date__lte=on
+    ).values("patent_id")
+
+
+def awarded_patents(on: dt.date, awards: list[str]) -> QuerySet[Any]:
+    return Award.objects.filter(patent__isnull=False, award__in=awards, year__lte=on.year).values("patent_id")
 
 
 def criteria_annotations(on: dt.date, params: dict[str, Any] | None = None) -> dict[str, Any]:
-    """One boolean expression per enabled criterion, evaluated at `on`."""
+    """One boolean expression per enabled criterion, evaluated at `on` (on the Patent table)."""
     params = params or high_value_parameters()
     out: dict[str, Any] = {}
     if params["sei"]["enabled"]:
-        out["c_sei"] = Exists(PatentSei.objects.filter(patent=OuterRef("pk"), is_sei=True))
+        out["c_sei"] = Exists(PatentFact.objects.filter(patent=OuterRef("pk"), is_sei=True))
     if params["overseas_family"]["enabled"]:
         out["c_overseas"] = Q(has_overseas_grant=True)
     if params["maintained"]["enabled"]:
-        years = int(params["maintained"]["years"])
-        try:
-            limit = on.replace(year=on.year - years)
-        except ValueError:  # 29 February
-            limit = on.replace(year=on.year - years, day=28)
-        # "More than N years" from the filing date: filed strictly before as_of − N years.
-        out["c_maintained"] = Q(filing_date__lt=limit)
+        out["c_maintained"] = Q(filing_date__lt=maintained_limit(on, int(params["maintained"]["years"])))
     if params["pledge"]["enabled"]:
         threshold = Decimal(str(params["pledge"]["threshold"]))
-        out["c_pledge"] = Exists(
-            PledgeItem.objects.filter(
-                patent=OuterRef("pk"), pledge__amount__gte=threshold, pledge__registration_date__lte=on
-            )
-        )
+        out["c_pledge"] = Q(pk__in=pledged_patents(on, threshold))
     if params["award"]["enabled"]:
-        out["c_award"] = Exists(
-            Award.objects.filter(
-                patent=OuterRef("pk"), award__in=params["award"]["awards"], year__lte=on.year
-            )
-        )
+        out["c_award"] = Q(pk__in=awarded_patents(on, params["award"]["awards"]))
     return out
 
 
@@ -161,6 +132,7 @@ def high_value_queryset(
     region: Region | None, on: dt.date, params: dict[str, Any] | None = None
 ) -> QuerySet[Patent]:
     """Valid high-value invention patents at `on`, annotated with which criteria each meets."""
+    refresh_facts()  # the 战略性新兴产业 classification lives in the facts
     annotations = criteria_annotations(on, params)
     queryset = valid_inventions(region, on).annotate(**{k: _as_bool(v) for k, v in annotations.items()})
     any_criterion = Q()
@@ -181,32 +153,111 @@ def criteria_met(patent: Patent) -> list[str]:
     return [label for attr, label in CRITERIA_LABELS.items() if getattr(patent, attr, False)]
 
 
+# ---- The counts: one grouped query per measure and date, for every region at once ----
+
+
+def _facts(**filters: Any) -> QuerySet[PatentFact]:
+    return PatentFact.objects.filter(region__isnull=False, **filters)
+
+
+def _valid_facts(on: dt.date) -> QuerySet[PatentFact]:
+    return _facts(patent_type=PatentType.INVENTION, valid_from__lte=on, valid_until__gt=on)
+
+
+def _valid_counts(ctx: Context) -> dict[Any, int]:
+    on = year_end(ctx.year, ctx.as_of)
+    by_region = ctx.run.get(("patents_valid", on), lambda: _valid_by_region(on, _params(ctx)))
+    return {region: counts["valid"] for region, counts in by_region.items()}
+
+
+def _params(ctx: Context) -> dict[str, Any]:
+    return ctx.run.get("high_value_parameters", high_value_parameters)  # type: ignore[no-any-return]
+
+
+def _high_value_counts(ctx: Context) -> tuple[int, dict[str, int]]:
+    """(high-value patents, {criterion: patents meeting it}) for the context's region."""
+    on = year_end(ctx.year, ctx.as_of)
+    params = _params(ctx)
+    by_region = ctx.run.get(("patents_valid", on), lambda: _valid_by_region(on, params))
+    names = [name for name in CRITERIA_LABELS.values() if params[name]["enabled"]]
+    counts = {name: ctx.pick({r: c[name] for r, c in by_region.items()}) for name in names}
+    return ctx.pick({r: c["high_value"] for r, c in by_region.items()}), counts
+
+
+def _valid_by_region(on: dt.date, params: dict[str, Any]) -> dict[Any, dict[str, int]]:
+    """Per region: valid inventions, high-value ones (each patent once) and those meeting each
+    criterion — one pass over the valid-inventions index for the criteria the facts hold (sei,
+    overseas family, maintained); pledge and award start from their own, small tables."""
+    row_criteria: dict[str, Q] = {}
+    if params["sei"]["enabled"]:
+        row_criteria["sei"] = Q(is_sei=True)
+    if params["overseas_family"]["enabled"]:
+        row_criteria["overseas_family"] = Q(has_overseas_grant=True)
+    maintained = maintained_limit(on, int(params["maintained"]["years"]))
+    if params["maintained"]["enabled"]:
+        row_criteria["maintained"] = Q(filing_date__lt=maintained)
+    any_row = Q()
+    for condition in row_criteria.values():
+        any_row |= condition
+    aggregates = {"valid": Count("*")} | {name: Count("region", filter=q) for name, q in row_criteria.items()}
+    if row_criteria:
+        aggregates["high_value"] = Count("region", filter=any_row)
+    zero = {
+        "valid": 0,
+        "high_value": 0,
+        "sei": 0,
+        "overseas_family": 0,
+        "maintained": 0,
+        "pledge": 0,
+        "award": 0,
+    }
+    out: dict[Any, dict[str, int]] = {
+        region: zero | counts for region, counts in grouped(_valid_facts(on), "region", **aggregates).items()
+    }
+    # Pledge and award: the few patents they name, checked against the facts.
+    named: dict[str, set[int]] = {}
+    if params["pledge"]["enabled"]:
+        named["pledge"] = set(
+            pledged_patents(on, Decimal(str(params["pledge"]["threshold"]))).values_list(
+                "patent_id", flat=True
+            )
+        )
+    if params["award"]["enabled"]:
+        named["award"] = set(
+            awarded_patents(on, params["award"]["awards"]).values_list("patent_id", flat=True)
+        )
+    ids = sorted(set().union(*named.values())) if named else []
+    for start in range(0, len(ids), 500):
+        for patent_id, region_id, is_sei, overseas, filed in (
+            _valid_facts(on)
+            .filter(patent_id__in=ids[start : start + 500])
+            .values_list("patent_id", "region_id", "is_sei", "has_overseas_grant", "filing_date")
+        ):
+            counts = out.setdefault(region_id, dict(zero))
+            for name, patents in named.items():
+                counts[name] += patent_id in patents
+            met_by_row = (
+                (params["sei"]["enabled"] and is_sei)
+                or (params["overseas_family"]["enabled"] and overseas)
+                or (params["maintained"]["enabled"] and filed < maintained)
+            )
+            counts["high_value"] += not met_by_row
+    return out
+
+
 @measure("invention_patents_valid")
 def invention_patents_valid(ctx: Context) -> Result:
-    return ok_count(valid_inventions(ctx.region, year_end(ctx.year, ctx.as_of)).count())
+    return ok_count(ctx.pick(_valid_counts(ctx)))
 
 
 @measure("invention_patents_per_10k")
 def invention_patents_per_10k(ctx: Context) -> Result:
-    count = valid_inventions(ctx.region, year_end(ctx.year, ctx.as_of)).count()
-    return per_ten_thousand(ctx, count, "有效发明专利")
-
-
-def _high_value_count(ctx: Context) -> tuple[int, dict[str, int]]:
-    on = year_end(ctx.year, ctx.as_of)
-    queryset = high_value_queryset(ctx.region, on)
-    names = list(criteria_annotations(on))
-    aggregates = {"total": Count("pk")} | {
-        CRITERIA_LABELS[name]: Count("pk", filter=Q(**{name: True})) for name in names
-    }
-    counts = queryset.aggregate(**aggregates)
-    total = counts.pop("total")
-    return total, counts
+    return per_ten_thousand(ctx, ctx.pick(_valid_counts(ctx)), "有效发明专利")
 
 
 @measure("hv_invention_patents")
 def hv_invention_patents(ctx: Context) -> Result:
-    total, by_criterion = _high_value_count(ctx)
+    total, by_criterion = _high_value_counts(ctx)
     result = ok_count(total)
     result.details = {"by_criterion": by_criterion}
     result.note = "一件专利满足多项条件只计一次；各条件件数见明细"
@@ -215,17 +266,22 @@ def hv_invention_patents(ctx: Context) -> Result:
 
 @measure("hv_invention_patents_per_10k")
 def hv_invention_patents_per_10k(ctx: Context) -> Result:
-    total, by_criterion = _high_value_count(ctx)
+    total, by_criterion = _high_value_counts(ctx)
     result = per_ten_thousand(ctx, total, "高价值发明专利")
     result.details["by_criterion"] = by_criterion
     return result
 
 
 def _grants(ctx: Context, patent_type: str) -> Result:
-    queryset = in_region(Patent.objects.filter(patent_type=patent_type), ctx.region).filter(
-        grant_date__year=ctx.year, grant_date__lte=ctx.as_of
+    counts = ctx.run.get(
+        ("grants", ctx.year, ctx.as_of),
+        lambda: grouped(
+            _facts(grant_date__gte=dt.date(ctx.year, 1, 1), grant_date__lte=year_end(ctx.year, ctx.as_of)),
+            "region",
+            **{kind: Count("region", filter=Q(patent_type=kind)) for kind in PatentType.values},
+        ),
     )
-    return ok_count(queryset.count())
+    return ok_count(ctx.pick({region: c[patent_type] for region, c in counts.items()}))
 
 
 @measure("patent_grants_invention")
@@ -245,26 +301,46 @@ def patent_grants_design(ctx: Context) -> Result:
 
 @measure("pct_filings")
 def pct_filings(ctx: Context) -> Result:
-    queryset = in_region(Patent.objects.filter(is_pct=True), ctx.region).filter(
-        filing_date__year=ctx.year, filing_date__lte=ctx.as_of
+    counts = ctx.run.get(
+        ("pct", ctx.year, ctx.as_of),
+        lambda: grouped(
+            _facts(
+                filing_date__gte=dt.date(ctx.year, 1, 1),
+                filing_date__lte=year_end(ctx.year, ctx.as_of),
+                is_pct=True,
+            ),
+            "region",
+            n=Count("*"),
+        ),
     )
-    return ok_count(queryset.count())
+    return ok_count(ctx.pick(counts))
 
 
 @measure("madrid_registrations")
 def madrid_registrations(ctx: Context) -> Result:
-    queryset = in_region(Trademark.objects.exclude(madrid_number=""), ctx.region, "holder__region").filter(
-        registration_date__year=ctx.year, registration_date__lte=ctx.as_of
+    counts = ctx.run.get(
+        ("madrid", ctx.year, ctx.as_of),
+        lambda: grouped(
+            Trademark.objects.exclude(madrid_number="").filter(
+                registration_date__year=ctx.year, registration_date__lte=ctx.as_of
+            ),
+            "holder__region",
+            n=Count("pk"),
+        ),
     )
-    return ok_count(queryset.count())
+    return ok_count(ctx.pick(counts))
 
 
 @measure("geographical_indications")
 def geographical_indications(ctx: Context) -> Result:
-    queryset = in_region(GeographicalIndication.objects.all(), ctx.region).filter(
-        approval_date__lte=year_end(ctx.year, ctx.as_of)
+    on = year_end(ctx.year, ctx.as_of)
+    counts = ctx.run.get(
+        ("gi", on),
+        lambda: grouped(
+            GeographicalIndication.objects.filter(approval_date__lte=on), "region", n=Count("pk")
+        ),
     )
-    return ok_count(queryset.count())
+    return ok_count(ctx.pick(counts))
 
 
 def pledges(region: Region | None, year: int, as_of: dt.date) -> QuerySet[Pledge]:
@@ -273,50 +349,78 @@ def pledges(region: Region | None, year: int, as_of: dt.date) -> QuerySet[Pledge
     )
 
 
-def _pledge_amount(region: Region | None, year: int, as_of: dt.date) -> Decimal:
-    return pledges(region, year, as_of).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+def _pledge_totals(ctx: Context, year: int) -> tuple[Decimal, int]:
+    """(amount, count) of the pledges registered in `year` by the context's as-of date."""
+    by_region_year = ctx.run.get(
+        ("pledges", ctx.as_of),
+        lambda: {
+            (row["pledgor__region"], row["year"]): (row["amount"], row["n"])
+            for row in Pledge.objects.filter(registration_date__lte=ctx.as_of)
+            .annotate(year=ExtractYear("registration_date"))
+            .order_by()
+            .values("pledgor__region", "year")
+            .annotate(amount=Sum("amount"), n=Count("pk"))
+        },
+    )
+    amounts = {region: v[0] for (region, y), v in by_region_year.items() if y == year}
+    counts = {region: v[1] for (region, y), v in by_region_year.items() if y == year}
+    return Decimal(ctx.pick(amounts)), int(ctx.pick(counts))
 
 
 @measure("pledge_amount")
 def pledge_amount(ctx: Context) -> Result:
-    amount = _pledge_amount(ctx.region, ctx.year, ctx.as_of)
+    amount, _count = _pledge_totals(ctx, ctx.year)
     return Result(SnapshotStatus.OK, value=amount, numerator=amount)
 
 
 @measure("pledge_count")
 def pledge_count(ctx: Context) -> Result:
-    return ok_count(pledges(ctx.region, ctx.year, ctx.as_of).count())
+    return ok_count(_pledge_totals(ctx, ctx.year)[1])
 
 
 @measure("pledge_amount_growth")
 def pledge_amount_growth(ctx: Context) -> Result:
-    return average_growth(ctx, lambda y: _pledge_amount(ctx.region, y, ctx.as_of), PLAN_BASE_YEAR)
+    return average_growth(ctx, lambda y: _pledge_totals(ctx, y)[0], PLAN_BASE_YEAR)
 
 
 @measure("pledge_count_growth")
 def pledge_count_growth(ctx: Context) -> Result:
-    return average_growth(ctx, lambda y: Decimal(pledges(ctx.region, y, ctx.as_of).count()), PLAN_BASE_YEAR)
+    return average_growth(ctx, lambda y: Decimal(_pledge_totals(ctx, y)[1]), PLAN_BASE_YEAR)
+
+
+def _advantage_tags(ctx: Context) -> QuerySet[OrganisationTag]:
+    return OrganisationTag.objects.filter(
+        tag=OrganisationTagKind.IP_ADVANTAGE_CITY, year__gte=2022, year__lte=min(ctx.year, ctx.as_of.year)
+    )
 
 
 @measure("city_advantage_enterprises_new")
 def city_advantage_enterprises_new(ctx: Context) -> Result:
-    tags = OrganisationTag.objects.filter(
-        tag=OrganisationTagKind.IP_ADVANTAGE_CITY, year__gte=2022, year__lte=min(ctx.year, ctx.as_of.year)
+    counts = ctx.run.get(
+        ("advantage", ctx.year, ctx.as_of),
+        lambda: grouped(
+            _advantage_tags(ctx), "organisation__region", n=Count("organisation_id", distinct=True)
+        ),
     )
-    tags = in_region(tags, ctx.region, "organisation__region")
-    return ok_count(tags.values("organisation_id").distinct().count())
+    return ok_count(ctx.pick(counts))
 
 
 def standard_adopters(ctx: Context) -> list[Organisation]:
     """Organisations first certified (GB/T 29490) in 2022 or later and holding an effective
     certificate at year end (2013-version certificates lapse after 2025-12-31)."""
     on = year_end(ctx.year, ctx.as_of)
+    everyone = ctx.run.get(("adopters", on), lambda: _standard_adopters(on))
+    if ctx.region is None:
+        return everyone
+    return [o for o in everyone if o.region_id == ctx.region.pk]
+
+
+def _standard_adopters(on: dt.date) -> list[Organisation]:
     earlier = ManagementCertificate.objects.filter(
         organisation=OuterRef("pk"), issued_on__lt=dt.date(2022, 1, 1)
     )
     organisations = (
-        in_region(Organisation.objects.all(), ctx.region)
-        .filter(certificates__issued_on__lte=on)
+        Organisation.objects.filter(region__isnull=False, certificates__issued_on__lte=on)
         .filter(~Exists(earlier))
         .distinct()
         .select_related("region")

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from ipcity.core.audit import Actor, record_event, upsert
 from ipcity.core.models import Region
@@ -221,7 +222,6 @@ def default_as_of(year: int, today: dt.date | None = None) -> dt.date:
     return min(dt.date(year, 12, 31), today)
 
 
-@transaction.atomic
 def compute_snapshots(
     *,
     year: int,
@@ -233,61 +233,101 @@ def compute_snapshots(
 ) -> list[Any]:
     """Compute and store snapshots (idempotent: same inputs → same rows, updated in place).
 
-    Returns the snapshots. Snapshots are derived data recomputed in bulk: one audit event summarises
-    the run instead of one per row.
+    Returns the snapshots. The patent facts are refreshed first (only what changed). Each grouped
+    count is queried once for all regions; snapshots are read, compared and written in bulk, and
+    one audit event summarises the run instead of one per row (snapshots are derived data).
     """
-    from ipcity.indicators import compute
-    from ipcity.indicators.models import Snapshot
-    from ipcity.indicators.registry_measures import classify_patents
+    from ipcity.indicators.facts import refresh_facts
 
     as_of = as_of or default_as_of(year)
+    refresh_facts()
+    with transaction.atomic():
+        return _compute(year, actor, as_of, indicators, regions, progress)
+
+
+def _compute(
+    year: int,
+    actor: Actor,
+    as_of: dt.date,
+    indicators: list[Indicator] | None,
+    regions: list[Region | None] | None,
+    progress: Any,
+) -> list[Any]:
+    from ipcity.indicators import compute
+    from ipcity.indicators.models import Snapshot
+
     indicators = indicators if indicators is not None else list(Indicator.objects.select_related("target"))
-    if any(i.function.startswith("hv_") for i in indicators):
-        classify_patents()  # incremental: only patents never classified or whose IPC codes changed
     regions = regions if regions is not None else [None, *Region.objects.all()]
-    snapshots = []
-    changed = 0
+    run = compute.Run()
+    now = timezone.now()
+    reported = {
+        (r.indicator_id, r.region_id): r
+        for r in ReportedValue.objects.filter(
+            year=year, indicator__in=[i for i in indicators if i.kind == "reported"]
+        )
+    }
+    existing = {
+        (s.indicator_id, s.region_id): s
+        for s in Snapshot.objects.filter(year=year, as_of=as_of, indicator__in=indicators)
+    }
+    snapshots: list[Any] = []
+    create: list[Any] = []
+    update: list[Any] = []
     for indicator in indicators:
         for region in regions:
             if indicator.kind == "reported":
-                result = _reported_result(indicator, region, year)
+                result = _reported_result(reported.get((indicator.pk, region.pk if region else None)))
             else:
-                ctx = compute.Context(indicator=indicator, region=region, year=year, as_of=as_of)
+                ctx = compute.Context(indicator=indicator, region=region, year=year, as_of=as_of, run=run)
                 result = compute.FUNCTIONS[indicator.function](ctx)
-            snapshot, status = upsert(
-                Snapshot,
-                key={"indicator": indicator, "region": region, "year": year, "as_of": as_of},
-                values={
-                    "status": result.status,
-                    "value": result.value,
-                    "numerator": result.numerator,
-                    "denominator": result.denominator,
-                    "note": result.note[:300],
-                    "details": result.details,
-                },
-                actor=actor,
-                action_prefix="snapshot",
-                audit=False,
-            )
-            changed += status != "unchanged"
+            values = {
+                "status": result.status,
+                "value": result.value,
+                "numerator": result.numerator,
+                "denominator": result.denominator,
+                "note": result.note[:300],
+                "details": result.details,
+            }
+            snapshot = existing.get((indicator.pk, region.pk if region else None))
+            if snapshot is None:
+                snapshot = Snapshot(indicator=indicator, region=region, year=year, as_of=as_of, **values)
+                create.append(snapshot)
+            elif any(_differs(getattr(snapshot, k), v) for k, v in values.items()):
+                for k, v in values.items():
+                    setattr(snapshot, k, v)
+                snapshot.computed_at = now
+                update.append(snapshot)
             snapshots.append(snapshot)
             if progress is not None:
                 progress()
+    Snapshot.objects.bulk_create(create, batch_size=500)
+    Snapshot.objects.bulk_update(update, [*SNAPSHOT_VALUES, "computed_at"], batch_size=500)
     record_event(
         actor,
         "indicators.compute",
         object_type="indicators.snapshot",
         object_repr=f"{year} @ {as_of}",
-        after={"year": year, "as_of": as_of.isoformat(), "snapshots": len(snapshots), "changed": changed},
+        after={
+            "year": year,
+            "as_of": as_of.isoformat(),
+            "snapshots": len(snapshots),
+            "changed": len(create) + len(update),
+        },
     )
     return snapshots
 
 
-def _reported_result(indicator: Indicator, region: Region | None, year: int) -> Any:
+SNAPSHOT_VALUES = ["status", "value", "numerator", "denominator", "note", "details"]
+
+
+def _differs(stored: Any, new: Any) -> bool:
+    return bool(stored != new)  # Decimal("1.000000") == Decimal("1"): scale alone is no change
+
+
+def _reported_result(reported: ReportedValue | None) -> Any:
     from ipcity.indicators.choices import SnapshotStatus
     from ipcity.indicators.compute import Result
 
-    reported = ReportedValue.objects.filter(indicator=indicator, region=region, year=year).first()
     if reported is None:
         return Result(SnapshotStatus.MISSING_DATA, note="尚未填报")
     return Result(

@@ -17,6 +17,7 @@ from ipcity.registry.models import (
     Pledge,
     Trademark,
 )
+from ipcity.registry.signals import patents_changed
 
 # Records that name an organisation: (model, name field, link field).
 NAMED_LINKS = [
@@ -58,13 +59,19 @@ def attribute_first_holders(organisation_ids: set[int]) -> int:
             "patent_id"
         )
     ).exclude(first_holder_id__in=organisation_ids).update(first_holder_id=Subquery(first_org))
-    changed = 0
+    changed: list[int] = []
     for org_id, region_id in Organisation.objects.filter(
         pk__in=organisation_ids, region__isnull=False
     ).values_list("pk", "region_id"):
-        changed += (
-            Patent.objects.filter(first_holder_id=org_id)
-            .exclude(region_id=region_id, region_rule=RegionRule.ORGANISATION)
-            .update(region_id=region_id, region_rule=RegionRule.ORGANISATION)
+        moving = Patent.objects.filter(first_holder_id=org_id).exclude(
+            region_id=region_id, region_rule=RegionRule.ORGANISATION
         )
-    return changed
+        ids = list(moving.values_list("pk", flat=True))
+        for start in range(0, len(ids), 500):
+            Patent.objects.filter(pk__in=ids[start : start + 500]).update(
+                region_id=region_id, region_rule=RegionRule.ORGANISATION
+            )
+        changed.extend(ids)
+    if changed:
+        patents_changed.send(sender=Patent, patent_ids=changed)
+    return len(changed)

@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from ipcity.core.models import Region
-from ipcity.indicators.registry_measures import classify_patents, criteria_met, high_value_queryset
+from ipcity.indicators.facts import refresh_facts
+from ipcity.indicators.registry_measures import criteria_met, high_value_queryset
 from ipcity.indicators.tests.conftest import award, pledge
 
 END_2024 = dt.date(2024, 12, 31)
@@ -15,7 +16,7 @@ ZHIFU = "370602"
 
 
 def _hv(region: str | None = ZHIFU, on: dt.date = END_2024) -> dict[str, list[str]]:
-    classify_patents()
+    refresh_facts()
     region_obj = Region.objects.get(code=region) if region else None
     return {p.title: criteria_met(p) for p in high_value_queryset(region_obj, on)}
 

@@ -27,6 +27,7 @@ from ipcity.registry.importers.bulk import (
 )
 from ipcity.registry.importers.engine import Column, ImportContext, ImportSpec, RowError, RowErrors
 from ipcity.registry.models import Patent, PatentHolder, PatentIPC
+from ipcity.registry.signals import patents_changed
 
 PATENT_COLUMNS = [
     Column(
@@ -476,3 +477,4 @@ class PatentSpec(ImportSpec):
             )
         if audits:
             audit_updates(ctx.actor, "patent.update", "registry.patent", audits, ctx.note)
+            patents_changed.send(sender=Patent, patent_ids=[audit[0] for audit in audits])

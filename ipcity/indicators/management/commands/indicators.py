@@ -1,4 +1,4 @@
-"""ipcity indicators load | compute --year YYYY [--as-of DATE] [--json]"""
+"""ipcity indicators load | facts [--full] | compute --year YYYY [--as-of DATE] [--json]"""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from tqdm import tqdm
 
 from ipcity.core.audit import Actor
 from ipcity.core.models import Region
+from ipcity.indicators import facts
 from ipcity.indicators.models import Indicator
 from ipcity.indicators.selectors import snapshot_json
 from ipcity.indicators.services import compute_snapshots, default_as_of, load_definitions, load_population
@@ -30,6 +31,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         sub.add_parser("load", help="载入 data/indicators/ 的指标定义和常住人口（幂等）")
+        facts_parser = sub.add_parser(
+            "facts", help="刷新专利统计事实（计算前会自动增量刷新；--full 全部重建）"
+        )
+        facts_parser.add_argument("--full", action="store_true", help="全部重建，而不只是变化了的专利")
         compute = sub.add_parser("compute", help="计算并保存指标快照（幂等）")
         compute.add_argument("--year", type=int, required=True)
         compute.add_argument("--as-of", help="统计时点 YYYY-MM-DD（默认：年末，或当年的今天）")
@@ -45,6 +50,10 @@ class Command(BaseCommand):
                 raise CommandError(f"数据文件被拒绝，未写入任何数据：{exc}", returncode=2) from exc
             self.stdout.write(f"指标定义：{definitions.counts}；常住人口：{population.counts}")
             return
+        if options["action"] == "facts":
+            built = self._refresh(full=options["full"], quiet=False)
+            self.stdout.write(f"已刷新 {built} 件专利的统计事实")
+            return
         year = options["year"]
         if not 2000 <= year <= 2100:
             raise CommandError(f"年份超出范围：{year}", returncode=2)
@@ -53,6 +62,7 @@ class Command(BaseCommand):
             raise CommandError(f"统计时点 {as_of} 不在 {year} 年内", returncode=2)
         if not Indicator.objects.exists():
             raise CommandError("尚未载入指标定义：请先运行 ipcity indicators load", returncode=2)
+        self._refresh(full=False, quiet=options["json"])
         total = Indicator.objects.count() * (Region.objects.count() + 1)
         with tqdm(total=total, desc=f"计算 {year} 年指标", disable=options["json"] or None, unit="项") as bar:
             snapshots = compute_snapshots(year=year, as_of=as_of, actor=actor, progress=bar.update)
@@ -60,3 +70,10 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps([snapshot_json(s) for s in snapshots], ensure_ascii=False, indent=1))
         else:
             self.stdout.write(f"已计算 {len(snapshots)} 项快照（{year} 年，统计时点 {as_of}）")
+
+    def _refresh(self, *, full: bool, quiet: bool) -> int:
+        total = facts.pending_count(full=full)
+        if not total and not full:
+            return 0
+        with tqdm(total=total, desc="刷新专利统计事实", disable=quiet or None, unit="件") as bar:
+            return facts.refresh_facts(full=full, progress=bar.update)
