@@ -1,9 +1,9 @@
 """Patent facts: the narrow, indexed copy of the registry that the patent indicators count.
 
-A computation refreshes the facts first (`refresh_facts`): patents added since the last refresh
-(found by id above the highest id the facts hold) and patents changed in place (queued in
-`PatentFactStale` by the registry's signals and by Django's save/delete signals) are rebuilt;
-nothing else is read. `refresh_facts(full=True)` rebuilds every row (`ipcity indicators facts
+A computation refreshes the facts first (`refresh_facts`): the patents the registry announced as
+written (id ranges queued in `PatentFactQueue` by its `patents_changed` signal and by Django's
+save/delete signals, in the writing transaction) are rebuilt, and so are rows bulk-loaded without
+signals (ids above the highest id the facts hold); nothing else is read. `refresh_facts(full=True)` rebuilds every row (`ipcity indicators facts
 --full`). The rules here are the same as the drill-down querysets in `registry_measures`:
 valid on day D ⇔ granted by D and (status valid, or ended with a status date after D).
 """
@@ -21,7 +21,7 @@ from django.db.models import Max
 from django.db.models.signals import post_delete, post_save
 
 from ipcity.indicators.ipc import SeiConcordance, load_concordance
-from ipcity.indicators.models import PatentFact, PatentFactStale
+from ipcity.indicators.models import PatentFact, PatentFactQueue
 from ipcity.registry.choices import LegalStatus, PatentType
 from ipcity.registry.models import Patent, PatentIPC
 from ipcity.registry.signals import patents_changed
@@ -72,52 +72,76 @@ def validity(status: str, grant_date: dt.date | None, status_date: dt.date | Non
     return None, None
 
 
+def id_ranges(ids: Iterable[int]) -> list[tuple[int, int]]:
+    """Sorted ids as contiguous (first, last) runs: a million new patents are one or a few rows."""
+    runs: list[tuple[int, int]] = []
+    for pk in sorted(set(ids)):
+        if runs and pk == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], pk)
+        else:
+            runs.append((pk, pk))
+    return runs
+
+
 def mark_stale(patent_ids: Iterable[int]) -> None:
-    ids = sorted(set(patent_ids))
-    if ids:
-        PatentFactStale.objects.bulk_create(
-            [PatentFactStale(patent_id=pk) for pk in ids], ignore_conflicts=True, batch_size=CHUNK
-        )
+    PatentFactQueue.objects.bulk_create(
+        [PatentFactQueue(first_id=a, last_id=b) for a, b in id_ranges(patent_ids)], batch_size=CHUNK
+    )
 
 
-def pending() -> tuple[list[int], int]:
-    """Patents whose facts must be rebuilt: (queued ids, highest id the facts already cover)."""
+def _queued() -> tuple[list[int], list[tuple[int, int]]]:
+    """(queue row ids, merged id ranges)."""
+    rows = list(PatentFactQueue.objects.order_by("first_id").values_list("pk", "first_id", "last_id"))
+    merged: list[tuple[int, int]] = []
+    for _pk, first, last in rows:
+        if merged and first <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+        else:
+            merged.append((first, last))
+    return [pk for pk, _f, _l in rows], merged
+
+
+def _up_to_date() -> bool:
+    """Nothing queued and no patent above the facts' highest id: three index lookups."""
+    if PatentFactQueue.objects.exists():
+        return False
     covered = PatentFact.objects.aggregate(top=Max("patent_id"))["top"] or 0
-    queued = list(PatentFactStale.objects.values_list("patent_id", flat=True))
-    return queued, covered
+    return (Patent.objects.aggregate(top=Max("pk"))["top"] or 0) <= covered
 
 
 def pending_count(*, full: bool = False) -> int:
     """How many patents a refresh would (re)build (for progress bars)."""
     if full:
         return Patent.objects.count()
-    queued, covered = pending()
-    return len([pk for pk in queued if pk <= covered]) + Patent.objects.filter(pk__gt=covered).count()
+    _rows, ranges = _queued()
+    covered = PatentFact.objects.aggregate(top=Max("patent_id"))["top"] or 0
+    queued = sum(Patent.objects.filter(pk__range=r).count() for r in ranges)
+    return queued + Patent.objects.filter(pk__gt=covered, fact__isnull=True).count()
 
 
 def refresh_facts(*, full: bool = False, progress: Callable[[int], None] | None = None) -> int:
-    """Bring the facts up to date. Returns how many patents were (re)built."""
-    queued, covered = pending()
+    """Bring the facts up to date. Returns how many patents were (re)built.
+
+    Rebuilt: the queued id ranges (every write the registry announced, new patents included), and —
+    for rows written without signals (bulk loads) — patents above the highest id the facts hold."""
+    if not full and _up_to_date():
+        return 0  # checked before opening a (write) transaction: reading pages stay lock-free
     with transaction.atomic():
+        rows, ranges = _queued()
         if full:
             PatentFact.objects.all().delete()
-            PatentFactStale.objects.all().delete()
             built = _build(Patent.objects.order_by("pk"), progress)
         else:
-            new = Patent.objects.filter(pk__gt=covered)
-            top = Patent.objects.aggregate(top=Max("pk"))["top"] or 0  # an index lookup, not a scan
-            if not queued and top <= covered:
-                return 0
-            changed = [pk for pk in queued if pk <= covered]  # ids above `covered` are built as new
+            covered = PatentFact.objects.aggregate(top=Max("patent_id"))["top"] or 0
             built = 0
-            for start in range(0, len(changed), CHUNK):
-                chunk = changed[start : start + CHUNK]
-                PatentFact.objects.filter(patent_id__in=chunk).delete()
-                built += _build(Patent.objects.filter(pk__in=chunk).order_by("pk"), progress)
-            built += _build(new.order_by("pk"), progress)
-            for start in range(0, len(queued), CHUNK):
-                PatentFactStale.objects.filter(patent_id__in=queued[start : start + CHUNK]).delete()
-        _analyze(built)
+            for first, last in ranges:
+                PatentFact.objects.filter(pk__gte=first, pk__lte=last).delete()
+                built += _build(Patent.objects.filter(pk__range=(first, last)).order_by("pk"), progress)
+            unsignalled = Patent.objects.filter(pk__gt=covered, fact__isnull=True).order_by("pk")
+            built += _build(unsignalled, progress)
+        for start in range(0, len(rows), CHUNK):
+            PatentFactQueue.objects.filter(pk__in=rows[start : start + CHUNK]).delete()
+    _analyze(built)
     return built
 
 
@@ -184,12 +208,16 @@ def _facts(
 
 
 def _analyze(built: int) -> None:
-    """Fresh planner statistics after a large rebuild, so the covering indexes are chosen."""
+    """Fresh planner statistics after a large rebuild, so the covering indexes are chosen; on
+    PostgreSQL also VACUUM (when not inside a transaction) so they are read without the table."""
     if built < 10_000:
         return
     table = connection.ops.quote_name(PatentFact._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {table}")
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            cursor.execute(f"VACUUM (ANALYZE) {table}")
+        else:
+            cursor.execute(f"ANALYZE {table}")
 
 
 # ---- Invalidation: the registry tells us what changed in place ----
@@ -199,9 +227,8 @@ def _on_patents_changed(sender: Any, patent_ids: Iterable[int], **kwargs: Any) -
     mark_stale(patent_ids)
 
 
-def _on_patent_saved(sender: Any, instance: Patent, created: bool = False, **kwargs: Any) -> None:
-    if not created:  # a new patent is found by its id
-        mark_stale([instance.pk])
+def _on_patent_saved(sender: Any, instance: Patent, **kwargs: Any) -> None:
+    mark_stale([instance.pk])
 
 
 def _on_ipc_changed(sender: Any, instance: PatentIPC, **kwargs: Any) -> None:

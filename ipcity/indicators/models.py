@@ -280,14 +280,16 @@ class PatentFact(models.Model):
         return f"{self.patent_id}: {self.patent_type} {self.valid_from}–{self.valid_until}"
 
 
-class PatentFactStale(models.Model):
-    """A patent changed in place since its facts were built (queued by the registry's signals)."""
+class PatentFactQueue(models.Model):
+    """Patents (an id range) written since their facts were built: queued by the registry's signals
+    in the same transaction as the write, so a refresh sees them exactly when they are committed."""
 
-    patent_id = models.BigIntegerField(primary_key=True)
+    first_id = models.BigIntegerField(_("起始编号"))
+    last_id = models.BigIntegerField(_("结束编号"))
 
     class Meta:
         verbose_name = _("待刷新专利")
         verbose_name_plural = _("待刷新专利")
 
     def __str__(self) -> str:
-        return str(self.patent_id)
+        return f"{self.first_id}–{self.last_id}"

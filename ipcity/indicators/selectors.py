@@ -71,6 +71,7 @@ def progress_for(indicator: Indicator, city_by_year: dict[int, Snapshot], year: 
         year=year,
         value=snapshot.value,
         base=base.value if base is not None else None,
+        as_of=snapshot.as_of,
     )
 
 

@@ -238,11 +238,14 @@ def compute_snapshots(
     one audit event summarises the run instead of one per row (snapshots are derived data).
     """
     from ipcity.indicators.facts import refresh_facts
+    from ipcity.indicators.flag_source import recompute_linked_flags
 
     as_of = as_of or default_as_of(year)
     refresh_facts()
     with transaction.atomic():
-        return _compute(year, actor, as_of, indicators, regions, progress)
+        snapshots = _compute(year, actor, as_of, indicators, regions, progress)
+        recompute_linked_flags(snapshots, as_of=as_of, actor=actor)  # their 蓝黄红 flags follow
+        return snapshots
 
 
 def _compute(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.dispatch import Signal
 
-# Sent with `patent_ids`: patents whose stored fields, holders or IPC codes changed in place.
-# New patents are not announced one by one (a million-row import would queue a million ids):
-# consumers find them by id above what they have seen.
+# Sent with `patent_ids`: patents created, or whose stored fields, holders or IPC codes changed,
+# inside the writing transaction (receivers may write in it too, e.g. queue derived data refreshes).
 patents_changed = Signal()

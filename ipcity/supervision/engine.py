@@ -10,10 +10,13 @@ Definitions (docs/supervision.md):
 - complete = that latest report says 100 % and its period's report is not currently returned.
 - a reporting period is missing on d when its report was due before d (due date + report_due_days)
   and nothing was submitted for it by d; `missing_periods` counts the latest consecutive ones.
+- the indicator check on d is the latest progress-to-target check of the milestone's linked
+  indicator dated on or before d (the indicators module supplies them; none without a link).
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 from collections.abc import Callable
@@ -78,17 +81,36 @@ class ReportEvent:
     percent: Decimal | None = None
 
 
+@dataclass(frozen=True)
+class IndicatorCheck:
+    """Whether the indicator the milestone counts towards was on track to its target, as of `on`
+    (a snapshot's statistics date), with the explanation of the progress-to-target judgement."""
+
+    on: dt.date
+    on_track: bool
+    explanation: str
+
+
 @dataclass
 class MilestoneFacts:
     start: dt.date
     due: dt.date
     frequency: str
     events: list[ReportEvent] = field(default_factory=list)  # sorted by `at`
+    checks: list[IndicatorCheck] = field(default_factory=list)  # sorted by `on`
 
     def __post_init__(self) -> None:
         self.events = sorted(self.events, key=lambda e: e.at)
+        # On a tie the off-track check sorts last, so it is the one in force that day.
+        self.checks = sorted(self.checks, key=lambda c: (c.on, not c.on_track))
+        self._check_days = [c.on for c in self.checks]
         self.periods = reporting_periods(self.start, self.due, self.frequency)
         self._dues: dict[int, list[tuple[str, dt.date]]] = {}
+
+    def check_on(self, on: dt.date) -> IndicatorCheck | None:
+        """The latest indicator check dated on or before `on` (a later one is not yet known)."""
+        index = bisect.bisect_right(self._check_days, on)
+        return self.checks[index - 1] if index else None
 
     def report_dues(self, report_due_days: int) -> list[tuple[str, dt.date]]:
         """(period code, report due date) for each period, cached per rule setting."""
@@ -111,6 +133,7 @@ class State:
     submitted_periods: frozenset[str]
     # behind × 100 × span_days, an integer, so threshold tests are exact and cheap.
     behind_scaled: int
+    indicator_check: IndicatorCheck | None = None
 
     @property
     def elapsed(self) -> Fraction:
@@ -170,6 +193,7 @@ def state_at(facts: MilestoneFacts, on: dt.date, rules: FlagRules) -> State:
         returned_periods=returned,
         submitted_periods=frozenset(submitted),
         behind_scaled=elapsed_days * 10000 - int(percent * 100) * span,
+        indicator_check=facts.check_on(on) if facts.checks else None,
     )
 
 
@@ -202,6 +226,8 @@ def holds(condition: Condition, state: State) -> bool:
         return 0 <= state.days_to_due <= (condition.days or 0)
     if condition.kind == "missing_periods":
         return condition.at_least is not None and state.missing_periods >= condition.at_least
+    if condition.kind == "indicator_off_track":
+        return state.indicator_check is not None and not state.indicator_check.on_track
     at_least, above, at_most, below = _bounds(condition)
     behind, span = state.behind_scaled, state.span_days
     if at_least is not None and behind < at_least * span:
@@ -273,6 +299,7 @@ def change_days(
     one = dt.timedelta(days=1)
     days = {first, facts.start, facts.due, facts.due + one, *rule_dates}
     days.update(e.on for e in facts.events)
+    days.update(c.on for c in facts.checks)
     for rules in versions:
         for colour in rules.colours:
             for condition in colour.when:

@@ -12,7 +12,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-CONDITIONS = ("overdue", "behind", "missing_periods", "returned_report", "due_within")
+CONDITIONS = (
+    "overdue",
+    "behind",
+    "missing_periods",
+    "returned_report",
+    "due_within",
+    "indicator_off_track",
+)
 
 _NUMBER = {"type": "number", "minimum": 0}
 _TEXT = {"type": "string", "minLength": 1}
@@ -156,6 +163,8 @@ class Condition:
             return f"距完成时限不足{self.days}天且未完成"
         if self.kind == "missing_periods":
             return f"连续{_num(self.at_least)}个报送周期未报送进度"
+        if self.kind == "indicator_off_track":
+            return "关联指标偏离目标进度"
         low = f"{_num(self.at_least)}" if self.at_least is not None else None
         if self.above is not None:
             low = f"超过{_num(self.above)}"
@@ -244,6 +253,7 @@ def _parse_condition(when: dict[str, Any], path: str) -> Condition:
         "due_within": {"days"},
         "missing_periods": {"at_least"},
         "behind": {"at_least", "above", "at_most", "below"},
+        "indicator_off_track": set(),
     }[kind]
     extra = set(when) - {"condition"} - allowed
     if extra:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -143,11 +143,25 @@ def assessment_rules_at(day: dt.date) -> AssessmentRules:
 # ---------------------------------------------------------------------------------------------
 # Facts for the engine
 
+# Indicator progress for the flags: the indicators module (a sibling app) registers a function
+# here at start-up (IndicatorsConfig.ready). It gets the milestones and returns, for those linked
+# to a plan target an indicator carries, their dated checks {milestone id: [IndicatorCheck]}, in a
+# few queries whatever the number of milestones. Without a source no milestone has checks.
+IndicatorCheckSource = Callable[[list[Milestone]], dict[int, list[engine.IndicatorCheck]]]
+_indicator_check_source: IndicatorCheckSource | None = None
+
+
+def set_indicator_check_source(source: IndicatorCheckSource | None) -> None:
+    global _indicator_check_source
+    _indicator_check_source = source
+
 
 def facts_for(milestones: Iterable[Milestone]) -> dict[int, engine.MilestoneFacts]:
-    """The engine's input for each milestone: schedule, frequency and every dated report event.
+    """The engine's input for each milestone: schedule, frequency, every dated report event and
+    the checks of its linked indicator.
 
-    Three queries whatever the number of milestones (milestones must come with row settings).
+    Three queries whatever the number of milestones (milestones must come with row settings),
+    plus the indicator check source's few when some milestone is linked to a plan target.
     """
     items = list(milestones)
     ids = [m.pk for m in items]
@@ -163,7 +177,11 @@ def facts_for(milestones: Iterable[Milestone]) -> dict[int, engine.MilestoneFact
     for milestone_id, code, at, decision in reviews:
         kind = engine.RETURN if decision == ReviewDecision.RETURNED else engine.ACCEPT
         events[milestone_id].append(engine.ReportEvent(at, local_date(at), code, kind))
-    return {m.pk: engine.MilestoneFacts(m.start, m.due, m.frequency, events.get(m.pk, [])) for m in items}
+    checks = _indicator_check_source(items) if _indicator_check_source is not None else {}
+    return {
+        m.pk: engine.MilestoneFacts(m.start, m.due, m.frequency, events.get(m.pk, []), checks.get(m.pk, []))
+        for m in items
+    }
 
 
 @dataclass

@@ -606,6 +606,20 @@ def recompute_flags(
     return result
 
 
+@transaction.atomic
+def recompute_flags_for_targets(
+    target_ids: Iterable[int], *, as_of: dt.date, actor: Actor
+) -> RecomputeResult | None:
+    """Recompute the stored flags of every milestone counting towards one of these plan targets
+    (called after the indicators carrying them were recomputed: their checks may have changed).
+    One query for the milestones, then one recomputation for all of them; None when none is linked."""
+    ids = set(target_ids)
+    milestones = list(Milestone.objects.filter(target_id__in=ids).only("pk")) if ids else []
+    if not milestones:
+        return None
+    return recompute_flags(as_of=as_of, actor=actor, milestones=milestones)
+
+
 def _issue_escalations(items: list[Milestone], book: selectors.RuleBook, *, actor: Actor) -> int:
     key_ids = [m.pk for m in items if m.is_key_project]
     if not key_ids:

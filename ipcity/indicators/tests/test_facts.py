@@ -12,7 +12,7 @@ import pytest
 from ipcity.core.models import Region
 from ipcity.indicators.compute import Context
 from ipcity.indicators.facts import refresh_facts
-from ipcity.indicators.models import Indicator, PatentFact, PatentFactStale
+from ipcity.indicators.models import Indicator, PatentFact, PatentFactQueue
 from ipcity.indicators.registry_measures import RECORDS
 from ipcity.indicators.services import compute_snapshots
 from ipcity.indicators.tests.conftest import ACTOR, award, pledge
@@ -100,7 +100,7 @@ def test_changes_in_place_reach_the_counts(make_patent, indicators) -> None:  # 
     year_end = dt.date(2024, 12, 31)
     patent = make_patent(ipc=(PLAIN,))
     assert _numbers(2024, year_end)[("hv_invention_patents", "370602")] == 0
-    assert not PatentFactStale.objects.exists()
+    assert not PatentFactQueue.objects.exists()
 
     ipc = PatentIPC.objects.get(patent=patent)
     ipc.code, ipc.subclass, ipc.main_group = SEI, SEI[:4], SEI.split("/")[0]
@@ -155,3 +155,30 @@ def test_full_rebuild_equals_the_incremental_facts(make_patent) -> None:  # type
     assert refresh_facts() == 0  # nothing changed: nothing rebuilt
     assert refresh_facts(full=True) == 30
     assert list(PatentFact.objects.order_by("pk").values()) == incremental
+
+
+@pytest.mark.django_db
+def test_announced_writes_are_rebuilt_whatever_their_ids(make_patent) -> None:  # type: ignore[no-untyped-def]
+    from ipcity.registry.signals import patents_changed
+
+    first, second = make_patent(), make_patent()
+    assert refresh_facts() == 2
+    # A write the ORM does not signal (a set-wise update), below the highest id the facts hold:
+    # only the registry's announcement brings it in (as an import committing late would).
+    Patent.objects.filter(pk=first.pk).update(
+        legal_status="invalidated", legal_status_date=dt.date(2023, 1, 1)
+    )
+    assert refresh_facts() == 0
+    patents_changed.send(sender=Patent, patent_ids=[first.pk])
+    assert refresh_facts() == 1
+    assert PatentFact.objects.get(pk=first.pk).valid_until == dt.date(2023, 1, 1)
+    # Rows bulk-loaded without any signal are found above the highest id the facts hold.
+    third = Patent.objects.bulk_create(
+        [Patent(**{**_fields(second), "application_number": "2018100000099.0"})]
+    )[0]
+    assert refresh_facts() == 1
+    assert PatentFact.objects.filter(pk=third.pk).exists()
+
+
+def _fields(patent: Patent) -> dict[str, object]:
+    return {f.attname: getattr(patent, f.attname) for f in Patent._meta.concrete_fields if not f.primary_key}

@@ -397,6 +397,7 @@ class PatentSpec(ImportSpec):
             ["patent_id", "position", "code", "main_group", "subclass"],
             ((pk, i, *c) for pk, r in zip(ids, records, strict=True) for i, c in enumerate(r.ipcs)),
         )
+        patents_changed.send(sender=Patent, patent_ids=ids)
 
     def _update(
         self,

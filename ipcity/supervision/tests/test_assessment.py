@@ -147,13 +147,14 @@ def test_indicator_achievement_counts_once_a_source_is_registered(year_2023) -> 
     services.save_rule_set(RuleKind.ASSESSMENT, text=text, actor=CLI, note="启用指标达成")
     # Without a source the 10 points are shared out: 市财政局 still gets the full 100 before penalties.
     assert assess(2023, as_of=dt.date(2023, 12, 31)).departments[0].total == Decimal("96.00")
+    registered = assessment._indicator_source  # the indicators module's, restored afterwards
     assessment.set_indicator_source(
         lambda kind, code, year, on: (Decimal("0.5"), "达标 1/2") if code == "finance" else None
     )
     try:
         finance = assess(2023, as_of=dt.date(2023, 12, 31)).departments[0]
     finally:
-        assessment.set_indicator_source(None)
+        assessment.set_indicator_source(registered)
     assert (
         line(finance, "indicators").points == Decimal("5.00")
         and line(finance, "indicators").basis == "达标 1/2"

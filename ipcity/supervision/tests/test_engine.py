@@ -49,6 +49,7 @@ def test_default_rules_are_exactly_the_issue(rules) -> None:
     assert [c.describe() for c in yellow.when] == [
         "落后序时进度10至30个百分点",
         "进度报告被退回（质量不合格），尚未重新报送",
+        "关联指标偏离目标进度",
     ]
     assert [c.describe() for c in blue.when] == ["距完成时限不足15天且未完成"]
 
@@ -270,3 +271,114 @@ def test_change_days_give_the_same_history_as_every_day(rules) -> None:
         fast = engine.timeline(facts, rules_at, until, rule_dates=(stricter.effective_from,))
         slow = engine.timeline_daily(facts, rules_at, until, rule_dates=(stricter.effective_from,))
         assert fast == slow, (start, due, frequency, events, until)
+
+
+# Indicator checks: a milestone reported well ahead (80 % on 10 January, then every quarter), so
+# only its linked indicator can raise a flag during 2023.
+def ahead_facts(*checks: engine.IndicatorCheck) -> engine.MilestoneFacts:
+    events = [
+        submit("2023-01-10", "2023-Q1", 80),
+        submit("2023-04-03", "2023-Q2", 85),
+        submit("2023-07-03", "2023-Q3", 88),
+    ]
+    return engine.MilestoneFacts(D("2023-01-01"), D("2023-12-31"), "quarterly", events, list(checks))
+
+
+def check(day: str, on_track: bool, text: str = "") -> engine.IndicatorCheck:
+    return engine.IndicatorCheck(D(day), on_track, text or f"{day} {'正常' if on_track else '偏离'}")
+
+
+def test_indicator_off_track_is_yellow_from_its_check_date_until_an_on_track_check(rules) -> None:
+    facts = ahead_facts(check("2023-03-31", False, "万人高价值发明专利拥有量偏离"), check("2023-06-30", True))
+    assert colour(ahead_facts(), "2023-06-01", rules) is None  # no check: no indicator flag
+    assert colour(facts, "2023-03-30", rules) is None
+    state, flag = engine.flag_on(facts, D("2023-03-31"), rules)
+    assert flag is not None and flag.colour == "yellow" and flag.reasons == ("关联指标偏离目标进度",)
+    assert (
+        state.indicator_check is not None
+        and state.indicator_check.explanation == "万人高价值发明专利拥有量偏离"
+    )
+    assert colour(facts, "2023-06-29", rules) == "yellow"
+    assert colour(facts, "2023-06-30", rules) is None
+    # Other conditions still rank by colour: overdue is red whatever the indicator says.
+    assert colour(ahead_facts(check("2023-12-31", False)), "2024-01-01", rules) == "red"
+    # A milestone reported complete has no flag, even with its indicator off track.
+    done = engine.MilestoneFacts(
+        D("2023-01-01"),
+        D("2023-12-31"),
+        "quarterly",
+        [submit("2023-01-10", "2023-Q1", 100)],
+        [check("2023-03-31", False)],
+    )
+    assert colour(done, "2023-04-01", rules) is None
+
+
+def test_as_of_replay_ignores_checks_dated_after_the_day(rules) -> None:
+    facts = ahead_facts(check("2023-03-31", False), check("2023-06-30", True), check("2023-09-30", False))
+    # Replaying 1 May sees the March check only, whatever was computed later.
+    state = engine.state_at(facts, D("2023-05-01"), rules)
+    assert state.indicator_check == check("2023-03-31", False)
+    assert engine.state_at(facts, D("2023-03-30"), rules).indicator_check is None
+    assert engine.state_at(facts, D("2023-10-01"), rules).indicator_check == check("2023-09-30", False)
+    runs = engine.timeline(facts, lambda _d: rules, D("2023-10-31"))
+    assert [(r.colour, r.since, r.until, r.reason) for r in runs] == [
+        ("yellow", D("2023-03-31"), D("2023-06-30"), "关联指标偏离目标进度"),
+        ("yellow", D("2023-09-30"), None, "关联指标偏离目标进度"),
+    ]
+    assert runs == engine.timeline_daily(facts, lambda _d: rules, D("2023-10-31"))
+    # Two checks on one day (two indicators carry the target): the off-track one is in force.
+    tie = ahead_facts(check("2023-03-31", True), check("2023-03-31", False))
+    assert colour(tie, "2023-03-31", rules) == "yellow"
+
+
+def test_indicator_off_track_raises_nothing_under_rules_without_it(rules) -> None:
+    data, _checksum = selectors.file_rules(RuleKind.FLAGS)
+    without = parse_flag_rules(
+        {
+            **data,
+            "colours": [
+                {**c, "when": [w for w in c["when"] if w["condition"] != "indicator_off_track"]}
+                for c in data["colours"]
+            ],
+        }
+    )
+    facts = ahead_facts(check("2023-03-31", False))
+    assert colour(facts, "2023-04-01", rules) == "yellow"
+    assert colour(facts, "2023-04-01", without) is None
+
+
+def test_indicator_off_track_takes_no_parameters() -> None:
+    from ipcity.supervision.rules import RulesError, _parse_condition
+
+    assert _parse_condition({"condition": "indicator_off_track"}, "p").kind == "indicator_off_track"
+    with pytest.raises(RulesError) as info:
+        _parse_condition({"condition": "indicator_off_track", "days": 3}, "colours[1].when[2]")
+    assert info.value.path == "colours[1].when[2]" and "不接受参数：days" in info.value.reason
+
+
+def test_change_days_with_indicator_checks_give_the_same_history_as_every_day(rules) -> None:
+    import random
+
+    rng = random.Random(20230)
+    for _case in range(100):
+        start = dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(0, 200))
+        due = start + dt.timedelta(days=rng.randrange(0, 300))
+        frequency = rng.choice(["monthly", "quarterly"])
+        periods = engine.reporting_periods(start, due, frequency)
+        events = []
+        for _n in range(rng.randrange(0, 6)):
+            day = start + dt.timedelta(days=rng.randrange(0, (due - start).days + 60))
+            percent = Decimal(rng.choice([0, 20, 50, 80, 95, 100]))
+            events.append(engine.ReportEvent(at(day), day, rng.choice(periods).code, engine.SUBMIT, percent))
+        checks = [
+            engine.IndicatorCheck(
+                start + dt.timedelta(days=rng.randrange(-60, (due - start).days + 60)),
+                rng.random() < 0.5,
+                "x",
+            )
+            for _n in range(rng.randrange(0, 5))
+        ]
+        facts = engine.MilestoneFacts(start, due, frequency, events, checks)
+        until = due + dt.timedelta(days=rng.randrange(-30, 120))
+        fast = engine.timeline(facts, lambda _d: rules, until)
+        assert fast == engine.timeline_daily(facts, lambda _d: rules, until), (start, due, events, checks)

@@ -210,6 +210,11 @@ def test_a_new_rule_version_applies_from_its_effective_date(make_milestone) -> N
         (("{condition: behind, above: 30}", "{condition: behind}"), "colours[0].when[1]", "至少需要一个阈值"),
         (("  colour: red", "  colour: purple"), "escalation.colour", "未定义的颜色代码"),
         (("report_due_days: 5", "report_due_days: many"), "reporting.report_due_days", "类型不符"),
+        (
+            ("{condition: indicator_off_track}", "{condition: indicator_off_track, days: 3}"),
+            "colours[1].when[2]",
+            "不接受参数",
+        ),
     ],
 )
 def test_bad_rules_are_refused_with_the_field_named(make_milestone, change, path, reason) -> None:
