@@ -32,7 +32,12 @@ from ipcity.grants.services.common import (
     organisation_users,
     record_payment,
 )
-from ipcity.grants.services.entitlements import approve_entitlement, cancel_entitlement, confirm_entitlement
+from ipcity.grants.services.entitlements import (
+    approve_entitlement,
+    cancel_entitlement,
+    confirm_entitlement,
+    start_detection_job,
+)
 
 __all__ = [
     "WorkflowError",
@@ -57,6 +62,7 @@ __all__ = [
     "review_in_city",
     "review_in_district",
     "set_budget",
+    "start_detection_job",
     "submit_application",
     "update_application",
     "upsert_expert",

@@ -17,7 +17,7 @@ from ipcity.core.audit import Actor, record_event, snapshot
 from ipcity.core.notifications import notify
 from ipcity.grants import clock
 from ipcity.grants.choices import (
-    EDITABLE_STATUSES,
+    Action,
     ApplicationStatus,
     ObjectionStatus,
     ReviewDecision,
@@ -33,6 +33,7 @@ from ipcity.grants.models import (
     Objection,
     WorkflowStep,
 )
+from ipcity.grants.permissions import can_score
 from ipcity.grants.services.common import (
     APPLICATION_FIELDS,
     ZERO,
@@ -47,6 +48,7 @@ from ipcity.grants.services.common import (
     _normalize_right,
     _reasons,
     _replace_links,
+    _require,
     _resolve_links,
     _right_key,
     _sla,
@@ -122,8 +124,7 @@ def update_application(
     links: Iterable[str] = (),
 ) -> Application:
     app = _locked(app)
-    if app.status not in EDITABLE_STATUSES:
-        raise WorkflowError(f"{app.number} 当前状态为“{app.get_status_display()}”，不能修改")
+    _require(app, Action.EDIT, actor=actor)
     item = _item(app.item_code)
     _check_decisive_date(item, decisive_date)
     before = snapshot(app, APPLICATION_FIELDS)
@@ -138,8 +139,7 @@ def update_application(
 
 @transaction.atomic
 def add_material(app: Application, upload: UploadedFile, *, actor: Actor, label: str) -> ApplicationMaterial:
-    if app.status not in EDITABLE_STATUSES:
-        raise WorkflowError(f"{app.number} 当前状态为“{app.get_status_display()}”，不能上传材料")
+    _require(app, Action.EDIT, actor=actor)
     attachment = store_attachment(upload, actor=actor)
     material = ApplicationMaterial.objects.create(application=app, attachment=attachment, label=label[:200])
     record_event(
@@ -154,8 +154,7 @@ def add_material(app: Application, upload: UploadedFile, *, actor: Actor, label:
 @transaction.atomic
 def remove_material(material: ApplicationMaterial, *, actor: Actor) -> None:
     app = material.application
-    if app.status not in EDITABLE_STATUSES:
-        raise WorkflowError(f"{app.number} 当前状态为“{app.get_status_display()}”，不能删除材料")
+    _require(app, Action.EDIT, actor=actor)
     record_event(
         actor,
         "grant_application.material.remove",
@@ -168,6 +167,7 @@ def remove_material(material: ApplicationMaterial, *, actor: Actor) -> None:
 @transaction.atomic
 def submit_application(app: Application, *, actor: Actor) -> Application:
     app = _locked(app)
+    _require(app, Action.SUBMIT, actor=actor)
     item = _item(app.item_code)
     before = snapshot(app, APPLICATION_FIELDS)
     decision = _decide(item, app.organisation, app.decisive_date, app.facts, right_key=_right_key(app))
@@ -218,17 +218,10 @@ def _return_or_reject(app: Application, decision: str, *, actor: Actor, comment:
     )
 
 
-def _require_stage(app: Application, status: str, stage: str) -> None:
-    """A review acts only on applications in its own stage: the transitions dict alone would let a
-    later stage's moves (return, reject) through from an earlier reviewer."""
-    if app.status != status:
-        raise WorkflowError(f"申请 {app.number} 当前为“{app.get_status_display()}”，不在{stage}阶段")
-
-
 @transaction.atomic
 def review_in_district(app: Application, *, actor: Actor, decision: str, comment: str = "") -> Application:
     app = _locked(app)
-    _require_stage(app, ApplicationStatus.SUBMITTED, "区市初审")
+    _require(app, Action.DISTRICT_REVIEW, actor=actor)
     item = _item(app.item_code)
     decision = _require_comment(decision, comment)
     before = snapshot(app, APPLICATION_FIELDS)
@@ -303,7 +296,7 @@ def review_in_city(
 ) -> Application:
     """Pass: 择优 items go to expert review; the others are settled and published (公示)."""
     app = _locked(app)
-    _require_stage(app, ApplicationStatus.CITY_REVIEW, "市级审核")
+    _require(app, Action.CITY_REVIEW, actor=actor)
     item = _item(app.item_code)
     decision = _require_comment(decision, comment)
     before = snapshot(app, APPLICATION_FIELDS)
@@ -329,8 +322,7 @@ def review_in_city(
 @transaction.atomic
 def assign_experts(app: Application, experts: Iterable[Expert], *, actor: Actor) -> list[ExpertAssignment]:
     app = _locked(app)
-    if app.status != ApplicationStatus.EXPERT_REVIEW:
-        raise WorkflowError(f"{app.number} 不在专家评审阶段")
+    _require(app, Action.ASSIGN_EXPERTS, actor=actor)
     chosen = list(experts)
     if not chosen:
         raise WorkflowError("请至少选择一位专家")
@@ -374,8 +366,9 @@ def record_score(
 ) -> ExpertAssignment:
     assignment = _locked(assignment)
     app = assignment.application
-    if app.status != ApplicationStatus.EXPERT_REVIEW:
-        raise WorkflowError(f"{app.number} 不在专家评审阶段，不能评分")
+    _require(app, Action.SCORE, actor=actor)
+    if actor.user is not None and not can_score(actor.user, assignment):
+        raise WorkflowError(f"只能为指派给自己的评审任务评分：{app.number}")
     if not ZERO <= score <= Decimal(100):
         raise WorkflowError("评分应在 0 到 100 之间")
     fields = ["score", "opinion", "recommended_amount", "scored_at", "entered_by"]
@@ -402,9 +395,8 @@ def conclude_expert_review(
     """After every assigned expert has scored: the city sets the amount (within the cap) and
     publishes, or rejects."""
     app = _locked(app)
+    _require(app, Action.CONCLUDE_EXPERT_REVIEW, actor=actor)
     item = _item(app.item_code)
-    if app.status != ApplicationStatus.EXPERT_REVIEW:
-        raise WorkflowError(f"{app.number} 不在专家评审阶段")
     assignments = list(app.assignments.all())
     minimum = workflow_settings().min_experts
     if len(assignments) < minimum:
@@ -432,8 +424,7 @@ def record_objection(
     app: Application, *, actor: Actor, received_on: dt.date, submitter: str, content: str
 ) -> Objection:
     app = _locked(app)
-    if app.status != ApplicationStatus.PUBLICITY:
-        raise WorkflowError(f"{app.number} 不在公示期，不能登记异议")
+    _require(app, Action.RECORD_OBJECTION, actor=actor)
     if received_on > clock.today() or (app.publicity_start and received_on < app.publicity_start):
         raise WorkflowError("收到异议的日期应在公示开始之后、今天或之前")
     if app.publicity_end and received_on > app.publicity_end:
@@ -463,6 +454,7 @@ def resolve_objection(objection: Objection, *, actor: Actor, upheld: bool, resol
     app = _locked(objection.application)
     if objection.status != ObjectionStatus.OPEN:
         raise WorkflowError("该异议已处理")
+    _require(app, Action.RESOLVE_OBJECTION, actor=actor)
     if not resolution.strip():
         raise WorkflowError("请填写处理意见")
     objection.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
@@ -491,13 +483,8 @@ def resolve_objection(objection: Objection, *, actor: Actor, upheld: bool, resol
 def approve_application(app: Application, *, actor: Actor) -> Grant:
     """After publicity with no open objection: commit the grant (budget, caps, quota checked now)."""
     app = _locked(app)
+    _require(app, Action.APPROVE, actor=actor)
     item = _item(app.item_code)
-    if app.status != ApplicationStatus.PUBLICITY:
-        raise WorkflowError(f"{app.number} 当前状态为“{app.get_status_display()}”，不能核定")
-    today = clock.today()
-    if app.publicity_end is None or today <= app.publicity_end:
-        end = app.publicity_end.isoformat() if app.publicity_end else "—"
-        raise WorkflowError(f"公示期至 {end}，期满后才能核定")
     if app.objections.filter(status=ObjectionStatus.OPEN).exists():
         raise WorkflowError("尚有未处理的公示异议")
     before = snapshot(app, APPLICATION_FIELDS)
@@ -537,6 +524,7 @@ def approve_application(app: Application, *, actor: Actor) -> Grant:
 @transaction.atomic
 def withdraw_application(app: Application, *, actor: Actor, comment: str = "") -> Application:
     app = _locked(app)
+    _require(app, Action.WITHDRAW, actor=actor)
     before = snapshot(app, APPLICATION_FIELDS)
     _move(app, ApplicationStatus.WITHDRAWN, actor=actor, comment=comment or "申请人撤回")
     _save_audited(app, "grant_application.withdraw", actor=actor, before=before)

@@ -1,5 +1,6 @@
-"""Shared by the grants services: WorkflowError, `_move` (the one place the transition dicts of
-choices.py are checked), the engine's decision with the platform's facts, who is notified, and money:
+"""Shared by the grants services: WorkflowError, `_require` (every workflow write asks
+permissions.allowed_actions' rules whether the actor may take the action now), `_move` (the one place
+the transition dicts of choices.py are checked), the engine's decision with the platform's facts, who is notified, and money:
 `_commit_grant` and `record_payment`.
 
 Money is committed in `_commit_grant`: it locks the item's budget rows (SELECT … FOR UPDATE on
@@ -27,6 +28,7 @@ from ipcity.grants import clock
 from ipcity.grants.choices import (
     APPLICATION_TRANSITIONS,
     ENTITLEMENT_TRANSITIONS,
+    Action,
     ApplicationStatus,
     EntitlementStatus,
     GrantStatus,
@@ -41,6 +43,7 @@ from ipcity.grants.models import (
     Payment,
     WorkflowStep,
 )
+from ipcity.grants.permissions import refusal
 from ipcity.grants.records import (
     RecordChoice,
     RightIdError,
@@ -98,6 +101,14 @@ def _status_label(obj: Application | Entitlement, value: str) -> str:
 def _locked(obj: Any) -> Any:
     """The row again, locked for this transaction, so two requests cannot both move it."""
     return type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+
+
+def _require(obj: Application | Entitlement, action: Action, *, actor: Actor) -> None:
+    """Refuse unless `action` is among permissions.allowed_actions(obj, actor.user): the pages offer
+    exactly what the services accept. The command line (no user) acts with every role."""
+    reason = refusal(obj, actor.user, action)
+    if reason is not None:
+        raise WorkflowError(reason)
 
 
 def _move(obj: Application | Entitlement, target: str, *, actor: Actor, comment: str = "") -> str:
@@ -288,6 +299,8 @@ def record_payment(grant: Grant, *, actor: Actor, paid_on: dt.date, reference: s
     grant = Grant.objects.select_for_update().select_related("organisation").get(pk=grant.pk)
     if grant.status != GrantStatus.COMMITTED:
         raise WorkflowError("该笔奖补已兑现，不能重复付款")
+    source = _locked(grant.source)
+    _require(source, Action.PAY, actor=actor)
     if paid_on > clock.today():
         raise WorkflowError("支付日期不能晚于今天")
     if paid_on < grant.committed_on:
@@ -325,7 +338,6 @@ def record_payment(grant: Grant, *, actor: Actor, paid_on: dt.date, reference: s
     grant.status = GrantStatus.PAID
     grant.payment_blocked = ""
     grant.save(update_fields=["status", "payment_blocked"])
-    source = _locked(grant.source)
     paid_status = ApplicationStatus.PAID if isinstance(source, Application) else EntitlementStatus.PAID
     _move(
         source,

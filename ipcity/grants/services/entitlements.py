@@ -1,4 +1,5 @@
-"""免申即享 entitlements after detection (detection.py): 意愿确认, approval, cancellation."""
+"""免申即享 entitlements: the detection run as a background job (detection.py does the work),
+意愿确认, approval, cancellation."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from ipcity.core.audit import Actor, record_event, snapshot
+from ipcity.core.jobs import JobHandle, start_job
+from ipcity.core.models import Job
 from ipcity.core.notifications import notify
 from ipcity.grants.choices import (
+    Action,
     EntitlementStatus,
 )
 from ipcity.grants.evaluation import needs_decided_amount
@@ -28,6 +32,7 @@ from ipcity.grants.services.common import (
     _locked,
     _move,
     _reasons,
+    _require,
     _store_decision,
     city_admins,
     organisation_users,
@@ -35,6 +40,22 @@ from ipcity.grants.services.common import (
 from ipcity.policy.engine.money import yuan
 
 # ---------------------------------------------------------------- entitlements (免申即享)
+
+
+def start_detection_job(year: int, *, actor: Actor, dry_run: bool = False) -> Job:
+    """Run the same detection as `ipcity grants entitlements` in a background job; the job page
+    shows progress and the result."""
+    from ipcity.grants.detection import run_detection
+    from ipcity.grants.exports import detection_result
+
+    def work(handle: JobHandle) -> dict[str, Any]:
+        report = run_detection(
+            year, actor=actor, dry_run=dry_run, progress=lambda d, t, m: handle.progress(d, t, m)
+        )
+        return detection_result(report)
+
+    verb = "预览" if dry_run else "比对"
+    return start_job(kind="grants.entitlements", label=f"免申即享{verb}：{year} 年", actor=actor, func=work)
 
 
 @transaction.atomic
@@ -49,6 +70,7 @@ def confirm_entitlement(
     """意愿确认: the organisation accepts (correcting the facts the registry could only estimate)
     or declines."""
     ent = _locked(ent)
+    _require(ent, Action.CONFIRM if accept else Action.DECLINE, actor=actor)
     item = _item(ent.item_code)
     before = snapshot(ent, ENTITLEMENT_FIELDS)
     if accept:
@@ -95,9 +117,8 @@ def confirm_entitlement(
 @transaction.atomic
 def approve_entitlement(ent: Entitlement, *, actor: Actor, decided_amount: Decimal | None = None) -> Grant:
     ent = _locked(ent)
+    _require(ent, Action.APPROVE, actor=actor)
     item = _item(ent.item_code)
-    if ent.status != EntitlementStatus.CONFIRMED:
-        raise WorkflowError(f"{ent.number} 当前状态为“{ent.get_status_display()}”，不能核定")
     before = snapshot(ent, ENTITLEMENT_FIELDS)
     probe = _decide(item, ent.organisation, ent.decisive_date, ent.facts, right_key=ent.right_id or None)
     if needs_decided_amount(probe):
@@ -137,6 +158,7 @@ def approve_entitlement(ent: Entitlement, *, actor: Actor, decided_amount: Decim
 @transaction.atomic
 def cancel_entitlement(ent: Entitlement, *, actor: Actor, comment: str) -> Entitlement:
     ent = _locked(ent)
+    _require(ent, Action.CANCEL, actor=actor)
     if not comment.strip():
         raise WorkflowError("撤销时必须填写理由")
     before = snapshot(ent, ENTITLEMENT_FIELDS)

@@ -17,12 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ipcity.accounts.guards import deny
 from ipcity.core.audit import Actor
 from ipcity.grants import clock, exports, selectors, services
-from ipcity.grants.choices import (
-    EDITABLE_STATUSES,
-    ApplicationStatus,
-    GrantStatus,
-    ObjectionStatus,
-)
+from ipcity.grants.choices import Action, ObjectionStatus
 from ipcity.grants.evaluation import decide, item_or_none
 from ipcity.grants.forms import (
     ApplicationFilterForm,
@@ -44,14 +39,15 @@ from ipcity.grants.models import (
     Objection,
 )
 from ipcity.grants.permissions import (
+    allowed_actions,
     can_apply,
-    can_edit_application,
     can_manage_grants,
     can_review_in_city,
-    can_review_in_district,
     can_score,
     can_view_ledger,
+    holds_role,
     member_organisation,
+    refusal,
 )
 from ipcity.grants.records import organisation_records
 from ipcity.grants.views.common import (
@@ -195,10 +191,11 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not _signed_in(request):
         return deny(request)
     app = _application(request, pk)
-    if not can_edit_application(request.user, app):
+    if not holds_role(request.user, app, Action.EDIT):
         return deny(request)
-    if app.status not in EDITABLE_STATUSES:
-        messages.error(request, f"当前状态为“{app.get_status_display()}”，不能修改。")
+    reason = refusal(app, request.user, Action.EDIT)
+    if reason is not None:
+        messages.error(request, f"{reason}。")
         return redirect("grants:application", pk=app.pk)
     item = item_or_none(app.item_code)
     assert item is not None
@@ -258,9 +255,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     grant = Grant.objects.filter(application=app).select_related("payment").first()
     assignments = list(app.assignments.select_related("expert", "expert__user"))
-    my_assignment = next((a for a in assignments if a.expert.user_id == user.pk), None)
-    pending_amount = bool(app.eligible and app.amount is None)
     today = clock.today()
+    actions = allowed_actions(app, user, today=today)
+    my_assignment = next((a for a in assignments if a.expert.user_id == user.pk), None)
     context = {
         "app": app,
         "item": item,
@@ -277,19 +274,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "payment": getattr(grant, "payment", None) if grant else None,
         "sla": selectors.sla_state(app, today),
         "today": today,
-        "pending_amount": pending_amount,
-        "can_edit": can_edit_application(user, app) and app.status in EDITABLE_STATUSES,
-        "can_withdraw": can_edit_application(user, app)
-        and app.status in {ApplicationStatus.DRAFT, ApplicationStatus.RETURNED, ApplicationStatus.SUBMITTED},
-        "can_district": can_review_in_district(user, app) and app.status == ApplicationStatus.SUBMITTED,
-        "can_city": can_review_in_city(user) and app.status == ApplicationStatus.CITY_REVIEW,
-        "can_experts": can_review_in_city(user) and app.status == ApplicationStatus.EXPERT_REVIEW,
-        "can_publicity": can_review_in_city(user) and app.status == ApplicationStatus.PUBLICITY,
-        "publicity_over": app.publicity_end is not None and today > app.publicity_end,
-        "can_pay": can_manage_grants(user) and grant is not None and grant.status == GrantStatus.COMMITTED,
-        "my_assignment": my_assignment
-        if my_assignment and app.status == ApplicationStatus.EXPERT_REVIEW
-        else None,
+        "pending_amount": bool(app.eligible and app.amount is None),
+        "actions": actions,
+        "my_assignment": my_assignment if Action.SCORE in actions else None,
         "material_form": MaterialForm(item=item),
         "review_form": ReviewForm(),
         "expert_form": AssignExpertsForm(exclude_organisation=app.organisation_id),
@@ -311,18 +298,19 @@ def _workflow_post(
     request: HttpRequest,
     pk: int,
     *,
-    allowed: Callable[[Any, Application], bool],
+    action: Action,
     call: Callable[[Application, Actor, dict[str, Any]], Any],
     success: str,
     form_class: type[forms.Form] | None = None,
     form_kwargs: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    """The shape of every workflow POST on an application: scoped fetch → permission → form →
-    one service call (its WorkflowError shown as a message) → back to the application page."""
+    """The shape of every workflow POST on an application: scoped fetch → role (403) → form → one
+    service call, which checks the status and refuses with a WorkflowError shown as a message →
+    back to the application page."""
     if not _signed_in(request):
         return deny(request)
     app = _application(request, pk)
-    if not allowed(request.user, app):
+    if not holds_role(request.user, app, action):
         return deny(request)
     data: dict[str, Any] = {}
     if form_class is not None:
@@ -335,16 +323,12 @@ def _workflow_post(
     return _back(app)
 
 
-def _city(user: Any, app: Application) -> bool:
-    return can_review_in_city(user)
-
-
 @require_POST
 def material_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not _signed_in(request):
         return deny(request)
     app = _application(request, pk)
-    if not can_edit_application(request.user, app):
+    if not holds_role(request.user, app, Action.EDIT):
         return deny(request)
     item = item_or_none(app.item_code)
     assert item is not None
@@ -367,7 +351,7 @@ def material_remove(request: HttpRequest, pk: int, material: int) -> HttpRespons
     if not _signed_in(request):
         return deny(request)
     app = _application(request, pk)
-    if not can_edit_application(request.user, app):
+    if not holds_role(request.user, app, Action.EDIT):
         return deny(request)
     obj = get_object_or_404(ApplicationMaterial, pk=material, application=app)
     _run(request, lambda: services.remove_material(obj, actor=Actor.web(request.user)), "材料已删除。")
@@ -396,7 +380,7 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _workflow_post(
         request,
         pk,
-        allowed=can_edit_application,
+        action=Action.SUBMIT,
         success="申请已提交，等待区市初审。",
         call=lambda app, actor, data: services.submit_application(app, actor=actor),
     )
@@ -407,7 +391,7 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return _workflow_post(
         request,
         pk,
-        allowed=can_edit_application,
+        action=Action.WITHDRAW,
         success="申请已撤回。",
         call=lambda app, actor, data: services.withdraw_application(app, actor=actor),
     )
@@ -418,7 +402,7 @@ def district_review(request: HttpRequest, pk: int) -> HttpResponse:
     return _workflow_post(
         request,
         pk,
-        allowed=can_review_in_district,
+        action=Action.DISTRICT_REVIEW,
         form_class=ReviewForm,
         success="区市初审意见已提交。",
         call=lambda app, actor, data: services.review_in_district(
@@ -432,7 +416,7 @@ def city_review(request: HttpRequest, pk: int) -> HttpResponse:
     return _workflow_post(
         request,
         pk,
-        allowed=_city,
+        action=Action.CITY_REVIEW,
         form_class=ReviewForm,
         success="市级审核意见已提交。",
         call=lambda app, actor, data: services.review_in_city(
@@ -450,7 +434,7 @@ def experts_assign(request: HttpRequest, pk: int) -> HttpResponse:
     return _workflow_post(
         request,
         pk,
-        allowed=_city,
+        action=Action.ASSIGN_EXPERTS,
         form_class=AssignExpertsForm,
         success="已指派评审专家。",
         call=lambda app, actor, data: services.assign_experts(app, data["experts"], actor=actor),
@@ -491,7 +475,7 @@ def expert_conclude(request: HttpRequest, pk: int) -> HttpResponse:
     return _workflow_post(
         request,
         pk,
-        allowed=_city,
+        action=Action.CONCLUDE_EXPERT_REVIEW,
         form_class=ReviewForm,
         form_kwargs={"allow_return": False},
         success="专家评审结论已记录。",
@@ -510,7 +494,7 @@ def objection_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _workflow_post(
         request,
         pk,
-        allowed=_city,
+        action=Action.RECORD_OBJECTION,
         form_class=ObjectionForm,
         success="异议已登记。",
         call=lambda app, actor, data: services.record_objection(app, actor=actor, **data),
@@ -527,7 +511,7 @@ def objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         application__in=Application.objects.visible_to(request.user),
         status=ObjectionStatus.OPEN,
     )
-    if not can_review_in_city(request.user):
+    if not holds_role(request.user, objection.application, Action.RESOLVE_OBJECTION):
         return deny(request)
     form = ResolveObjectionForm(request.POST)
     if not form.is_valid():
@@ -551,7 +535,7 @@ def application_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _workflow_post(
         request,
         pk,
-        allowed=_city,
+        action=Action.APPROVE,
         success="已核定，待兑现。",
         call=lambda app, actor, data: services.approve_application(app, actor=actor),
     )

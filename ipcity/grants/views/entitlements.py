@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,12 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ipcity.accounts.guards import deny
 from ipcity.core.audit import Actor
-from ipcity.core.jobs import JobHandle, start_job
 from ipcity.grants import clock, exports, selectors, services
-from ipcity.grants.choices import (
-    EntitlementStatus,
-    GrantStatus,
-)
+from ipcity.grants.choices import Action
 from ipcity.grants.evaluation import item_or_none
 from ipcity.grants.forms import (
     ApproveForm,
@@ -34,9 +28,10 @@ from ipcity.grants.models import (
     Grant,
 )
 from ipcity.grants.permissions import (
-    can_confirm_entitlement,
+    allowed_actions,
     can_manage_grants,
     can_view_ledger,
+    holds_role,
 )
 from ipcity.grants.views.common import (
     PAGE_SIZE,
@@ -102,20 +97,13 @@ def entitlement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "steps": list(ent.steps.all()),
             "grant": grant,
             "payment": getattr(grant, "payment", None) if grant else None,
-            "can_confirm": can_confirm_entitlement(request.user, ent)
-            and ent.status == EntitlementStatus.PENDING,
+            "actions": allowed_actions(ent, request.user, today=today),
             "confirm_form": ConfirmEntitlementForm(
                 item=item, confirm_facts=ent.confirm_facts, facts=ent.facts
             ),
-            "can_approve": can_manage_grants(request.user) and ent.status == EntitlementStatus.CONFIRMED,
             "pending_amount": bool(ent.eligible and ent.amount is None),
             "approve_form": ApproveForm(),
-            "can_cancel": can_manage_grants(request.user)
-            and ent.status in {EntitlementStatus.PENDING, EntitlementStatus.CONFIRMED},
             "cancel_form": CancelForm(),
-            "can_pay": can_manage_grants(request.user)
-            and grant is not None
-            and grant.status == GrantStatus.COMMITTED,
             "payment_form": PaymentForm(initial={"paid_on": today}),
         },
     )
@@ -126,7 +114,7 @@ def entitlement_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if not _signed_in(request):
         return deny(request)
     ent = _entitlement(request, pk)
-    if not can_confirm_entitlement(request.user, ent):
+    if not holds_role(request.user, ent, Action.CONFIRM):
         return deny(request)
     item = item_or_none(ent.item_code)
     assert item is not None
@@ -200,20 +188,8 @@ def entitlement_detect(request: HttpRequest) -> HttpResponse:
         return deny(request)
     form = DetectionForm(request.POST or None, initial={"year": clock.today().year})
     if request.method == "POST" and form.is_valid():
-        from ipcity.grants.detection import run_detection
-
-        year, dry_run = form.cleaned_data["year"], form.cleaned_data["dry_run"]
-        actor = Actor.web(request.user)
-
-        def work(handle: JobHandle) -> dict[str, Any]:
-            report = run_detection(
-                year, actor=actor, dry_run=dry_run, progress=lambda d, t, m: handle.progress(d, t, m)
-            )
-            return exports.detection_result(report)
-
-        verb = "预览" if dry_run else "比对"
-        job = start_job(
-            kind="grants.entitlements", label=f"免申即享{verb}：{year} 年", actor=actor, func=work
+        job = services.start_detection_job(
+            form.cleaned_data["year"], actor=Actor.web(request.user), dry_run=form.cleaned_data["dry_run"]
         )
         return redirect("core:job", pk=job.pk)
     return render(request, "grants/entitlement_detect.html", {"form": form})
