@@ -2,7 +2,8 @@
 
 Milestones and row settings (the annual decomposition), progress reports and their review,
 the rules (flag rules and assessment weights, versioned), flag recomputation with escalations
-(督办单) and their follow-up, and reminders.
+(督办单) and their follow-up, and reminders. The `start_*_job` functions run the long ones
+(recomputation, the decomposition import) in a background job (core.jobs) for the web pages.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from django.utils import timezone
 from ipcity.core.attachments import store_attachment
 from ipcity.core.audit import Actor, record_event, snapshot, upsert
 from ipcity.core.choices import DepartmentKind
-from ipcity.core.models import Department, Region
+from ipcity.core.jobs import JobHandle, start_job
+from ipcity.core.models import Department, Job, Region
 from ipcity.core.notifications import notify
 from ipcity.lib.datafile import DataFileError, validate
 from ipcity.plans.choices import Comparison
@@ -93,8 +95,15 @@ def save_rule_set(
     kind: str, *, text: str, actor: Actor, source: str = "管理员在线修改", note: str = ""
 ) -> RuleSet:
     """Store a new version of the flag rules or the assessment weights, in force from its
-    `effective_from`. A document that fails the schema or the consistency checks is refused
-    (DataFileError naming the field) and nothing is written."""
+    `effective_from`. The data files' rules are stored first as version 1 of each kind that has
+    none yet (seed_rules), in the same transaction: history before the new version keeps the file's
+    rules. A document that fails the schema or the consistency checks is refused (DataFileError
+    naming the field) and nothing is written, the seeded versions included."""
+    seed_rules(actor=actor)
+    return _store_rule_set(kind, text=text, actor=actor, source=source, note=note)
+
+
+def _store_rule_set(kind: str, *, text: str, actor: Actor, source: str, note: str = "") -> RuleSet:
     data = _parse_rules_text(kind, text, file=source)
     checksum = hashlib.sha256(text.encode("utf-8")).hexdigest()
     latest = RuleSet.objects.filter(kind=kind).aggregate(v=Max("version"))["v"] or 0
@@ -124,6 +133,7 @@ def save_rule_set(
     return rule_set
 
 
+@transaction.atomic
 def seed_rules(*, actor: Actor) -> list[RuleSet]:
     """Store the data files' rules as version 1 when no version of that kind exists yet (idempotent)."""
     created = []
@@ -132,7 +142,7 @@ def seed_rules(*, actor: Actor) -> list[RuleSet]:
             continue
         path = selectors.RULE_FILES[kind]
         text = path.read_text(encoding="utf-8")
-        created.append(save_rule_set(kind, text=text, actor=actor, source=f"data/supervision/{path.name}"))
+        created.append(_store_rule_set(kind, text=text, actor=actor, source=f"data/supervision/{path.name}"))
     return created
 
 
@@ -620,6 +630,21 @@ def recompute_flags_for_targets(
     return recompute_flags(as_of=as_of, actor=actor, milestones=milestones)
 
 
+def start_flag_recompute_job(*, as_of: dt.date, actor: Actor) -> Job:
+    """Run recompute_flags for every milestone in a background job (the 重算标记历史 button);
+    the job page shows progress and the result."""
+
+    def work(handle: JobHandle) -> dict[str, Any]:
+        result = recompute_flags(
+            as_of=as_of, actor=actor, progress=lambda d, t: handle.progress(d, t, "重算标记")
+        )
+        return result.as_dict()
+
+    return start_job(
+        kind="supervision.flags", label=f"重算蓝黄红标记（截至 {as_of}）", actor=actor, func=work
+    )
+
+
 def _issue_escalations(items: list[Milestone], book: selectors.RuleBook, *, actor: Actor) -> int:
     key_ids = [m.pk for m in items if m.is_key_project]
     if not key_ids:
@@ -811,3 +836,17 @@ def import_decomposition(row_plans: list[Any], *, actor: Actor, progress: Any = 
         after=result.as_dict(),
     )
     return result
+
+
+def start_decomposition_import_job(row_plans: list[Any], *, actor: Actor) -> Job:
+    """Write a checked decomposition (decomposition.read_decomposition) in a background job, then
+    recompute the flags as of today, as the CLI does; the job page shows progress and the result."""
+
+    def work(handle: JobHandle) -> dict[str, Any]:
+        result = import_decomposition(
+            row_plans, actor=actor, progress=lambda d, t: handle.progress(d, t, "写入节点")
+        )
+        recompute_flags(as_of=selectors.today(), actor=actor)
+        return result.as_dict()
+
+    return start_job(kind="supervision.import", label="导入年度任务分解", actor=actor, func=work)

@@ -4,10 +4,12 @@ user-scoped querysets (`visible_to`); every change is a POST to one service."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +18,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ipcity.accounts.guards import deny
 from ipcity.core.audit import Actor
-from ipcity.core.jobs import JobHandle, start_job
 from ipcity.lib.datafile import DataFileError
 from ipcity.lib.excel import xlsx_response
 from ipcity.plans.models import Row
@@ -79,6 +80,47 @@ def _stale(as_of: dt.date) -> str:
     return f"标记历史计算至 {horizon}" if horizon < as_of else ""
 
 
+def _run(request: HttpRequest, call: Callable[[], Any], success: str) -> None:
+    """Call one service; its refusal (ValidationError) becomes an error message, otherwise show
+    `success`. The shape of the POST views that go back to the page they came from."""
+    try:
+        call()
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, success)
+
+
+# Scoped fetches: what the user may not see is a 404 (the permission check stays in each view).
+
+
+def _milestone(request: HttpRequest, pk: int) -> Milestone:
+    return get_object_or_404(Milestone.objects.visible_to(request.user).with_plan(), pk=pk)
+
+
+def _report(request: HttpRequest, pk: int) -> ProgressReport:
+    return get_object_or_404(ProgressReport.objects.visible_to(request.user), pk=pk)
+
+
+def _escalation(request: HttpRequest, pk: int) -> Escalation:
+    return get_object_or_404(
+        Escalation.objects.visible_to(request.user).select_related(
+            "milestone__row", "milestone__department", "milestone__region", "flag"
+        ),
+        pk=pk,
+    )
+
+
+def _escalations_raised_by(request: HttpRequest, as_of: dt.date) -> QuerySet[Escalation]:
+    """The escalations the user may see, issued on or before `as_of`, ready for with_status_on."""
+    return (
+        Escalation.objects.visible_to(request.user)
+        .filter(raised_on__lte=as_of)
+        .select_related("milestone__row", "milestone__department", "milestone__region")
+        .prefetch_related("follow_ups")
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Dashboard and milestones
 
@@ -120,13 +162,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         },
     }
     own = [s for s in items if _is_own(request.user, s.milestone)]
-    escalations = selectors.with_status_on(
-        Escalation.objects.visible_to(request.user)
-        .filter(raised_on__lte=as_of)
-        .select_related("milestone__row", "milestone__department", "milestone__region")
-        .prefetch_related("follow_ups")[:10],
-        as_of,
-    )
+    escalations = selectors.with_status_on(_escalations_raised_by(request, as_of)[:10], as_of)
     return render(
         request,
         "supervision/dashboard.html",
@@ -217,7 +253,7 @@ def milestone_list(request: HttpRequest) -> HttpResponse:
 def milestone_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_view_supervision(request.user):
         return deny(request)
-    milestone = get_object_or_404(Milestone.objects.visible_to(request.user).with_plan(), pk=pk)
+    milestone = _milestone(request, pk)
     as_of = _as_of(request)
     book = selectors.flag_rule_book()
     (status,) = selectors.statuses([milestone], as_of, book=book)
@@ -263,7 +299,7 @@ def milestone_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def report_form(request: HttpRequest, pk: int, period: str) -> HttpResponse:
     if not can_view_supervision(request.user):
         return deny(request)
-    milestone = get_object_or_404(Milestone.objects.visible_to(request.user).with_plan(), pk=pk)
+    milestone = _milestone(request, pk)
     if not can_report_on(request.user, milestone):
         return deny(request)
     periods = {
@@ -344,43 +380,37 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _reviewable(request: HttpRequest, pk: int) -> ProgressReport | HttpResponse:
-    if not can_review_reports(request.user):
-        return deny(request)
-    return get_object_or_404(ProgressReport.objects.visible_to(request.user), pk=pk)
-
-
 @require_POST
 def report_return(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _reviewable(request, pk)
-    if isinstance(report, HttpResponse):
-        return report
+    if not can_review_reports(request.user):
+        return deny(request)
+    report = _report(request, pk)
     form = ReturnForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "退回报告时请写明退回意见。")
-        return redirect("supervision:report", pk=report.pk)
-    try:
-        services.return_report(report, comment=form.cleaned_data["comment"], actor=Actor.web(request.user))
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+    if form.is_valid():
+        _run(
+            request,
+            lambda: services.return_report(
+                report, comment=form.cleaned_data["comment"], actor=Actor.web(request.user)
+            ),
+            "报告已退回，已通知报送单位。",
+        )
     else:
-        messages.success(request, "报告已退回，已通知报送单位。")
+        messages.error(request, "退回报告时请写明退回意见。")
     return redirect("supervision:report", pk=report.pk)
 
 
 @require_POST
 def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _reviewable(request, pk)
-    if isinstance(report, HttpResponse):
-        return report
+    if not can_review_reports(request.user):
+        return deny(request)
+    report = _report(request, pk)
     form = AcceptForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    try:
-        services.accept_report(report, comment=comment, actor=Actor.web(request.user))
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, "报告已确认。")
+    _run(
+        request,
+        lambda: services.accept_report(report, comment=comment, actor=Actor.web(request.user)),
+        "报告已确认。",
+    )
     return redirect("supervision:report", pk=report.pk)
 
 
@@ -388,7 +418,7 @@ def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
 def report_attachment(request: HttpRequest, pk: int, attachment: int) -> HttpResponseBase:
     if not can_view_supervision(request.user):
         return deny(request)
-    report = get_object_or_404(ProgressReport.objects.visible_to(request.user), pk=pk)
+    report = _report(request, pk)
     for version in report.versions.prefetch_related("attachments"):
         for item in version.attachments.all():
             if item.pk == attachment:
@@ -441,15 +471,7 @@ def flag_recompute(request: HttpRequest) -> HttpResponse:
     if not can_manage_supervision(request.user):
         return deny(request)
     as_of = selectors.parse_as_of(request.POST.get("as_of")) or selectors.today()
-    actor = Actor.web(request.user)
-
-    def run(handle: JobHandle) -> dict[str, Any]:
-        result = services.recompute_flags(
-            as_of=as_of, actor=actor, progress=lambda d, t: handle.progress(d, t, "重算标记")
-        )
-        return result.as_dict()
-
-    job = start_job(kind="supervision.flags", label=f"重算蓝黄红标记（截至 {as_of}）", actor=actor, func=run)
+    job = services.start_flag_recompute_job(as_of=as_of, actor=Actor.web(request.user))
     return redirect("core:job", pk=job.pk)
 
 
@@ -469,7 +491,6 @@ def rules(request: HttpRequest) -> HttpResponse:
     error = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.seed_rules(actor=Actor.web(request.user))
             rule_set = services.save_rule_set(
                 kind,
                 text=form.cleaned_data["text"],
@@ -509,13 +530,7 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
     if not can_view_supervision(request.user):
         return deny(request)
     as_of = _as_of(request)
-    escalations = selectors.with_status_on(
-        Escalation.objects.visible_to(request.user)
-        .filter(raised_on__lte=as_of)
-        .select_related("milestone__row", "milestone__department", "milestone__region")
-        .prefetch_related("follow_ups"),
-        as_of,
-    )
+    escalations = selectors.with_status_on(_escalations_raised_by(request, as_of), as_of)
     return render(
         request,
         "supervision/escalation_list.html",
@@ -527,12 +542,7 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
 def escalation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_view_supervision(request.user):
         return deny(request)
-    escalation = get_object_or_404(
-        Escalation.objects.visible_to(request.user).select_related(
-            "milestone__row", "milestone__department", "milestone__region", "flag"
-        ),
-        pk=pk,
-    )
+    escalation = _escalation(request, pk)
     return render(
         request,
         "supervision/escalation_detail.html",
@@ -550,12 +560,7 @@ def escalation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def escalation_docx_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_view_supervision(request.user):
         return deny(request)
-    escalation = get_object_or_404(
-        Escalation.objects.visible_to(request.user).select_related(
-            "milestone__row", "milestone__department", "milestone__region"
-        ),
-        pk=pk,
-    )
+    escalation = _escalation(request, pk)
     response = HttpResponse(escalation_docx(escalation), content_type=DOCX_MIME)
     response["Content-Disposition"] = f'attachment; filename="duban-{escalation.pk}.docx"'
     return response
@@ -565,15 +570,14 @@ def escalation_docx_view(request: HttpRequest, pk: int) -> HttpResponse:
 def escalation_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_manage_supervision(request.user):
         return deny(request)
-    escalation = get_object_or_404(Escalation.objects.visible_to(request.user), pk=pk)
+    escalation = _escalation(request, pk)
     form = FollowUpForm(request.POST)
     if form.is_valid():
-        try:
-            services.record_follow_up(escalation, actor=Actor.web(request.user), **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, "跟进记录已保存。")
+        _run(
+            request,
+            lambda: services.record_follow_up(escalation, actor=Actor.web(request.user), **form.cleaned_data),
+            "跟进记录已保存。",
+        )
     else:
         messages.error(request, "请完整填写跟进类型、日期和情况说明。")
     return redirect("supervision:escalation", pk=escalation.pk)
@@ -652,16 +656,7 @@ def decomposition_import(request: HttpRequest) -> HttpResponse:
         except DecompositionError as exc:
             errors = exc.problems
         else:
-            actor = Actor.web(request.user)
-
-            def run(handle: JobHandle) -> dict[str, Any]:
-                result = services.import_decomposition(
-                    row_plans, actor=actor, progress=lambda d, t: handle.progress(d, t, "写入节点")
-                )
-                services.recompute_flags(as_of=selectors.today(), actor=actor)
-                return result.as_dict()
-
-            job = start_job(kind="supervision.import", label="导入年度任务分解", actor=actor, func=run)
+            job = services.start_decomposition_import_job(row_plans, actor=Actor.web(request.user))
             return redirect("core:job", pk=job.pk)
     return render(
         request,

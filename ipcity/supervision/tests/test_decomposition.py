@@ -1,5 +1,5 @@
-"""The annual decomposition in Excel: a lossless round trip on a real .xlsx file, and a file
-with bad rows refused with line numbers and nothing written."""
+"""The annual decomposition in Excel: a lossless round trip on a real .xlsx file, a file
+with bad rows refused with line numbers and nothing written, and the import as a background job."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from ipcity.core.audit import Actor
 from ipcity.core.models import AuditEvent
 from ipcity.lib.excel import workbook_bytes
 from ipcity.plans.models import Row, Target
-from ipcity.supervision import services
+from ipcity.supervision import selectors, services
 from ipcity.supervision.decomposition import (
     COL,
     HEADERS,
@@ -22,7 +22,7 @@ from ipcity.supervision.decomposition import (
     decomposition_workbook,
     read_decomposition,
 )
-from ipcity.supervision.models import Milestone, RowSetting
+from ipcity.supervision.models import FlagComputation, Milestone, RowSetting
 
 from .conftest import at
 
@@ -340,3 +340,75 @@ def test_cli_import_and_export(plan, decomposed, tmp_path) -> None:
     with pytest.raises(CommandError) as info:
         call_command("supervision", "import", str(path), stdout=io.StringIO())
     assert info.value.returncode == 2 and "第 4 行" in str(info.value)
+
+
+def lines_by_code(ws) -> dict[str, int]:
+    """Line number of each row's first line (the one carrying the row's own columns)."""
+    return {
+        ws.cell(row=n, column=COL["code"] + 1).value: n
+        for n in range(3, ws.max_row + 1)
+        if ws.cell(row=n, column=COL["lead"] + 1).value
+    }
+
+
+@pytest.mark.django_db
+def test_import_job_writes_the_file_then_recomputes_flags(plan, decomposed, tmp_path) -> None:
+    path = tmp_path / "job.xlsx"
+    write(path, plan)
+    wb = load_workbook(path)
+    ws = wb[SHEET]
+    ws.cell(row=lines_by_code(ws)["P7.S1"], column=COL["title"] + 1, value="知识产权专业培训（修订）")
+    wb.save(path)
+
+    job = services.start_decomposition_import_job(read_decomposition(path, plan), actor=CLI)
+    job.refresh_from_db()  # under tests the job runs synchronously, inside start_job
+    assert (job.kind, job.label, job.status) == ("supervision.import", "导入年度任务分解", "succeeded")
+    assert job.result == {
+        "rows": 38,
+        "created": 0,
+        "updated": 1,
+        "unchanged": decomposed - 1,
+        "deleted": 0,
+        "settings_changed": 0,
+    }
+    assert (job.done, job.total) == (38, 38)
+    assert Milestone.objects.get(row__code="P7.S1").title == "知识产权专业培训（修订）"
+    assert FlagComputation.objects.filter(horizon=selectors.today()).exists()  # flags recomputed after
+    actions = list(AuditEvent.objects.filter(object_id=str(job.pk)).values_list("action", flat=True))
+    assert sorted(actions) == ["job.finish", "job.start"]
+    assert AuditEvent.objects.filter(action="supervision.decomposition.import").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_failing_import_job_is_reported_and_writes_nothing(plan, decomposed, tmp_path) -> None:
+    path = tmp_path / "stale.xlsx"
+    write(path, plan)
+    wb = load_workbook(path)
+    ws = wb[SHEET]
+    lines = lines_by_code(ws)
+    ws.cell(row=lines["P2.S2.R2"], column=COL["title"] + 1, value="改过的标题")  # an earlier row
+    ws.cell(row=lines["P3.S2"], column=COL["region"] + 1, value="莱山区")
+    wb.save(path)
+    row_plans = read_decomposition(path, plan)  # valid when read ...
+    assert "改过的标题" in [line.values["title"] for p in row_plans for line in p.milestones]
+    zhifu = Milestone.objects.get(row__code="P3.S2")
+    services.submit_report(  # ... but a report arrives before the job writes it
+        zhifu,
+        period_code="2023-Q1",
+        percent_complete=20,
+        actual_value=1,
+        narrative="x",
+        actor=CLI,
+        at=at("2023-02-01"),
+        recompute=False,
+    )
+
+    job = services.start_decomposition_import_job(row_plans, actor=CLI)
+    job.refresh_from_db()
+    assert job.status == "failed" and "不能更换责任部门或区市" in job.error
+    assert (
+        Milestone.objects.get(row__code="P2.S2.R2", year=2022, position=1).title == "建设高价值专利培育中心"
+    )
+    assert Milestone.objects.filter(pk=zhifu.pk, region__name="芝罘区").exists()
+    assert not AuditEvent.objects.filter(action="supervision.decomposition.import").exists()
+    assert not FlagComputation.objects.exists()

@@ -1,5 +1,6 @@
-"""Stored flag history: recomputation is idempotent, a red that catches up stays on record,
-red flags on 重点项目 issue 督办单, rule versions apply from their effective date, and the CLI."""
+"""Stored flag history: recomputation is idempotent (also as a background job), a red that catches
+up stays on record, red flags on 重点项目 issue 督办单, rule versions apply from their effective date
+and are saved together with the data files' version 1, and the CLI."""
 
 from __future__ import annotations
 
@@ -223,6 +224,63 @@ def test_bad_rules_are_refused_with_the_field_named(make_milestone, change, path
         services.save_rule_set(RuleKind.FLAGS, text=text, actor=CLI)
     assert info.value.path == path and reason in info.value.reason
     assert not RuleSet.objects.exists()
+
+
+@pytest.mark.django_db
+def test_saving_rules_seeds_the_files_in_the_same_transaction(monkeypatch) -> None:
+    seeded: list[RuleSet] = []
+    seed = services.seed_rules
+
+    def watched_seed(*, actor: Actor) -> list[RuleSet]:
+        seeded.extend(seed(actor=actor))
+        return seeded
+
+    monkeypatch.setattr(services, "seed_rules", watched_seed)
+    bad = FLAG_RULES.read_text(encoding="utf-8").replace("report_due_days: 5", "report_due_days: many")
+    events = AuditEvent.objects.count()
+    with pytest.raises(DataFileError):
+        services.save_rule_set(RuleKind.FLAGS, text=bad, actor=CLI, note="坏")
+    # Both files were stored as version 1 before the new version was refused; all rolled back.
+    assert [r.kind for r in seeded] == [RuleKind.FLAGS, RuleKind.ASSESSMENT]
+    assert not RuleSet.objects.exists() and AuditEvent.objects.count() == events
+
+    assessment = selectors.RULE_FILES[RuleKind.ASSESSMENT].read_text(encoding="utf-8")
+    text = assessment.replace("red: 2", "red: 3")
+    rule_set = services.save_rule_set(RuleKind.ASSESSMENT, text=text, actor=CLI, note="红牌扣3分")
+    stored = list(
+        RuleSet.objects.order_by("kind", "version").values_list("kind", "version", "source", "note")
+    )
+    assert stored == [
+        ("assessment", 1, "data/supervision/assessment.yaml", ""),
+        ("assessment", 2, "管理员在线修改", "红牌扣3分"),
+        ("flags", 1, "data/supervision/flag-rules.yaml", ""),
+    ]
+    assert rule_set.version == 2
+    assert AuditEvent.objects.filter(action="supervision.rules.create").count() == 3
+    # Seeding is idempotent: the next save adds only its own version.
+    services.save_rule_set(RuleKind.FLAGS, text=FLAG_RULES.read_text(encoding="utf-8"), actor=CLI)
+    assert RuleSet.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_recompute_job_runs_to_completion(make_milestone) -> None:
+    m = make_milestone()
+    job = services.start_flag_recompute_job(as_of=D("2023-02-28"), actor=CLI)
+    job.refresh_from_db()  # under tests the job runs synchronously, inside start_job
+    assert (job.kind, job.status) == ("supervision.flags", "succeeded")
+    assert job.label == "重算蓝黄红标记（截至 2023-02-28）"
+    assert job.result == {
+        "horizon": "2023-02-28",
+        "milestones": 1,
+        "created": len(history(m)),
+        "updated": 0,
+        "deleted": 0,
+        "escalations": 0,
+    }
+    assert history(m) and (job.done, job.total) == (1, 1)
+    assert selectors.flag_horizon() == D("2023-02-28")
+    actions = list(AuditEvent.objects.filter(object_id=str(job.pk)).values_list("action", flat=True))
+    assert sorted(actions) == ["job.finish", "job.start"]
 
 
 @pytest.mark.django_db

@@ -383,6 +383,17 @@ def test_rules_page_shows_errors_and_saves_versions(personas, world) -> None:
 
 
 @pytest.mark.django_db
+def test_a_refused_first_save_of_the_rules_leaves_nothing_seeded(personas) -> None:
+    text = services.selectors.RULE_FILES[RuleKind.ASSESSMENT].read_text(encoding="utf-8")
+    response = personas.client(personas.admin).post(
+        "/supervision/rules/",
+        {"kind": "assessment", "note": "坏", "text": text.replace("red: 2", "purple: 2")},
+    )
+    assert response.status_code == 200 and "penalties.flags" in response.content.decode()
+    assert not RuleSet.objects.exists()  # not even the data files' version 1
+
+
+@pytest.mark.django_db
 def test_recompute_from_the_web_runs_a_job(personas, world) -> None:
     FlagRecord.objects.all().delete()
     response = personas.client(personas.admin).post("/supervision/flags/recompute/", {"as_of": "2023-03-01"})

@@ -164,7 +164,6 @@ class Command(BaseCommand):
                 services._parse_rules_text(options["kind"], text, file=options["file"])
                 self.stdout.write(f"校验通过：{options['file']}（未写入）")
                 return
-            services.seed_rules(actor=Actor.cli())
             rule_set = services.save_rule_set(
                 options["kind"], text=text, actor=Actor.cli(), source=options["file"], note=options["note"]
             )
