@@ -168,6 +168,9 @@ class ImportSpec:
     label: str = ""
     columns: list[Column] = []
     duplicate_field: str = ""  # the field whose repetition inside one file is an error
+    # Parse in a second thread while this one writes (build() must not touch the database; the
+    # matcher and region resolver are loaded before the thread starts).
+    parse_in_thread: bool = False
 
     def build(self, values: dict[str, Any], row: int, ctx: ImportContext) -> Any:
         raise NotImplementedError
@@ -467,13 +470,45 @@ def _process_rows(
     progress: ProgressCallback | None,
     source: TableSource,
 ) -> None:
+    """Validate every row and write the valid ones in batches.
+
+    With `spec.parse_in_thread` the rows are read, validated and built in a second thread while
+    this thread writes: the database work (PostgreSQL's server, SQLite's C code) runs without the
+    GIL, so reading the file and writing overlap. Only this thread touches the database."""
+    result = ctx.result
+    total = (source.total_rows - header_row) if source.total_rows else None
+    parsed = _parsed_batches(spec, rows, header, ctx, rejects, skip_invalid, batch_size)
+    if spec.parse_in_thread:
+        ctx.matcher, ctx.regions  # noqa: B018 — loaded here, on this thread's connection
+        parsed = _in_thread(parsed)
+    for batch in parsed:
+        spec.write(batch, ctx)
+        if progress:
+            if total is None:
+                fraction = source.fraction_read()
+                estimate = int(result.rows / fraction) if fraction else None
+                progress(result.rows, estimate)
+            else:
+                progress(result.rows, total)
+
+
+def _parsed_batches(
+    spec: ImportSpec,
+    rows: Iterator[tuple[int, list[Any]]],
+    header: _HeaderMap,
+    ctx: ImportContext,
+    rejects: _Rejects,
+    skip_invalid: bool,
+    batch_size: int,
+) -> Iterator[list[Any]]:
+    """Batches of valid records. Rows with errors are counted, listed and written to the rejects
+    file; once a row failed without `skip_invalid` the rest is still validated but not yielded."""
     result = ctx.result
     positions = header.positions
     width = len(header.headers)
     seen: dict[Any, int] = {}
     duplicate_header = next((h for _i, c, h in positions if c.field == spec.duplicate_field), "")
     batch: list[Any] = []
-    total = (source.total_rows - header_row) if source.total_rows else None
     for number, cells in rows:
         if _is_blank_row(cells):
             continue
@@ -524,14 +559,52 @@ def _process_rows(
             continue  # the file will be refused: keep validating, stop writing
         batch.append(record)
         if len(batch) >= batch_size:
-            spec.write(batch, ctx)
+            yield batch
             batch = []
-            if progress:
-                if total is None:
-                    fraction = source.fraction_read()
-                    estimate = int(result.rows / fraction) if fraction else None
-                    progress(result.rows, estimate)
-                else:
-                    progress(result.rows, total)
     if batch and not (result.rejected and not skip_invalid):
-        spec.write(batch, ctx)
+        yield batch
+
+
+_END = object()
+
+
+def _in_thread(batches: Iterator[list[Any]], depth: int = 4) -> Iterator[list[Any]]:
+    """Run a batch generator in a daemon thread, `depth` batches ahead. Its exception is raised
+    here; if the consumer stops early (a write failed), the thread is told to stop and joined."""
+    import queue
+    import threading
+
+    channel: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for batch in batches:
+                while not stop.is_set():
+                    try:
+                        channel.put(batch, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            channel.put(_END)
+        except BaseException as exc:  # handed to the consumer, raised there
+            channel.put(exc)
+
+    thread = threading.Thread(target=produce, name="import-parse", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = channel.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a producer waiting on a full channel
+            with contextlib.suppress(queue.Empty):
+                channel.get(timeout=0.1)
+        thread.join()

@@ -226,6 +226,7 @@ class PatentSpec(ImportSpec):
     label = "专利"
     columns = PATENT_COLUMNS
     duplicate_field = "application_number"
+    parse_in_thread = True  # build() uses only the in-memory matcher and region resolver
 
     def key(self, record: PatentRecord) -> str:
         return record.values[0]

@@ -76,3 +76,37 @@ def test_multi_value_cells_split_on_all_separators() -> None:
     ]
     assert split_values(None) == []
     assert fold(" ｃｎ ２０２２１０１２３４５６.７ ") == "CN202210123456.7"
+
+
+def test_parsing_in_a_thread_hands_over_batches_errors_and_stops_when_the_writer_stops() -> None:
+    import threading
+
+    from ipcity.registry.importers.engine import _in_thread
+
+    assert list(_in_thread(iter([[1], [2], [3]]))) == [[1], [2], [3]]
+
+    def failing():  # type: ignore[no-untyped-def]
+        yield [1]
+        raise ValueError("第 3 行读不出来")
+
+    received = []
+    with pytest.raises(ValueError, match="第 3 行"):
+        for batch in _in_thread(failing()):
+            received.append(batch)
+    assert received == [[1]]
+
+    produced = []
+
+    def endless():  # type: ignore[no-untyped-def]
+        n = 0
+        while True:
+            n += 1
+            produced.append(n)
+            yield [n]
+
+    before = threading.active_count()
+    batches = _in_thread(endless(), depth=2)
+    assert next(batches) == [1]
+    batches.close()  # the writer failed: the parser thread is stopped and joined
+    assert threading.active_count() == before
+    assert len(produced) <= 5  # it ran at most a few batches ahead
