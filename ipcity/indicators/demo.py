@@ -12,7 +12,7 @@ from ipcity.core.models import Region
 from ipcity.indicators.models import Indicator
 from ipcity.indicators.services import (
     DEMO_POPULATION_FILE,
-    compute_snapshots,
+    compute_years,
     load_definitions,
     load_population,
     record_survey,
@@ -98,5 +98,4 @@ def load_indicator_demo(*, actor: Actor, seed: int = 2024, compute: bool = True)
                 is_demo=True,
             )
     if compute:
-        for year in DEMO_YEARS:
-            compute_snapshots(year=year, as_of=dt.date(year, 12, 31), actor=actor)
+        compute_years(list(DEMO_YEARS), actor=actor)

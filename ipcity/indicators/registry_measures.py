@@ -165,8 +165,7 @@ def _valid_facts(on: dt.date) -> QuerySet[PatentFact]:
 
 
 def _valid_counts(ctx: Context) -> dict[Any, int]:
-    on = year_end(ctx.year, ctx.as_of)
-    by_region = ctx.run.get(("patents_valid", on), lambda: _valid_by_region(on, _params(ctx)))
+    by_region = _valid_by_region(ctx)
     return {region: counts["valid"] for region, counts in by_region.items()}
 
 
@@ -176,56 +175,66 @@ def _params(ctx: Context) -> dict[str, Any]:
 
 def _high_value_counts(ctx: Context) -> tuple[int, dict[str, int]]:
     """(high-value patents, {criterion: patents meeting it}) for the context's region."""
-    on = year_end(ctx.year, ctx.as_of)
     params = _params(ctx)
-    by_region = ctx.run.get(("patents_valid", on), lambda: _valid_by_region(on, params))
+    by_region = _valid_by_region(ctx)
     names = [name for name in CRITERIA_LABELS.values() if params[name]["enabled"]]
     counts = {name: ctx.pick({r: c[name] for r, c in by_region.items()}) for name in names}
     return ctx.pick({r: c["high_value"] for r, c in by_region.items()}), counts
 
 
-def _valid_by_region(on: dt.date, params: dict[str, Any]) -> dict[Any, dict[str, int]]:
-    """Per region: valid inventions, high-value ones (each patent once) and those meeting each
-    criterion — one pass over the valid-inventions index for the criteria the facts hold (sei,
+def _valid_by_region(ctx: Context) -> dict[Any, dict[str, int]]:
+    on = year_end(ctx.year, ctx.as_of)
+    return ctx.run.get(("patents_valid", on), lambda: _valid_by_region_on(on, _params(ctx)))  # type: ignore[no-any-return]
+
+
+ZERO = {"valid": 0, "high_value": 0, "sei": 0, "overseas_family": 0, "maintained": 0, "pledge": 0, "award": 0}
+
+
+def _valid_by_region_on(on: dt.date, params: dict[str, Any]) -> dict[Any, dict[str, int]]:
+    """Per region: valid inventions on `on`, high-value ones (each patent once) and those meeting
+    each criterion. One pass over the valid-inventions index for the criteria the facts hold (sei,
     overseas family, maintained); pledge and award start from their own, small tables."""
-    row_criteria: dict[str, Q] = {}
-    if params["sei"]["enabled"]:
-        row_criteria["sei"] = Q(is_sei=True)
-    if params["overseas_family"]["enabled"]:
-        row_criteria["overseas_family"] = Q(has_overseas_grant=True)
-    maintained = maintained_limit(on, int(params["maintained"]["years"]))
-    if params["maintained"]["enabled"]:
-        row_criteria["maintained"] = Q(filing_date__lt=maintained)
+    aggregates: dict[str, Any] = {"valid": Count("*")}
     any_row = Q()
-    for condition in row_criteria.values():
+    for name, condition in _row_criteria(on, params).items():
+        aggregates[name] = Count("region", filter=condition)
         any_row |= condition
-    aggregates = {"valid": Count("*")} | {name: Count("region", filter=q) for name, q in row_criteria.items()}
-    if row_criteria:
+    if any_row:
         aggregates["high_value"] = Count("region", filter=any_row)
-    zero = {
-        "valid": 0,
-        "high_value": 0,
-        "sei": 0,
-        "overseas_family": 0,
-        "maintained": 0,
-        "pledge": 0,
-        "award": 0,
-    }
-    out: dict[Any, dict[str, int]] = {
-        region: zero | counts for region, counts in grouped(_valid_facts(on), "region", **aggregates).items()
-    }
-    # Pledge and award: the few patents they name, checked against the facts.
+    out = {region: ZERO | counts for region, counts in _grouped_rows(_valid_facts(on), aggregates).items()}
+    _add_named_criteria(out, on, params)
+    return out
+
+
+def _grouped_rows(facts: QuerySet[PatentFact], aggregates: dict[str, Any]) -> dict[Any, dict[str, int]]:
+    """{region id: {aggregate name: value}}: one GROUP BY region query."""
+    rows = facts.order_by().values("region").annotate(**aggregates)
+    return {row["region"]: {name: row[name] for name in aggregates} for row in rows}
+
+
+def _row_criteria(on: dt.date, params: dict[str, Any]) -> dict[str, Q]:
+    """The enabled criteria the facts answer by themselves, as conditions on a fact row."""
+    criteria: dict[str, Q] = {}
+    if params["sei"]["enabled"]:
+        criteria["sei"] = Q(is_sei=True)
+    if params["overseas_family"]["enabled"]:
+        criteria["overseas_family"] = Q(has_overseas_grant=True)
+    if params["maintained"]["enabled"]:
+        criteria["maintained"] = Q(filing_date__lt=maintained_limit(on, int(params["maintained"]["years"])))
+    return criteria
+
+
+def _add_named_criteria(out: dict[Any, dict[str, int]], on: dt.date, params: dict[str, Any]) -> None:
+    """Pledge and award: the few patents they name, checked against the facts."""
     named: dict[str, set[int]] = {}
     if params["pledge"]["enabled"]:
-        named["pledge"] = set(
-            pledged_patents(on, Decimal(str(params["pledge"]["threshold"]))).values_list(
-                "patent_id", flat=True
-            )
-        )
+        threshold = Decimal(str(params["pledge"]["threshold"]))
+        named["pledge"] = set(pledged_patents(on, threshold).values_list("patent_id", flat=True))
     if params["award"]["enabled"]:
         named["award"] = set(
             awarded_patents(on, params["award"]["awards"]).values_list("patent_id", flat=True)
         )
+    maintained = maintained_limit(on, int(params["maintained"]["years"]))
     ids = sorted(set().union(*named.values())) if named else []
     for start in range(0, len(ids), 500):
         for patent_id, region_id, is_sei, overseas, filed in (
@@ -233,7 +242,7 @@ def _valid_by_region(on: dt.date, params: dict[str, Any]) -> dict[Any, dict[str,
             .filter(patent_id__in=ids[start : start + 500])
             .values_list("patent_id", "region_id", "is_sei", "has_overseas_grant", "filing_date")
         ):
-            counts = out.setdefault(region_id, dict(zero))
+            counts = out.setdefault(region_id, dict(ZERO))
             for name, patents in named.items():
                 counts[name] += patent_id in patents
             met_by_row = (
@@ -242,7 +251,48 @@ def _valid_by_region(on: dt.date, params: dict[str, Any]) -> dict[Any, dict[str,
                 or (params["maintained"]["enabled"] and filed < maintained)
             )
             counts["high_value"] += not met_by_row
-    return out
+
+
+def _by_year_at(
+    spans: list[tuple[int, dt.date]], field: str, extra: Q, names: dict[str, Q]
+) -> dict[int, dict[Any, dict[str, int]]]:
+    """{year: {region: {name: count}}} of facts whose `field` date falls in each year up to its end
+    date (spans: (year, end)); one query for all the years."""
+    aggregates = {}
+    for year, end in spans:
+        in_year = Q(**{f"{field}__gte": dt.date(year, 1, 1), f"{field}__lte": end})
+        for name, condition in names.items():
+            aggregates[f"{name}_{year}"] = Count("region", filter=in_year & condition)
+    first, last = min(y for y, _e in spans), max(e for _y, e in spans)
+    facts = _facts(**{f"{field}__gte": dt.date(first, 1, 1), f"{field}__lte": last}).filter(extra)
+    rows = _grouped_rows(facts, aggregates)
+    return {
+        year: {region: {name: counts[f"{name}_{year}"] for name in names} for region, counts in rows.items()}
+        for year, _end in spans
+    }
+
+
+GRANT_TYPES = {kind: Q(patent_type=kind) for kind in PatentType.values}
+
+
+def prefetch(run: Any, spans: list[tuple[int, dt.date]]) -> None:
+    """Fill a computation's cache for several (year, as-of) at once: the patent counts of all the
+    years in one pass per index instead of one per year (`compute_years`)."""
+    from ipcity.indicators.compute import Run
+
+    assert isinstance(run, Run)
+    params = run.get("high_value_parameters", high_value_parameters)
+    dates = sorted({year_end(y, as_of) for y, as_of in spans})
+    # One pass per date over the valid-inventions index (a pass for all the dates at once would
+    # evaluate every date's conditions on every row: measured slower on SQLite).
+    for on in dates:
+        run.cache[("patents_valid", on)] = _valid_by_region_on(on, params)
+    ends = [(y, year_end(y, as_of)) for y, as_of in spans]
+    grants = _by_year_at(ends, "grant_date", Q(), GRANT_TYPES)
+    pct = _by_year_at(ends, "filing_date", Q(is_pct=True), {"n": Q()})
+    for year, as_of in spans:
+        run.cache[("grants", year, as_of)] = grants[year]
+        run.cache[("pct", year, as_of)] = {region: c["n"] for region, c in pct[year].items()}
 
 
 @measure("invention_patents_valid")
@@ -275,11 +325,9 @@ def hv_invention_patents_per_10k(ctx: Context) -> Result:
 def _grants(ctx: Context, patent_type: str) -> Result:
     counts = ctx.run.get(
         ("grants", ctx.year, ctx.as_of),
-        lambda: grouped(
-            _facts(grant_date__gte=dt.date(ctx.year, 1, 1), grant_date__lte=year_end(ctx.year, ctx.as_of)),
-            "region",
-            **{kind: Count("region", filter=Q(patent_type=kind)) for kind in PatentType.values},
-        ),
+        lambda: _by_year_at([(ctx.year, year_end(ctx.year, ctx.as_of))], "grant_date", Q(), GRANT_TYPES)[
+            ctx.year
+        ],
     )
     return ok_count(ctx.pick({region: c[patent_type] for region, c in counts.items()}))
 
@@ -303,15 +351,12 @@ def patent_grants_design(ctx: Context) -> Result:
 def pct_filings(ctx: Context) -> Result:
     counts = ctx.run.get(
         ("pct", ctx.year, ctx.as_of),
-        lambda: grouped(
-            _facts(
-                filing_date__gte=dt.date(ctx.year, 1, 1),
-                filing_date__lte=year_end(ctx.year, ctx.as_of),
-                is_pct=True,
-            ),
-            "region",
-            n=Count("*"),
-        ),
+        lambda: {
+            region: c["n"]
+            for region, c in _by_year_at(
+                [(ctx.year, year_end(ctx.year, ctx.as_of))], "filing_date", Q(is_pct=True), {"n": Q()}
+            )[ctx.year].items()
+        },
     )
     return ok_count(ctx.pick(counts))
 

@@ -14,7 +14,7 @@ from ipcity.indicators.compute import Context
 from ipcity.indicators.facts import refresh_facts
 from ipcity.indicators.models import Indicator, PatentFact, PatentFactQueue
 from ipcity.indicators.registry_measures import RECORDS
-from ipcity.indicators.services import compute_snapshots
+from ipcity.indicators.services import compute_snapshots, compute_years
 from ipcity.indicators.tests.conftest import ACTOR, award, pledge
 from ipcity.registry.importers import import_file
 from ipcity.registry.models import Patent, PatentIPC
@@ -84,6 +84,15 @@ def test_counts_agree_with_the_records_behind_them(make_patent, indicators) -> N
                 assert numbers[(code, region.code if region else None)] == expected, (code, region, year)
                 seen[code] += expected
     assert min(seen.values()) > 0, seen  # every count is exercised, not only zeros
+
+    # Several years in one computation (one pass per index) give the same numbers as one by one.
+    one_by_one = {y: _numbers(y, dt.date(y, 12, 31)) for y in (2019, 2023, 2024)}
+    together = compute_years([2019, 2023, 2024], actor=ACTOR)
+    for snapshot in together:
+        key = (snapshot.indicator.code, snapshot.region.code if snapshot.region else None)
+        if key[0] in PATENT_CODES and key[1] in regions:
+            assert int(snapshot.numerator) == one_by_one[snapshot.year][key], (key, snapshot.year)
+    assert {s.year for s in together} == {2019, 2023, 2024}
 
 
 @pytest.mark.django_db

@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import hashlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -568,7 +568,7 @@ def _parsed_batches(
 _END = object()
 
 
-def _in_thread(batches: Iterator[list[Any]], depth: int = 4) -> Iterator[list[Any]]:
+def _in_thread(batches: Iterator[list[Any]], depth: int = 4) -> Generator[list[Any], None, None]:
     """Run a batch generator in a daemon thread, `depth` batches ahead. Its exception is raised
     here; if the consumer stops early (a write failed), the thread is told to stop and joined."""
     import queue
