@@ -8,7 +8,7 @@ import json
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from ipcity.core.audit import Actor
 from ipcity.core.models import AuditEvent, Region
@@ -176,3 +176,14 @@ def test_cli_json_is_idempotent_and_adds_up(make_patent, indicators) -> None:  #
     assert rows[("hv_invention_patents", "370602")]["value"] == 1.0
     assert {r["region"] for r in first} >= {"370600", "370602", "YT-KFQ"}
     assert set(first[0]) >= {"code", "region", "year", "value", "unit", "target", "numerator", "denominator"}
+    # A range of years in one run: each year at its year end, the same numbers as year by year.
+    out = io.StringIO()
+    call_command("indicators", "compute", "--year", "2023-2024", "--json", stdout=out)
+    both = json.loads(out.getvalue())
+    assert {r["year"] for r in both} == {2023, 2024}
+    assert [r for r in both if r["year"] == 2024] == first
+    assert {r["as_of"] for r in both if r["year"] == 2023} == {"2023-12-31"}
+    with pytest.raises(CommandError, match="年份区间应从小到大"):
+        call_command(
+            "indicators", "compute", "--year", "2024-2023", stdout=io.StringIO(), stderr=io.StringIO()
+        )
