@@ -257,19 +257,17 @@ def _by_year_at(
     spans: list[tuple[int, dt.date]], field: str, extra: Q, names: dict[str, Q]
 ) -> dict[int, dict[Any, dict[str, int]]]:
     """{year: {region: {name: count}}} of facts whose `field` date falls in each year up to its end
-    date (spans: (year, end)); one query for all the years."""
-    aggregates = {}
+    date (spans: (year, end)); one query per year over the `field` date index (one query for all
+    the years would evaluate every year's conditions on every row: measured slower)."""
+    out: dict[int, dict[Any, dict[str, int]]] = {}
     for year, end in spans:
-        in_year = Q(**{f"{field}__gte": dt.date(year, 1, 1), f"{field}__lte": end})
-        for name, condition in names.items():
-            aggregates[f"{name}_{year}"] = Count("region", filter=in_year & condition)
-    first, last = min(y for y, _e in spans), max(e for _y, e in spans)
-    facts = _facts(**{f"{field}__gte": dt.date(first, 1, 1), f"{field}__lte": last}).filter(extra)
-    rows = _grouped_rows(facts, aggregates)
-    return {
-        year: {region: {name: counts[f"{name}_{year}"] for name in names} for region, counts in rows.items()}
-        for year, _end in spans
-    }
+        facts = _facts(**{f"{field}__gte": dt.date(year, 1, 1), f"{field}__lte": end}).filter(extra)
+        aggregates = {
+            name: Count("region", filter=condition) if condition else Count("*")
+            for name, condition in names.items()
+        }
+        out[year] = _grouped_rows(facts, aggregates)
+    return out
 
 
 GRANT_TYPES = {kind: Q(patent_type=kind) for kind in PatentType.values}

@@ -330,7 +330,7 @@ def _compute(
             snapshots.append(snapshot)
             if progress is not None:
                 progress()
-    Snapshot.objects.bulk_create(create, batch_size=500)
+    _insert_snapshots(create, now)
     Snapshot.objects.bulk_update(update, [*SNAPSHOT_VALUES, "computed_at"], batch_size=500)
     record_event(
         actor,
@@ -348,6 +348,39 @@ def _compute(
 
 
 SNAPSHOT_VALUES = ["status", "value", "numerator", "denominator", "note", "details"]
+SNAPSHOT_COLUMNS = ["id", "indicator_id", "region_id", "year", "as_of", *SNAPSHOT_VALUES, "computed_at"]
+
+
+def _insert_snapshots(snapshots: list[Any], now: dt.datetime) -> None:
+    """New snapshots through the bulk path the registry imports use (COPY on PostgreSQL,
+    executemany on SQLite): a full computation creates ~1,000 of them; ids are allocated first so
+    the returned objects carry them."""
+    from ipcity.indicators.models import Snapshot
+    from ipcity.registry.importers.bulk import allocate_ids, insert_rows
+
+    if not snapshots:
+        return
+    for snapshot, pk in zip(snapshots, allocate_ids(Snapshot, len(snapshots)), strict=True):
+        snapshot.pk = pk
+        snapshot.computed_at = now
+    insert_rows(
+        Snapshot,
+        SNAPSHOT_COLUMNS,
+        (
+            [
+                s.pk,
+                s.indicator_id,
+                s.region_id,
+                s.year,
+                s.as_of,
+                *(getattr(s, f) for f in SNAPSHOT_VALUES),
+                now,
+            ]
+            for s in snapshots
+        ),
+    )
+    for snapshot in snapshots:
+        snapshot._state.adding = False  # saved: later saves update, not insert
 
 
 def _differs(stored: Any, new: Any) -> bool:

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from ipcity.core.audit import Actor
 from ipcity.core.models import AuditEvent, Region
@@ -187,3 +188,7 @@ def test_cli_json_is_idempotent_and_adds_up(make_patent, indicators) -> None:  #
         call_command(
             "indicators", "compute", "--year", "2024-2023", stdout=io.StringIO(), stderr=io.StringIO()
         )
+    stored = Snapshot.objects.get(pk=next(s.pk for s in compute_snapshots(year=2024, actor=ACTOR)))
+    assert stored.computed_at is not None and abs(timezone.now() - stored.computed_at) < dt.timedelta(
+        minutes=5
+    )

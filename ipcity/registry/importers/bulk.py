@@ -46,6 +46,8 @@ def _json(value: Any) -> Any:
 
 
 def _iso(value: Any) -> Any:
+    if isinstance(value, dt.datetime):  # stored as Django stores it (UTC, "YYYY-MM-DD HH:MM:SS")
+        return connection.ops.adapt_datetimefield_value(value)
     return None if value is None else value.isoformat()
 
 
