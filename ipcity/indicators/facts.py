@@ -127,6 +127,7 @@ def refresh_facts(*, full: bool = False, progress: Callable[[int], None] | None 
     if not full and _up_to_date():
         return 0  # checked before opening a (write) transaction: reading pages stay lock-free
     with transaction.atomic():
+        _lock()
         rows, ranges = _queued()
         if full:
             PatentFact.objects.all().delete()
@@ -143,6 +144,17 @@ def refresh_facts(*, full: bool = False, progress: Callable[[int], None] | None 
             PatentFactQueue.objects.filter(pk__in=rows[start : start + CHUNK]).delete()
     _analyze(built)
     return built
+
+
+FACTS_LOCK = 0x1FAC7  # PostgreSQL advisory lock key of the facts refresh
+
+
+def _lock() -> None:
+    """One refresh at a time: on PostgreSQL two refreshes would rebuild the same queued patents and
+    collide on their keys (SQLite already serialises writing transactions). Held until commit."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FACTS_LOCK])
 
 
 def _build(patents: Any, progress: Callable[[int], None] | None) -> int:
