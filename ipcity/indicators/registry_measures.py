@@ -274,8 +274,8 @@ GRANT_TYPES = {kind: Q(patent_type=kind) for kind in PatentType.values}
 
 
 def prefetch(run: Any, spans: list[tuple[int, dt.date]]) -> None:
-    """Fill a computation's cache for several (year, as-of) at once: the patent counts of all the
-    years in one pass per index instead of one per year (`compute_years`)."""
+    """Fill a computation's cache with the patent counts of several (year, as-of) before any year is
+    computed (`compute_years`): one query per measure and date, as the single-year path makes."""
     from ipcity.indicators.compute import Run
 
     assert isinstance(run, Run)

@@ -252,7 +252,8 @@ def compute_years(
     years: list[int], *, actor: Actor, as_of: dt.date | None = None, progress: Any = None
 ) -> list[Any]:
     """`compute_snapshots` for several years (each as of its year end, or `as_of` when earlier),
-    sharing one computation: the patent counts of all the years come from one pass per index."""
+    in one transaction and one computation (`Run`): the patent counts of every year are read
+    before the first year is written, and what the years share is read once."""
     from ipcity.indicators import compute
     from ipcity.indicators.facts import refresh_facts
     from ipcity.indicators.flag_source import recompute_linked_flags

@@ -85,7 +85,7 @@ def test_counts_agree_with_the_records_behind_them(make_patent, indicators) -> N
                 seen[code] += expected
     assert min(seen.values()) > 0, seen  # every count is exercised, not only zeros
 
-    # Several years in one computation (one pass per index) give the same numbers as one by one.
+    # Several years in one computation give the same numbers as one by one.
     one_by_one = {y: _numbers(y, dt.date(y, 12, 31)) for y in (2019, 2023, 2024)}
     together = compute_years([2019, 2023, 2024], actor=ACTOR)
     for snapshot in together:
