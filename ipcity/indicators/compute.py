@@ -56,13 +56,10 @@ class Context:
         return sum(v for k, v in counts.items() if k is not None or city_includes_unattributed)
 
 
-def grouped(queryset: Any, key: str, **aggregates: Any) -> dict[Any, Any]:
-    """{key value: aggregate} (one aggregate) or {key value: {name: aggregate}} (several)."""
-    rows = queryset.order_by().values(key).annotate(**aggregates)
-    if len(aggregates) == 1:
-        (name,) = aggregates
-        return {row[key]: row[name] for row in rows}
-    return {row[key]: {name: row[name] for name in aggregates} for row in rows}
+def grouped(queryset: Any, key: str, aggregate: Any) -> dict[Any, Any]:
+    """{key value: aggregate}: one GROUP BY query."""
+    rows = queryset.order_by().values(key).annotate(n=aggregate)
+    return {row[key]: row["n"] for row in rows}
 
 
 @dataclass
@@ -168,7 +165,7 @@ def ip_training_person_times(ctx: Context) -> Result:
         lambda: grouped(
             TrainingAttendance.objects.filter(event__date__year=ctx.year, event__date__lte=ctx.as_of),
             "event__region",
-            n=Count("pk"),
+            Count("pk"),
         ),
     )
     # The city counts every training, also those organised without a district.

@@ -115,8 +115,9 @@ def pending_count(*, full: bool = False) -> int:
         return Patent.objects.count()
     _rows, ranges = _queued()
     covered = PatentFact.objects.aggregate(top=Max("patent_id"))["top"] or 0
-    queued = sum(Patent.objects.filter(pk__range=r).count() for r in ranges)
-    return queued + Patent.objects.filter(pk__gt=covered, fact__isnull=True).count()
+    queued = sum(last - first + 1 for first, last in ranges)  # an upper bound: some ids may be gone
+    above = max([covered, *(last for _first, last in ranges)])
+    return queued + Patent.objects.filter(pk__gt=above, fact__isnull=True).count()
 
 
 def refresh_facts(*, full: bool = False, progress: Callable[[int], None] | None = None) -> int:
@@ -135,9 +136,17 @@ def refresh_facts(*, full: bool = False, progress: Callable[[int], None] | None 
         else:
             covered = PatentFact.objects.aggregate(top=Max("patent_id"))["top"] or 0
             built = 0
+            scattered: list[int] = []  # short ranges (in-place updates) go by id lists, CHUNK at a time
             for first, last in ranges:
+                if last - first < 100:
+                    scattered.extend(range(first, last + 1))
+                    continue
                 PatentFact.objects.filter(pk__gte=first, pk__lte=last).delete()
                 built += _build(Patent.objects.filter(pk__range=(first, last)).order_by("pk"), progress)
+            for start in range(0, len(scattered), CHUNK):
+                ids = scattered[start : start + CHUNK]
+                PatentFact.objects.filter(pk__in=ids).delete()
+                built += _build(Patent.objects.filter(pk__in=ids).order_by("pk"), progress)
             unsignalled = Patent.objects.filter(pk__gt=covered, fact__isnull=True).order_by("pk")
             built += _build(unsignalled, progress)
         for start in range(0, len(rows), CHUNK):

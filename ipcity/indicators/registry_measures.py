@@ -27,7 +27,7 @@ from ipcity.indicators.compute import (
     ok_count,
     per_ten_thousand,
 )
-from ipcity.indicators.facts import refresh_facts
+from ipcity.indicators.facts import ENDED as ENDED_STATUSES
 from ipcity.indicators.models import PatentFact
 from ipcity.lib.datafile import read_yaml
 from ipcity.registry.choices import LegalStatus, OrganisationTagKind, PatentType
@@ -45,7 +45,7 @@ from ipcity.registry.models import (
 
 HIGH_VALUE_FILE = settings.DATA_DIR / "indicators" / "high-value.yaml"
 PLAN_BASE_YEAR = 2021
-ENDED = [LegalStatus.LAPSED, LegalStatus.EXPIRED, LegalStatus.INVALIDATED]
+ENDED = sorted(ENDED_STATUSES)
 
 
 def high_value_parameters() -> dict[str, Any]:
@@ -131,8 +131,9 @@ CRITERIA_LABELS = {
 def high_value_queryset(
     region: Region | None, on: dt.date, params: dict[str, Any] | None = None
 ) -> QuerySet[Patent]:
-    """Valid high-value invention patents at `on`, annotated with which criteria each meets."""
-    refresh_facts()  # the 战略性新兴产业 classification lives in the facts
+    """Valid high-value invention patents at `on`, annotated with which criteria each meets. The
+    战略性新兴产业 classification is read from the patent facts as the last computation left them (a
+    page showing records does not rebuild facts; computing does)."""
     annotations = criteria_annotations(on, params)
     queryset = valid_inventions(region, on).annotate(**{k: _as_bool(v) for k, v in annotations.items()})
     any_criterion = Q()
@@ -156,12 +157,12 @@ def criteria_met(patent: Patent) -> list[str]:
 # ---- The counts: one grouped query per measure and date, for every region at once ----
 
 
-def _facts(**filters: Any) -> QuerySet[PatentFact]:
+def _fact_rows(**filters: Any) -> QuerySet[PatentFact]:
     return PatentFact.objects.filter(region__isnull=False, **filters)
 
 
 def _valid_facts(on: dt.date) -> QuerySet[PatentFact]:
-    return _facts(patent_type=PatentType.INVENTION, valid_from__lte=on, valid_until__gt=on)
+    return _fact_rows(patent_type=PatentType.INVENTION, valid_from__lte=on, valid_until__gt=on)
 
 
 def _valid_counts(ctx: Context) -> dict[Any, int]:
@@ -234,7 +235,9 @@ def _add_named_criteria(out: dict[Any, dict[str, int]], on: dt.date, params: dic
         named["award"] = set(
             awarded_patents(on, params["award"]["awards"]).values_list("patent_id", flat=True)
         )
-    maintained = maintained_limit(on, int(params["maintained"]["years"]))
+    maintained = (
+        maintained_limit(on, int(params["maintained"]["years"])) if params["maintained"]["enabled"] else None
+    )
     ids = sorted(set().union(*named.values())) if named else []
     for start in range(0, len(ids), 500):
         for patent_id, region_id, is_sei, overseas, filed in (
@@ -248,7 +251,7 @@ def _add_named_criteria(out: dict[Any, dict[str, int]], on: dt.date, params: dic
             met_by_row = (
                 (params["sei"]["enabled"] and is_sei)
                 or (params["overseas_family"]["enabled"] and overseas)
-                or (params["maintained"]["enabled"] and filed < maintained)
+                or (maintained is not None and filed < maintained)
             )
             counts["high_value"] += not met_by_row
 
@@ -261,7 +264,7 @@ def _by_year_at(
     the years would evaluate every year's conditions on every row: measured slower)."""
     out: dict[int, dict[Any, dict[str, int]]] = {}
     for year, end in spans:
-        facts = _facts(**{f"{field}__gte": dt.date(year, 1, 1), f"{field}__lte": end}).filter(extra)
+        facts = _fact_rows(**{f"{field}__gte": dt.date(year, 1, 1), f"{field}__lte": end}).filter(extra)
         aggregates = {
             name: Count("region", filter=condition) if condition else Count("*")
             for name, condition in names.items()
@@ -368,7 +371,7 @@ def madrid_registrations(ctx: Context) -> Result:
                 registration_date__year=ctx.year, registration_date__lte=ctx.as_of
             ),
             "holder__region",
-            n=Count("pk"),
+            Count("pk"),
         ),
     )
     return ok_count(ctx.pick(counts))
@@ -379,9 +382,7 @@ def geographical_indications(ctx: Context) -> Result:
     on = year_end(ctx.year, ctx.as_of)
     counts = ctx.run.get(
         ("gi", on),
-        lambda: grouped(
-            GeographicalIndication.objects.filter(approval_date__lte=on), "region", n=Count("pk")
-        ),
+        lambda: grouped(GeographicalIndication.objects.filter(approval_date__lte=on), "region", Count("pk")),
     )
     return ok_count(ctx.pick(counts))
 
@@ -442,7 +443,7 @@ def city_advantage_enterprises_new(ctx: Context) -> Result:
     counts = ctx.run.get(
         ("advantage", ctx.year, ctx.as_of),
         lambda: grouped(
-            _advantage_tags(ctx), "organisation__region", n=Count("organisation_id", distinct=True)
+            _advantage_tags(ctx), "organisation__region", Count("organisation_id", distinct=True)
         ),
     )
     return ok_count(ctx.pick(counts))
@@ -604,10 +605,9 @@ def _pledge_records(ctx: Context) -> tuple[list[str], Iterable[Row]]:
 
 @records("city_advantage_enterprises_new")
 def _advantage_records(ctx: Context) -> tuple[list[str], Iterable[Row]]:
-    tags = OrganisationTag.objects.filter(
-        tag=OrganisationTagKind.IP_ADVANTAGE_CITY, year__gte=2022, year__lte=min(ctx.year, ctx.as_of.year)
+    tags = in_region(_advantage_tags(ctx), ctx.region, "organisation__region").select_related(
+        "organisation__region"
     )
-    tags = in_region(tags, ctx.region, "organisation__region").select_related("organisation__region")
     seen: dict[int, Row] = {}
     for tag in tags.order_by("year"):
         org = tag.organisation

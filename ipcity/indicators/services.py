@@ -268,9 +268,8 @@ def compute_years(
     with transaction.atomic():
         prefetch(run, spans)
         for year, year_as_of in spans:
-            computed = _compute(year, actor, year_as_of, None, None, progress, run=run)
-            recompute_linked_flags(computed, as_of=year_as_of, actor=actor)
-            snapshots.extend(computed)
+            snapshots.extend(_compute(year, actor, year_as_of, None, None, progress, run=run))
+        recompute_linked_flags(snapshots, as_of=max(a for _y, a in spans), actor=actor)
     return snapshots
 
 

@@ -191,3 +191,16 @@ def test_announced_writes_are_rebuilt_whatever_their_ids(make_patent) -> None:  
 
 def _fields(patent: Patent) -> dict[str, object]:
     return {f.attname: getattr(patent, f.attname) for f in Patent._meta.concrete_fields if not f.primary_key}
+
+
+@pytest.mark.django_db
+def test_pending_count_matches_what_a_refresh_builds(make_patent) -> None:  # type: ignore[no-untyped-def]
+    from ipcity.indicators.facts import pending_count
+
+    patents = [make_patent() for _ in range(5)]
+    assert pending_count() == 5
+    assert refresh_facts() == 5 and pending_count() == 0
+    patents[1].title, patents[3].title = "改", "改"
+    patents[1].save()
+    patents[3].save()
+    assert pending_count() == 2 and refresh_facts() == 2

@@ -21,7 +21,8 @@ pytestmark = [
 ]
 
 
-def test_concurrent_refreshes_build_each_patent_once(make_patent) -> None:  # type: ignore[no-untyped-def]
+def test_concurrent_refreshes_build_each_patent_once(plan, make_patent) -> None:  # type: ignore[no-untyped-def]
+    # `plan`: reference data again after earlier transactional tests flushed the database
     patents = [make_patent() for _ in range(40)]  # saved through the ORM: each one queued
     assert PatentFactQueue.objects.count() >= 40 and not PatentFact.objects.exists()
     results = race([refresh_facts, refresh_facts, refresh_facts])

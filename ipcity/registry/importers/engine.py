@@ -477,19 +477,22 @@ def _process_rows(
     GIL, so reading the file and writing overlap. Only this thread touches the database."""
     result = ctx.result
     total = (source.total_rows - header_row) if source.total_rows else None
-    parsed = _parsed_batches(spec, rows, header, ctx, rejects, skip_invalid, batch_size)
+    parsed: Generator[list[Any], None, None] = _parsed_batches(
+        spec, rows, header, ctx, rejects, skip_invalid, batch_size
+    )
     if spec.parse_in_thread:
         ctx.matcher, ctx.regions  # noqa: B018 — loaded here, on this thread's connection
         parsed = _in_thread(parsed)
-    for batch in parsed:
-        spec.write(batch, ctx)
-        if progress:
-            if total is None:
-                fraction = source.fraction_read()
-                estimate = int(result.rows / fraction) if fraction else None
-                progress(result.rows, estimate)
-            else:
-                progress(result.rows, total)
+    with contextlib.closing(parsed):  # a failed write stops and joins the parser before files close
+        for batch in parsed:
+            spec.write(batch, ctx)
+            if progress:
+                if total is None:
+                    fraction = source.fraction_read()
+                    estimate = int(result.rows / fraction) if fraction else None
+                    progress(result.rows, estimate)
+                else:
+                    progress(result.rows, total)
 
 
 def _parsed_batches(
@@ -500,7 +503,7 @@ def _parsed_batches(
     rejects: _Rejects,
     skip_invalid: bool,
     batch_size: int,
-) -> Iterator[list[Any]]:
+) -> Generator[list[Any], None, None]:
     """Batches of valid records. Rows with errors are counted, listed and written to the rejects
     file; once a row failed without `skip_invalid` the rest is still validated but not yielded."""
     result = ctx.result
