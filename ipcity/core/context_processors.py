@@ -1,18 +1,34 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils import timezone
 
 from ipcity.accounts.permissions import can_view_audit_log, is_city_admin, is_government_user
 from ipcity.core.models import DataSet, Notification
+from ipcity.lib.workdays import coverage_notice
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def system_notices(user: Any) -> list[str]:
+    """What the city office must act on for the platform to keep working (shown on every page)."""
+    if not is_city_admin(user):
+        return []
+    notice = coverage_notice(_today())
+    return [notice] if notice else []
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
     """Site name, the demo-data banner flag, and what the navigation may offer this user."""
     user = getattr(request, "user", None)
     return {
+        "system_notices": system_notices(user),
         "site_name": settings.IPCITY_SITE_NAME,
         "demo_data_present": DataSet.objects.filter(is_demo=True).exists(),
         "nav_audit": can_view_audit_log(user),

@@ -25,6 +25,7 @@ from typing import Any
 from ipcity.lib.datafile import DataFileError, load_data_file
 
 CALENDAR_FILE = Path(__file__).resolve().parents[2] / "data" / "calendar" / "cn-workdays.yaml"
+COVERAGE_HORIZON_DAYS = 90  # warn the office this long before the calendar's last day
 
 _DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 SCHEMA: dict[str, Any] = {
@@ -167,6 +168,18 @@ class WorkdayCalendar:
     def unverified_years(self) -> list[int]:
         return sorted(y.year for y in self.years.values() if y.status != "verified")
 
+    def coverage_notice(self, today: dt.date, horizon_days: int = COVERAGE_HORIZON_DAYS) -> str | None:
+        """A warning for the office when the calendar ends within `horizon_days` of today: deadlines
+        counted in working days (兑现期限, 公示截止) cannot be computed past its last day."""
+        if today + dt.timedelta(days=horizon_days) <= self.last:
+            return None
+        next_year = self.last.year + 1
+        state = "已过" if today > self.last else f"还有 {(self.last - today).days} 天到期"
+        return (
+            f"工作日历只到 {self.last.isoformat()}（{state}）：国务院办公厅发布 {next_year} 年节假日安排后，"
+            f"请补录 data/calendar/cn-workdays.yaml；在此之前，超出该日的兑现期限和公示截止日期无法计算。"
+        )
+
 
 def _date(value: str) -> dt.date:
     return dt.date.fromisoformat(value)
@@ -238,3 +251,7 @@ def add_working_days(day: dt.date, n: int) -> dt.date:
 
 def working_days_between(start: dt.date, end: dt.date) -> int:
     return default_calendar().working_days_between(start, end)
+
+
+def coverage_notice(today: dt.date) -> str | None:
+    return default_calendar().coverage_notice(today)

@@ -47,3 +47,23 @@ def test_duplicate_department_rejected_without_writes(plan, tmp_path: Path) -> N
     assert info.value.path == "departments[2].name"
     assert "重复" in info.value.reason
     assert Department.objects.get(code="justice").full_name == "烟台市司法局"
+
+
+@pytest.mark.django_db
+def test_the_calendar_notice_is_shown_to_the_city_office_only(personas, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from django.urls import reverse
+
+    from ipcity.core import context_processors
+    from ipcity.lib.workdays import default_calendar
+
+    last = default_calendar().last
+    monkeypatch.setattr(context_processors, "_today", lambda: last - dt.timedelta(days=30))
+    home = reverse("portal:home")
+    admin_page = personas.client(personas.admin).get(home).content.decode()
+    assert 'data-testid="system-notice"' in admin_page and f"工作日历只到 {last.isoformat()}" in admin_page
+    for user in (personas.district_a, personas.enterprise_a, None):
+        assert 'data-testid="system-notice"' not in personas.client(user).get(home).content.decode()
+    monkeypatch.setattr(context_processors, "_today", lambda: last - dt.timedelta(days=200))
+    assert 'data-testid="system-notice"' not in personas.client(personas.admin).get(home).content.decode()

@@ -144,3 +144,19 @@ def test_holiday_that_is_also_a_working_day_is_refused(tmp_path: Path) -> None:
     data["years"][2]["holidays"].append({"name": "测试", "from": D(2024, 2, 18), "to": D(2024, 2, 18)})
     with pytest.raises(DataFileError, match="2024-02-18"):
         load_calendar(_write(tmp_path, data))
+
+
+def test_the_office_is_warned_before_the_calendar_runs_out() -> None:
+    import datetime as dt
+
+    from ipcity.lib.workdays import default_calendar
+
+    calendar = default_calendar()
+    last = calendar.last
+    assert calendar.coverage_notice(last - dt.timedelta(days=91)) is None
+    assert calendar.coverage_notice(last - dt.timedelta(days=90)) is None  # exactly the horizon
+    soon = calendar.coverage_notice(last - dt.timedelta(days=89))
+    assert soon is not None and f"工作日历只到 {last.isoformat()}（还有 89 天到期）" in soon
+    assert f"{last.year + 1} 年节假日安排" in soon
+    late = calendar.coverage_notice(last + dt.timedelta(days=3))
+    assert late is not None and "（已过）" in late
