@@ -256,44 +256,17 @@ def _add_named_criteria(out: dict[Any, dict[str, int]], on: dt.date, params: dic
             counts["high_value"] += not met_by_row
 
 
-def _by_year_at(
-    spans: list[tuple[int, dt.date]], field: str, extra: Q, names: dict[str, Q]
-) -> dict[int, dict[Any, dict[str, int]]]:
-    """{year: {region: {name: count}}} of facts whose `field` date falls in each year up to its end
-    date (spans: (year, end)); one query per year over the `field` date index (one query for all
-    the years would evaluate every year's conditions on every row: measured slower)."""
-    out: dict[int, dict[Any, dict[str, int]]] = {}
-    for year, end in spans:
-        facts = _fact_rows(**{f"{field}__gte": dt.date(year, 1, 1), f"{field}__lte": end}).filter(extra)
-        aggregates = {
-            name: Count("region", filter=condition) if condition else Count("*")
-            for name, condition in names.items()
-        }
-        out[year] = _grouped_rows(facts, aggregates)
-    return out
+def _in_year(year: int, end: dt.date, field: str, extra: Q, names: dict[str, Q]) -> dict[Any, dict[str, int]]:
+    """{region: {name: count}} of the facts whose `field` date falls in `year` up to `end`."""
+    facts = _fact_rows(**{f"{field}__gte": dt.date(year, 1, 1), f"{field}__lte": end}).filter(extra)
+    aggregates = {
+        name: Count("region", filter=condition) if condition else Count("*")
+        for name, condition in names.items()
+    }
+    return _grouped_rows(facts, aggregates)
 
 
 GRANT_TYPES = {kind: Q(patent_type=kind) for kind in PatentType.values}
-
-
-def prefetch(run: Any, spans: list[tuple[int, dt.date]]) -> None:
-    """Fill a computation's cache with the patent counts of several (year, as-of) before any year is
-    computed (`compute_years`): one query per measure and date, as the single-year path makes."""
-    from ipcity.indicators.compute import Run
-
-    assert isinstance(run, Run)
-    params = run.get("high_value_parameters", high_value_parameters)
-    dates = sorted({year_end(y, as_of) for y, as_of in spans})
-    # One pass per date over the valid-inventions index (a pass for all the dates at once would
-    # evaluate every date's conditions on every row: measured slower on SQLite).
-    for on in dates:
-        run.cache[("patents_valid", on)] = _valid_by_region_on(on, params)
-    ends = [(y, year_end(y, as_of)) for y, as_of in spans]
-    grants = _by_year_at(ends, "grant_date", Q(), GRANT_TYPES)
-    pct = _by_year_at(ends, "filing_date", Q(is_pct=True), {"n": Q()})
-    for year, as_of in spans:
-        run.cache[("grants", year, as_of)] = grants[year]
-        run.cache[("pct", year, as_of)] = {region: c["n"] for region, c in pct[year].items()}
 
 
 @measure("invention_patents_valid")
@@ -326,9 +299,7 @@ def hv_invention_patents_per_10k(ctx: Context) -> Result:
 def _grants(ctx: Context, patent_type: str) -> Result:
     counts = ctx.run.get(
         ("grants", ctx.year, ctx.as_of),
-        lambda: _by_year_at([(ctx.year, year_end(ctx.year, ctx.as_of))], "grant_date", Q(), GRANT_TYPES)[
-            ctx.year
-        ],
+        lambda: _in_year(ctx.year, year_end(ctx.year, ctx.as_of), "grant_date", Q(), GRANT_TYPES),
     )
     return ok_count(ctx.pick({region: c[patent_type] for region, c in counts.items()}))
 
@@ -354,9 +325,9 @@ def pct_filings(ctx: Context) -> Result:
         ("pct", ctx.year, ctx.as_of),
         lambda: {
             region: c["n"]
-            for region, c in _by_year_at(
-                [(ctx.year, year_end(ctx.year, ctx.as_of))], "filing_date", Q(is_pct=True), {"n": Q()}
-            )[ctx.year].items()
+            for region, c in _in_year(
+                ctx.year, year_end(ctx.year, ctx.as_of), "filing_date", Q(is_pct=True), {"n": Q()}
+            ).items()
         },
     )
     return ok_count(ctx.pick(counts))

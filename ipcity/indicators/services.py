@@ -251,13 +251,12 @@ def compute_snapshots(
 def compute_years(
     years: list[int], *, actor: Actor, as_of: dt.date | None = None, progress: Any = None
 ) -> list[Any]:
-    """`compute_snapshots` for several years (each as of its year end, or `as_of` when earlier),
-    in one transaction and one computation (`Run`): the patent counts of every year are read
-    before the first year is written, and what the years share is read once."""
+    """`compute_snapshots` for several years (each as of its year end, or `as_of` when earlier), in
+    one transaction and one computation (`Run`): what the years share is read once, and the flags of
+    linked milestones are recomputed once at the end."""
     from ipcity.indicators import compute
     from ipcity.indicators.facts import refresh_facts
     from ipcity.indicators.flag_source import recompute_linked_flags
-    from ipcity.indicators.registry_measures import prefetch
 
     if as_of is not None and as_of.year < max(years):
         raise ValueError(f"统计时点 {as_of} 早于 {max(years)} 年")
@@ -266,7 +265,6 @@ def compute_years(
     run = compute.Run()
     snapshots: list[Any] = []
     with transaction.atomic():
-        prefetch(run, spans)
         for year, year_as_of in spans:
             snapshots.extend(_compute(year, actor, year_as_of, None, None, progress, run=run))
         recompute_linked_flags(snapshots, as_of=max(a for _y, a in spans), actor=actor)
