@@ -7,12 +7,17 @@ from django.conf import settings
 
 from ipcity.core.models import Region
 from ipcity.registry.choices import (
+    DemonstrationZoneStatus,
+    GIKind,
     ImportKind,
     Industry,
     LegalStatus,
+    LicenceKind,
     OrganisationKind,
     OrganisationTagKind,
     PatentType,
+    TrademarkKind,
+    TrademarkStatus,
 )
 
 
@@ -60,6 +65,47 @@ class OrganisationFilterForm(_RegionChoices):
     kind = forms.ChoiceField(label="类型", choices=_blank(OrganisationKind.choices), required=False)
     industry = forms.ChoiceField(label="重点产业", choices=_blank(Industry.choices), required=False)
     tag = forms.ChoiceField(label="标签", choices=_blank(OrganisationTagKind.choices), required=False)
+
+
+YES_NO = [("", "全部"), ("yes", "是"), ("no", "否")]
+
+
+class TrademarkFilterForm(_RegionChoices):
+    q = forms.CharField(label="关键词", required=False, max_length=100, help_text="注册号、商标名称或注册人")
+    region = forms.TypedChoiceField(label="区市", required=False, coerce=int, empty_value=None)
+    kind = forms.ChoiceField(label="种类", choices=_blank(TrademarkKind.choices), required=False)
+    nice_class = forms.IntegerField(label="尼斯分类", required=False, min_value=1, max_value=45)
+    madrid = forms.ChoiceField(label="马德里国际注册", choices=YES_NO, required=False)
+    well_known = forms.ChoiceField(label="驰名商标", choices=YES_NO, required=False)
+    status = forms.ChoiceField(label="状态", choices=_blank(TrademarkStatus.choices), required=False)
+    year = forms.IntegerField(label="注册年份", required=False, min_value=1980, max_value=2100)
+
+
+class GIFilterForm(_RegionChoices):
+    q = forms.CharField(label="关键词", required=False, max_length=100, help_text="产品名称、持有人或公告号")
+    region = forms.TypedChoiceField(label="区市", required=False, coerce=int, empty_value=None)
+    kind = forms.ChoiceField(label="类别", choices=_blank(GIKind.choices), required=False)
+    demonstration_zone = forms.ChoiceField(
+        label="保护示范区", choices=_blank(DemonstrationZoneStatus.choices), required=False
+    )
+
+
+class PledgeFilterForm(_RegionChoices):
+    q = forms.CharField(label="关键词", required=False, max_length=100, help_text="登记号、出质人或质权人")
+    region = forms.TypedChoiceField(label="出质人区市", required=False, coerce=int, empty_value=None)
+    year = forms.IntegerField(label="登记年份", required=False, min_value=1990, max_value=2100)
+    min_amount = forms.DecimalField(
+        label="担保金额不低于（元）", required=False, min_value=0, max_digits=16, decimal_places=2
+    )
+
+
+class LicenceFilterForm(forms.Form):
+    q = forms.CharField(
+        label="关键词", required=False, max_length=100, help_text="备案号、许可人/转让人或被许可人/受让人"
+    )
+    kind = forms.ChoiceField(label="类型", choices=_blank(LicenceKind.choices), required=False)
+    year = forms.IntegerField(label="合同年份", required=False, min_value=1985, max_value=2100)
+    recorded = forms.ChoiceField(label="已备案/已登记", choices=YES_NO, required=False)
 
 
 class ImportUploadForm(forms.Form):

@@ -4,11 +4,25 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    TextField,
+)
+from django.db.models.functions import Cast, Coalesce
 
+from ipcity.accounts.permissions import is_city_admin
 from ipcity.lib.text import fold
 from ipcity.registry.choices import LegalStatus, PatentType
 from ipcity.registry.models import (
@@ -120,6 +134,158 @@ def organisation_list(data: dict[str, Any], user: Any) -> QuerySet[Organisation]
         patent_count=Coalesce(Subquery(holdings, output_field=IntegerField()), 0)
     )
     return filter_organisations(organisations, data)
+
+
+def visible_organisation_ids(user: Any, ids: set[int | None]) -> set[int]:
+    """Of these organisations, those whose profile the user may open (one query; none for the public).
+    Lists link a party to its profile only then, as the patent page does."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return set()
+    visible = Organisation.objects.visible_to(user).filter(pk__in=wanted).order_by()
+    return set(visible.values_list("pk", flat=True))
+
+
+def _yes_no(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+def _item_count(model: type[Model], parent: str) -> Coalesce:
+    """The number of a record's items, as a correlated subquery (no GROUP BY over the list's columns)."""
+    items = (
+        model._default_manager.filter(**{parent: OuterRef("pk")})
+        .order_by()
+        .values(parent)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(items, output_field=IntegerField()), 0)
+
+
+def nice_class_condition(nice_class: int) -> Q:
+    """Trademarks whose Nice classes include this one. `classes` is a JSON list of integers; JSON
+    containment is not available on SQLite, so match the number in the list's text ("[9, 42]") —
+    the same on SQLite and PostgreSQL, and 4 does not match 42."""
+    return Q(classes_text__regex=rf"(^|[^0-9]){int(nice_class)}([^0-9]|$)")
+
+
+def filter_trademarks(queryset: QuerySet[Trademark], data: dict[str, Any]) -> QuerySet[Trademark]:
+    if data.get("q"):
+        q = data["q"].strip()
+        number = fold(q).removeprefix("第").removesuffix("号")
+        queryset = queryset.filter(
+            Q(registration_number__startswith=number) | Q(name__icontains=q) | Q(holder_name__icontains=q)
+        )
+    if data.get("region"):
+        queryset = queryset.filter(holder__region_id=data["region"])
+    for field in ("kind", "status"):
+        if data.get(field):
+            queryset = queryset.filter(**{field: data[field]})
+    if data.get("nice_class"):
+        queryset = queryset.alias(classes_text=Cast("classes", TextField())).filter(
+            nice_class_condition(data["nice_class"])
+        )
+    madrid = _yes_no(data.get("madrid") or "")
+    if madrid is not None:
+        queryset = queryset.exclude(madrid_number="") if madrid else queryset.filter(madrid_number="")
+    well_known = _yes_no(data.get("well_known") or "")
+    if well_known is not None:
+        queryset = queryset.filter(well_known=well_known)
+    if data.get("year"):
+        queryset = queryset.filter(registration_date__year=data["year"])
+    return queryset
+
+
+def trademark_list(data: dict[str, Any], user: Any) -> QuerySet[Trademark]:
+    trademarks = Trademark.objects.visible_to(user).select_related("holder__region")
+    return filter_trademarks(trademarks, data)
+
+
+def filter_geographical_indications(
+    queryset: QuerySet[GeographicalIndication], data: dict[str, Any]
+) -> QuerySet[GeographicalIndication]:
+    if data.get("q"):
+        q = data["q"].strip()
+        queryset = queryset.filter(
+            Q(product__icontains=q) | Q(holder_name__icontains=q) | Q(reference__icontains=q)
+        )
+    if data.get("region"):
+        queryset = queryset.filter(region_id=data["region"])
+    for field in ("kind", "demonstration_zone"):
+        if data.get(field):
+            queryset = queryset.filter(**{field: data[field]})
+    return queryset
+
+
+def geographical_indication_list(data: dict[str, Any], user: Any) -> QuerySet[GeographicalIndication]:
+    gis = GeographicalIndication.objects.visible_to(user).select_related("region")
+    return filter_geographical_indications(gis, data)
+
+
+def filter_pledges(queryset: QuerySet[Pledge], data: dict[str, Any]) -> QuerySet[Pledge]:
+    if data.get("q"):
+        q = data["q"].strip()
+        queryset = queryset.filter(
+            Q(registration_number__startswith=fold(q))
+            | Q(pledgor_name__icontains=q)
+            | Q(pledgee_name__icontains=q)
+        )
+    if data.get("region"):
+        queryset = queryset.filter(pledgor__region_id=data["region"])
+    if data.get("year"):
+        queryset = queryset.filter(registration_date__year=data["year"])
+    if data.get("min_amount") is not None:
+        queryset = queryset.filter(amount__gte=data["min_amount"])
+    return queryset
+
+
+def involving_visible_parties(queryset: QuerySet[Any], user: Any, parties: tuple[str, str]) -> QuerySet[Any]:
+    """Pledges and licences carry amounts and fees the 一企一档 shows only to those who may see the
+    organisation: the same rule for the lists — a record is visible when one of its parties is an
+    organisation the user may see (city office: all; district bureau: its region's; applicants and
+    agencies: their own; anyone else: none)."""
+    if is_city_admin(user):
+        return queryset
+    visible = Organisation.objects.visible_to(user).values("pk")
+    return queryset.filter(Q(**{f"{parties[0]}__in": visible}) | Q(**{f"{parties[1]}__in": visible}))
+
+
+def pledge_list(data: dict[str, Any], user: Any) -> QuerySet[Pledge]:
+    """Pledge registrations a user may see (`involving_visible_parties`), filtered."""
+    pledges = filter_pledges(
+        involving_visible_parties(Pledge.objects.all(), user, ("pledgor", "pledgee")), data
+    )
+    return pledges.annotate(item_count=_item_count(PledgeItem, "pledge"))
+
+
+def pledge_total(pledges: QuerySet[Pledge]) -> Decimal:
+    """The guaranteed amount of a (filtered) list in 元, in one aggregate query."""
+    total = pledges.order_by().aggregate(total=Sum("amount"))["total"]
+    return total if total is not None else Decimal("0.00")
+
+
+def filter_licences(queryset: QuerySet[Licence], data: dict[str, Any]) -> QuerySet[Licence]:
+    if data.get("q"):
+        q = data["q"].strip()
+        queryset = queryset.filter(
+            Q(reference__startswith=fold(q)) | Q(licensor_name__icontains=q) | Q(licensee_name__icontains=q)
+        )
+    if data.get("kind"):
+        queryset = queryset.filter(kind=data["kind"])
+    if data.get("year"):
+        queryset = queryset.filter(contract_date__year=data["year"])
+    recorded = _yes_no(data.get("recorded") or "")
+    if recorded is not None:
+        queryset = queryset.filter(recorded=recorded)
+    return queryset
+
+
+def licence_list(data: dict[str, Any], user: Any) -> QuerySet[Licence]:
+    """Licences and assignments a user may see (`involving_visible_parties`), filtered."""
+    licences = filter_licences(
+        involving_visible_parties(Licence.objects.all(), user, ("licensor", "licensee")), data
+    )
+    return licences.annotate(item_count=_item_count(LicenceItem, "licence"))
 
 
 @dataclass

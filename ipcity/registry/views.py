@@ -26,12 +26,16 @@ from ipcity.registry import selectors, services
 from ipcity.registry.choices import ReviewStatus
 from ipcity.registry.exports import stream_table
 from ipcity.registry.forms import (
+    GIFilterForm,
     ImportUploadForm,
+    LicenceFilterForm,
     OrganisationContactForm,
     OrganisationFilterForm,
     PatentFilterForm,
+    PledgeFilterForm,
+    TrademarkFilterForm,
 )
-from ipcity.registry.models import ImportRun, Organisation, Patent, ReviewItem
+from ipcity.registry.models import ImportRun, Licence, Organisation, Patent, ReviewItem
 
 EXPORT_LIMIT = 50_000
 PAGE_SIZE = 50
@@ -189,6 +193,182 @@ def patent_detail(request: HttpRequest, number: str) -> HttpResponse:
             "pledge_items": list(patent.pledge_items.select_related("pledge")),
             "licence_items": list(patent.licence_items.select_related("licence")),
             "awards": list(patent.awards.all()),
+        },
+    )
+
+
+def _list_template(request: HttpRequest, name: str) -> str:
+    """The whole page, or only its table for htmx (the filter form swaps the table in place)."""
+    return (
+        f"registry/_{name}_table.html" if request.headers.get("HX-Request") else f"registry/{name}_list.html"
+    )
+
+
+def _linkable(user: Any, page: Any, *fields: str) -> set[int]:
+    """Organisations of this page whose profile the user may open: parties link only to those."""
+    return selectors.visible_organisation_ids(user, {getattr(obj, f) for obj in page for f in fields})
+
+
+AUTO_REFERENCE = "AUTO-"  # a licence without 备案号 gets a stable key (importers/rights.py), not a number
+
+
+def _licence_reference(licence: Licence) -> str:
+    return "" if licence.reference.startswith(AUTO_REFERENCE) else licence.reference
+
+
+def _nice_classes(classes: list[int]) -> str:
+    return "、".join(str(c) for c in classes)
+
+
+TRADEMARK_HEADERS = [
+    "注册号",
+    "商标名称",
+    "注册人",
+    "区市",
+    "类别",
+    "种类",
+    "注册日",
+    "状态",
+    "马德里国际注册号",
+]
+
+
+@require_GET
+def trademark_list(request: HttpRequest) -> HttpResponse:
+    """Registered trademarks are published: public, like the patent list."""
+    form = TrademarkFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    trademarks = selectors.trademark_list(data, request.user)
+    if request.GET.get("format") == "xlsx":
+        rows = (
+            [t.registration_number, t.name, t.holder_name, str(t.holder.region or "") if t.holder else "",
+             _nice_classes(t.classes), t.get_kind_display(), t.registration_date, t.get_status_display(),
+             t.madrid_number]
+            for t in trademarks[:EXPORT_LIMIT].iterator(chunk_size=2000)
+        )  # fmt: skip
+        wb = stream_table("商标", TRADEMARK_HEADERS, rows, [14, 24, 36, 12, 14, 14, 12, 12, 16])
+        return xlsx_response(wb, "商标.xlsx")
+    page = Paginator(trademarks, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        _list_template(request, "trademark"),
+        {
+            "page": page,
+            "form": form,
+            "query": _query_without_page(request),
+            "linkable": _linkable(request.user, page, "holder_id"),
+        },
+    )
+
+
+GI_HEADERS = ["产品名称", "类别", "区市", "持有人/申请人", "公告号/注册号", "批准/注册日期", "保护示范区"]
+
+
+@require_GET
+def geographical_indication_list(request: HttpRequest) -> HttpResponse:
+    """Geographical indications are published: public, like the patent list."""
+    form = GIFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    gis = selectors.geographical_indication_list(data, request.user)
+    if request.GET.get("format") == "xlsx":
+        rows = (
+            [g.product, g.get_kind_display(), str(g.region or ""), g.holder_name, g.reference,
+             g.approval_date, g.get_demonstration_zone_display()]
+            for g in gis[:EXPORT_LIMIT].iterator(chunk_size=2000)
+        )  # fmt: skip
+        wb = stream_table("地理标志", GI_HEADERS, rows, [20, 18, 12, 36, 18, 14, 16])
+        return xlsx_response(wb, "地理标志.xlsx")
+    page = Paginator(gis, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        _list_template(request, "gi"),
+        {
+            "page": page,
+            "form": form,
+            "query": _query_without_page(request),
+            "linkable": _linkable(request.user, page, "holder_id"),
+        },
+    )
+
+
+PLEDGE_HEADERS = [
+    "登记号",
+    "出质人",
+    "质权人",
+    "担保金额（元）",
+    "登记日",
+    "质押期限自",
+    "质押期限至",
+    "质押物（件）",
+]
+
+
+@require_GET
+@login_required
+def pledge_list(request: HttpRequest) -> HttpResponse:
+    """Pledge registrations involving an organisation the user may see (docs/permissions.md)."""
+    form = PledgeFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    pledges = selectors.pledge_list(data, request.user)
+    if request.GET.get("format") == "xlsx":
+        rows = (
+            [p.registration_number, p.pledgor_name, p.pledgee_name, p.amount, p.registration_date,
+             p.term_start, p.term_end, p.item_count]  # type: ignore[attr-defined]
+            for p in pledges[:EXPORT_LIMIT].iterator(chunk_size=2000)
+        )  # fmt: skip
+        wb = stream_table("质押", PLEDGE_HEADERS, rows, [18, 36, 30, 16, 12, 12, 12, 12])
+        return xlsx_response(wb, "质押.xlsx")
+    page = Paginator(pledges, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        _list_template(request, "pledge"),
+        {
+            "page": page,
+            "form": form,
+            "query": _query_without_page(request),
+            "total": selectors.pledge_total(pledges),
+            "linkable": _linkable(request.user, page, "pledgor_id", "pledgee_id"),
+        },
+    )
+
+
+LICENCE_HEADERS = [
+    "备案号",
+    "类型",
+    "许可人/转让人",
+    "被许可人/受让人",
+    "费用（元）",
+    "合同/生效日期",
+    "许可期限至",
+    "已备案/已登记",
+    "标的（件）",
+]
+
+
+@require_GET
+@login_required
+def licence_list(request: HttpRequest) -> HttpResponse:
+    """Licences and assignments involving an organisation the user may see (docs/permissions.md)."""
+    form = LicenceFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    licences = selectors.licence_list(data, request.user)
+    if request.GET.get("format") == "xlsx":
+        rows = (
+            [_licence_reference(x), x.get_kind_display(), x.licensor_name, x.licensee_name, x.fee,
+             x.contract_date, x.term_end, "是" if x.recorded else "否", x.item_count]  # type: ignore[attr-defined]
+            for x in licences[:EXPORT_LIMIT].iterator(chunk_size=2000)
+        )  # fmt: skip
+        wb = stream_table("许可转让", LICENCE_HEADERS, rows, [20, 12, 36, 36, 14, 14, 12, 12, 10])
+        return xlsx_response(wb, "许可转让.xlsx")
+    page = Paginator(licences, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        _list_template(request, "licence"),
+        {
+            "page": page,
+            "form": form,
+            "query": _query_without_page(request),
+            "linkable": _linkable(request.user, page, "licensor_id", "licensee_id"),
         },
     )
 

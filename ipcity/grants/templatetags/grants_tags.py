@@ -1,15 +1,14 @@
-"""Template helpers of the grants pages: Bootstrap classes on form widgets, money in 元."""
+"""Template helpers of the grants pages: Bootstrap classes on form widgets; money in 元 (core)."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
 from django.forms import BoundField
 from django.utils.safestring import SafeString
 
-from ipcity.policy.engine.money import yuan as _yuan
+from ipcity.core.templatetags.money import yuan
 
 register = template.Library()
 
@@ -34,15 +33,7 @@ def bs(field: BoundField) -> SafeString:
     return field.as_widget(attrs=attrs)
 
 
-@register.filter
-def yuan(value: Any) -> str:
-    """'1,234.50 元'; '—' for nothing."""
-    if value is None or value == "":
-        return "—"
-    try:
-        return _yuan(Decimal(str(value)))
-    except InvalidOperation:
-        return str(value)
+register.filter("yuan", yuan)  # the core filter, also here for the grants templates that load only this
 
 
 @register.filter
