@@ -4,13 +4,17 @@ and imports (city admins). Lists export to Excel with the same filters."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -220,157 +224,161 @@ def _nice_classes(classes: list[int]) -> str:
     return "、".join(str(c) for c in classes)
 
 
-TRADEMARK_HEADERS = [
-    "注册号",
-    "商标名称",
-    "注册人",
-    "区市",
-    "类别",
-    "种类",
-    "注册日",
-    "状态",
-    "马德里国际注册号",
-]
+@dataclass(frozen=True)
+class RightsList:
+    """One list page of the registry's other rights: its filter form, rows, Excel sheet and links."""
+
+    name: str  # template stem: registry/<name>_list.html and registry/_<name>_table.html
+    form: type[forms.Form]
+    rows: Callable[[dict[str, Any], Any], QuerySet[Any]]  # (filter data, user) → queryset
+    sheet: str
+    headers: list[str]
+    widths: list[int]
+    cells: Callable[[Any], list[Any]]
+    parties: tuple[str, ...]  # organisation id fields a row may link to
+    extra: Callable[[QuerySet[Any]], dict[str, Any]] = lambda rows: {}
+
+
+def _rights_list(request: HttpRequest, spec: RightsList) -> HttpResponse:
+    form = spec.form(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    rows = spec.rows(data, request.user)
+    if request.GET.get("format") == "xlsx":
+        cells = (spec.cells(row) for row in rows[:EXPORT_LIMIT].iterator(chunk_size=2000))
+        return xlsx_response(stream_table(spec.sheet, spec.headers, cells, spec.widths), f"{spec.sheet}.xlsx")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "form": form,
+        "query": _query_without_page(request),
+        "linkable": _linkable(request.user, page, *spec.parties),
+    }
+    return render(request, _list_template(request, spec.name), context | spec.extra(rows))
+
+
+TRADEMARKS = RightsList(
+    name="trademark",
+    form=TrademarkFilterForm,
+    rows=selectors.trademark_list,
+    sheet="商标",
+    headers=["注册号", "商标名称", "注册人", "区市", "类别", "种类", "注册日", "状态", "马德里国际注册号"],
+    widths=[14, 24, 36, 12, 14, 14, 12, 12, 16],
+    cells=lambda t: [
+        t.registration_number,
+        t.name,
+        t.holder_name,
+        str(t.holder.region or "") if t.holder else "",
+        _nice_classes(t.classes),
+        t.get_kind_display(),
+        t.registration_date,
+        t.get_status_display(),
+        t.madrid_number,
+    ],
+    parties=("holder_id",),
+)
+GEOGRAPHICAL_INDICATIONS = RightsList(
+    name="gi",
+    form=GIFilterForm,
+    rows=selectors.geographical_indication_list,
+    sheet="地理标志",
+    headers=["产品名称", "类别", "区市", "持有人/申请人", "公告号/注册号", "批准/注册日期", "保护示范区"],
+    widths=[20, 18, 12, 36, 18, 14, 16],
+    cells=lambda g: [
+        g.product,
+        g.get_kind_display(),
+        str(g.region or ""),
+        g.holder_name,
+        g.reference,
+        g.approval_date,
+        g.get_demonstration_zone_display(),
+    ],
+    parties=("holder_id",),
+)
+PLEDGES = RightsList(
+    name="pledge",
+    form=PledgeFilterForm,
+    rows=selectors.pledge_list,
+    sheet="质押",
+    headers=[
+        "登记号",
+        "出质人",
+        "质权人",
+        "担保金额（元）",
+        "登记日",
+        "质押期限自",
+        "质押期限至",
+        "质押物（件）",
+    ],
+    widths=[18, 36, 30, 16, 12, 12, 12, 12],
+    cells=lambda p: [
+        p.registration_number,
+        p.pledgor_name,
+        p.pledgee_name,
+        p.amount,
+        p.registration_date,
+        p.term_start,
+        p.term_end,
+        p.item_count,
+    ],
+    parties=("pledgor_id", "pledgee_id"),
+    extra=lambda rows: {"total": selectors.pledge_total(rows)},
+)
+LICENCES = RightsList(
+    name="licence",
+    form=LicenceFilterForm,
+    rows=selectors.licence_list,
+    sheet="许可转让",
+    headers=[
+        "备案号",
+        "类型",
+        "许可人/转让人",
+        "被许可人/受让人",
+        "费用（元）",
+        "合同/生效日期",
+        "许可期限至",
+        "已备案/已登记",
+        "标的（件）",
+    ],
+    widths=[20, 12, 36, 36, 14, 14, 12, 12, 10],
+    cells=lambda x: [
+        _licence_reference(x),
+        x.get_kind_display(),
+        x.licensor_name,
+        x.licensee_name,
+        x.fee,
+        x.contract_date,
+        x.term_end,
+        "是" if x.recorded else "否",
+        x.item_count,
+    ],
+    parties=("licensor_id", "licensee_id"),
+)
 
 
 @require_GET
 def trademark_list(request: HttpRequest) -> HttpResponse:
     """Registered trademarks are published: public, like the patent list."""
-    form = TrademarkFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    trademarks = selectors.trademark_list(data, request.user)
-    if request.GET.get("format") == "xlsx":
-        rows = (
-            [t.registration_number, t.name, t.holder_name, str(t.holder.region or "") if t.holder else "",
-             _nice_classes(t.classes), t.get_kind_display(), t.registration_date, t.get_status_display(),
-             t.madrid_number]
-            for t in trademarks[:EXPORT_LIMIT].iterator(chunk_size=2000)
-        )  # fmt: skip
-        wb = stream_table("商标", TRADEMARK_HEADERS, rows, [14, 24, 36, 12, 14, 14, 12, 12, 16])
-        return xlsx_response(wb, "商标.xlsx")
-    page = Paginator(trademarks, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        _list_template(request, "trademark"),
-        {
-            "page": page,
-            "form": form,
-            "query": _query_without_page(request),
-            "linkable": _linkable(request.user, page, "holder_id"),
-        },
-    )
-
-
-GI_HEADERS = ["产品名称", "类别", "区市", "持有人/申请人", "公告号/注册号", "批准/注册日期", "保护示范区"]
+    return _rights_list(request, TRADEMARKS)
 
 
 @require_GET
 def geographical_indication_list(request: HttpRequest) -> HttpResponse:
     """Geographical indications are published: public, like the patent list."""
-    form = GIFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    gis = selectors.geographical_indication_list(data, request.user)
-    if request.GET.get("format") == "xlsx":
-        rows = (
-            [g.product, g.get_kind_display(), str(g.region or ""), g.holder_name, g.reference,
-             g.approval_date, g.get_demonstration_zone_display()]
-            for g in gis[:EXPORT_LIMIT].iterator(chunk_size=2000)
-        )  # fmt: skip
-        wb = stream_table("地理标志", GI_HEADERS, rows, [20, 18, 12, 36, 18, 14, 16])
-        return xlsx_response(wb, "地理标志.xlsx")
-    page = Paginator(gis, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        _list_template(request, "gi"),
-        {
-            "page": page,
-            "form": form,
-            "query": _query_without_page(request),
-            "linkable": _linkable(request.user, page, "holder_id"),
-        },
-    )
-
-
-PLEDGE_HEADERS = [
-    "登记号",
-    "出质人",
-    "质权人",
-    "担保金额（元）",
-    "登记日",
-    "质押期限自",
-    "质押期限至",
-    "质押物（件）",
-]
+    return _rights_list(request, GEOGRAPHICAL_INDICATIONS)
 
 
 @require_GET
 @login_required
 def pledge_list(request: HttpRequest) -> HttpResponse:
     """Pledge registrations involving an organisation the user may see (docs/permissions.md)."""
-    form = PledgeFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    pledges = selectors.pledge_list(data, request.user)
-    if request.GET.get("format") == "xlsx":
-        rows = (
-            [p.registration_number, p.pledgor_name, p.pledgee_name, p.amount, p.registration_date,
-             p.term_start, p.term_end, p.item_count]  # type: ignore[attr-defined]
-            for p in pledges[:EXPORT_LIMIT].iterator(chunk_size=2000)
-        )  # fmt: skip
-        wb = stream_table("质押", PLEDGE_HEADERS, rows, [18, 36, 30, 16, 12, 12, 12, 12])
-        return xlsx_response(wb, "质押.xlsx")
-    page = Paginator(pledges, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        _list_template(request, "pledge"),
-        {
-            "page": page,
-            "form": form,
-            "query": _query_without_page(request),
-            "total": selectors.pledge_total(pledges),
-            "linkable": _linkable(request.user, page, "pledgor_id", "pledgee_id"),
-        },
-    )
-
-
-LICENCE_HEADERS = [
-    "备案号",
-    "类型",
-    "许可人/转让人",
-    "被许可人/受让人",
-    "费用（元）",
-    "合同/生效日期",
-    "许可期限至",
-    "已备案/已登记",
-    "标的（件）",
-]
+    return _rights_list(request, PLEDGES)
 
 
 @require_GET
 @login_required
 def licence_list(request: HttpRequest) -> HttpResponse:
     """Licences and assignments involving an organisation the user may see (docs/permissions.md)."""
-    form = LicenceFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    licences = selectors.licence_list(data, request.user)
-    if request.GET.get("format") == "xlsx":
-        rows = (
-            [_licence_reference(x), x.get_kind_display(), x.licensor_name, x.licensee_name, x.fee,
-             x.contract_date, x.term_end, "是" if x.recorded else "否", x.item_count]  # type: ignore[attr-defined]
-            for x in licences[:EXPORT_LIMIT].iterator(chunk_size=2000)
-        )  # fmt: skip
-        wb = stream_table("许可转让", LICENCE_HEADERS, rows, [20, 12, 36, 36, 14, 14, 12, 12, 10])
-        return xlsx_response(wb, "许可转让.xlsx")
-    page = Paginator(licences, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        _list_template(request, "licence"),
-        {
-            "page": page,
-            "form": form,
-            "query": _query_without_page(request),
-            "linkable": _linkable(request.user, page, "licensor_id", "licensee_id"),
-        },
-    )
+    return _rights_list(request, LICENCES)
 
 
 def _upload_dir() -> Path:
