@@ -2,9 +2,9 @@
 
 A computation refreshes the facts first (`refresh_facts`): the patents the registry announced as
 written (id ranges queued in `PatentFactQueue` by its `patents_changed` signal and by Django's
-save/delete signals, in the writing transaction) are rebuilt, and so are rows bulk-loaded without
-signals (ids above the highest id the facts hold); nothing else is read. `refresh_facts(full=True)` rebuilds every row (`ipcity indicators facts
---full`). The rules here are the same as the drill-down querysets in `registry_measures`:
+signals on Patent and PatentIPC, in the writing transaction) are rebuilt, and so are rows
+bulk-loaded without signals (ids above the highest id the facts hold); nothing else is read.
+`refresh_facts(full=True)` rebuilds every row (`ipcity indicators facts --full`). The rules here are the same as the drill-down querysets in `registry_measures`:
 valid on day D ⇔ granted by D and (status valid, or ended with a status date after D).
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
+from itertools import islice
 from typing import Any
 
 from django.conf import settings
@@ -173,16 +174,8 @@ def _build(patents: Any, progress: Callable[[int], None] | None) -> int:
     rules = concordance()
     cache: dict[str, frozenset[str]] = {}
     built = 0
-    batch: list[tuple[Any, ...]] = []
-    for row in patents.values_list(*SOURCE_FIELDS).iterator(chunk_size=CHUNK):
-        batch.append(row)
-        if len(batch) == CHUNK:
-            insert_rows(PatentFact, FACT_FIELDS, _facts(batch, rules, cache))
-            built += len(batch)
-            if progress is not None:
-                progress(len(batch))
-            batch = []
-    if batch:
+    rows = patents.values_list(*SOURCE_FIELDS).iterator(chunk_size=CHUNK)
+    while batch := list(islice(rows, CHUNK)):
         insert_rows(PatentFact, FACT_FIELDS, _facts(batch, rules, cache))
         built += len(batch)
         if progress is not None:

@@ -320,7 +320,8 @@ def _compute(
             if snapshot is None:
                 snapshot = Snapshot(indicator=indicator, region=region, year=year, as_of=as_of, **values)
                 create.append(snapshot)
-            elif any(_differs(getattr(snapshot, k), v) for k, v in values.items()):
+            # Decimal("1.000000") == Decimal("1"): the stored scale alone is no change.
+            elif any(getattr(snapshot, k) != v for k, v in values.items()):
                 for k, v in values.items():
                     setattr(snapshot, k, v)
                 snapshot.computed_at = now
@@ -379,10 +380,6 @@ def _insert_snapshots(snapshots: list[Any], now: dt.datetime) -> None:
     )
     for snapshot in snapshots:
         snapshot._state.adding = False  # saved: later saves update, not insert
-
-
-def _differs(stored: Any, new: Any) -> bool:
-    return bool(stored != new)  # Decimal("1.000000") == Decimal("1"): scale alone is no change
 
 
 def _reported_result(reported: ReportedValue | None) -> Any:

@@ -181,11 +181,7 @@ def patent_detail(request: HttpRequest, number: str) -> HttpResponse:
         application_number=number,
     )
     holders = list(patent.holders.select_related("organisation"))
-    visible = set(
-        Organisation.objects.visible_to(request.user)
-        .filter(pk__in=[h.organisation_id for h in holders if h.organisation_id])
-        .values_list("pk", flat=True)
-    )
+    visible = selectors.visible_organisation_ids(request.user, {h.organisation_id for h in holders})
     return render(
         request,
         "registry/patent_detail.html",
