@@ -11,9 +11,9 @@ export PYTHONDONTWRITEBYTECODE := 1
 .PHONY: run install setup demo test test-unit test-browser check lint typecheck migrations-check bench clean
 
 ## make run: set up, load the plan + reference + demo data into SQLite (var/), serve on http://127.0.0.1:8000
+## with one background worker beside the web server (Ctrl-C stops both)
 run: demo
-	@echo "ipcity: http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	$(BIN)/ipcity runserver $(HOST):$(PORT)
+	HOST=$(HOST) PORT=$(PORT) scripts/run.sh
 
 ## make install: virtualenv, pinned Python and front-end packages, collected static files
 install: $(STAMPS)/python $(STAMPS)/static
@@ -23,6 +23,7 @@ install: $(STAMPS)/python $(STAMPS)/static
 ## make setup: install, then migrate the configured database (SQLite under var/ by default)
 setup: install
 	$(BIN)/ipcity migrate --no-input -v 0
+	$(BIN)/ipcity jobs migrate
 
 ## make demo: set-up, then the plan, the reference data and the demo data set (idempotent)
 demo: setup

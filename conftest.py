@@ -19,7 +19,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _test_settings(settings, tmp_path):
     # PBKDF2 with production iterations costs ~0.3 s per password; tests only need a real hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.IPCITY_JOBS_SYNC = True
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.IPCITY_JOB_PROGRESS_DB = "default"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 

@@ -22,6 +22,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "ipcity.core",
     "ipcity.accounts",
     "ipcity.plans",
@@ -72,13 +74,24 @@ else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR_DIR / "ipcity.sqlite3")}}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("IPCITY_DB_CONN_MAX_AGE", 0)
-if str(DATABASES["default"]["ENGINE"]).endswith("sqlite3"):
+_SQLITE_OPTIONS = {
     # WAL lets the web server read while a CLI import writes; busy timeout instead of "database is locked".
-    DATABASES["default"]["OPTIONS"] = {
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+}
+if str(DATABASES["default"]["ENGINE"]).endswith("sqlite3"):
+    DATABASES["default"]["OPTIONS"] = dict(_SQLITE_OPTIONS)
+    # Job progress in a small database of its own beside the main file: a long import holds SQLite's
+    # only write lock, and the worker must still publish progress (core.models.JobProgress).
+    _main = Path(str(DATABASES["default"]["NAME"]))
+    DATABASES["jobs"] = {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(_main.with_name(f"{_main.stem}-jobs{_main.suffix}")),
+        "OPTIONS": dict(_SQLITE_OPTIONS),
     }
+DATABASE_ROUTERS = ["ipcity.core.routers.JobProgressRouter"]
+IPCITY_JOB_PROGRESS_DB = "jobs" if "jobs" in DATABASES else "default"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -117,9 +130,27 @@ EMAIL_HOST = env_str("IPCITY_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("IPCITY_EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("IPCITY_FROM_EMAIL", "ipcity@localhost")
 
-# Uploads: largest accepted attachment; background jobs run in threads (synchronously in tests).
+# Uploads: largest accepted attachment.
 IPCITY_MAX_UPLOAD_BYTES = env_int("IPCITY_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+
+# Background jobs: django-tasks with its database backend (queue in the main database; workers run
+# `ipcity worker`, several may share one PostgreSQL queue). IPCITY_JOBS_SYNC=1 runs each job inside
+# the request that starts it (tests, or a one-process trial without a worker).
 IPCITY_JOBS_SYNC = env_bool("IPCITY_JOBS_SYNC", False)
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if IPCITY_JOBS_SYNC
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+# A running job's worker writes a heartbeat this often; a job without one for IPCITY_JOB_STALE_SECONDS
+# is taken for dead (its worker was killed) and marked failed by the reaper.
+IPCITY_JOB_HEARTBEAT_SECONDS = env_int("IPCITY_JOB_HEARTBEAT_SECONDS", 5)
+IPCITY_JOB_STALE_SECONDS = env_int("IPCITY_JOB_STALE_SECONDS", 30)
 # Absolute address of the site, used in e-mails.
 IPCITY_BASE_URL = env_str("IPCITY_BASE_URL", "http://127.0.0.1:8000")
 

@@ -149,12 +149,28 @@ class JobQuerySet(models.QuerySet["Job"]):
 
 
 class Job(models.Model):
-    """Long work started from the web (imports, recomputation): status and progress for the UI."""
+    """Long work started from the web (imports, recomputation), run by a worker from the task queue.
+
+    The row holds what the job is (its task and JSON parameters, who started it) and how it ended;
+    live progress and the worker's heartbeat are in JobProgress (see there why)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("类型"), max_length=60)
     label = models.CharField(_("名称"), max_length=200)
     status = models.CharField(_("状态"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    task_path = models.CharField(_("任务函数"), max_length=200, blank=True)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    task_id = models.CharField(_("队列任务编号"), max_length=64, blank=True)
+    actor_source = models.CharField(_("操作来源"), max_length=10, blank=True)
+    actor_label = models.CharField(_("操作人"), max_length=150, blank=True)
+    retry_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="retries",
+        verbose_name=_("重试自"),
+    )
     done = models.PositiveIntegerField(_("已处理"), default=0)
     total = models.PositiveIntegerField(_("总数"), null=True, blank=True)
     message = models.CharField(_("当前步骤"), max_length=300, blank=True)
@@ -171,6 +187,7 @@ class Job(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="core_job_status_idx")]
         verbose_name = _("后台任务")
         verbose_name_plural = _("后台任务")
 
@@ -186,6 +203,30 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {JobStatus.SUCCEEDED, JobStatus.FAILED}
+
+
+class JobProgress(models.Model):
+    """Live progress and heartbeat of a running job, written by the worker on a connection of its own.
+
+    A job's work may sit in one long transaction (an all-or-nothing import of a million rows): its own
+    connection cannot publish progress until it commits. The worker writes this row from a second
+    connection instead. On SQLite that second connection must not need the main database's single
+    write lock (held by the import), so there the table lives in a small database of its own (the
+    `jobs` alias, see core.routers); on PostgreSQL it is in the main database."""
+
+    job_id = models.UUIDField(primary_key=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(null=True, blank=True)
+    message = models.CharField(max_length=300, blank=True)
+    worker = models.CharField(max_length=100, blank=True)
+    heartbeat_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("任务进度")
+        verbose_name_plural = _("任务进度")
+
+    def __str__(self) -> str:
+        return f"{self.job_id}: {self.done}/{self.total or '?'}"
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

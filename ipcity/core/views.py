@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ipcity.accounts.guards import deny
@@ -16,11 +20,12 @@ from ipcity.accounts.permissions import (
     can_edit_region,
     can_view_audit_log,
     can_view_department_contacts,
+    is_city_admin,
 )
 from ipcity.core import jobs, notifications, services
 from ipcity.core.audit import Actor
 from ipcity.core.forms import AuditFilterForm, ContactForm
-from ipcity.core.models import AuditEvent, Department, Job, Notification, Region
+from ipcity.core.models import AuditEvent, Department, Job, JobStatus, Notification, Region
 from ipcity.core.selectors import filter_audit_events
 from ipcity.lib.excel import simple_table, xlsx_response
 
@@ -106,16 +111,55 @@ def region_contacts(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
+def health(request: HttpRequest) -> HttpResponse:
+    """Liveness for a load balancer or systemd check: the process answers (no database query)."""
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def job_list(request: HttpRequest) -> HttpResponse:
+    """Every background job, newest first (the city office: to see what runs, what failed, and retry)."""
+    if not is_city_admin(request.user):
+        return deny(request)
+    status = request.GET.get("status", "")
+    items = Job.objects.select_related("created_by")
+    if status in JobStatus.values:
+        items = items.filter(status=status)
+    page = Paginator(items, 30).get_page(request.GET.get("page"))
+    page.object_list = [jobs.live_job(job) for job in page.object_list]
+    return render(
+        request, "core/job_list.html", {"page": page, "status": status, "statuses": JobStatus.choices}
+    )
+
+
+@require_GET
 def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
     if not request.user.is_authenticated:
         return deny(request)
-    job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
-    live = jobs.live_progress(job)
-    if live is not None and not job.is_finished:
-        job.done, job.total, message = live
-        job.message = message or job.message
+    job = jobs.live_job(get_object_or_404(Job.objects.visible_to(request.user), pk=pk))
     template = "core/_job_status.html" if request.headers.get("HX-Request") else "core/job.html"
-    return render(request, template, {"job": job})
+    context = {
+        "job": job,
+        "can_retry": is_city_admin(request.user) and job.status == JobStatus.FAILED,
+        "retry": job.retries.first() if job.status == JobStatus.FAILED else None,
+        "waiting": job.status == JobStatus.QUEUED
+        and timezone.now() - job.created_at > dt.timedelta(seconds=settings.IPCITY_JOB_STALE_SECONDS),
+    }
+    return render(request, template, context)
+
+
+@require_POST
+def job_retry(request: HttpRequest, pk: str) -> HttpResponse:
+    if not is_city_admin(request.user):
+        return deny(request)
+    job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
+    try:
+        retry = jobs.retry_job(job, actor=Actor.web(request.user))
+    except jobs.JobRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("core:job", pk=job.pk)
+    messages.success(request, "已重新排队执行该任务。")
+    return redirect("core:job", pk=retry.pk)
 
 
 @require_GET

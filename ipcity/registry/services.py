@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from ipcity.accounts.models import User
 from ipcity.core.audit import Actor, record_event, snapshot, upsert
-from ipcity.core.jobs import JobHandle, start_job
+from ipcity.core.jobs import JobHandle, background_job, start_job
 from ipcity.core.models import Job
 from ipcity.lib.identifiers import normalize_uscc
 from ipcity.registry.choices import REVIEW_TRANSITIONS, ReviewStatus
@@ -124,6 +124,55 @@ class ImportRefused(Exception):
     """A file given to a background import was refused; the message lists why (in Chinese)."""
 
 
+@background_job("registry.import")
+def import_file_job(
+    handle: JobHandle,
+    actor: Actor,
+    /,
+    *,
+    kind: str,
+    path: str,
+    original_name: str,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+) -> dict[str, Any]:
+    """The same importer as the CLI, for a file uploaded on the import page and stored at `path`."""
+    from ipcity.registry.importers import SPECS, import_file
+
+    label = SPECS[kind].label
+    if not Path(path).is_file():
+        raise ImportRefused(f"上传的文件“{original_name}”已不存在，请重新上传")
+    handle.progress(0, None, f"正在校验并导入{label}")
+    result = import_file(
+        kind,
+        Path(path),
+        actor=actor,
+        skip_invalid=skip_invalid,
+        dry_run=dry_run,
+        file_label=original_name,
+        progress=lambda done, total: handle.progress(done, total, f"已处理 {done} 行"),
+    )
+    if result.refused:
+        lines = [result.summary(), *(str(e) for e in result.errors[:50])]
+        if result.error_count > 50:
+            lines.append(f"……另有 {result.error_count - 50} 条错误")
+        raise ImportRefused("\n".join(lines))
+    out: dict[str, Any] = {
+        "结果": result.summary(),
+        "新增": result.created,
+        "更新": result.updated,
+        "未变": result.unchanged,
+        "拒收": result.rejected,
+    }
+    if result.warnings:
+        out["提示"] = "；".join(result.warnings)
+    if result.import_run_id:
+        out["导入记录"] = f"/registry/imports/{result.import_run_id}/"
+    for index, error in enumerate(result.errors[:20], start=1):
+        out[f"拒收 {index}"] = str(error)
+    return out
+
+
 def start_import_job(
     kind: str,
     path: Path,
@@ -133,41 +182,19 @@ def start_import_job(
     skip_invalid: bool = False,
     dry_run: bool = False,
 ) -> Job:
-    """Run the same importer as the CLI in a background job; the job page shows progress and result."""
-    from ipcity.registry.importers import SPECS, import_file
-
-    label = SPECS[kind].label
-
-    def work(handle: JobHandle) -> dict[str, Any]:
-        handle.progress(0, None, f"正在校验并导入{label}")
-        result = import_file(
-            kind,
-            path,
-            actor=actor,
-            skip_invalid=skip_invalid,
-            dry_run=dry_run,
-            file_label=original_name,
-            progress=lambda done, total: handle.progress(done, total, f"已处理 {done} 行"),
-        )
-        if result.refused:
-            lines = [result.summary(), *(str(e) for e in result.errors[:50])]
-            if result.error_count > 50:
-                lines.append(f"……另有 {result.error_count - 50} 条错误")
-            raise ImportRefused("\n".join(lines))
-        out: dict[str, Any] = {
-            "结果": result.summary(),
-            "新增": result.created,
-            "更新": result.updated,
-            "未变": result.unchanged,
-            "拒收": result.rejected,
-        }
-        if result.warnings:
-            out["提示"] = "；".join(result.warnings)
-        if result.import_run_id:
-            out["导入记录"] = f"/registry/imports/{result.import_run_id}/"
-        for index, error in enumerate(result.errors[:20], start=1):
-            out[f"拒收 {index}"] = str(error)
-        return out
+    """Queue import_file_job for a stored upload; the job page shows progress and result."""
+    from ipcity.registry.importers import SPECS
 
     verb = "校验" if dry_run else "导入"
-    return start_job(kind="registry.import", label=f"{verb}{label}：{original_name}", actor=actor, func=work)
+    return start_job(
+        import_file_job,
+        label=f"{verb}{SPECS[kind].label}：{original_name}",
+        actor=actor,
+        params={
+            "kind": kind,
+            "path": str(path),
+            "original_name": original_name,
+            "skip_invalid": skip_invalid,
+            "dry_run": dry_run,
+        },
+    )

@@ -3,14 +3,12 @@ and imports (city admins). Lists export to Excel with the same filters."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -25,6 +23,7 @@ from ipcity.accounts.guards import deny
 from ipcity.accounts.permissions import has_role, is_city_admin
 from ipcity.core.audit import Actor
 from ipcity.core.models import AuditEvent
+from ipcity.core.uploads import keep_upload
 from ipcity.lib.excel import xlsx_response
 from ipcity.registry import selectors, services
 from ipcity.registry.choices import ReviewStatus
@@ -377,10 +376,6 @@ def licence_list(request: HttpRequest) -> HttpResponse:
     return _rights_list(request, LICENCES)
 
 
-def _upload_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "registry" / "imports"
-
-
 @require_http_methods(["GET", "POST"])
 def import_list(request: HttpRequest) -> HttpResponse:
     if not can_manage_imports(request.user):
@@ -388,17 +383,10 @@ def import_list(request: HttpRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        folder = _upload_dir() / uuid.uuid4().hex
-        folder.mkdir(parents=True, exist_ok=True)
-        original = Path(upload.name or "upload").name
-        path = folder / ("upload" + Path(original).suffix.lower()[:8])
-        with path.open("wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
         job = services.start_import_job(
             form.cleaned_data["kind"],
-            path,
-            original_name=original,
+            keep_upload(upload, "registry/imports"),
+            original_name=Path(upload.name or "upload").name,
             actor=Actor.web(request.user),
             skip_invalid=form.cleaned_data["skip_invalid"],
             dry_run=form.cleaned_data["dry_run"],

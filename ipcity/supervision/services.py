@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -26,7 +27,7 @@ from django.utils import timezone
 from ipcity.core.attachments import store_attachment
 from ipcity.core.audit import Actor, record_event, snapshot, upsert
 from ipcity.core.choices import DepartmentKind
-from ipcity.core.jobs import JobHandle, start_job
+from ipcity.core.jobs import JobHandle, background_job, start_job
 from ipcity.core.models import Department, Job, Region
 from ipcity.core.notifications import notify
 from ipcity.lib.datafile import DataFileError, validate
@@ -630,18 +631,24 @@ def recompute_flags_for_targets(
     return recompute_flags(as_of=as_of, actor=actor, milestones=milestones)
 
 
+@background_job("supervision.flags")
+def flag_recompute_job(handle: JobHandle, actor: Actor, /, *, as_of: str) -> dict[str, Any]:
+    """recompute_flags for every milestone (the 重算标记历史 button), run by a worker."""
+    result = recompute_flags(
+        as_of=dt.date.fromisoformat(as_of),
+        actor=actor,
+        progress=lambda d, t: handle.progress(d, t, "重算标记"),
+    )
+    return result.as_dict()
+
+
 def start_flag_recompute_job(*, as_of: dt.date, actor: Actor) -> Job:
-    """Run recompute_flags for every milestone in a background job (the 重算标记历史 button);
-    the job page shows progress and the result."""
-
-    def work(handle: JobHandle) -> dict[str, Any]:
-        result = recompute_flags(
-            as_of=as_of, actor=actor, progress=lambda d, t: handle.progress(d, t, "重算标记")
-        )
-        return result.as_dict()
-
+    """Queue flag_recompute_job; the job page shows progress and the result."""
     return start_job(
-        kind="supervision.flags", label=f"重算蓝黄红标记（截至 {as_of}）", actor=actor, func=work
+        flag_recompute_job,
+        label=f"重算蓝黄红标记（截至 {as_of}）",
+        actor=actor,
+        params={"as_of": as_of.isoformat()},
     )
 
 
@@ -838,15 +845,31 @@ def import_decomposition(row_plans: list[Any], *, actor: Actor, progress: Any = 
     return result
 
 
-def start_decomposition_import_job(row_plans: list[Any], *, actor: Actor) -> Job:
-    """Write a checked decomposition (decomposition.read_decomposition) in a background job, then
-    recompute the flags as of today, as the CLI does; the job page shows progress and the result."""
+@background_job("supervision.import")
+def decomposition_import_job(
+    handle: JobHandle, actor: Actor, /, *, path: str, plan_id: int
+) -> dict[str, Any]:
+    """Check again and write a decomposition workbook stored at `path` (the page checked it when it
+    was uploaded; the data may have changed since), then recompute the flags as of today."""
+    from ipcity.plans.models import Plan
+    from ipcity.supervision.decomposition import read_decomposition
 
-    def work(handle: JobHandle) -> dict[str, Any]:
-        result = import_decomposition(
-            row_plans, actor=actor, progress=lambda d, t: handle.progress(d, t, "写入节点")
-        )
-        recompute_flags(as_of=selectors.today(), actor=actor)
-        return result.as_dict()
+    if not Path(path).is_file():
+        raise ValueError("上传的任务分解表已不存在，请重新上传")
+    row_plans = read_decomposition(path, Plan.objects.get(pk=plan_id))
+    result = import_decomposition(
+        row_plans, actor=actor, progress=lambda d, t: handle.progress(d, t, "写入节点")
+    )
+    recompute_flags(as_of=selectors.today(), actor=actor)
+    return result.as_dict()
 
-    return start_job(kind="supervision.import", label="导入年度任务分解", actor=actor, func=work)
+
+def start_decomposition_import_job(path: Path, plan: Any, *, actor: Actor) -> Job:
+    """Queue decomposition_import_job for a checked workbook stored at `path`; the job page shows
+    progress and the result."""
+    return start_job(
+        decomposition_import_job,
+        label="导入年度任务分解",
+        actor=actor,
+        params={"path": str(path), "plan_id": plan.pk},
+    )

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ipcity.accounts.guards import deny
 from ipcity.core.audit import Actor
+from ipcity.core.uploads import keep_upload
 from ipcity.lib.datafile import DataFileError
 from ipcity.lib.excel import xlsx_response
 from ipcity.plans.models import Row
@@ -652,11 +653,12 @@ def decomposition_import(request: HttpRequest) -> HttpResponse:
     errors: list[Any] = []
     if form.is_valid():
         try:
-            row_plans = read_decomposition(form.cleaned_data["file"], plan)
+            read_decomposition(form.cleaned_data["file"], plan)
         except DecompositionError as exc:
             errors = exc.problems
         else:
-            job = services.start_decomposition_import_job(row_plans, actor=Actor.web(request.user))
+            path = keep_upload(form.cleaned_data["file"], "supervision/imports")
+            job = services.start_decomposition_import_job(path, plan, actor=Actor.web(request.user))
             return redirect("core:job", pk=job.pk)
     return render(
         request,

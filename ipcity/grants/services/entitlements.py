@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ipcity.core.audit import Actor, record_event, snapshot
-from ipcity.core.jobs import JobHandle, start_job
+from ipcity.core.jobs import JobHandle, background_job, start_job
 from ipcity.core.models import Job
 from ipcity.core.notifications import notify
 from ipcity.grants.choices import (
@@ -42,20 +42,27 @@ from ipcity.policy.engine.money import yuan
 # ---------------------------------------------------------------- entitlements (免申即享)
 
 
-def start_detection_job(year: int, *, actor: Actor, dry_run: bool = False) -> Job:
-    """Run the same detection as `ipcity grants entitlements` in a background job; the job page
-    shows progress and the result."""
+@background_job("grants.entitlements")
+def detection_job(handle: JobHandle, actor: Actor, /, *, year: int, dry_run: bool = False) -> dict[str, Any]:
+    """The same detection as `ipcity grants entitlements`, run by a worker."""
     from ipcity.grants.detection import run_detection
     from ipcity.grants.exports import detection_result
 
-    def work(handle: JobHandle) -> dict[str, Any]:
-        report = run_detection(
-            year, actor=actor, dry_run=dry_run, progress=lambda d, t, m: handle.progress(d, t, m)
-        )
-        return detection_result(report)
+    report = run_detection(
+        year, actor=actor, dry_run=dry_run, progress=lambda d, t, m: handle.progress(d, t, m)
+    )
+    return detection_result(report)
 
+
+def start_detection_job(year: int, *, actor: Actor, dry_run: bool = False) -> Job:
+    """Queue detection_job; the job page shows progress and the result."""
     verb = "预览" if dry_run else "比对"
-    return start_job(kind="grants.entitlements", label=f"免申即享{verb}：{year} 年", actor=actor, func=work)
+    return start_job(
+        detection_job,
+        label=f"免申即享{verb}：{year} 年",
+        actor=actor,
+        params={"year": year, "dry_run": dry_run},
+    )
 
 
 @transaction.atomic

@@ -360,7 +360,7 @@ def test_import_job_writes_the_file_then_recomputes_flags(plan, decomposed, tmp_
     ws.cell(row=lines_by_code(ws)["P7.S1"], column=COL["title"] + 1, value="知识产权专业培训（修订）")
     wb.save(path)
 
-    job = services.start_decomposition_import_job(read_decomposition(path, plan), actor=CLI)
+    job = services.start_decomposition_import_job(path, plan, actor=CLI)
     job.refresh_from_db()  # under tests the job runs synchronously, inside start_job
     assert (job.kind, job.label, job.status) == ("supervision.import", "导入年度任务分解", "succeeded")
     assert job.result == {
@@ -403,7 +403,7 @@ def test_a_failing_import_job_is_reported_and_writes_nothing(plan, decomposed, t
         recompute=False,
     )
 
-    job = services.start_decomposition_import_job(row_plans, actor=CLI)
+    job = services.start_decomposition_import_job(path, plan, actor=CLI)
     job.refresh_from_db()
     assert job.status == "failed" and "不能更换责任部门或区市" in job.error
     assert (

@@ -1,4 +1,4 @@
-"""Background jobs, content-checked attachments and notifications (shared by every app)."""
+"""Content-checked attachments and notifications (shared by every app); jobs are in test_jobs.py."""
 
 from __future__ import annotations
 
@@ -12,44 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ipcity.core.attachments import store_attachment
 from ipcity.core.audit import Actor
-from ipcity.core.jobs import start_job
-from ipcity.core.models import Attachment, AuditEvent, Job, Notification
+from ipcity.core.models import Attachment, AuditEvent, Notification
 from ipcity.core.notifications import notify
 from ipcity.test import Personas
-
-
-@pytest.mark.django_db
-def test_job_records_progress_and_result(personas: Personas) -> None:
-    seen: list[int] = []
-
-    def work(handle):  # type: ignore[no-untyped-def]
-        for i in range(1, 4):
-            handle.progress(i, total=3, message=f"第{i}步")
-            seen.append(i)
-        return {"created": 3}
-
-    job = start_job(kind="test", label="测试任务", actor=Actor.web(personas.admin), func=work)
-    assert job.status == "succeeded"
-    assert (job.done, job.total, job.result) == (3, 3, {"created": 3})
-    assert seen == [1, 2, 3]
-    assert AuditEvent.objects.filter(action="job.finish", object_id=str(job.pk)).exists()
-
-
-@pytest.mark.django_db
-def test_failed_job_keeps_the_error_and_page_is_scoped(personas: Personas) -> None:
-    def boom(handle):  # type: ignore[no-untyped-def]
-        raise ValueError("第 7 行：申请号校验位错误")
-
-    job = start_job(kind="test", label="会失败的任务", actor=Actor.web(personas.liaison), func=boom)
-    assert job.status == "failed" and "校验位错误" in job.error
-    own = personas.client(personas.liaison).get(f"/jobs/{job.pk}/")
-    assert own.status_code == 200 and "任务失败" in own.content.decode()
-    assert personas.client(personas.admin).get(f"/jobs/{job.pk}/").status_code == 200
-    assert personas.client(personas.liaison_other).get(f"/jobs/{job.pk}/").status_code == 404
-    assert personas.client(None).get(f"/jobs/{job.pk}/").status_code == 302
-    partial = personas.client(personas.liaison).get(f"/jobs/{job.pk}/status/", HTTP_HX_REQUEST="true")
-    assert partial.content.decode().lstrip().startswith('<div id="job-status"')
-    assert Job.objects.count() == 1
 
 
 def _xlsx() -> bytes:
@@ -105,17 +70,3 @@ def test_notifications_in_app_and_by_mail(personas: Personas, django_capture_on_
     assert note.read_at is not None
     other = Notification.objects.get(recipient=personas.liaison_other)
     assert client.post(f"/notifications/{other.pk}/read/").status_code == 404
-
-
-@pytest.mark.django_db
-def test_live_progress_is_shown_while_the_job_runs(personas: Personas) -> None:
-    """A job whose work is one long transaction still shows progress on its page."""
-    from ipcity.core import jobs
-
-    job = Job.objects.create(kind="test", label="长任务", created_by=personas.admin, status="running")
-    jobs.JobHandle(job).progress(40, total=100, message="第 40 行")
-    try:
-        html = personas.client(personas.admin).get(f"/jobs/{job.pk}/").content.decode()
-        assert "40 / 100" in html and "第 40 行" in html
-    finally:
-        jobs._LIVE.clear()
