@@ -79,7 +79,9 @@ def test_patent_page_shows_pledges_and_licences_only_to_those_the_lists_show_the
             assert all(s in html for s in secrets), (persona, [s for s in secrets if s not in html])
         else:
             assert not any(s in html for s in secrets), (persona, [s for s in secrets if s in html])
-            assert '<h2 class="h6">质押</h2>' not in html and '<h2 class="h6">许可/转让</h2>' not in html, persona
+            assert '<h2 class="h6">质押</h2>' not in html and '<h2 class="h6">许可/转让</h2>' not in html, (
+                persona
+            )
 
 
 def test_the_bank_s_district_does_not_see_another_district_s_pledge(personas: Personas, patent: str) -> None:
