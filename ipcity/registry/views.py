@@ -371,7 +371,7 @@ def geographical_indication_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def pledge_list(request: HttpRequest) -> HttpResponse:
-    """Pledge registrations involving an organisation the user may see (docs/permissions.md)."""
+    """Pledge registrations the user may see (`selectors.pledges_visible_to`, docs/permissions.md)."""
     return _rights_list(request, PLEDGES)
 
 
