@@ -3,10 +3,13 @@ survey results, training records, and computed snapshots per region and year."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ipcity.accounts.permissions import is_city_admin
 from ipcity.indicators.choices import (
     Direction,
     IndicatorKind,
@@ -178,6 +181,14 @@ class TrainingEvent(models.Model):
         return f"{self.date} {self.title}"
 
 
+class TrainingAttendanceQuerySet(models.QuerySet["TrainingAttendance"]):
+    def visible_to(self, user: Any) -> TrainingAttendanceQuerySet:
+        """Trainees' names, employers and phones: the city office only, which imports the sign-in
+        sheets. The organiser is recorded as a name, not as an account, so no other user can be
+        recognised as it; everyone else sees the number of attendances, not the people."""
+        return self if is_city_admin(user) else self.none()
+
+
 class TrainingAttendance(models.Model):
     """One attendee of one training (人次): the same person at two trainings counts twice."""
 
@@ -185,6 +196,8 @@ class TrainingAttendance(models.Model):
     name = models.CharField(_("姓名"), max_length=60)
     organisation = models.CharField(_("单位"), max_length=200, blank=True)
     phone = models.CharField(_("电话"), max_length=40, blank=True)
+
+    objects = TrainingAttendanceQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -3,12 +3,13 @@
 Counts: one grouped query per measure and date answers every region at once (cached in the
 computation's `Run`); the patent counts read the indexed facts (`facts.py`). Drill-downs: the
 records behind each number, from the registry's own tables with the same rules — tests check
-that both agree, record for record."""
+that both agree, record for record — each user seeing those the registry's lists show them."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -28,7 +29,7 @@ from ipcity.indicators.compute import (
     per_ten_thousand,
 )
 from ipcity.indicators.facts import ENDED as ENDED_STATUSES
-from ipcity.indicators.models import PatentFact
+from ipcity.indicators.models import PatentFact, TrainingAttendance
 from ipcity.lib.datafile import read_yaml
 from ipcity.registry.choices import LegalStatus, OrganisationTagKind, PatentType
 from ipcity.registry.models import (
@@ -42,6 +43,7 @@ from ipcity.registry.models import (
     PledgeItem,
     Trademark,
 )
+from ipcity.registry.selectors import pledges_visible_to, visible_organisation_ids
 
 HIGH_VALUE_FILE = settings.DATA_DIR / "indicators" / "high-value.yaml"
 PLAN_BASE_YEAR = 2021
@@ -450,9 +452,28 @@ def ip_management_standard_adopters_new(ctx: Context) -> Result:
 
 
 # ---- Drill-down: the records behind each number (same filters as the counts above) ----
+#
+# A user sees the records the registry's own lists would show them (the same selectors), and how
+# many of the records behind the number are left out: the number is for every government user, the
+# parties, amounts and people behind it are not (docs/permissions.md).
 
 Row = dict[str, Any]
-Records = Callable[[Context], tuple[list[str], Iterable[Row]]]
+
+
+@dataclass
+class Drill:
+    """The records behind a number that one user may see, and how many others there are."""
+
+    headers: list[str]
+    rows: list[Row]
+    hidden: int = 0
+
+    @property
+    def total(self) -> int:
+        return len(self.rows) + self.hidden
+
+
+Records = Callable[[Context, Any], Drill]  # (context, user) -> Drill
 RECORDS: dict[str, Records] = {}
 
 PATENT_HEADERS = ["申请号", "名称", "第一权利人", "区市", "申请日", "授权公告日", "法律状态"]
@@ -465,6 +486,24 @@ def records(*names: str) -> Callable[[Records], Records]:
         return func
 
     return register
+
+
+def scoped(
+    headers: list[str], records: QuerySet[Any], visible: QuerySet[Any], row: Callable[[Any], Row]
+) -> Drill:
+    """The rows of `records` within `visible` (the registry's queryset of what the user may see)
+    and the number of the others. Published registers (and the city office) restrict nothing: then
+    nothing is counted."""
+    rows = [row(r) for r in (records & visible).iterator(2000)]
+    hidden = max(records.count() - len(rows), 0) if visible.query.has_filters() else 0
+    return Drill(headers, rows, hidden)
+
+
+def scoped_organisations(headers: list[str], rows: dict[int, Row], user: Any) -> Drill:
+    """Rows about organisations (keyed by organisation id): those whose profile the user may open."""
+    visible = visible_organisation_ids(user, set(rows))
+    shown = [row for pk, row in rows.items() if pk in visible]
+    return Drill(headers, shown, len(rows) - len(shown))
 
 
 def _patent_row(p: Patent) -> Row:
@@ -480,28 +519,33 @@ def _patent_row(p: Patent) -> Row:
 
 
 @records("invention_patents_valid", "invention_patents_per_10k")
-def _valid_records(ctx: Context) -> tuple[list[str], Iterable[Row]]:
+def _valid_records(ctx: Context, user: Any) -> Drill:
     queryset = valid_inventions(ctx.region, year_end(ctx.year, ctx.as_of)).select_related("region")
-    return PATENT_HEADERS, (_patent_row(p) for p in queryset.order_by("application_number").iterator(2000))
+    return scoped(
+        PATENT_HEADERS, queryset.order_by("application_number"), Patent.objects.visible_to(user), _patent_row
+    )
 
 
 @records("hv_invention_patents", "hv_invention_patents_per_10k")
-def _high_value_records(ctx: Context) -> tuple[list[str], Iterable[Row]]:
+def _high_value_records(ctx: Context, user: Any) -> Drill:
     labels = {k: v["label"] for k, v in high_value_parameters().items()}
     queryset = high_value_queryset(ctx.region, year_end(ctx.year, ctx.as_of)).select_related("region")
-    rows = (
-        _patent_row(p) | {"满足条件": "；".join(labels[c] for c in criteria_met(p))}
-        for p in queryset.order_by("application_number").iterator(2000)
+    return scoped(
+        [*PATENT_HEADERS, "满足条件"],
+        queryset.order_by("application_number"),
+        Patent.objects.visible_to(user),
+        lambda p: _patent_row(p) | {"满足条件": "；".join(labels[c] for c in criteria_met(p))},
     )
-    return [*PATENT_HEADERS, "满足条件"], rows
 
 
 def _grant_records(patent_type: str) -> Records:
-    def build(ctx: Context) -> tuple[list[str], Iterable[Row]]:
+    def build(ctx: Context, user: Any) -> Drill:
         queryset = in_region(Patent.objects.filter(patent_type=patent_type), ctx.region).filter(
             grant_date__year=ctx.year, grant_date__lte=ctx.as_of
         )
-        return PATENT_HEADERS, (_patent_row(p) for p in queryset.select_related("region").iterator(2000))
+        return scoped(
+            PATENT_HEADERS, queryset.select_related("region"), Patent.objects.visible_to(user), _patent_row
+        )
 
     return build
 
@@ -512,70 +556,77 @@ RECORDS["patent_grants_design"] = _grant_records(PatentType.DESIGN)
 
 
 @records("pct_filings")
-def _pct_records(ctx: Context) -> tuple[list[str], Iterable[Row]]:
+def _pct_records(ctx: Context, user: Any) -> Drill:
     queryset = in_region(Patent.objects.filter(is_pct=True), ctx.region).filter(
         filing_date__year=ctx.year, filing_date__lte=ctx.as_of
     )
-    return PATENT_HEADERS, (_patent_row(p) for p in queryset.select_related("region").iterator(2000))
+    return scoped(
+        PATENT_HEADERS, queryset.select_related("region"), Patent.objects.visible_to(user), _patent_row
+    )
 
 
 @records("madrid_registrations")
-def _madrid_records(ctx: Context) -> tuple[list[str], Iterable[Row]]:
+def _madrid_records(ctx: Context, user: Any) -> Drill:
     queryset = in_region(Trademark.objects.exclude(madrid_number=""), ctx.region, "holder__region").filter(
         registration_date__year=ctx.year, registration_date__lte=ctx.as_of
     )
     headers = ["注册号", "商标名称", "注册人", "马德里国际注册号", "注册日", "指定国家/地区"]
-    rows = (
-        {
+    return scoped(
+        headers,
+        queryset,
+        Trademark.objects.visible_to(user),
+        lambda t: {
             "注册号": t.registration_number,
             "商标名称": t.name,
             "注册人": t.holder_name,
             "马德里国际注册号": t.madrid_number,
             "注册日": t.registration_date,
             "指定国家/地区": "、".join(t.designated_countries or []),
-        }
-        for t in queryset.iterator(2000)
+        },
     )
-    return headers, rows
 
 
 @records("geographical_indications")
-def _gi_records(ctx: Context) -> tuple[list[str], Iterable[Row]]:
+def _gi_records(ctx: Context, user: Any) -> Drill:
     queryset = in_region(GeographicalIndication.objects.all(), ctx.region).filter(
         approval_date__lte=year_end(ctx.year, ctx.as_of)
     )
     headers = ["产品名称", "类别", "区市", "持有人", "批准/注册日期"]
-    rows = (
-        {
+    return scoped(
+        headers,
+        queryset.select_related("region"),
+        GeographicalIndication.objects.visible_to(user),
+        lambda g: {
             "产品名称": g.product,
             "类别": g.get_kind_display(),
             "区市": g.region.name if g.region else "",
             "持有人": g.holder_name,
             "批准/注册日期": g.approval_date,
-        }
-        for g in queryset.select_related("region")
+        },
     )
-    return headers, rows
 
 
 @records("pledge_amount", "pledge_count", "pledge_amount_growth", "pledge_count_growth")
-def _pledge_records(ctx: Context) -> tuple[list[str], Iterable[Row]]:
-    headers = ["质押登记号", "出质人", "质权人", "担保金额（元）", "登记日"]
-    rows = (
-        {
+def _pledge_records(ctx: Context, user: Any) -> Drill:
+    """The pledge list's rule (`pledges_visible_to`): a district its region's pledgors' pledges,
+    liaisons none — no parties, no amounts."""
+    queryset = pledges(ctx.region, ctx.year, ctx.as_of).order_by("registration_date", "registration_number")
+    return scoped(
+        ["质押登记号", "出质人", "质权人", "担保金额（元）", "登记日"],
+        queryset,
+        pledges_visible_to(user),
+        lambda p: {
             "质押登记号": p.registration_number,
             "出质人": p.pledgor_name,
             "质权人": p.pledgee_name,
             "担保金额（元）": p.amount,
             "登记日": p.registration_date,
-        }
-        for p in pledges(ctx.region, ctx.year, ctx.as_of).order_by("registration_date", "registration_number")
+        },
     )
-    return headers, rows
 
 
 @records("city_advantage_enterprises_new")
-def _advantage_records(ctx: Context) -> tuple[list[str], Iterable[Row]]:
+def _advantage_records(ctx: Context, user: Any) -> Drill:
     tags = in_region(_advantage_tags(ctx), ctx.region, "organisation__region").select_related(
         "organisation__region"
     )
@@ -591,35 +642,35 @@ def _advantage_records(ctx: Context) -> tuple[list[str], Iterable[Row]]:
                 "认定年度": tag.year,
             },
         )
-    return ["机构", "统一社会信用代码", "区市", "认定年度"], list(seen.values())
+    return scoped_organisations(["机构", "统一社会信用代码", "区市", "认定年度"], seen, user)
 
 
 @records("ip_management_standard_adopters_new")
-def _adopter_records(ctx: Context) -> tuple[list[str], Iterable[Row]]:
+def _adopter_records(ctx: Context, user: Any) -> Drill:
     on = year_end(ctx.year, ctx.as_of)
-    rows = []
+    rows: dict[int, Row] = {}
     for org in standard_adopters(ctx):
         certificate = next(c for c in org.certificates.all() if c.is_effective(on))
-        rows.append(
-            {
-                "机构": org.name,
-                "统一社会信用代码": org.uscc or "",
-                "区市": org.region.name if org.region else "",
-                "证书编号": certificate.number,
-                "标准版本": certificate.get_version_display(),
-                "发证日期": certificate.issued_on,
-                "有效期至": certificate.expires_on,
-            }
-        )
-    return ["机构", "统一社会信用代码", "区市", "证书编号", "标准版本", "发证日期", "有效期至"], rows
+        rows[org.pk] = {
+            "机构": org.name,
+            "统一社会信用代码": org.uscc or "",
+            "区市": org.region.name if org.region else "",
+            "证书编号": certificate.number,
+            "标准版本": certificate.get_version_display(),
+            "发证日期": certificate.issued_on,
+            "有效期至": certificate.expires_on,
+        }
+    headers = ["机构", "统一社会信用代码", "区市", "证书编号", "标准版本", "发证日期", "有效期至"]
+    return scoped_organisations(headers, rows, user)
 
 
 @records("ip_training_person_times")
-def _training_records(ctx: Context) -> tuple[list[str], Iterable[Row]]:
+def _training_records(ctx: Context, user: Any) -> Drill:
     from ipcity.indicators.compute import training_attendances
 
-    rows = (
-        {"培训": a.event.title, "日期": a.event.date, "姓名": a.name, "单位": a.organisation}
-        for a in training_attendances(ctx).select_related("event").order_by("event__date", "id")
+    return scoped(
+        ["培训", "日期", "姓名", "单位"],
+        training_attendances(ctx).select_related("event").order_by("event__date", "id"),
+        TrainingAttendance.objects.visible_to(user),
+        lambda a: {"培训": a.event.title, "日期": a.event.date, "姓名": a.name, "单位": a.organisation},
     )
-    return ["培训", "日期", "姓名", "单位"], rows

@@ -101,7 +101,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 def records(request: HttpRequest, code: str) -> HttpResponse:
-    """The records behind one snapshot; ?format=xlsx exports exactly these rows."""
+    """The records behind one snapshot that the user may see; ?format=xlsx exports exactly these rows."""
     if not can_view_indicators(request.user):
         return deny(request)
     indicator = get_object_or_404(Indicator, code=code)
@@ -114,8 +114,8 @@ def records(request: HttpRequest, code: str) -> HttpResponse:
         Snapshot.objects.select_related("region"), pk=int(snapshot_id), indicator=indicator
     )
     ctx = Context(indicator=indicator, region=snapshot.region, year=snapshot.year, as_of=snapshot.as_of)
-    headers, rows = RECORDS[indicator.function](ctx)
-    rows = list(rows)
+    drill = RECORDS[indicator.function](ctx, request.user)  # only the rows this user may see
+    headers, rows = drill.headers, drill.rows
     title = f"{indicator.name} {snapshot.region or '烟台市'} {snapshot.year}年（截至{snapshot.as_of}）"
     if request.GET.get("format") == "xlsx":
         table = simple_table(
@@ -130,7 +130,9 @@ def records(request: HttpRequest, code: str) -> HttpResponse:
             "snapshot": snapshot,
             "headers": headers,
             "rows": rows[:500],
-            "total": len(rows),
+            "shown": len(rows),
+            "hidden": drill.hidden,
+            "total": drill.total,
             "title": title,
         },
     )

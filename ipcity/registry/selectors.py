@@ -22,7 +22,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 
-from ipcity.accounts.permissions import is_city_admin
+from ipcity.accounts.choices import Role
+from ipcity.accounts.permissions import has_role, is_city_admin
 from ipcity.lib.text import fold
 from ipcity.registry.choices import LegalStatus, PatentType
 from ipcity.registry.models import (
@@ -101,6 +102,18 @@ def patent_list(data: dict[str, Any], user: Any) -> QuerySet[Patent]:
         Patent.objects.visible_to(user).select_related("region").defer("abstract", "family", "inventors")
     )
     return filter_patents(patents, data)
+
+
+def patent_pledge_items(patent: Patent, user: Any) -> list[PledgeItem]:
+    """The patent's pledges the user may see (`pledges_visible_to`; none for the public), oldest first."""
+    items = patent.pledge_items.filter(pledge__in=pledges_visible_to(user).values("pk"))
+    return list(items.select_related("pledge").order_by("pledge__registration_date", "pledge_id"))
+
+
+def patent_licence_items(patent: Patent, user: Any) -> list[LicenceItem]:
+    """The patent's licences and assignments the user may see (`licences_visible_to`), oldest first."""
+    items = patent.licence_items.filter(licence__in=licences_visible_to(user).values("pk"))
+    return list(items.select_related("licence").order_by("licence__contract_date", "licence_id"))
 
 
 def filter_organisations(queryset: QuerySet[Organisation], data: dict[str, Any]) -> QuerySet[Organisation]:
@@ -240,21 +253,36 @@ def filter_pledges(queryset: QuerySet[Pledge], data: dict[str, Any]) -> QuerySet
 
 
 def involving_visible_parties(queryset: QuerySet[Any], user: Any, parties: tuple[str, str]) -> QuerySet[Any]:
-    """Pledges and licences carry amounts and fees the 一企一档 shows only to those who may see the
-    organisation: the same rule for the lists — a record is visible when one of its parties is an
-    organisation the user may see (city office: all; district bureau: its region's; applicants and
-    agencies: their own; anyone else: none)."""
+    """Records with a party the user may see (`Organisation.objects.visible_to`): city office all;
+    district bureau its region's; applicants and agencies their own; anyone else none."""
     if is_city_admin(user):
         return queryset
     visible = Organisation.objects.visible_to(user).values("pk")
     return queryset.filter(Q(**{f"{parties[0]}__in": visible}) | Q(**{f"{parties[1]}__in": visible}))
 
 
+def pledges_visible_to(user: Any) -> QuerySet[Pledge]:
+    """Pledge registrations a user may see, with parties and amount: the rule of the pledge list, the
+    patent page, the 一企一档 and the indicator drill-down. A pledge is its pledgor's financing and
+    belongs to the pledgor's region, as the indicators count it: a district bureau sees the pledges
+    of its region's pledgors — the bank's branch in its region does not bring other districts'
+    enterprises' pledges into view. Enterprises and agencies see the pledges they gave or took; the
+    city office all; anyone else none."""
+    pledges = Pledge.objects.all()
+    if has_role(user, Role.DISTRICT_OFFICER) and not is_city_admin(user):
+        return pledges.filter(pledgor__in=Organisation.objects.visible_to(user).values("pk"))
+    return involving_visible_parties(pledges, user, ("pledgor", "pledgee"))
+
+
+def licences_visible_to(user: Any) -> QuerySet[Licence]:
+    """Licences and assignments a user may see, with parties and fee: those with a party the user may
+    see (both sides are the enterprises or universities the districts look after)."""
+    return involving_visible_parties(Licence.objects.all(), user, ("licensor", "licensee"))
+
+
 def pledge_list(data: dict[str, Any], user: Any) -> QuerySet[Pledge]:
-    """Pledge registrations a user may see (`involving_visible_parties`), filtered."""
-    pledges = filter_pledges(
-        involving_visible_parties(Pledge.objects.all(), user, ("pledgor", "pledgee")), data
-    )
+    """Pledge registrations a user may see (`pledges_visible_to`), filtered."""
+    pledges = filter_pledges(pledges_visible_to(user), data)
     return pledges.annotate(item_count=_item_count(PledgeItem, "pledge"))
 
 
@@ -281,10 +309,8 @@ def filter_licences(queryset: QuerySet[Licence], data: dict[str, Any]) -> QueryS
 
 
 def licence_list(data: dict[str, Any], user: Any) -> QuerySet[Licence]:
-    """Licences and assignments a user may see (`involving_visible_parties`), filtered."""
-    licences = filter_licences(
-        involving_visible_parties(Licence.objects.all(), user, ("licensor", "licensee")), data
-    )
+    """Licences and assignments a user may see (`licences_visible_to`), filtered."""
+    licences = filter_licences(licences_visible_to(user), data)
     return licences.annotate(item_count=_item_count(LicenceItem, "licence"))
 
 
@@ -318,7 +344,9 @@ class Profile:
         return rows
 
 
-def organisation_profile(org: Organisation, *, recent: int = 20) -> Profile:
+def organisation_profile(org: Organisation, user: Any, *, recent: int = 20) -> Profile:
+    """The 一企一档 of an organisation the user may open; its pledges and licences by the lists' rule
+    (a district opening a bank's profile sees the pledges of its own region's pledgors only)."""
     held = Patent.objects.filter(pk__in=held_by(org.pk))
     portfolio: dict[str, dict[str, int]] = {}
     total = 0
@@ -338,9 +366,13 @@ def organisation_profile(org: Organisation, *, recent: int = 20) -> Profile:
         ),
         trademarks=list(org.trademarks.order_by("-registration_date")[:50]),
         geographical_indications=list(org.geographical_indications.all()),
-        pledges=list(Pledge.objects.filter(Q(pledgor=org) | Q(pledgee=org)).prefetch_related(items)[:50]),
+        pledges=list(
+            pledges_visible_to(user).filter(Q(pledgor=org) | Q(pledgee=org)).prefetch_related(items)[:50]
+        ),
         licences=list(
-            Licence.objects.filter(Q(licensor=org) | Q(licensee=org)).prefetch_related(licence_items)[:50]
+            licences_visible_to(user)
+            .filter(Q(licensor=org) | Q(licensee=org))
+            .prefetch_related(licence_items)[:50]
         ),
         awards=list(org.awards.order_by("-year")),
     )

@@ -105,7 +105,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "registry/organisation_detail.html",
         {
             "org": org,
-            "profile": selectors.organisation_profile(org),
+            "profile": selectors.organisation_profile(org, request.user),
             "can_edit": can_edit_organisation(request.user, org),
         },
     )
@@ -175,22 +175,27 @@ def patent_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def patent_detail(request: HttpRequest, number: str) -> HttpResponse:
+    """Public; its pledges and licences only for those the pledge and licence lists show them to."""
     patent = get_object_or_404(
         Patent.objects.visible_to(request.user).select_related("region", "first_holder", "created_in"),
         application_number=number,
     )
     holders = list(patent.holders.select_related("organisation"))
-    visible = selectors.visible_organisation_ids(request.user, {h.organisation_id for h in holders})
+    pledge_items = selectors.patent_pledge_items(patent, request.user)
+    licence_items = selectors.patent_licence_items(patent, request.user)
+    parties = {h.organisation_id for h in holders}
+    parties |= {getattr(i.pledge, f) for i in pledge_items for f in ("pledgor_id", "pledgee_id")}
+    parties |= {getattr(i.licence, f) for i in licence_items for f in ("licensor_id", "licensee_id")}
     return render(
         request,
         "registry/patent_detail.html",
         {
             "patent": patent,
             "holders": holders,
-            "linkable": visible,
+            "linkable": selectors.visible_organisation_ids(request.user, parties),
             "ipc_codes": list(patent.ipc_codes.all()),
-            "pledge_items": list(patent.pledge_items.select_related("pledge")),
-            "licence_items": list(patent.licence_items.select_related("licence")),
+            "pledge_items": pledge_items,
+            "licence_items": licence_items,
             "awards": list(patent.awards.all()),
         },
     )
@@ -365,7 +370,7 @@ def geographical_indication_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def pledge_list(request: HttpRequest) -> HttpResponse:
-    """Pledge registrations involving an organisation the user may see (docs/permissions.md)."""
+    """Pledge registrations the user may see (`selectors.pledges_visible_to`, docs/permissions.md)."""
     return _rights_list(request, PLEDGES)
 
 

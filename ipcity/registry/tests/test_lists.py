@@ -165,8 +165,9 @@ def test_everyone_may_see_the_lists_like_the_patent_list(
 
 # Rows each persona sees: pledges P1 (甲 → bank), P2 (乙 → 甲), P3 (outsider → bank); licences
 # L1 (甲 → 乙), L2 (乙 → outsider), L3 (outsider → 甲). 甲 is in 芝罘区 (district_a), 乙 in 莱山区.
+# A pledge belongs to its pledgor's region: 芝罘区 does not see P2, which 甲 took as pledgee.
 SEES = {
-    "pledges": {"admin": 3, "district_a": 2, "district_b": 1, "enterprise_a": 2, "enterprise_b": 1,
+    "pledges": {"admin": 3, "district_a": 1, "district_b": 1, "enterprise_a": 2, "enterprise_b": 1,
                 "liaison": 0, "agency": 0},
     "licences": {"admin": 3, "district_a": 2, "district_b": 2, "enterprise_a": 2, "enterprise_b": 2,
                  "liaison": 0, "agency": 0},
