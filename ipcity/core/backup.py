@@ -102,6 +102,18 @@ def _silent(_message: str) -> None:
     pass
 
 
+def _bar(progress: bool, desc: str, total: int | None = None, unit: str = "B", iterable: Any = None) -> Any:
+    """A tqdm progress bar on stderr, shown only on a terminal (never in tests or cron mail)."""
+    return tqdm(
+        iterable,
+        total=total,
+        desc=desc,
+        unit=unit,
+        unit_scale=unit == "B",
+        disable=None if progress else True,
+    )
+
+
 @dataclass
 class BackupResult:
     path: Path
@@ -190,7 +202,7 @@ def table_stats(cursor: Any, vendor: str, *, progress: bool = False) -> dict[str
             cursor.execute(statement)
     tables = _tables(cursor, vendor)
     stats: dict[str, dict[str, Any]] = {}
-    for key, table in tqdm(tables, desc="计算各表校验值", unit="表", disable=None if progress else True):
+    for key, table in _bar(progress, "计算各表校验值", unit="表", iterable=tables):
         digests = sorted(hashlib.sha256(text.encode()).digest() for text in _row_texts(cursor, vendor, table))
         whole = hashlib.sha256()
         for digest in digests:
@@ -382,8 +394,14 @@ def _snapshot_postgresql(dump: Path, *, progress: bool, say: Say) -> _Snapshot:
         (snapshot_id,) = cursor.fetchone()
         say(f"正在导出数据库（PostgreSQL {server_major}.{server_minor}，pg_dump {tool_version}）…")
         _run(
-            [pg_dump, "--format=custom", "--no-password", f"--snapshot={snapshot_id}", f"--file={dump}"]
-            + [_conninfo(connection.settings_dict)],
+            [
+                pg_dump,
+                "--format=custom",
+                "--no-password",
+                f"--snapshot={snapshot_id}",
+                f"--file={dump}",
+                _conninfo(connection.settings_dict),
+            ],
             env=_libpq_env(connection.settings_dict),
             what="pg_dump 导出数据库",
         )
@@ -426,7 +444,9 @@ def _snapshot_sqlite(dump: Path, *, progress: bool, say: Say) -> _Snapshot:
     return _Snapshot(database, tables, migrations, attachments)
 
 
-def _attachment_problems(attachments: list[tuple[int, str, str]], files: dict[str, Any]) -> list[dict[str, Any]]:
+def _attachment_problems(
+    attachments: list[tuple[int, str, str]], files: dict[str, Any]
+) -> list[dict[str, Any]]:
     problems = []
     for pk, name, sha in attachments:
         entry = files.get(MEDIA_PREFIX + name)
@@ -471,9 +491,7 @@ def create_backup(out_dir: Path, *, actor: Actor, progress: bool = False, say: S
             with os.fdopen(fd, "wb") as raw:
                 with (
                     tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar,
-                    tqdm(
-                        total=total, desc="打包", unit="B", unit_scale=True, disable=None if progress else True
-                    ) as bar,
+                    _bar(progress, "打包", total) as bar,
                 ):
                     files[DUMP_FILES[vendor]] = _add_file(tar, dump, DUMP_FILES[vendor], bar)
                     for name, media_path in media:
@@ -525,12 +543,12 @@ def _load_manifest(data: bytes) -> dict[str, Any]:
         manifest = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise BackupError(f"备份清单（{MANIFEST}）无法读取：{exc}") from exc
-    if isinstance(manifest, dict) and isinstance(manifest.get("format_version"), int):
-        if manifest["format_version"] > FORMAT_VERSION:
-            raise BackupError(
-                f"这个备份由更新版本的 ipcity（{manifest.get('ipcity_version', '未知')}）创建"
-                f"（格式版本 {manifest['format_version']}）：请用该版本或更新的版本恢复。"
-            )
+    version = manifest.get("format_version") if isinstance(manifest, dict) else None
+    if isinstance(version, int) and version > FORMAT_VERSION:
+        raise BackupError(
+            f"这个备份由更新版本的 ipcity（{manifest.get('ipcity_version', '未知')}）创建"
+            f"（格式版本 {version}）：请用该版本或更新的版本恢复。"
+        )
     try:
         jsonschema.validate(manifest, MANIFEST_SCHEMA)
     except jsonschema.ValidationError as exc:
@@ -557,10 +575,6 @@ def _copy_checked(source: IO[bytes], target: IO[bytes] | None, bar: Any) -> tupl
     return reader.size, reader.digest.hexdigest()
 
 
-def _archive_errors() -> tuple[type[BaseException], ...]:
-    return (tarfile.TarError, EOFError, OSError)
-
-
 def verify_archive(path: Path, *, progress: bool = False) -> dict[str, Any]:
     """Check every file in the archive against the manifest; return the manifest."""
     if not path.is_file():
@@ -570,7 +584,9 @@ def verify_archive(path: Path, *, progress: bool = False) -> dict[str, Any]:
             try:
                 member = tar.getmember(MANIFEST)
             except KeyError:
-                raise BackupError(f"这不是 ipcity 的备份文件：其中没有 {MANIFEST}。") from None
+                raise BackupError(
+                    f"这不是 ipcity 的备份文件，或备份文件不完整：其中没有 {MANIFEST}。"
+                ) from None
             handle = tar.extractfile(member)
             if handle is None:
                 raise BackupError(f"备份清单（{MANIFEST}）不是普通文件。")
@@ -578,18 +594,14 @@ def verify_archive(path: Path, *, progress: bool = False) -> dict[str, Any]:
             expected: dict[str, Any] = manifest["files"]
             seen: set[str] = set()
             members = [m for m in tar.getmembers() if m.name != MANIFEST]
-            with tqdm(
-                total=sum(m.size for m in members),
-                desc="校验备份文件",
-                unit="B",
-                unit_scale=True,
-                disable=None if progress else True,
-            ) as bar:
+            with _bar(progress, "校验备份文件", sum(m.size for m in members)) as bar:
                 for member in members:
                     _check_member(member, seen)
                     entry = expected.get(member.name)
                     if entry is None:
-                        raise BackupError(f"备份文件中有清单未列出的文件：{member.name}（备份文件被修改过）。")
+                        raise BackupError(
+                            f"备份文件中有清单未列出的文件：{member.name}（备份文件被修改过）。"
+                        )
                     handle = tar.extractfile(member)
                     assert handle is not None  # a regular file, checked above
                     size, sha = _copy_checked(handle, None, bar)
@@ -599,7 +611,7 @@ def verify_archive(path: Path, *, progress: bool = False) -> dict[str, Any]:
                         )
     except BackupError:
         raise
-    except _archive_errors() as exc:
+    except (tarfile.TarError, EOFError, OSError) as exc:
         raise BackupError(f"备份文件已损坏或不完整，无法读取：{exc}") from exc
     missing = sorted(set(expected) - seen)
     if missing:
@@ -673,7 +685,9 @@ def _extract(tar: tarfile.TarFile, name: str, expected: dict[str, Any], target: 
         raise BackupError(f"恢复时 {name} 的内容与清单不符（备份文件在校验之后被修改？）。")
 
 
-def _restore_postgresql(tar: tarfile.TarFile, manifest: dict[str, Any], work: Path, bar: Any, say: Say) -> None:
+def _restore_postgresql(
+    tar: tarfile.TarFile, manifest: dict[str, Any], work: Path, bar: Any, say: Say
+) -> None:
     pg_restore, version = _pg_tool("pg_restore")
     dumped_with = str(manifest["database"].get("tool_version", "0"))
     if _major(version) < _major(dumped_with):
@@ -686,8 +700,16 @@ def _restore_postgresql(tar: tarfile.TarFile, manifest: dict[str, Any], work: Pa
     say(f"正在恢复数据库（pg_restore {version}）…")
     # --no-owner/--no-privileges: the tables belong to the user the site connects as.
     _run(
-        [pg_restore, "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error", "--no-password"]
-        + [f"--dbname={_conninfo(connection.settings_dict)}", str(dump)],
+        [
+            pg_restore,
+            "--no-owner",
+            "--no-privileges",
+            "--single-transaction",
+            "--exit-on-error",
+            "--no-password",
+            f"--dbname={_conninfo(connection.settings_dict)}",
+            str(dump),
+        ],
         env=_libpq_env(connection.settings_dict),
         what="pg_restore 恢复数据库（数据库未作改动）",
     )
@@ -703,13 +725,16 @@ def _restore_sqlite(tar: tarfile.TarFile, manifest: dict[str, Any], bar: Any, sa
     for suffix in ("-wal", "-shm", "-journal"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)
     incoming = target.with_name(target.name + ".restoring")
-    _extract(tar, DUMP_FILES["sqlite"], manifest["files"][DUMP_FILES["sqlite"]], incoming, bar)
+    try:
+        _extract(tar, DUMP_FILES["sqlite"], manifest["files"][DUMP_FILES["sqlite"]], incoming, bar)
+    except BaseException:
+        incoming.unlink(missing_ok=True)
+        raise
     os.replace(incoming, target)
 
 
-def _restore_media(tar: tarfile.TarFile, manifest: dict[str, Any], bar: Any) -> int:
+def _restore_media(tar: tarfile.TarFile, manifest: dict[str, Any], bar: Any) -> None:
     root = Path(settings.MEDIA_ROOT).resolve()
-    count = 0
     for name, entry in manifest["files"].items():
         if not name.startswith(MEDIA_PREFIX):
             continue
@@ -717,8 +742,6 @@ def _restore_media(tar: tarfile.TarFile, manifest: dict[str, Any], bar: Any) -> 
         if root not in target.parents:
             raise BackupError(f"备份文件中的 {name} 指向上传文件目录之外，已拒绝。")
         _extract(tar, name, entry, target, bar)
-        count += 1
-    return count
 
 
 def _compare(expected: dict[str, Any], actual: dict[str, Any]) -> list[str]:
@@ -781,13 +804,7 @@ def restore_backup(path: Path, *, actor: Actor, progress: bool = False, say: Say
     with (
         tarfile.open(path, mode="r:") as tar,
         tempfile.TemporaryDirectory(prefix="ipcity-restore-") as work,
-        tqdm(
-            total=dump_size + media_total,
-            desc="恢复",
-            unit="B",
-            unit_scale=True,
-            disable=None if progress else True,
-        ) as bar,
+        _bar(progress, "恢复", dump_size + media_total) as bar,
     ):
         if vendor == "postgresql":
             _restore_postgresql(tar, manifest, Path(work), bar, say)

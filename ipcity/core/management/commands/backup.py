@@ -96,8 +96,12 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {line}")
         else:
             self.stdout.write(f"核对：{tables} 张表的行数与内容校验值均与备份清单一致。")
-        opened = result.attachments_checked - len(result.attachment_problems) - result.known_attachment_problems
-        self.stdout.write(f"附件：{result.attachments_checked} 个，其中 {opened} 个可以打开且与登记的 SHA-256 一致。")
+        opened = (
+            result.attachments_checked - len(result.attachment_problems) - result.known_attachment_problems
+        )
+        self.stdout.write(
+            f"附件：{result.attachments_checked} 个，其中 {opened} 个可以打开且与登记的 SHA-256 一致。"
+        )
         for line in result.attachment_problems:
             self.stdout.write(f"  {line}")
         if result.known_attachment_problems:
