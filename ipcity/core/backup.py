@@ -257,12 +257,16 @@ def _sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _media_files(root: Path) -> list[tuple[str, Path]]:
-    """(archive name, path) of every regular file under MEDIA_ROOT, in name order."""
+def _media_files(root: Path, *, skip: Path) -> list[tuple[str, Path]]:
+    """(archive name, path) of every regular file under MEDIA_ROOT, in name order; nothing under
+    `skip` (the output directory, should it be inside MEDIA_ROOT)."""
     if not root.is_dir():
         return []
     found = []
+    skip = skip.resolve()
     for directory, _dirs, names in os.walk(root):
+        if Path(directory).resolve().is_relative_to(skip):
+            continue
         for name in names:
             path = Path(directory) / name
             if path.is_file() and not path.is_symlink():
@@ -481,7 +485,7 @@ def create_backup(out_dir: Path, *, actor: Actor, progress: bool = False, say: S
         )
         # Files are listed after the database snapshot: every attachment row in the snapshot was
         # written after its file, so its file is found here.
-        media = _media_files(media_root)
+        media = _media_files(media_root, skip=out_dir)
         total = dump.stat().st_size + sum(p.stat().st_size for _name, p in media)
         say(f"正在打包数据库和 {len(media)} 个上传文件…")
         files: dict[str, Any] = {}

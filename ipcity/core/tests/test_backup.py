@@ -235,7 +235,10 @@ def test_a_damaged_or_foreign_archive_is_refused_before_anything_is_written(
 ) -> None:
     load_reference_data(actor=ACTOR)
     attachment = store_attachment(_pdf("证明.pdf"), actor=ACTOR)
-    archive = create_backup(tmp_path, actor=ACTOR).path
+    # An output directory inside the media directory is not backed up into the archive itself.
+    backup = create_backup(Path(settings.MEDIA_ROOT) / "backups", actor=ACTOR)
+    assert sorted(backup.manifest["files"])[1:] == [f"media/{attachment.file.name}"]
+    archive = backup.path
     dump = "database.pgdump" if ON_POSTGRES else "database.sqlite3"
     call_command("backup", "verify", str(archive), stdout=io.StringIO())
     truncated = tmp_path / "truncated.tar"
