@@ -23,7 +23,7 @@ DEBUG = env_bool("IPCITY_DEBUG", False)
 # The zero-configuration key is public: it is accepted only while DEBUG or while the site answers on
 # loopback alone, and never by the production server (system check ipcity.E001, ipcity/core/checks.py).
 DEVELOPMENT_SECRET_KEY = "ipcity-dev-only-insecure-key-change-me"
-SECRET_KEY = env_str("IPCITY_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+SECRET_KEY = env_str("IPCITY_SECRET_KEY") or DEVELOPMENT_SECRET_KEY
 ALLOWED_HOSTS = env_list("IPCITY_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("IPCITY_CSRF_TRUSTED_ORIGINS", [])
 
@@ -161,6 +161,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "ipcity.accounts.client_ip.client_ip"
 AXES_LOCKOUT_CALLABLE = "ipcity.accounts.views.locked_out"
 AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in our own audit log
+AXES_ENABLE_ADMIN = False  # lockouts are shown in Chinese by ipcity/accounts/admin.py
 
 # Content-Security-Policy (django-csp): scripts and styles from our own origin only, no inline code
 # (handlers live in static/js/ipcity.js; charts get their data from json_script blocks).

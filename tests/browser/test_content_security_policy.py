@@ -69,7 +69,7 @@ def test_main_pages_raise_no_policy_violation(page) -> None:
 
     page.goto("/registry/patents/")
     expect(page.locator("table tbody tr").first).to_be_visible()
-    page.goto("/admin/axes/accessattempt/")
+    page.goto("/admin/accounts/loginattempt/")
     expect(page.locator("#content h1")).to_be_visible()
     page.goto("/")
     page.get_by_role("button", name="退出").click()

@@ -60,16 +60,29 @@ def test_sign_in_works_again_after_the_cool_off(personas: Personas, client, sett
     assert attempt(client, PASSWORD).status_code == 302
 
 
-def test_the_administrator_resets_a_lockout(personas: Personas, client, settings) -> None:
+def test_the_city_admin_sees_and_lifts_a_lockout(personas: Personas, client, settings) -> None:
     settings.AXES_FAILURE_LIMIT = 3
     for _ in range(3):
         attempt(client, "wrong-password")
     assert attempt(client, PASSWORD).status_code == 429
-    # The city admin sees the lockout in the admin site ...
     admin = personas.client(personas.admin)
-    listing = admin.get("/admin/axes/accessattempt/").content.decode()
-    assert "t-court" in listing
-    # ... and clears it there, or with `ipcity axes_reset_username t-court`.
+    listing = admin.get("/admin/accounts/loginattempt/").content.decode()
+    assert "t-court" in listing and "已锁定" in listing and "连续失败次数" in listing
+    locked = AccessAttempt.objects.get(username="t-court")
+    response = admin.post(
+        "/admin/accounts/loginattempt/",
+        {"action": "delete_selected", "_selected_action": [locked.pk], "post": "yes"},
+    )
+    assert response.status_code == 302 and not AccessAttempt.objects.exists()
+    assert AuditEvent.objects.filter(action="loginattempt.delete", actor=personas.admin).exists()
+    assert attempt(client, PASSWORD).status_code == 302
+
+
+def test_a_lockout_is_lifted_from_the_command_line(personas: Personas, client, settings) -> None:
+    settings.AXES_FAILURE_LIMIT = 3
+    for _ in range(3):
+        attempt(client, "wrong-password")
+    assert attempt(client, PASSWORD).status_code == 429
     call_command("axes_reset_username", "t-court", stdout=io.StringIO())
     assert attempt(client, PASSWORD).status_code == 302
 
