@@ -63,6 +63,13 @@ typecheck: install
 migrations-check: install
 	$(BIN)/ipcity makemigrations --check --dry-run
 
+## make serve: production-like: gunicorn (IPCITY_WEB_WORKERS workers, default from the CPU count) with
+## whitenoise, settings from the environment; refuses to start on system check errors (docs/deploy.md)
+.PHONY: serve
+serve: setup
+	@echo "ipcity (gunicorn): http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	$(BIN)/gunicorn -c python:ipcity.gunicorn_conf --bind $(HOST):$(PORT)
+
 ## make bench: benchmarks, printed as ratios against baselines measured in the same run
 bench: install
 	$(BIN)/python -m bench $(BENCH)

@@ -167,6 +167,7 @@ def run(args: argparse.Namespace) -> list[dict[str, Any]]:
             DATABASE_URL=f"{PG_SERVER}/{PG_DATABASE}",
             IPCITY_VAR_DIR=tmp,
             IPCITY_DB_CONN_MAX_AGE="600",
+            IPCITY_SECRET_KEY=secrets.token_urlsafe(48),  # sessions are signed: one key for all steps
         )
         started = time.perf_counter()
         subprocess.run([_ipcity(), "migrate", "--no-input", "-v", "0"], env=env, check=True)
@@ -181,12 +182,7 @@ def run(args: argparse.Namespace) -> list[dict[str, Any]]:
         cookie = f"sessionid={_session_for_admin(env)}"
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
-        serve_env = dict(
-            env,
-            IPCITY_DEBUG="0",
-            IPCITY_SECRET_KEY=secrets.token_urlsafe(48),
-            IPCITY_ALLOWED_HOSTS="127.0.0.1",
-        )
+        serve_env = dict(env, IPCITY_DEBUG="0", IPCITY_ALLOWED_HOSTS="127.0.0.1")
         server = subprocess.Popen(
             [
                 str(Path(sys.executable).with_name("gunicorn")),

@@ -1,17 +1,29 @@
 """The one settings module. Configured only by environment variables (see .env.example);
 the defaults run with zero configuration on SQLite under var/."""
 
+import datetime as dt
 from pathlib import Path
 
-from ipcity.lib.env import env_bool, env_int, env_list, env_str, parse_database_url
+from ipcity.lib.env import (
+    env_bool,
+    env_header,
+    env_header_value,
+    env_int,
+    env_list,
+    env_networks,
+    env_str,
+    parse_database_url,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("IPCITY_VAR_DIR", str(BASE_DIR / "var")))
 DATA_DIR = BASE_DIR / "data"
 
 DEBUG = env_bool("IPCITY_DEBUG", False)
-# A fixed development key is acceptable only while DEBUG or on loopback; production sets its own.
-SECRET_KEY = env_str("IPCITY_SECRET_KEY", "ipcity-dev-only-insecure-key-change-me")
+# The zero-configuration key is public: it is accepted only while DEBUG or while the site answers on
+# loopback alone, and never by the production server (system check ipcity.E001, ipcity/core/checks.py).
+DEVELOPMENT_SECRET_KEY = "ipcity-dev-only-insecure-key-change-me"
+SECRET_KEY = env_str("IPCITY_SECRET_KEY") or DEVELOPMENT_SECRET_KEY
 ALLOWED_HOSTS = env_list("IPCITY_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("IPCITY_CSRF_TRUSTED_ORIGINS", [])
 
@@ -125,10 +137,70 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_AGE = env_int("IPCITY_SESSION_SECONDS", 8 * 3600)
 X_FRAME_OPTIONS = "DENY"
 
+# --- Production hardening (docs/deploy.md) ------------------------------------------------------
+# HTTPS behind a TLS-terminating proxy: the header the proxy sets on HTTPS requests (e.g.
+# "X-Forwarded-Proto,https"), the redirect to HTTPS, and HSTS (subdomains and preload on once enabled).
+SECURE_PROXY_SSL_HEADER = env_header_value("IPCITY_SECURE_PROXY_SSL_HEADER")
+SECURE_SSL_REDIRECT = env_bool("IPCITY_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("IPCITY_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("IPCITY_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("IPCITY_HSTS_PRELOAD", True)
+# A session ends after this many seconds without a request (0: only SESSION_COOKIE_AGE applies).
+IPCITY_SESSION_IDLE_SECONDS = env_int("IPCITY_SESSION_IDLE_SECONDS", 30 * 60)
+# The client address behind a proxy: its forwarding header, believed only from these addresses.
+IPCITY_TRUSTED_PROXY_HEADER = env_header("IPCITY_TRUSTED_PROXY_HEADER")
+IPCITY_TRUSTED_PROXIES = env_networks("IPCITY_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+
+INSTALLED_APPS += ["axes", "csp"]
+# The idle timeout needs the user and the messages; CSP on every response; axes last (its docs).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "ipcity.core.middleware.IdleSessionTimeoutMiddleware",
+)
+MIDDLEWARE += ["csp.middleware.CSPMiddleware", "axes.middleware.AxesMiddleware"]
+
+# Login throttling (django-axes): after N failures for one username from one address, that pair is
+# refused for the cool-off period. Username+address rather than either alone: by username alone
+# anyone could lock the city admin out; by address alone one mistyping colleague would lock out a
+# whole office behind one NAT address.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "ipcity.accounts.backends.PasswordBackend",
+]
+AXES_FAILURE_LIMIT = env_int("IPCITY_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("IPCITY_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "ipcity.accounts.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "ipcity.accounts.views.locked_out"
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in our own audit log
+AXES_ENABLE_ADMIN = False  # lockouts are shown in Chinese by ipcity/accounts/admin.py
+
+# Content-Security-Policy (django-csp): scripts and styles from our own origin only, no inline code
+# (handlers live in static/js/ipcity.js; charts get their data from json_script blocks).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+# --- end of production hardening -----------------------------------------------------------------
+
 EMAIL_BACKEND = env_str("IPCITY_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("IPCITY_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("IPCITY_EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("IPCITY_FROM_EMAIL", "ipcity@localhost")
+
+# Where `ipcity backup create` writes archives unless --out is given (docs/backup.md).
+IPCITY_BACKUP_DIR = env_str("IPCITY_BACKUP_DIR", str(VAR_DIR / "backups"))
 
 # Uploads: largest accepted attachment.
 IPCITY_MAX_UPLOAD_BYTES = env_int("IPCITY_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)

@@ -3,6 +3,7 @@ or (for applicants and agencies) an organisation — that binding lives in regis
 
 from __future__ import annotations
 
+from axes.models import AccessAttempt
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -57,3 +58,13 @@ class User(AbstractUser):
 
     def has_module_perms(self, app_label: str) -> bool:
         return (self.is_staff and self.is_city_admin) or super().has_module_perms(app_label)
+
+
+class LoginAttempt(AccessAttempt):
+    """django-axes' record of failed sign-ins of one username from one address, shown in Chinese
+    in the admin; deleting one lifts its lockout."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("登录失败记录")
+        verbose_name_plural = _("登录失败与锁定")

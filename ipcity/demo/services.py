@@ -13,17 +13,18 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from ipcity.accounts.backends import DEMO_ACCOUNTS_FILE
+from ipcity.accounts.models import User
 from ipcity.accounts.services import upsert_user
 from ipcity.core.audit import Actor
-from ipcity.core.models import Department, Region
+from ipcity.core.models import DataSet, Department, Region
 from ipcity.core.services import load_reference_data, mark_dataset
 from ipcity.lib.datafile import DataFileError, load_data_file
 from ipcity.plans.services import load_plan_file
-from ipcity.registry.models import Organisation
+from ipcity.registry.models import Organisation, Patent
 from ipcity.registry.services import bind_user_to_organisation, upsert_organisation
 
 PLAN_FILE = settings.DATA_DIR / "plans" / "yantai-2022-2024.yaml"
-DEMO_ACCOUNTS_FILE = settings.DATA_DIR / "demo" / "accounts.yaml"
 
 DEMO_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -70,6 +71,50 @@ DEMO_SCHEMA: dict[str, Any] = {
 }
 
 
+class DemoRefused(Exception):
+    """The database holds data that is not demo data: the demo set is not loaded into it."""
+
+
+def non_demo_data(accounts_file: Path = DEMO_ACCOUNTS_FILE) -> list[str]:
+    """What in this database is not demo data, one Chinese line per kind (empty: safe to load).
+
+    Demo data is: the users of the demo accounts file, organisations flagged `is_demo`, and
+    patents once the registry demo set is marked loaded. The plan and the reference data are
+    loaded from reviewed files by the demo loader itself and are not counted.
+    """
+    data, _checksum = load_data_file(accounts_file, DEMO_SCHEMA)
+    demo_usernames = {item["username"] for item in data["users"]}
+
+    def line(label: str, names: list[str], total: int) -> str:
+        shown = "、".join(names[:5]) + ("等" if total > 5 else "")
+        return f"{label} {total} 个（{shown}）"
+
+    found = []
+    users = User.objects.exclude(username__in=demo_usernames).order_by("username")
+    if users.exists():
+        found.append(line("用户", list(users.values_list("username", flat=True)[:5]), users.count()))
+    organisations = Organisation.objects.filter(is_demo=False).order_by("name")
+    if organisations.exists():
+        names = list(organisations.values_list("name", flat=True)[:5])
+        found.append(line("机构", names, organisations.count()))
+    if Patent.objects.exists() and not DataSet.objects.filter(code="registry-demo", is_demo=True).exists():
+        patents = Patent.objects.order_by("application_number")
+        found.append(
+            line("专利", list(patents.values_list("application_number", flat=True)[:5]), patents.count())
+        )
+    return found
+
+
+def refuse_unless_demo_database(accounts_file: Path = DEMO_ACCOUNTS_FILE) -> None:
+    found = non_demo_data(accounts_file)
+    if found:
+        raise DemoRefused(
+            "数据库中已有非演示数据，演示数据只能载入空数据库或演示数据库，未写入任何数据。发现："
+            + "；".join(found)
+            + "。演示请另用一个数据库（DATABASE_URL，或 SQLite 时另设 IPCITY_VAR_DIR）。"
+        )
+
+
 @dataclass
 class DemoLogin:
     username: str
@@ -80,7 +125,10 @@ class DemoLogin:
 def load_demo(
     *, actor: Actor, plan_file: Path = PLAN_FILE, accounts_file: Path = DEMO_ACCOUNTS_FILE
 ) -> tuple[list[DemoLogin], str]:
-    """Load reference data, the plan, and the demo accounts. Returns (logins, password)."""
+    """Load reference data, the plan, and the demo accounts. Returns (logins, password).
+
+    Refused (DemoRefused, nothing written) on a database that holds anything but demo data."""
+    refuse_unless_demo_database(accounts_file)
     load_reference_data(actor=actor)
     load_plan_file(plan_file, actor=actor)
     return _load_accounts(accounts_file, actor=actor)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -82,3 +83,41 @@ def parse_database_url(url: str, *, base_dir: Path) -> dict[str, object]:
         "PORT": str(parts.port or ""),
         "OPTIONS": dict(parse_qsl(parts.query)),
     }
+
+
+def meta_key(header: str) -> str:
+    """`X-Forwarded-For` or `HTTP_X_FORWARDED_FOR` → the request.META key `HTTP_X_FORWARDED_FOR`."""
+    key = header.strip().upper().replace("-", "_")
+    if key and key not in {"REMOTE_ADDR", "CONTENT_TYPE", "CONTENT_LENGTH"} and not key.startswith("HTTP_"):
+        key = f"HTTP_{key}"
+    return key
+
+
+def env_header(name: str) -> str:
+    """An HTTP request header, given as `X-Forwarded-For` or as its META key; unset = ""."""
+    return meta_key(os.environ.get(name, ""))
+
+
+def env_header_value(name: str) -> tuple[str, str] | None:
+    """`HEADER,value` (e.g. `X-Forwarded-Proto,https`) as (META key, value); unset = None."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    header, sep, value = raw.partition(",")
+    if not sep or not header.strip() or not value.strip():
+        raise ConfigError(f"{name}={raw!r}: expected HEADER,value, e.g. X-Forwarded-Proto,https")
+    return meta_key(header), value.strip()
+
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def env_networks(name: str, default: list[str]) -> list[IPNetwork]:
+    """Comma-separated IP addresses or networks (`127.0.0.1,10.0.0.0/8`)."""
+    networks = []
+    for part in env_list(name, default):
+        try:
+            networks.append(ipaddress.ip_network(part, strict=False))
+        except ValueError as exc:
+            raise ConfigError(f"{name}: {part!r} is not an IP address or network") from exc
+    return networks

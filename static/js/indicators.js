@@ -23,12 +23,12 @@
     }
     trend.setOption({
       title: { text: "全市趋势（" + ind.unit + "）", textStyle: { fontSize: 14 } },
-      tooltip: { trigger: "axis" }, legend: { bottom: 0 },
+      tooltip: { trigger: "axis", renderMode: "richText" }, legend: { bottom: 0 },
       xAxis: { type: "category", data: data.years.map(String) }, yAxis: { type: "value" },
       series: series.map(function (s) { s.data = s.data.map(function (p) { return p[1]; }); return s; })
     }, true);
     regions.setOption({
-      title: { text: "各区市比较", textStyle: { fontSize: 14 } }, tooltip: {},
+      title: { text: "各区市比较", textStyle: { fontSize: 14 } }, tooltip: { renderMode: "richText" },
       grid: { left: 100 }, xAxis: { type: "value" },
       yAxis: { type: "category", data: ind.regions.map(function (r) { return r.name; }), inverse: true },
       series: [{ type: "bar", data: ind.regions.map(function (r) { return r.value; }), label: { show: true, position: "right" } }]
@@ -40,7 +40,7 @@
     });
     map.setOption({
       title: { text: "区市瓦片图", textStyle: { fontSize: 14 } },
-      tooltip: { formatter: function (p) { return p.data.name + "：" + p.data.value[2]; } },
+      tooltip: { renderMode: "richText", formatter: function (p) { return p.data.name + "：" + p.data.value[2]; } },
       xAxis: { type: "category", data: [0, 1, 2, 3, 4, 5, 6, 7], show: false },
       yAxis: { type: "category", data: [0, 1, 2, 3], inverse: true, show: false },
       visualMap: { min: values.length ? Math.min.apply(null, values) : 0, max: values.length ? Math.max.apply(null, values) : 1,

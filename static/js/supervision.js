@@ -10,7 +10,7 @@
   if (trendEl) {
     var trend = echarts.init(trendEl);
     trend.setOption({
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", renderMode: "richText" },
       legend: { data: colours.map(function (c) { return c.label; }) },
       grid: { left: 40, right: 16, bottom: 40 },
       xAxis: { type: "category", data: data.trend.months },
@@ -29,7 +29,7 @@
     stacks.push({ code: "none", label: "无标记", hex: "#adb5bd" });
     stacks.push({ code: "complete", label: "已完成", hex: "#198754" });
     prog.setOption({
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, renderMode: "richText" },
       legend: { data: stacks.map(function (s) { return s.label; }) },
       grid: { left: 150, right: 16, bottom: 24 },
       xAxis: { type: "value", minInterval: 1 },

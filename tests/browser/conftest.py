@@ -30,10 +30,31 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
+# Reports every Content-Security-Policy violation of the page to the test (init scripts run in the
+# page whatever its policy).
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__ipcityCspViolation(
+    e.violatedDirective + " blocked " + (e.blockedURI || "inline") + " at " + e.sourceFile + ":" + e.lineNumber
+  );
+});
+"""
+
+
 @pytest.fixture
 def page(browser, live_server) -> Iterator[object]:
+    """A page whose test fails if any page it showed broke the Content-Security-Policy."""
     context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", base_url=live_server.url)
+    violations: list[str] = []
+
+    def report(text: str) -> None:
+        violations.append(text)
+
+    context.expose_function("__ipcityCspViolation", report)
+    context.add_init_script(CSP_LISTENER)
     page = context.new_page()
+    page.on("console", lambda msg: report(msg.text) if "Content Security Policy" in msg.text else None)
     page.set_default_timeout(15000)
     yield page
     context.close()
+    assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)

@@ -57,3 +57,46 @@ def test_full_demo_loads_every_module_and_is_idempotent(plan) -> None:  # type: 
     ).exists()
     call_command("demo", "load", "--patents", "300", "--seed", "7", stdout=io.StringIO())
     assert counts() == first
+
+
+@pytest.mark.django_db
+def test_demo_load_refuses_a_database_with_real_users_or_organisations(plan) -> None:
+    from django.core.management.base import CommandError
+
+    from ipcity.accounts.services import upsert_user
+    from ipcity.core.audit import Actor
+    from ipcity.core.models import Region
+    from ipcity.registry.services import upsert_organisation
+
+    actor = Actor.cli("test set-up")
+    upsert_user("zhang-wei", actor=actor, role="city_admin", password="a-real-password-1")
+    events = AuditEvent.objects.count()
+    with pytest.raises(CommandError) as refused:
+        call_command("demo", "load", "--base-only", stdout=io.StringIO())
+    assert refused.value.returncode == 2
+    assert "数据库中已有非演示数据" in str(refused.value) and "用户 1 个（zhang-wei）" in str(refused.value)
+    assert not User.objects.filter(username="admin").exists()
+    assert not DataSet.objects.filter(code="demo").exists() and AuditEvent.objects.count() == events
+
+    User.objects.all().delete()
+    upsert_organisation(
+        actor=actor,
+        name="烟台某真实公司",
+        values={"uscc": "91370602MA3C0000XY", "kind": "enterprise", "region": Region.objects.first()},
+    )
+    with pytest.raises(CommandError, match="机构 1 个（烟台某真实公司）"):
+        call_command("demo", "load", "--base-only", stdout=io.StringIO())
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_demo_load_refuses_registry_data_it_did_not_load(plan) -> None:
+    from ipcity.demo.services import DemoRefused, non_demo_data, refuse_unless_demo_database
+    from ipcity.grants.tests import registry_data as reg
+
+    call_command("demo", "load", "--base-only", stdout=io.StringIO())
+    assert non_demo_data() == []
+    # A patent file imported into the demo database by hand is not demo data.
+    reg.patent(Organisation.objects.get(name="（演示）烟台海岳新材料有限公司"), 1)
+    with pytest.raises(DemoRefused, match=r"专利 1 个（20191000000\d\.\w）"):
+        refuse_unless_demo_database()

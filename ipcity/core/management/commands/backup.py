@@ -28,7 +28,7 @@ def _size(n: float) -> str:
 
 
 def default_backup_dir() -> Path:
-    return Path(getattr(settings, "IPCITY_BACKUP_DIR", "") or settings.VAR_DIR / "backups")
+    return Path(settings.IPCITY_BACKUP_DIR)
 
 
 class Command(BaseCommand):

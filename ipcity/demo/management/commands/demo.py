@@ -9,8 +9,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from ipcity.accounts.backends import demo_logins_allowed
 from ipcity.core.audit import Actor
-from ipcity.demo.services import load_demo, load_full_demo
+from ipcity.demo.services import DemoRefused, load_demo, load_full_demo
 from ipcity.lib.datafile import DataFileError
 
 
@@ -48,12 +49,17 @@ class Command(BaseCommand):
                 logins, password = load_full_demo(
                     actor=actor, patents=options["patents"], seed=options["seed"], step=step
                 )
+        except DemoRefused as exc:
+            raise CommandError(str(exc), returncode=2) from exc
         except DataFileError as exc:
             raise CommandError(f"数据文件被拒绝，未写入任何数据：{exc}", returncode=2) from exc
         self.stdout.write(
             f"演示数据已就绪（合成数据，页面顶部显示“演示数据”标记；用时 {time.monotonic() - started:.0f} 秒）。"
         )
-        self.stdout.write(f"演示账号（密码均为 {password}）：")
+        if demo_logins_allowed():
+            self.stdout.write(f"演示账号（密码均为 {password}）：")
+        else:
+            self.stdout.write("演示账号（本站为正式配置：公开的演示密码不能登录，需由管理员另设密码）：")
         for login in logins:
             self.stdout.write(f"  {login.username:<20} {login.role:<10} {login.acts_for}")
 
