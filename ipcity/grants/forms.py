@@ -16,7 +16,7 @@ from ipcity.grants.choices import ApplicationStatus, EntitlementStatus, ReviewDe
 from ipcity.grants.models import Expert
 from ipcity.grants.records import PLATFORM_FACTS, RecordChoice, RightIdError, normalize_right_id
 from ipcity.grants.selectors import item_choices
-from ipcity.lib.inputs import COUNT_MAX, DateField, SearchField, whole_number_field
+from ipcity.lib.inputs import COUNT_MAX, DateField, IdsField, SearchField, whole_number_field
 from ipcity.policy.engine import Item
 from ipcity.policy.engine.catalog import FactSpec
 
@@ -222,9 +222,7 @@ class ReviewForm(forms.Form):
 
 
 class AssignExpertsForm(forms.Form):
-    experts = forms.ModelMultipleChoiceField(
-        label="评审专家", queryset=Expert.objects.none(), widget=forms.CheckboxSelectMultiple
-    )
+    experts = IdsField(label="评审专家", queryset=Expert.objects.none(), widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args: Any, exclude_organisation: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

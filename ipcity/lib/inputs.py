@@ -11,6 +11,7 @@ fields below. See docs/architecture.md, "Bad input".
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django import forms
@@ -22,12 +23,13 @@ COUNT_MAX = 1_000_000  # counts typed into forms that amounts are multiplied by 
 SEARCH_MAX_LENGTH = 100
 DATE_MIN = dt.date(1900, 1, 1)
 DATE_MAX = dt.date(2099, 12, 31)  # leaves room for "a day later" and "a year later" arithmetic
+_ID = re.compile("[0-9]{1,19}")
 
 
 class IdConverter:
     """`<id:pk>`: a database id, 1 … ID_MAX. Anything else does not match, so the URL is a 404."""
 
-    regex = "[0-9]{1,19}"
+    regex = _ID.pattern
 
     def to_python(self, value: str) -> int:
         number = int(value)
@@ -74,6 +76,21 @@ class IdField(forms.IntegerField):
         message = f"{kwargs.get('label') or '编号'}无效。"
         kwargs.setdefault("error_messages", {"invalid": message, "min_value": message, "max_value": message})
         super().__init__(min_value=1, max_value=ID_MAX, **kwargs)
+
+
+class IdsField(forms.ModelMultipleChoiceField):
+    """Several records chosen by id (check boxes). Each value must look like an id before Django's
+    `pk__in` query, which SQLite cannot run with an integer beyond 64 bits (OverflowError)."""
+
+    def clean(self, value: Any) -> Any:
+        for item in value if isinstance(value, list | tuple) else ():
+            if not (isinstance(item, str) and _ID.fullmatch(item) and 0 < int(item) <= ID_MAX):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": str(item)[:20]},
+                )
+        return super().clean(value)
 
 
 def whole_number_field(

@@ -6,8 +6,10 @@ import pytest
 from django.urls import reverse
 
 from ipcity.core.models import AuditEvent
+from ipcity.grants import services
 from ipcity.grants.models import Budget
-from ipcity.grants.tests.conftest import draft
+from ipcity.grants.tests.conftest import draft, ensure_experts, web
+from ipcity.lib.inputs import ID_MAX
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +77,20 @@ def test_a_date_before_1900_in_the_calculator_is_a_form_error(client, plan) -> N
     response = client.get(reverse("grants:calculator"), params)
     assert response.status_code == 200
     assert "应在 1900-01-01 至 2099-12-31 之间" in response.content.decode()
+
+
+@pytest.mark.parametrize("value", ["9" * 30, str(ID_MAX + 1)], ids=["30 digits", "just over 64 bits"])
+def test_an_expert_id_beyond_64_bits_is_a_form_error(personas, budgets, value) -> None:
+    experts = ensure_experts(2)
+    merit = draft(personas, item="city_advantage_enterprise", facts={})
+    services.submit_application(merit, actor=web(personas.enterprise_a))
+    services.review_in_district(merit, actor=web(personas.district_a), decision="pass")
+    services.review_in_city(merit, actor=web(personas.admin), decision="pass")
+    response = personas.client(personas.admin).post(
+        reverse("grants:experts_assign", args=[merit.pk]),
+        {"experts": [str(experts[0].pk), value]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "评审专家：" in response.content.decode() and "不是一个有效的值" in response.content.decode()
+    assert not merit.assignments.exists()
