@@ -26,14 +26,23 @@ DATE_MAX = dt.date(2099, 12, 31)  # leaves room for "a day later" and "a year la
 _ID = re.compile("[0-9]{1,19}")
 
 
+def parse_id(value: object) -> int | None:
+    """An id read from a query string or a form list: the number, or None when it is not 1 … ID_MAX
+    written in ASCII digits ("²" passes str.isdigit but not int; 5,000 digits pass neither check
+    of a database)."""
+    if isinstance(value, str) and _ID.fullmatch(value) and 0 < int(value) <= ID_MAX:
+        return int(value)
+    return None
+
+
 class IdConverter:
     """`<id:pk>`: a database id, 1 … ID_MAX. Anything else does not match, so the URL is a 404."""
 
     regex = _ID.pattern
 
     def to_python(self, value: str) -> int:
-        number = int(value)
-        if not 0 < number <= ID_MAX:
+        number = parse_id(value)
+        if number is None:
             raise ValueError(value)  # Django treats this as "no match"
         return number
 
@@ -84,7 +93,7 @@ class IdsField(forms.ModelMultipleChoiceField):
 
     def clean(self, value: Any) -> Any:
         for item in value if isinstance(value, list | tuple) else ():
-            if not (isinstance(item, str) and _ID.fullmatch(item) and 0 < int(item) <= ID_MAX):
+            if parse_id(item) is None:
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",
