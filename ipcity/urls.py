@@ -1,5 +1,11 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
+
+from ipcity.lib.inputs import CodeConverter, IdConverter
+
+# Before the apps' URL modules are included: they use <id:pk> and <code:code> (ipcity.lib.inputs).
+register_converter(IdConverter, "id")
+register_converter(CodeConverter, "code")
 
 admin.site.site_header = "ipcity 管理后台"
 admin.site.site_title = "ipcity"

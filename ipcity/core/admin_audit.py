@@ -1,21 +1,49 @@
-"""Django admin writes go through the same audit trail as the services."""
+"""Django admin writes go through the same audit trail as the services; admin searches and date
+drill-downs are bounded like the pages' filters (docs/architecture.md, "Bad input")."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.db import models, transaction
 from django.http import HttpRequest
 
 from ipcity.core.audit import Actor, record_event, snapshot
+from ipcity.lib.inputs import SEARCH_MAX_LENGTH
 
 
 def _fields(obj: models.Model) -> list[str]:
     return [f.name for f in obj._meta.concrete_fields if f.name not in {"password", "last_login"}]
 
 
-class AuditedAdmin(admin.ModelAdmin):
+class _BoundedChangeList(ChangeList):
+    def get_filters(self, request: HttpRequest) -> Any:
+        # Django's date_hierarchy turns ?at__year=9999 into "year 10000 is out of range" and a
+        # 30-digit year into OverflowError (Django ticket #37357): refuse them like a bad filter.
+        try:
+            return super().get_filters(request)
+        except (ValueError, OverflowError) as exc:
+            raise IncorrectLookupParameters(exc) from exc
+
+
+class BoundedInputAdmin(admin.ModelAdmin):
+    """Search terms cut to SEARCH_MAX_LENGTH characters (SQLite refuses LIKE patterns over
+    50,000 bytes) and out-of-range date drill-downs refused, for every admin page."""
+
+    def get_search_results(self, request: HttpRequest, queryset: Any, search_term: str) -> Any:
+        if len(search_term) > SEARCH_MAX_LENGTH:
+            messages.warning(request, f"搜索词过长，只按前 {SEARCH_MAX_LENGTH} 个字搜索。")
+            search_term = search_term[:SEARCH_MAX_LENGTH]
+        return super().get_search_results(request, queryset, search_term)
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return _BoundedChangeList
+
+
+class AuditedAdmin(BoundedInputAdmin):
     """Records an AuditEvent for every save and delete made in the admin, in the same transaction."""
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
@@ -63,7 +91,7 @@ class AuditedAdmin(admin.ModelAdmin):
             super().delete_queryset(request, queryset)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(BoundedInputAdmin):
     """For data loaded from reviewed files (the plan): change the file, not the row."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import zipfile
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from ipcity.core.audit import Actor, record_event
 from ipcity.core.models import Attachment
@@ -28,6 +31,8 @@ CONTENT_TYPES = {
     "png": "image/png",
 }
 DEFAULT_ALLOWED = frozenset(KIND_LABELS)
+
+log = logging.getLogger(__name__)
 
 
 def sniff_kind(upload: UploadedFile) -> str | None:
@@ -105,3 +110,17 @@ def store_attachment(
         },
     )
     return attachment
+
+
+def attachment_response(request: HttpRequest, attachment: Attachment) -> FileResponse | HttpResponse:
+    """The stored file as a download, for views that have checked who may read it. A file gone
+    from storage (a partial restore, a hand-deleted folder) is a 404 page that says so in Chinese,
+    and an error in the log for the operators, instead of a server error."""
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        log.error("Attachment %s: stored file %s is missing", attachment.pk, attachment.file.name)
+        return render(request, "core/attachment_missing.html", {"attachment": attachment}, status=404)
+    return FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )

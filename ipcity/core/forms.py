@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from ipcity.core.models import AuditEvent
+from ipcity.lib.inputs import DateField, SearchField
 
 
 class ContactForm(forms.Form):
@@ -15,27 +16,23 @@ class ContactForm(forms.Form):
         error_messages={"invalid": "电话号码只能包含数字、空格和 + - ( )，至少 5 位。"},
     )
     contact_email = forms.EmailField(
-        label="电子邮箱", required=False, error_messages={"invalid": "请输入有效的电子邮箱地址。"}
+        label="电子邮箱",
+        required=False,
+        max_length=254,  # the column's length (Django's form field alone allows 320)
+        error_messages={
+            "invalid": "请输入有效的电子邮箱地址。",
+            "max_length": "电子邮箱最多 %(limit_value)d 个字符（现有 %(show_value)d 个）。",
+        },
     )
 
 
 class AuditFilterForm(forms.Form):
-    actor = forms.CharField(label="操作人", required=False, max_length=150)
-    action = forms.CharField(label="操作", required=False, max_length=80)
+    actor = SearchField(label="操作人", max_length=150)
+    action = SearchField(label="操作", max_length=80)
     object_type = forms.ChoiceField(label="对象类型", required=False)
-    date_from = forms.DateField(
-        label="起始日期",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "日期格式应为 YYYY-MM-DD。"},
-    )
-    date_to = forms.DateField(
-        label="截止日期",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "日期格式应为 YYYY-MM-DD。"},
-    )
-    q = forms.CharField(label="对象关键词", required=False, max_length=100)
+    date_from = DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    q = SearchField(label="对象关键词")
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -6,16 +6,16 @@ app_name = "core"
 
 urlpatterns = [
     path("audit/", views.audit_log, name="audit_log"),
-    path("audit/<int:pk>/", views.audit_event, name="audit_event"),
+    path("audit/<id:pk>/", views.audit_event, name="audit_event"),
     path("departments/<slug:code>/contacts/", views.department_contacts, name="department_contacts"),
     path("regions/", views.region_list, name="regions"),
-    path("regions/<str:code>/contacts/", views.region_contacts, name="region_contacts"),
+    path("regions/<code:code>/contacts/", views.region_contacts, name="region_contacts"),
     path("health/", views.health, name="health"),
     path("jobs/", views.job_list, name="jobs"),
     path("jobs/<uuid:pk>/", views.job_detail, name="job"),
     path("jobs/<uuid:pk>/retry/", views.job_retry, name="job_retry"),
     path("jobs/<uuid:pk>/status/", views.job_detail, name="job_status"),
     path("notifications/", views.notification_list, name="notifications"),
-    path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
+    path("notifications/<id:pk>/read/", views.notification_read, name="notification_read"),
     path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
 ]

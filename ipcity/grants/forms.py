@@ -16,6 +16,7 @@ from ipcity.grants.choices import ApplicationStatus, EntitlementStatus, ReviewDe
 from ipcity.grants.models import Expert
 from ipcity.grants.records import PLATFORM_FACTS, RecordChoice, RightIdError, normalize_right_id
 from ipcity.grants.selectors import item_choices
+from ipcity.lib.inputs import COUNT_MAX, DateField, IdsField, SearchField, whole_number_field
 from ipcity.policy.engine import Item
 from ipcity.policy.engine.catalog import FactSpec
 
@@ -24,13 +25,21 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def money_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DecimalField:
+    # The digits of the amount columns (max_digits=14, decimal_places=2): at most 12 before the point.
     return forms.DecimalField(
         label=label,
         required=required,
         help_text=help_text,
-        max_digits=16,
+        max_digits=14,
         decimal_places=2,
         min_value=Decimal("0"),
+        error_messages={
+            "invalid": f"{label}应为金额数字。",
+            "min_value": f"{label}不能为负数。",
+            "max_digits": f"{label}最多 12 位整数、2 位小数。",
+            "max_whole_digits": f"{label}最多 12 位整数、2 位小数。",
+            "max_decimal_places": f"{label}最多保留 2 位小数。",
+        },
     )
 
 
@@ -53,7 +62,8 @@ def fact_field(spec: FactSpec, *, required: bool) -> forms.Field:
     if spec.type == "money":
         return money_field(f"{label}（元）", required=required, help_text=help_text)
     if spec.type == "int":
-        return forms.IntegerField(label=label, min_value=0, required=required, help_text=help_text)
+        # Counts (pieces, days) that amounts are multiplied by: bounded so the product stays money.
+        return whole_number_field(label, max_value=COUNT_MAX, required=required, help_text=help_text)
     if spec.type == "rate":
         return forms.DecimalField(
             label=label,
@@ -65,7 +75,7 @@ def fact_field(spec: FactSpec, *, required: bool) -> forms.Field:
             help_text=help_text or "0 到 1 之间的小数，如 0.5",
         )
     if spec.type == "date":
-        return forms.DateField(label=label, widget=DATE_WIDGET, required=required, help_text=help_text)
+        return DateField(label=label, widget=DATE_WIDGET, required=required, help_text=help_text)
     if spec.type == "choice":
         assert spec.choices is not None
         return forms.ChoiceField(
@@ -137,7 +147,7 @@ class FactsMixin:
 
 
 class ApplicationForm(FactsMixin, forms.Form):
-    decisive_date = forms.DateField(label="判定日期", widget=DATE_WIDGET)
+    decisive_date = DateField(label="判定日期", widget=DATE_WIDGET)
     right_id = forms.CharField(
         label="知识产权或项目编号",
         required=False,
@@ -212,9 +222,7 @@ class ReviewForm(forms.Form):
 
 
 class AssignExpertsForm(forms.Form):
-    experts = forms.ModelMultipleChoiceField(
-        label="评审专家", queryset=Expert.objects.none(), widget=forms.CheckboxSelectMultiple
-    )
+    experts = IdsField(label="评审专家", queryset=Expert.objects.none(), widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args: Any, exclude_organisation: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -233,7 +241,7 @@ class ScoreForm(forms.Form):
 
 
 class ObjectionForm(forms.Form):
-    received_on = forms.DateField(label="收到日期", widget=DATE_WIDGET)
+    received_on = DateField(label="收到日期", widget=DATE_WIDGET)
     submitter = forms.CharField(label="异议人", max_length=100)
     content = forms.CharField(label="异议内容", widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -249,7 +257,7 @@ class ResolveObjectionForm(forms.Form):
 
 
 class PaymentForm(forms.Form):
-    paid_on = forms.DateField(label="支付日期", widget=DATE_WIDGET)
+    paid_on = DateField(label="支付日期", widget=DATE_WIDGET)
     reference = forms.CharField(label="支付凭证号", max_length=60)
 
 
@@ -330,7 +338,7 @@ class ApplicationFilterForm(forms.Form):
     )
     item = forms.ChoiceField(label="项目", required=False)
     region = forms.ChoiceField(label="区市", required=False)
-    q = forms.CharField(label="单位名称", required=False, max_length=100)
+    q = SearchField(label="单位名称")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -384,7 +392,7 @@ class CalculatorForm(FactsMixin, forms.Form):
         coerce=_bool,
         initial="false",
     )
-    on = forms.DateField(label="判定日期（获奖、注册、签约等日期）", widget=DATE_WIDGET, required=False)
+    on = DateField(label="判定日期（获奖、注册、签约等日期）", widget=DATE_WIDGET, required=False)
 
     def __init__(
         self,

@@ -6,6 +6,7 @@ from django import forms
 
 from ipcity.core.models import Region
 from ipcity.indicators.models import Indicator
+from ipcity.lib.inputs import DateField, whole_number_field
 
 YEAR_ERRORS = {
     "min_value": "年份不能早于 %(limit_value)s。",
@@ -36,7 +37,7 @@ class ReportedValueForm(forms.Form):
         max_length=300,
         error_messages={"required": "每个数值都必须注明来源。"},
     )
-    source_date = forms.DateField(
+    source_date = DateField(
         label="来源日期",
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "日期格式应为 YYYY-MM-DD。", "required": "请填写来源日期。"},
@@ -48,9 +49,10 @@ class PopulationForm(forms.Form):
         queryset=Region.objects.all(), required=False, label="区市", empty_label="烟台市（全市）"
     )
     year = forms.IntegerField(label="年份", min_value=2015, max_value=2035, error_messages=YEAR_ERRORS)
-    value = forms.IntegerField(
-        label="年末常住人口（人）",
+    value = whole_number_field(
+        "年末常住人口（人）",
         min_value=1,
+        unit=" 人",
         error_messages={
             "invalid": "请输入整数人数。",
             "min_value": "人口必须大于 0。",

@@ -23,6 +23,7 @@ from ipcity.indicators.models import Indicator, Population, ReportedValue, Snaps
 from ipcity.indicators.registry_measures import RECORDS
 from ipcity.lib.datafile import read_yaml
 from ipcity.lib.excel import simple_table, xlsx_response
+from ipcity.lib.inputs import parse_id
 
 
 def _year(request: HttpRequest, years: list[int]) -> int:
@@ -107,11 +108,11 @@ def records(request: HttpRequest, code: str) -> HttpResponse:
     indicator = get_object_or_404(Indicator, code=code)
     if indicator.function not in RECORDS:
         raise Http404("该指标没有明细记录")
-    snapshot_id = request.GET.get("snapshot", "")
-    if not snapshot_id.isdigit():
+    snapshot_id = parse_id(request.GET.get("snapshot"))
+    if snapshot_id is None:
         raise Http404("快照不存在")
     snapshot = get_object_or_404(
-        Snapshot.objects.select_related("region"), pk=int(snapshot_id), indicator=indicator
+        Snapshot.objects.select_related("region"), pk=snapshot_id, indicator=indicator
     )
     ctx = Context(indicator=indicator, region=snapshot.region, year=snapshot.year, as_of=snapshot.as_of)
     drill = RECORDS[indicator.function](ctx, request.user)  # only the rows this user may see

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
 
 
 class DataFileError(ValueError):
@@ -43,6 +46,57 @@ def _stringify_dates(value: Any) -> Any:
     return value
 
 
+class _Loader(yaml.SafeLoader):
+    """yaml.SafeLoader that reports a value it cannot build as a YAML error at the value's line:
+    an impossible date (2024-02-30), an integer longer than Python converts from text (4,300
+    digits), a number that is not finite (.nan, .inf, 1.0e+400). Plain safe_load raises a bare
+    ValueError for the first two and returns the last, which JSON columns then refuse."""
+
+
+def _checked(construct: Callable[[SafeConstructor, Any], Any], problem: str) -> Callable[..., Any]:
+    def checked(loader: SafeConstructor, node: Any) -> Any:
+        try:
+            value = construct(loader, node)
+        except ValueError as exc:
+            raise _unreadable(problem, node) from exc
+        if isinstance(value, float) and not math.isfinite(value):
+            raise _unreadable(problem, node)
+        return value
+
+    return checked
+
+
+def _unreadable(problem: str, node: Any) -> ConstructorError:
+    return ConstructorError(None, None, f"{problem}：{str(node.value)[:40]}", node.start_mark)
+
+
+_Loader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _checked(SafeConstructor.construct_yaml_timestamp, "无效的日期")
+)
+_Loader.add_constructor("tag:yaml.org,2002:int", _checked(SafeConstructor.construct_yaml_int, "整数位数过多"))
+_Loader.add_constructor(
+    "tag:yaml.org,2002:float", _checked(SafeConstructor.construct_yaml_float, "不是有限的数")
+)
+
+
+def parse_yaml(text: str, *, file: str | Path) -> Any:
+    """Parse YAML text (a data file, or rules typed into the web UI). Anything that cannot be read
+    is a DataFileError naming the line and column where it can, never another exception."""
+    try:
+        return yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
+    except ConstructorError as exc:
+        mark = exc.problem_mark
+        where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
+        raise DataFileError(file, where, str(exc.problem)) from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise DataFileError(file, where, f"YAML 语法错误：{problem}") from exc
+    except RecursionError as exc:  # the parser recurses once per level of [ or {
+        raise DataFileError(file, "", "嵌套层级过深，无法解析") from exc
+
+
 def read_yaml(path: str | Path) -> tuple[Any, str]:
     """Parse a YAML file; return (data, sha256 of the bytes)."""
     file = Path(path)
@@ -54,16 +108,7 @@ def read_yaml(path: str | Path) -> tuple[Any, str]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DataFileError(file, "", "文件不是 UTF-8 编码") from exc
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise DataFileError(file, where, f"YAML 语法错误：{problem}") from exc
-    except ValueError as exc:  # e.g. an impossible date such as 2024-02-30
-        raise DataFileError(file, "", f"无效的日期或无法解析的值：{exc}") from exc
-    return _stringify_dates(data), hashlib.sha256(raw).hexdigest()
+    return _stringify_dates(parse_yaml(text, file=file)), hashlib.sha256(raw).hexdigest()
 
 
 def validate(data: Any, schema: dict[str, Any], *, file: str | Path) -> None:
@@ -90,6 +135,10 @@ def _describe(err: jsonschema.ValidationError) -> str:
         return f"格式不符（{err.validator_value}）：{err.instance!r}"
     if err.validator == "minItems":
         return "列表不能为空"
+    if err.validator == "maximum":
+        return f"不能大于 {err.validator_value}"
+    if err.validator == "minimum":
+        return f"不能小于 {err.validator_value}"
     return err.message
 
 

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from ipcity.core.models import Department
+from ipcity.lib.inputs import SearchField
 from ipcity.plans.choices import DepartmentRole
 from ipcity.plans.models import Plan, Programme, Stage
 
@@ -22,7 +23,7 @@ class RowFilterForm(forms.Form):
     stage = forms.ModelChoiceField(
         queryset=Stage.objects.none(), required=False, label="阶段重点", empty_label="全部阶段"
     )
-    q = forms.CharField(required=False, label="关键词", max_length=50)
+    q = SearchField(max_length=50)
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest
 
-from ipcity.core.admin_audit import AuditedAdmin, ReadOnlyAdmin
+from ipcity.core.admin_audit import AuditedAdmin, BoundedInputAdmin, ReadOnlyAdmin
 from ipcity.core.audit import Actor
 from ipcity.registry import services
 from ipcity.registry.choices import ReviewStatus
@@ -160,7 +160,7 @@ class ReviewDecisionForm(forms.ModelForm):
 
 
 @admin.register(ReviewItem)
-class ReviewItemAdmin(admin.ModelAdmin):
+class ReviewItemAdmin(BoundedInputAdmin):
     """The review queue: a name in an imported file that matches several organisations."""
 
     form = ReviewDecisionForm

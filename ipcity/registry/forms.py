@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 
 from ipcity.core.models import Region
+from ipcity.lib.inputs import IdField, SearchField
 from ipcity.registry.choices import (
     DemonstrationZoneStatus,
     GIKind,
@@ -45,22 +46,20 @@ def _blank(choices: list[tuple[str, Any]], label: str = "全部") -> list[tuple[
 
 
 class PatentFilterForm(_RegionChoices):
-    q = forms.CharField(label="关键词", required=False, max_length=100, help_text="名称、申请号或权利人")
+    q = SearchField(help_text="名称、申请号或权利人")
     region = forms.TypedChoiceField(label="区市", required=False, coerce=int, empty_value=None)
     patent_type = forms.ChoiceField(label="类型", choices=_blank(PatentType.choices), required=False)
     status = forms.ChoiceField(label="法律状态", choices=_blank(LegalStatus.choices), required=False)
-    ipc = forms.CharField(
-        label="IPC", required=False, max_length=20, help_text="小类 G06F、大组 G06F 16 或分类号 G06F 16/30"
-    )
+    ipc = SearchField(label="IPC", max_length=20, help_text="小类 G06F、大组 G06F 16 或分类号 G06F 16/30")
     year = forms.IntegerField(label="申请年份", required=False, min_value=1985, max_value=2100)
     tag = forms.ChoiceField(
         label="第一权利人标签", choices=_blank(OrganisationTagKind.choices), required=False
     )
-    organisation = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    organisation = IdField(label="单位编号", widget=forms.HiddenInput)
 
 
 class OrganisationFilterForm(_RegionChoices):
-    q = forms.CharField(label="名称或代码", required=False, max_length=100)
+    q = SearchField(label="名称或代码")
     region = forms.TypedChoiceField(label="区市", required=False, coerce=int, empty_value=None)
     kind = forms.ChoiceField(label="类型", choices=_blank(OrganisationKind.choices), required=False)
     industry = forms.ChoiceField(label="重点产业", choices=_blank(Industry.choices), required=False)
@@ -71,7 +70,7 @@ YES_NO = [("", "全部"), ("yes", "是"), ("no", "否")]
 
 
 class TrademarkFilterForm(_RegionChoices):
-    q = forms.CharField(label="关键词", required=False, max_length=100, help_text="注册号、商标名称或注册人")
+    q = SearchField(help_text="注册号、商标名称或注册人")
     region = forms.TypedChoiceField(label="区市", required=False, coerce=int, empty_value=None)
     kind = forms.ChoiceField(label="种类", choices=_blank(TrademarkKind.choices), required=False)
     nice_class = forms.IntegerField(label="尼斯分类", required=False, min_value=1, max_value=45)
@@ -82,7 +81,7 @@ class TrademarkFilterForm(_RegionChoices):
 
 
 class GIFilterForm(_RegionChoices):
-    q = forms.CharField(label="关键词", required=False, max_length=100, help_text="产品名称、持有人或公告号")
+    q = SearchField(help_text="产品名称、持有人或公告号")
     region = forms.TypedChoiceField(label="区市", required=False, coerce=int, empty_value=None)
     kind = forms.ChoiceField(label="类别", choices=_blank(GIKind.choices), required=False)
     demonstration_zone = forms.ChoiceField(
@@ -91,7 +90,7 @@ class GIFilterForm(_RegionChoices):
 
 
 class PledgeFilterForm(_RegionChoices):
-    q = forms.CharField(label="关键词", required=False, max_length=100, help_text="登记号、出质人或质权人")
+    q = SearchField(help_text="登记号、出质人或质权人")
     region = forms.TypedChoiceField(label="出质人区市", required=False, coerce=int, empty_value=None)
     year = forms.IntegerField(label="登记年份", required=False, min_value=1990, max_value=2100)
     min_amount = forms.DecimalField(
@@ -100,9 +99,7 @@ class PledgeFilterForm(_RegionChoices):
 
 
 class LicenceFilterForm(forms.Form):
-    q = forms.CharField(
-        label="关键词", required=False, max_length=100, help_text="备案号、许可人/转让人或被许可人/受让人"
-    )
+    q = SearchField(help_text="备案号、许可人/转让人或被许可人/受让人")
     kind = forms.ChoiceField(label="类型", choices=_blank(LicenceKind.choices), required=False)
     year = forms.IntegerField(label="合同年份", required=False, min_value=1985, max_value=2100)
     recorded = forms.ChoiceField(label="已备案/已登记", choices=YES_NO, required=False)

@@ -6,15 +6,15 @@ app_name = "registry"
 
 urlpatterns = [
     path("organisations/", views.organisation_list, name="organisations"),
-    path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),
-    path("organisations/<int:pk>/contacts/", views.organisation_contacts, name="organisation_contacts"),
+    path("organisations/<id:pk>/", views.organisation_detail, name="organisation"),
+    path("organisations/<id:pk>/contacts/", views.organisation_contacts, name="organisation_contacts"),
     path("patents/", views.patent_list, name="patents"),
-    path("patents/<str:number>/", views.patent_detail, name="patent"),
+    path("patents/<code:number>/", views.patent_detail, name="patent"),
     path("trademarks/", views.trademark_list, name="trademarks"),
     path("geographical-indications/", views.geographical_indication_list, name="geographical_indications"),
     path("pledges/", views.pledge_list, name="pledges"),
     path("licences/", views.licence_list, name="licences"),
     path("imports/", views.import_list, name="imports"),
-    path("imports/<int:pk>/", views.import_detail, name="import"),
-    path("imports/<int:pk>/rejects.csv", views.import_rejects, name="import_rejects"),
+    path("imports/<id:pk>/", views.import_detail, name="import"),
+    path("imports/<id:pk>/rejects.csv", views.import_rejects, name="import_rejects"),
 ]

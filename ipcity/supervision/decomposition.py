@@ -243,15 +243,25 @@ def _date(value: Any) -> dt.date | None:
         raise ValueError(f"日期格式应为 YYYY-MM-DD：{text}") from exc
 
 
+# Target columns are DecimalField(max_digits=20, decimal_places=4): 16 digits before the point.
+MAX_WHOLE_DIGITS = 16
+SMALL_INT_MAX = 32767
+
+
 def _decimal(value: Any) -> Decimal | None:
     if value is None or _text(value) == "":
         return None
     if isinstance(value, bool):
         raise ValueError(f"应为数字：{value}")
     try:
-        return Decimal(str(value).strip().replace(",", ""))
+        number = Decimal(str(value).strip().replace(",", ""))
     except InvalidOperation as exc:
         raise ValueError(f"应为数字：{value}") from exc
+    if not number.is_finite():
+        raise ValueError(f"应为数字：{value}")
+    if number and number.adjusted() >= MAX_WHOLE_DIGITS:
+        raise ValueError(f"数值过大（整数部分最多 {MAX_WHOLE_DIGITS} 位）：{value}")
+    return number
 
 
 def _int(value: Any) -> int | None:
@@ -260,6 +270,8 @@ def _int(value: Any) -> int | None:
         return None
     if number != number.to_integral_value():
         raise ValueError(f"应为整数：{value}")
+    if abs(number) > SMALL_INT_MAX:  # year and position are small-integer columns
+        raise ValueError(f"数值过大：{value}")
     return int(number)
 
 

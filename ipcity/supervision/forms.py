@@ -8,16 +8,17 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from ipcity.core.models import Department, Region
+from ipcity.lib.inputs import DateField, SearchField
 from ipcity.plans.models import Plan, Programme
 from ipcity.supervision.choices import FollowUpKind, ReportFrequency, RuleKind
 
 
 class AsOfForm(forms.Form):
-    as_of = forms.DateField(label="截至日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = DateField(label="截至日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class MilestoneFilterForm(forms.Form):
-    as_of = forms.DateField(label="截至日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = DateField(label="截至日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     year = forms.TypedChoiceField(label="年度", required=False, coerce=int, empty_value=None)
     programme = forms.ModelChoiceField(
         label="重点工程",
@@ -41,7 +42,7 @@ class MilestoneFilterForm(forms.Form):
         empty_label="全部",
     )
     colour = forms.ChoiceField(label="标记", required=False)
-    q = forms.CharField(label="关键词", required=False)
+    q = SearchField()
 
     def __init__(self, *args: Any, plan: Plan, colours: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -94,7 +95,7 @@ class AcceptForm(forms.Form):
 
 class FollowUpForm(forms.Form):
     kind = forms.ChoiceField(label="跟进类型", choices=FollowUpKind.choices)
-    on = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}), initial=dt.date.today)
+    on = DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}), initial=dt.date.today)
     note = forms.CharField(label="情况说明", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
@@ -123,7 +124,7 @@ class ImportForm(forms.Form):
 
 class AssessmentForm(forms.Form):
     year = forms.TypedChoiceField(label="考核年度", coerce=int)
-    as_of = forms.DateField(label="截至日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = DateField(label="截至日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -21,7 +21,10 @@ CONDITIONS = (
     "indicator_off_track",
 )
 
-_NUMBER = {"type": "number", "minimum": 0}
+# Percentage points, scores, weights and penalties are all on a 0–100 scale; the bounds keep absurd
+# numbers (a 4,000-digit integer is valid YAML) out of the date and Decimal arithmetic.
+_NUMBER = {"type": "number", "minimum": 0, "maximum": 100}
+_DAYS = {"type": "integer", "minimum": 0, "maximum": 366}
 _TEXT = {"type": "string", "minLength": 1}
 
 FLAG_RULES_SCHEMA: dict[str, Any] = {
@@ -58,7 +61,7 @@ FLAG_RULES_SCHEMA: dict[str, Any] = {
                                 "above": _NUMBER,
                                 "at_most": _NUMBER,
                                 "below": _NUMBER,
-                                "days": {"type": "integer", "minimum": 0},
+                                "days": _DAYS,
                             },
                         },
                     },
@@ -124,7 +127,7 @@ ASSESSMENT_SCHEMA: dict[str, Any] = {
             "type": "object",
             "required": ["top", "min_score"],
             "additionalProperties": False,
-            "properties": {"top": {"type": "integer", "minimum": 0}, "min_score": _NUMBER},
+            "properties": {"top": {"type": "integer", "minimum": 0, "maximum": 100}, "min_score": _NUMBER},
         },
     },
 }

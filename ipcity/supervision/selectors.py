@@ -15,6 +15,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from ipcity.lib.datafile import load_data_file
+from ipcity.lib.inputs import parse_date
 from ipcity.plans.selectors import find_current_plan
 from ipcity.supervision import engine
 from ipcity.supervision.choices import EscalationStatus, FollowUpKind, ReminderKind, ReviewDecision, RuleKind
@@ -69,12 +70,8 @@ def default_as_of() -> dt.date:
 
 
 def parse_as_of(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
+    """`?as_of=`: None when missing, impossible or beyond the dates the pages can count from."""
+    return parse_date(value)
 
 
 # ---------------------------------------------------------------------------------------------

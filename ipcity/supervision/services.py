@@ -16,7 +16,6 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -30,7 +29,7 @@ from ipcity.core.choices import DepartmentKind
 from ipcity.core.jobs import JobHandle, background_job, start_job
 from ipcity.core.models import Department, Job, Region
 from ipcity.core.notifications import notify
-from ipcity.lib.datafile import DataFileError, validate
+from ipcity.lib.datafile import DataFileError, parse_yaml, validate
 from ipcity.plans.choices import Comparison
 from ipcity.plans.models import Row, Target
 from ipcity.supervision import engine, selectors
@@ -68,12 +67,7 @@ ATTACHMENT_KINDS = {"pdf", "docx", "xlsx", "jpg", "png"}
 
 
 def _parse_rules_text(kind: str, text: str, *, file: str) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
-        raise DataFileError(file, where, f"YAML 语法错误：{getattr(exc, 'problem', None) or exc}") from exc
+    data = parse_yaml(text, file=file)
     if isinstance(data, dict) and isinstance(data.get("effective_from"), dt.date):
         data["effective_from"] = data["effective_from"].isoformat()
     validate(data, selectors.RULE_SCHEMAS[kind], file=file)

@@ -10,13 +10,14 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ipcity.accounts.guards import deny
+from ipcity.core.attachments import attachment_response
 from ipcity.core.audit import Actor
 from ipcity.core.uploads import keep_upload
 from ipcity.lib.datafile import DataFileError
@@ -423,12 +424,7 @@ def report_attachment(request: HttpRequest, pk: int, attachment: int) -> HttpRes
     for version in report.versions.prefetch_related("attachments"):
         for item in version.attachments.all():
             if item.pk == attachment:
-                return FileResponse(
-                    item.file.open("rb"),
-                    as_attachment=True,
-                    filename=item.original_name,
-                    content_type=item.content_type,
-                )
+                return attachment_response(request, item)
     raise Http404("附件不存在")
 
 

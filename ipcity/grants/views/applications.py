@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ipcity.accounts.guards import deny
+from ipcity.core.attachments import attachment_response
 from ipcity.core.audit import Actor
 from ipcity.grants import clock, exports, selectors, services
 from ipcity.grants.choices import Action, ObjectionStatus
@@ -366,13 +367,7 @@ def material_download(request: HttpRequest, pk: int, material: int) -> FileRespo
     obj = get_object_or_404(
         ApplicationMaterial.objects.select_related("attachment"), pk=material, application=app
     )
-    attachment = obj.attachment
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    return attachment_response(request, obj.attachment)
 
 
 @require_POST
