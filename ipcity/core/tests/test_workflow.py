@@ -1,0 +1,165 @@
+"""core.workflow: the action table, refusals in Chinese, moves with their step and audit event, and
+the one POST helper. Exercised on core.Job's statuses with a table made for the test."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.test import RequestFactory
+
+from ipcity.accounts.permissions import is_city_admin
+from ipcity.core.audit import Actor
+from ipcity.core.models import AuditEvent, Job, JobStatus
+from ipcity.core.workflow import Action, Outcome, Refused, Workflow, act
+from ipcity.test import Personas
+
+Q, R, S, F = JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.SUCCEEDED, JobStatus.FAILED
+steps: list[tuple[str, str, str, dict[str, Any]]] = []
+
+
+def _owner(user: Any, job: Job) -> bool:
+    return bool(job.created_by_id == user.pk)
+
+
+def _admin(user: Any, job: Job) -> bool:
+    return is_city_admin(user)
+
+
+def _not_before_noon(job: Job, today: dt.date) -> str | None:
+    return "2030 年以后才能归档" if today.year < 2030 else None
+
+
+FLOW: Workflow[Job] = Workflow(
+    Job,
+    [
+        Action("start", "开始", frozenset({Q}), _owner, to=R),
+        Action("note", "备注", frozenset({Q, R}), _owner, requires=("comment",)),
+        Action(
+            "review",
+            "审核",
+            frozenset({R}),
+            _admin,
+            decisions={"pass": Outcome(S), "fail": Outcome(F, requires=("comment",))},
+            not_in_stage="不在审核阶段",
+        ),
+        Action("archive", "归档", frozenset({S}), _admin, to=F, when=_not_before_noon),
+    ],
+    audit_prefix="test.job",
+    number=lambda job: job.label,
+    record_step=lambda job, action, old, new, actor, inputs: steps.append((action.name, old, new, inputs)),
+    register=False,
+)
+
+
+def _job(personas: Personas, status: str = Q) -> Job:
+    return Job.objects.create(kind="t", label="任务甲", status=status, created_by=personas.enterprise_a)
+
+
+def test_a_table_with_unknown_statuses_or_a_name_twice_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown statuses"):
+        Workflow(Job, [Action("x", "x", frozenset({"nope"}), _admin)], audit_prefix="t", register=False)
+    with pytest.raises(ValueError, match="twice"):
+        Workflow(Job, [Action("x", "x", frozenset({Q}), _admin)] * 2, audit_prefix="t", register=False)
+
+
+@pytest.mark.django_db
+def test_allowed_actions_follow_status_role_and_condition(personas: Personas) -> None:
+    job = _job(personas)
+    assert FLOW.allowed_actions(job, personas.enterprise_a) == {"start", "note"}
+    assert FLOW.allowed_actions(job, personas.admin) == set()
+    assert FLOW.allowed_actions(job, None) == {"start", "note"}  # the command line: every role
+    job.status = R
+    assert FLOW.allowed_actions(job, personas.admin) == {"review"}
+    job.status = S
+    assert FLOW.allowed_actions(job, personas.admin, today=dt.date(2029, 12, 31)) == set()
+    assert FLOW.allowed_actions(job, personas.admin, today=dt.date(2030, 1, 1)) == {"archive"}
+
+
+@pytest.mark.django_db
+def test_refusals_say_why_in_chinese(personas: Personas) -> None:
+    job = _job(personas)
+    assert FLOW.refusal(job, personas.admin, "review") == "任务甲 当前状态为“排队中”，不在审核阶段"
+    assert FLOW.refusal(job, personas.admin, "start") == "无权开始：任务甲"
+    job.status = S
+    assert FLOW.refusal(job, personas.admin, "archive", today=dt.date(2029, 1, 1)) == "2030 年以后才能归档"
+    assert FLOW.holds_role(personas.enterprise_b, job, "start") is False
+
+
+@pytest.mark.django_db
+def test_move_changes_status_records_step_and_audit_in_one_transaction(personas: Personas) -> None:
+    steps.clear()
+    job = _job(personas, R)
+    actor = Actor.web(personas.admin)
+    with transaction.atomic():
+        with pytest.raises(Refused, match="请选择审核结论"):
+            FLOW.move(job, "review", actor=actor)
+        with pytest.raises(Refused, match="审核需要填写意见"):
+            FLOW.move(job, "review", actor=actor, decision="fail", comment="  ")
+        old = FLOW.move(FLOW.lock(job), "review", actor=actor, decision="fail", comment="材料不全")
+    assert old == R
+    job.refresh_from_db()
+    assert job.status == F
+    assert steps == [("review", R, F, {"decision": "fail", "comment": "材料不全"})]
+    event = AuditEvent.objects.get(action="test.job.review.fail")
+    assert (event.before, event.after, event.note) == (
+        {"status": R},
+        {"status": F, "decision": "fail"},
+        "材料不全",
+    )
+    with transaction.atomic(), pytest.raises(Refused, match="当前状态为“失败”"):
+        FLOW.move(job, "review", actor=actor, decision="pass")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_move_outside_a_transaction_is_a_programming_error(personas: Personas) -> None:
+    job = _job(personas, R)
+    with pytest.raises(RuntimeError, match="inside a transaction"):
+        FLOW.move(job, "review", actor=Actor.web(personas.admin), decision="pass")
+    job.refresh_from_db()
+    assert job.status == R
+
+
+@pytest.mark.django_db
+def test_an_action_without_target_keeps_the_status_and_still_needs_its_inputs(personas: Personas) -> None:
+    job = _job(personas)
+    actor = Actor.web(personas.enterprise_a)
+    with transaction.atomic():
+        with pytest.raises(Refused, match="备注需要填写意见"):
+            FLOW.move(job, "note", actor=actor)
+        FLOW.move(job, "note", actor=actor, comment="先放一放")
+    job.refresh_from_db()
+    assert job.status == Q
+    assert AuditEvent.objects.filter(action="test.job.note", note="先放一放").exists()
+
+
+@pytest.mark.django_db
+def test_act_answers_403_refusals_as_messages_and_success(personas: Personas) -> None:
+    from django.contrib.messages import get_messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.db import SessionStore
+
+    job = _job(personas)
+
+    def post(user: Any) -> tuple[int, list[str]]:
+        request = RequestFactory().post("/x/")
+        request.user = user
+        request.session = SessionStore()
+        request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
+
+        def start(obj: Job, actor: Actor, data: dict[str, Any]) -> None:
+            with transaction.atomic():
+                FLOW.move(FLOW.lock(obj), "start", actor=actor)
+
+        response = act(request, job, FLOW, "start", call=start, success="已开始", back="/back/")
+        return response.status_code, [str(m) for m in get_messages(request)]
+
+    with pytest.raises(PermissionDenied):  # answered 403 by Django
+        post(personas.enterprise_b)
+    assert post(personas.enterprise_a) == (302, ["已开始"])
+    job.refresh_from_db()
+    assert job.status == R
+    assert post(personas.enterprise_a) == (302, ["任务甲 当前状态为“进行中”，不能开始"])

@@ -1,0 +1,262 @@
+"""One way to act on every status-bearing object (an application, a progress report, an import…).
+
+Per model, one table of actions — name, Chinese label, the statuses it is taken in, the status it
+leads to (or, for a review, one status per decision), who may take it and what it needs — and three
+functions every page and service use:
+
+- `allowed_actions(obj, user)`: the actions `user` may take on `obj` now; pages show exactly these;
+- `refusal(obj, user, name)`: why not (a Chinese sentence), or None;
+- `move(obj, name, actor=, **inputs)`: check, change the status, record the step and the audit
+  event — in the caller's transaction (services wrap it with their own writes in one transaction).
+
+An action whose `to` is empty leaves the status as it is (editing, scoring); the service still calls
+`require` so that the same table decides. `user=None` is the command line or the platform itself:
+every role, the status still applies. Views use `act` (one POST helper): 403 when the user never
+takes this action on this object, else form → one service call → back, a refusal shown as a message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from django.contrib import messages
+from django.db import models, transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+
+from ipcity.core.audit import Actor, record_event
+
+M = TypeVar("M", bound=models.Model)
+Who = Callable[[Any, Any], bool]  # (user, obj) -> takes this action on this object
+When = Callable[[Any, dt.date], "str | None"]  # (obj, today) -> a refusal beyond the status, or None
+
+
+class Refused(Exception):
+    """An action was refused; the message says why, in Chinese, for the person who tried."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Where an action (or one decision of it) leads, and what it then needs (e.g. a comment)."""
+
+    to: str
+    requires: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: str
+    sources: frozenset[str]
+    who: Who
+    to: str = ""  # the status after; "" = unchanged
+    decisions: Mapping[str, Outcome] = field(default_factory=dict)  # for reviews: decision -> outcome
+    requires: tuple[str, ...] = ()  # inputs that must be given (non-empty), whatever the decision
+    not_in_stage: str = ""  # how a refusal by status ends; default: 不能<label>
+    when: When | None = None  # a further condition (a period not yet over, …)
+
+    def outcome(self, decision: str = "") -> Outcome | None:
+        if self.decisions:
+            return self.decisions.get(decision)
+        return Outcome(self.to) if self.to else None
+
+    @property
+    def targets(self) -> set[str]:
+        found = {o.to for o in self.decisions.values()}
+        return found | ({self.to} if self.to else set())
+
+
+REQUIRED_LABELS = {"comment": "意见", "reason": "理由", "decision": "结论", "amount": "金额"}
+
+
+class Workflow(Generic[M]):
+    """The action table of one model and the functions that read it."""
+
+    def __init__(
+        self,
+        model: type[M],
+        actions: Iterable[Action],
+        *,
+        audit_prefix: str,
+        number: Callable[[M], str] = str,
+        record_step: Callable[[M, Action, str, str, Actor, dict[str, Any]], None] | None = None,
+        status_field: str = "status",
+        today: Callable[[], dt.date] = lambda: timezone.localdate(),
+        register: bool = True,
+    ) -> None:
+        self.model = model
+        self.actions: dict[str, Action] = {}
+        for action in actions:
+            if action.name in self.actions:
+                raise ValueError(f"{model.__name__}: action {action.name} twice")
+            self.actions[action.name] = action
+        self.audit_prefix = audit_prefix
+        self.number = number
+        self.record_step = record_step
+        self.status_field = status_field
+        self.today = today
+        statuses = {value for value, _label in model._meta.get_field(status_field).choices or []}  # type: ignore[union-attr]
+        for action in self.actions.values():
+            unknown = (set(action.sources) | action.targets) - statuses
+            if unknown:
+                raise ValueError(f"{model.__name__}.{action.name}: unknown statuses {sorted(unknown)}")
+        if register:
+            WORKFLOWS[model] = self
+
+    # ------------------------------------------------------------------ reading the table
+
+    def action(self, name: str) -> Action:
+        try:
+            return self.actions[name]
+        except KeyError:
+            raise ValueError(f"{self.model.__name__} has no action {name!r}") from None
+
+    def status(self, obj: M) -> str:
+        return str(getattr(obj, self.status_field))
+
+    def status_label(self, obj: M, status: str | None = None) -> str:
+        value = self.status(obj) if status is None else status
+        choices = dict(self.model._meta.get_field(self.status_field).choices or [])  # type: ignore[union-attr]
+        return str(choices.get(value, value))
+
+    def holds_role(self, user: Any, obj: M, name: str) -> bool:
+        """Whether `user` is one who takes this action on this object, whatever its status (a view
+        answers 403 when not). None (command line, platform) holds every role."""
+        return user is None or self.action(name).who(user, obj)
+
+    def refusal(self, obj: M, user: Any, name: str, *, today: dt.date | None = None) -> str | None:
+        """Why `user` may not take the action now (Chinese), or None. Status first, then the
+        further condition, then the role."""
+        action = self.action(name)
+        if self.status(obj) not in action.sources:
+            ending = action.not_in_stage or f"不能{action.label}"
+            return f"{self.number(obj)} 当前状态为“{self.status_label(obj)}”，{ending}"
+        if action.when is not None:
+            reason = action.when(obj, today or self.today())
+            if reason:
+                return reason
+        if not self.holds_role(user, obj, name):
+            return f"无权{action.label}：{self.number(obj)}"
+        return None
+
+    def allowed_actions(self, obj: M, user: Any, *, today: dt.date | None = None) -> frozenset[str]:
+        """The names of the actions `user` may take on `obj` now; pages show exactly these."""
+        day = today or self.today()
+        return frozenset(name for name in self.actions if self.refusal(obj, user, name, today=day) is None)
+
+    # ------------------------------------------------------------------ acting
+
+    def require(
+        self, obj: M, name: str, *, actor: Actor, decision: str = "", **inputs: Any
+    ) -> Outcome | None:
+        """Refuse (Refused) unless `actor` may take the action now with these inputs; returns the
+        outcome (None when the status stays)."""
+        reason = self.refusal(obj, actor.user, name)
+        if reason is not None:
+            raise Refused(reason)
+        action = self.action(name)
+        outcome = action.outcome(decision)
+        if action.decisions and outcome is None:
+            raise Refused(f"请选择{action.label}结论")
+        needed = action.requires + (outcome.requires if outcome else ())
+        missing = [key for key in needed if not str(inputs.get(key) or "").strip()]
+        if missing:
+            labels = "、".join(REQUIRED_LABELS.get(key, key) for key in missing)
+            raise Refused(f"{action.label}需要填写{labels}")
+        return outcome
+
+    def lock(self, obj: M) -> M:
+        """The row again, locked until the end of the transaction (two requests cannot both move it)."""
+        manager = type(obj)._default_manager
+        return manager.select_for_update().get(pk=obj.pk)
+
+    def move(
+        self,
+        obj: M,
+        name: str,
+        *,
+        actor: Actor,
+        decision: str = "",
+        comment: str = "",
+        audit_after: dict[str, Any] | None = None,
+        **inputs: Any,
+    ) -> str:
+        """Check, change the status, record the step and one audit event; returns the old status.
+
+        Must run inside the caller's transaction (`transaction.atomic`), with `obj` locked
+        (`lock`) when two requests could race."""
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("Workflow.move must run inside a transaction")
+        outcome = self.require(obj, name, actor=actor, decision=decision, comment=comment, **inputs)
+        old = self.status(obj)
+        new = outcome.to if outcome else old
+        if new != old:
+            setattr(obj, self.status_field, new)
+            obj.save(update_fields=[self.status_field])
+        action = self.action(name)
+        if self.record_step is not None:
+            self.record_step(
+                obj, action, old, new, actor, {"decision": decision, "comment": comment, **inputs}
+            )
+        after: dict[str, Any] = {self.status_field: new}
+        if decision:
+            after["decision"] = decision
+        after.update(audit_after or {})
+        record_event(
+            actor,
+            f"{self.audit_prefix}.{name}" + (f".{decision}" if decision else ""),
+            obj=obj,
+            before={self.status_field: old},
+            after=after,
+            note=comment,
+        )
+        return old
+
+
+# Every workflow, by model: for the tests that walk them all and for pages that list actions.
+WORKFLOWS: dict[type[models.Model], Workflow[Any]] = {}
+
+
+def workflow_for(obj: models.Model) -> Workflow[Any]:
+    return WORKFLOWS[type(obj)]
+
+
+def act(
+    request: HttpRequest,
+    obj: M,
+    workflow: Workflow[M],
+    name: str,
+    *,
+    call: Callable[[M, Actor, dict[str, Any]], Any],
+    success: str,
+    back: str,
+    form_class: Any = None,
+    form_kwargs: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The one shape of a workflow POST: 403 unless the user takes this action on this object →
+    bind the form (errors shown as messages) → one service call (a refusal shown as a message) →
+    back to `back`. The object must come from the user-scoped queryset (404 outside it)."""
+    from ipcity.accounts.guards import deny
+
+    if not request.user.is_authenticated or not workflow.holds_role(request.user, obj, name):
+        return deny(request)
+    data: dict[str, Any] = {}
+    if form_class is not None:
+        form = form_class(request.POST, request.FILES or None, **(form_kwargs or {}))
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect(back)
+        data = form.cleaned_data
+    try:
+        call(obj, Actor.web(request.user), data)
+    except Refused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, success)
+    return redirect(back)
