@@ -117,8 +117,14 @@ EMAIL_HOST = env_str("IPCITY_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("IPCITY_EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("IPCITY_FROM_EMAIL", "ipcity@localhost")
 
-# Uploads: largest accepted attachment; background jobs run in threads (synchronously in tests).
+# Uploads: largest accepted file; background jobs run in threads (synchronously in tests).
 IPCITY_MAX_UPLOAD_BYTES = env_int("IPCITY_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+# Tables read from uploads and imports (ipcity/lib/uploads.py): an uploaded .xlsx inflated (web only),
+# rows and filled columns of a sheet or CSV file, characters in one cell (CLI imports too).
+IPCITY_MAX_UNCOMPRESSED_BYTES = env_int("IPCITY_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)
+IPCITY_MAX_IMPORT_ROWS = env_int("IPCITY_MAX_IMPORT_ROWS", 2_000_000)
+IPCITY_MAX_IMPORT_COLUMNS = env_int("IPCITY_MAX_IMPORT_COLUMNS", 500)
+IPCITY_MAX_CELL_CHARS = env_int("IPCITY_MAX_CELL_CHARS", 1024 * 1024)
 IPCITY_JOBS_SYNC = env_bool("IPCITY_JOBS_SYNC", False)
 # Absolute address of the site, used in e-mails.
 IPCITY_BASE_URL = env_str("IPCITY_BASE_URL", "http://127.0.0.1:8000")

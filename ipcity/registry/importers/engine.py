@@ -28,13 +28,16 @@ from django.utils import timezone
 
 from ipcity.core.audit import Actor, record_event
 from ipcity.lib.datafile import DataFileError, load_data_file
-from ipcity.lib.text import fold
+from ipcity.lib.excel import csv_text
+from ipcity.lib.text import fold, shorten
+from ipcity.lib.uploads import Limits
 from ipcity.registry.importers.fields import CellError, cell_text
 from ipcity.registry.importers.matching import OrganisationMatcher, RegionResolver
 from ipcity.registry.importers.sources import SourceError, TableSource
 from ipcity.registry.models import ImportRun
 
 MAX_ERRORS_LISTED = 1000
+MAX_VALUE_SHOWN = 200  # characters of a cell's value quoted in an error (the CLI's --json, the pages)
 HEADER_SEARCH_ROWS = 10
 DEFAULT_BATCH = 2000
 
@@ -66,13 +69,14 @@ class RowError(Exception):
     message: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "value": self.value, "message": self.message}
+        value = None if self.value is None else shorten(self.value, MAX_VALUE_SHOWN)
+        return {"row": self.row, "column": self.column, "value": value, "message": self.message}
 
     def __str__(self) -> str:
         where = f"第 {self.row} 行" if self.row else "文件"
         if self.column:
             where += f"“{self.column}”列"
-        value = f"（值“{self.value}”）" if self.value not in (None, "") else ""
+        value = f"（值“{shorten(self.value, MAX_VALUE_SHOWN)}”）" if self.value not in (None, "") else ""
         return f"{where}{value}：{self.message}"
 
 
@@ -303,9 +307,9 @@ class _Rejects:
         if self._writer is None:
             self._handle = self.path.open("w", encoding="utf-8-sig", newline="")
             self._writer = csv.writer(self._handle)
-            self._writer.writerow(["原行号", *self.headers, "错误原因"])
+            self._writer.writerow(["原行号", *(csv_text(h) for h in self.headers), "错误原因"])
         reasons = "；".join(f"{e.column or ''}：{e.message}" if e.column else e.message for e in errors)
-        self._writer.writerow([row, *(cell_text(c) for c in cells), reasons])
+        self._writer.writerow([row, *(csv_text(cell_text(c)) for c in cells), csv_text(reasons)])
 
     def close(self) -> str:
         if self._handle is not None:
@@ -348,8 +352,12 @@ def run_import(
     mark_demo: bool = False,
     batch_size: int = DEFAULT_BATCH,
     file_label: str | None = None,
+    limits: Limits | None = None,
 ) -> ImportResult:
-    """Import one file. Never raises for bad input: a refused file comes back with `refused` set."""
+    """Import one file. Never raises for bad input: a refused file comes back with `refused` set.
+
+    `limits` bound the file (lib.uploads); the default is a file on the server's disk (the CLI);
+    the upload page passes Limits.web()."""
     path = Path(path)
     result = ImportResult(kind=spec.kind, file=file_label or path.name, dry_run=dry_run)
 
@@ -366,7 +374,7 @@ def run_import(
     except DataFileError as exc:
         return refuse(f"表头映射文件有误：{exc}", [RowError(None, None, None, f"表头映射文件有误：{exc}")])
     try:
-        source = TableSource(path)
+        source = TableSource(path, limits)
     except SourceError as exc:
         return refuse(str(exc), [RowError(None, None, None, str(exc))])
     except OSError as exc:
