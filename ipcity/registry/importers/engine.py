@@ -37,7 +37,8 @@ from ipcity.registry.importers.sources import SourceError, TableSource
 from ipcity.registry.models import ImportRun
 
 MAX_ERRORS_LISTED = 1000
-MAX_VALUE_SHOWN = 200  # characters of a cell's value quoted in an error (the CLI's --json, the pages)
+MAX_VALUE_SHOWN = 200  # characters of a cell's value quoted in an error
+MAX_MESSAGE_SHOWN = 1000
 HEADER_SEARCH_ROWS = 10
 DEFAULT_BATCH = 2000
 
@@ -68,15 +69,24 @@ class RowError(Exception):
     value: str | None
     message: str
 
+    def __post_init__(self) -> None:
+        # A cell may hold a million characters: an error quotes at most MAX_VALUE_SHOWN of them,
+        # in its value and in its message (the CLI's --json, the job page, memory for 1,000 errors).
+        if self.value is not None and len(self.value) > MAX_VALUE_SHOWN:
+            short = shorten(self.value, MAX_VALUE_SHOWN)
+            self.message = self.message.replace(self.value, short)
+            self.value = short
+        if len(self.message) > MAX_MESSAGE_SHOWN:
+            self.message = shorten(self.message, MAX_MESSAGE_SHOWN)
+
     def as_dict(self) -> dict[str, Any]:
-        value = None if self.value is None else shorten(self.value, MAX_VALUE_SHOWN)
-        return {"row": self.row, "column": self.column, "value": value, "message": self.message}
+        return {"row": self.row, "column": self.column, "value": self.value, "message": self.message}
 
     def __str__(self) -> str:
         where = f"第 {self.row} 行" if self.row else "文件"
         if self.column:
             where += f"“{self.column}”列"
-        value = f"（值“{shorten(self.value, MAX_VALUE_SHOWN)}”）" if self.value not in (None, "") else ""
+        value = f"（值“{self.value}”）" if self.value not in (None, "") else ""
         return f"{where}{value}：{self.message}"
 
 
@@ -393,7 +403,9 @@ def run_import(
             errors += [RowError(header_row, None, d, "两列对应同一字段") for d in header.duplicates]
             return refuse("；".join(e.message for e in errors), errors)
         if header.unknown:
-            result.warnings.append("以下列未识别，已忽略：" + "、".join(header.unknown))
+            unknown = [shorten(h, MAX_VALUE_SHOWN) for h in header.unknown[:50]]
+            more = f" 等 {len(header.unknown)} 列" if len(header.unknown) > 50 else ""
+            result.warnings.append("以下列未识别，已忽略：" + "、".join(unknown) + more)
         if skip_invalid and rejects_path is None:
             rejects_path = path.with_name(path.stem + ".rejects.csv")
         rejects = _Rejects(rejects_path if skip_invalid else None, header.headers)
