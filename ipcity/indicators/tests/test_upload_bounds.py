@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Sequence
 
 import openpyxl
 import pytest
@@ -25,7 +26,7 @@ TRAINING = [
 ]
 
 
-def _file(rows: list[list[object]], *, padding_mb: int = 0) -> io.BytesIO:
+def _file(rows: Sequence[Sequence[object]], *, padding_mb: int = 0) -> io.BytesIO:
     wb = openpyxl.Workbook()
     for row in rows:
         wb.active.append(row)  # test input, written the plain openpyxl way
@@ -86,6 +87,6 @@ def test_drilldown_excel_writes_formula_like_titles_as_text(
     compute_snapshots(year=2024, as_of=dt.date(2024, 12, 31), actor=Actor.cli())
     snapshot = Snapshot.objects.get(indicator__code="invention_patents_valid", region=None, year=2024)
     response = personas.client(personas.admin).get(
-        "/indicators/invention_patents_valid/records/", {"snapshot": snapshot.pk, "format": "xlsx"}
+        "/indicators/invention_patents_valid/records/", {"snapshot": str(snapshot.pk), "format": "xlsx"}
     )
     assert_text_cells(response.content, FORMULA_TEXTS)

@@ -56,11 +56,15 @@ def test_numbers_dates_and_booleans_keep_their_types() -> None:
 
 
 def test_control_characters_and_overlong_text_cannot_break_an_export() -> None:
-    rows = [["名称\x00\x07含控制字符"], ["长" * (EXCEL_CELL_CHARS + 10)], [Path("a") / "b"]]
+    rows: list[list[object]] = [
+        ["名称\x00\x07含控制字符"],
+        ["长" * (EXCEL_CELL_CHARS + 10)],
+        [Path("a") / "b"],
+    ]
     for build in (simple_table, stream_table):
         values = [row[0] for row in _reloaded(build("表", ["值"], rows, [10]))[1:]]
         assert values[0] == "名称含控制字符"
-        assert len(values[1]) == EXCEL_CELL_CHARS and values[1].endswith("…")
+        assert isinstance(values[1], str) and len(values[1]) == EXCEL_CELL_CHARS and values[1].endswith("…")
         assert values[2] == str(Path("a") / "b")
 
 

@@ -10,7 +10,7 @@ import string
 import time
 import tracemalloc
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import openpyxl
@@ -34,7 +34,7 @@ SHEET = "xl/worksheets/sheet1.xml"
 SHARED = "xl/sharedStrings.xml"
 
 
-def _workbook(rows: list[list[object]]) -> bytes:
+def _workbook(rows: Sequence[Sequence[object]]) -> bytes:
     wb = Workbook()
     ws = wb.active
     for row in rows:
