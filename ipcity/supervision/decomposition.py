@@ -25,6 +25,7 @@ from openpyxl.styles import Font
 
 from ipcity.core.models import Department, Region
 from ipcity.lib.excel import BORDER, WRAP, set_widths, write_cell, write_header
+from ipcity.lib.text import shorten
 from ipcity.lib.uploads import Limits, UploadError, read_sheet
 from ipcity.plans.choices import Comparison
 from ipcity.plans.exports import ANNEX_TITLE, row_label
@@ -73,6 +74,7 @@ YES, NO = "是", "否"
 FIRST_DATA_LINE = 3
 MILESTONE_KEYS = [key for key, _t, _w in COLUMNS[COL["year"] :]]
 MAX_LINES = 20_000  # every line is held in memory while the file is checked
+MAX_REASON_SHOWN = 500
 
 
 def _number(value: Decimal | None) -> int | float | None:
@@ -192,6 +194,11 @@ class Problem:
     line: int
     column: str
     reason: str
+
+    def __post_init__(self) -> None:
+        # Reasons quote cells, and a cell may hold a million characters: show at most 500.
+        if len(self.reason) > MAX_REASON_SHOWN:
+            object.__setattr__(self, "reason", shorten(self.reason, MAX_REASON_SHOWN))
 
     def __str__(self) -> str:
         where = f"第 {self.line} 行" if self.line else "文件"

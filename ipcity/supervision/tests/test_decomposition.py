@@ -180,6 +180,16 @@ def test_a_bomb_or_an_oversized_sheet_is_refused_and_nothing_is_written(
     before = list(Milestone.objects.values_list("pk", "title"))
     with pytest.raises(DecompositionError, match="疑似“压缩炸弹”"):
         read_decomposition(path, plan)
+    edited = tmp_path / "long.xlsx"
+    write(edited, plan)
+    wb = load_workbook(edited)
+    ws = wb[SHEET]
+    line = next(n for n in range(3, ws.max_row + 1) if ws.cell(row=n, column=COL["department"] + 1).value)
+    ws.cell(row=line, column=COL["department"] + 1, value="部" * 200_000)
+    wb.save(edited)
+    with pytest.raises(DecompositionError) as info:
+        read_decomposition(edited, plan)
+    assert len(str(info.value)) < 1000 and "未知的责任部门" in str(info.value)
     monkeypatch.setattr("ipcity.supervision.decomposition.MAX_LINES", 50)
     write(path, plan)
     with pytest.raises(DecompositionError, match="文件超过 50 行的上限"):
