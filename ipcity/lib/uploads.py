@@ -27,6 +27,7 @@ from __future__ import annotations
 import csv
 import os
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,8 +153,9 @@ def check_xlsx(source: str | Path | IO[bytes], limits: Limits) -> None:
         for member in members:
             if member.filename.endswith(".xml"):
                 _check_text_runs(archive, member, limits)
-    except zipfile.BadZipFile as exc:
-        raise UploadError("无法读取 Excel 文件（.xlsx）：工作簿已损坏。") from exc
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
+        # A damaged member, an encrypted one, an unknown compression method: not a workbook we read.
+        raise UploadError("无法读取 Excel 文件（.xlsx）：工作簿已损坏或已加密。") from exc
     finally:
         archive.close()
         if not isinstance(source, str | Path):

@@ -233,3 +233,12 @@ def test_csv_empty_lines_end_the_file() -> None:
     rows = _csv("名称\n一种装置\n" + "\n" * 3_000_000 + "末行\n", Limits.local())
     assert rows[:2] == [(1, ["名称"]), (2, ["一种装置"])]
     assert all(cells == [] for _n, cells in rows[2:]) and len(rows) < EMPTY_ROWS_END + 2
+
+
+def test_a_damaged_workbook_is_refused_with_a_reason() -> None:
+    content = bytearray(_xlsx(_sheet_xml("A1", ROWS)))
+    member = zipfile.ZipFile(io.BytesIO(bytes(content))).getinfo(SHEET)
+    start = member.header_offset + 30 + len(member.filename) + 10  # into the deflated data
+    content[start : start + 20] = bytes(20)
+    with pytest.raises(UploadError, match="工作簿已损坏或已加密"):
+        check_xlsx(io.BytesIO(bytes(content)), LIMITS)
