@@ -202,8 +202,15 @@ DEFAULT_FROM_EMAIL = env_str("IPCITY_FROM_EMAIL", "ipcity@localhost")
 # Where `ipcity backup create` writes archives unless --out is given (docs/backup.md).
 IPCITY_BACKUP_DIR = env_str("IPCITY_BACKUP_DIR", str(VAR_DIR / "backups"))
 
-# Uploads: largest accepted attachment.
+# Uploads: largest accepted file.
 IPCITY_MAX_UPLOAD_BYTES = env_int("IPCITY_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+
+# Tables read from uploads and imports (ipcity/lib/uploads.py): an uploaded .xlsx inflated (web only),
+# rows and filled columns of a sheet or CSV file, characters in one cell (CLI imports too).
+IPCITY_MAX_UNCOMPRESSED_BYTES = env_int("IPCITY_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)
+IPCITY_MAX_IMPORT_ROWS = env_int("IPCITY_MAX_IMPORT_ROWS", 2_000_000)
+IPCITY_MAX_IMPORT_COLUMNS = env_int("IPCITY_MAX_IMPORT_COLUMNS", 500)
+IPCITY_MAX_CELL_CHARS = env_int("IPCITY_MAX_CELL_CHARS", 1024 * 1024)
 
 # Background jobs: django-tasks with its database backend (queue in the main database; workers run
 # `ipcity worker`, several may share one PostgreSQL queue). IPCITY_JOBS_SYNC=1 runs each job inside

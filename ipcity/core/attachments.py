@@ -6,7 +6,6 @@ import hashlib
 import logging
 import zipfile
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -15,6 +14,7 @@ from django.shortcuts import render
 
 from ipcity.core.audit import Actor, record_event
 from ipcity.core.models import Attachment
+from ipcity.lib.uploads import within_upload_size
 
 KIND_LABELS = {
     "pdf": "PDF",
@@ -64,12 +64,8 @@ def sniff_kind(upload: UploadedFile) -> str | None:
 
 def check_upload(upload: UploadedFile, *, allowed: frozenset[str] | set[str] = DEFAULT_ALLOWED) -> str:
     """Validate type and size; return the kind. Raises ValidationError with a Chinese message."""
-    limit = settings.IPCITY_MAX_UPLOAD_BYTES
     name = upload.name or "文件"
-    if upload.size is not None and upload.size > limit:
-        raise ValidationError(
-            f"“{name}”大小为 {upload.size / 1048576:.1f} MB，超过上限 {limit / 1048576:.0f} MB。"
-        )
+    within_upload_size(upload)
     if not upload.size:
         raise ValidationError(f"“{name}”是空文件。")
     kind = sniff_kind(upload)

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from ipcity.grants.detection import DetectionReport
 from ipcity.grants.models import Application, Entitlement, Payment
 from ipcity.grants.selectors import BudgetLine, LedgerTable, item_name, sla_state
-from ipcity.lib.excel import BORDER, WRAP, set_widths, simple_table, write_header
+from ipcity.lib.excel import BORDER, WRAP, set_widths, simple_table, write_cell, write_header
 
 EXPORT_LIMIT = 50_000
 
@@ -124,7 +124,7 @@ def ledger_workbook(table: LedgerTable, payments: Iterable[Payment]) -> Workbook
             p.recorded_by,
         ]
         for c, value in enumerate(values, start=1):
-            cell = ws.cell(row=r, column=c, value=value)
+            cell = write_cell(ws, r, c, value)
             cell.alignment = WRAP
             cell.border = BORDER
     ws.freeze_panes = "A2"

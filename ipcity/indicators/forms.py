@@ -7,6 +7,7 @@ from django import forms
 from ipcity.core.models import Region
 from ipcity.indicators.models import Indicator
 from ipcity.lib.inputs import DateField, whole_number_field
+from ipcity.lib.uploads import within_upload_size
 
 YEAR_ERRORS = {
     "min_value": "年份不能早于 %(limit_value)s。",
@@ -70,6 +71,9 @@ class UploadForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["file"].widget.attrs["accept"] = ".xlsx"
+
+    def clean_file(self) -> Any:
+        return within_upload_size(self.cleaned_data["file"])
 
 
 class SurveyUploadForm(UploadForm):

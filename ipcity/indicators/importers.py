@@ -9,15 +9,18 @@ from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 from django.db import transaction
-from openpyxl import load_workbook
 
 from ipcity.core.audit import Actor
 from ipcity.core.models import Region
 from ipcity.indicators.choices import RespondentGroup
 from ipcity.indicators.services import record_survey, record_training
+from ipcity.lib.text import shorten
+from ipcity.lib.uploads import Limits, UploadError, read_sheet
 
 TRAINING_HEADERS = ["培训名称", "日期", "主办单位", "区市", "姓名", "单位", "电话"]
 SURVEY_HEADERS = ["年份", "受访群体", "样本量", "群体权重", "一级指标", "二级指标", "指标权重", "得分"]
+MAX_ROWS = 100_000  # a year's sign-in sheets or survey items; every row is held in memory
+MAX_VALUE_SHOWN = 100  # characters of a cell quoted in an error
 
 
 @dataclass
@@ -28,7 +31,9 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        return f"第 {self.row} 行“{self.column}”列（{self.value!r}）：{self.message}"
+        if not self.row:
+            return f"{self.column}{f'“{self.value}”' if self.value else ''}：{self.message}"
+        return f"第 {self.row} 行“{self.column}”列（{shorten(repr(self.value), MAX_VALUE_SHOWN)}）：{self.message}"
 
 
 class ImportRejected(ValueError):
@@ -39,23 +44,27 @@ class ImportRejected(ValueError):
 
 def _rows(file: IO[bytes], headers: list[str]) -> list[tuple[int, dict[str, Any]]]:
     try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several types for non-xlsx input
-        raise ImportRejected([RowError(0, "文件", "", "不是有效的 Excel（.xlsx）文件")]) from exc
-    sheet = workbook.worksheets[0]
-    iterator = sheet.iter_rows(values_only=True)
-    header = [str(c).strip() if c is not None else "" for c in next(iterator, ())]
+        rows = read_sheet(file, Limits.web(max_rows=MAX_ROWS))
+    except UploadError as exc:
+        raise ImportRejected([RowError(0, "文件", getattr(file, "name", "") or "", str(exc))]) from exc
+    first = rows[0] if rows else (1, [])
+    header = [str(c).strip() if c is not None else "" for c in first[1]] if first[0] == 1 else []
     missing = [h for h in headers if h not in header and h not in {"电话", "二级指标"}]
     if missing:
         raise ImportRejected([RowError(1, "表头", header, f"缺少列：{'、'.join(missing)}")])
+    positions = {h: header.index(h) for h in headers if h in header}
     out = []
-    for number, values in enumerate(iterator, start=2):
+    for number, values in rows[1:]:
         if not any(v not in (None, "") for v in values):
             continue
-        out.append((number, {h: values[header.index(h)] if h in header else None for h in headers}))
+        out.append((number, {h: _cell(values, positions.get(h)) for h in headers}))
     if not out:
         raise ImportRejected([RowError(2, "文件", "", "没有数据行")])
     return out
+
+
+def _cell(values: list[Any], index: int | None) -> Any:
+    return values[index] if index is not None and index < len(values) else None
 
 
 def _text(value: Any) -> str:

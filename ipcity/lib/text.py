@@ -24,8 +24,11 @@ _SEPARATORS = re.compile(r"[;；|｜]")
 # Anything clean_text would change: full-width ASCII forms, invisible characters, whitespace other than
 # single inner spaces. Most cells of an export are already clean; one search decides.
 _DIRTY = re.compile(
-    "[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u200b\u200c\u200d\u2060\ufeff\u00ad\t\n\r\x0b\x0c\u3000\u00a0\u2000-\u200a\u2028\u2029\u202f\u205f\x1c-\x1f\x85]|  |^ | $"
+    "[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u200b\u200c\u200d\u2060\ufeff\u00ad\t\n\r\x0b\x0c\u3000\u00a0\u2000-\u200a\u2028\u2029\u202f\u205f\x1c-\x1f\x85]|  |^ | $|^'[=+\\-@＝＋－＠]"
 )
+# A leading "'" before a formula character is the spreadsheet's "this is text" mark (lib.excel.csv_text
+# writes it into CSV files, Excel users type it): not part of the value.
+_FORMULA_ESCAPE = re.compile("^'(?=[=+\\-@\t\r\n＝＋－＠])")
 _NAME_BRACKETS = str.maketrans({"(": "（", ")": "）", "[": "（", "]": "）", "【": "（", "】": "）"})
 _BRACKETS = re.compile(r"[()\[\]【】（）]")
 _BRACKET_SPACES = re.compile(r"\s*([（）])\s*")
@@ -39,7 +42,7 @@ def clean_text(value: object) -> str:
     text = value if isinstance(value, str) else str(value)
     if not _DIRTY.search(text):
         return text
-    text = text.translate(_INVISIBLE).translate(_FULLWIDTH_ALNUM)
+    text = _FORMULA_ESCAPE.sub("", text, count=1).translate(_INVISIBLE).translate(_FULLWIDTH_ALNUM)
     return _SPACES.sub(" ", text).strip()
 
 
@@ -74,3 +77,12 @@ def split_values(value: object) -> list[str]:
 
 def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not clean_text(value))
+
+
+def shorten(value: object, limit: int) -> str:
+    """At most `limit` characters: a longer text is cut, with "…" and its full length, for messages
+    that quote a value (an imported cell may hold a million characters)."""
+    text = "" if value is None else str(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}…（共 {len(text)} 个字符）"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from ipcity.lib.excel import BORDER, WRAP, set_widths, write_header
+from ipcity.lib.excel import BORDER, WRAP, set_widths, write_cell, write_header
 from ipcity.plans.models import Plan, Row
 from ipcity.plans.selectors import programmes_with_rows
 
@@ -29,7 +29,7 @@ def task_table_workbook(plan: Plan, rows: list[Row] | None = None) -> Workbook:
     ws = wb.active
     assert ws is not None
     ws.title = "任务分工表"
-    ws.cell(row=1, column=1, value=ANNEX_TITLE).font = Font(bold=True, size=14)
+    write_cell(ws, 1, 1, ANNEX_TITLE).font = Font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
     ws.cell(row=1, column=1).alignment = Alignment(horizontal="center")
     write_header(ws, 2, HEADERS)
@@ -41,25 +41,25 @@ def task_table_workbook(plan: Plan, rows: list[Row] | None = None) -> Workbook:
         ]
         if not any(section_rows for _section, section_rows in sections):
             continue
-        cell = ws.cell(row=line, column=1, value=f"{programme.numeral}、{programme.title}")
+        cell = write_cell(ws, line, 1, f"{programme.numeral}、{programme.title}")
         cell.font = Font(bold=True)
-        ws.cell(row=line, column=3, value=f"附件{programme.numeral}")
-        ws.cell(row=line, column=4, value=programme.code)
+        write_cell(ws, line, 3, f"附件{programme.numeral}")
+        write_cell(ws, line, 4, programme.code)
         line += 1
         for section, section_rows in sections:
             if not section_rows:
                 continue
             numeral = section.clause[section.clause.index("(") + 1 : section.clause.index(")")]
-            ws.cell(row=line, column=1, value=f"（{numeral}）{section.title}").font = Font(bold=True)
-            ws.cell(row=line, column=3, value=section.clause)
-            ws.cell(row=line, column=4, value=section.code)
+            write_cell(ws, line, 1, f"（{numeral}）{section.title}").font = Font(bold=True)
+            write_cell(ws, line, 3, section.clause)
+            write_cell(ws, line, 4, section.code)
             line += 1
             for row in section_rows:
                 names = [a.department.name for a in row.assignments.all()]
                 for col, value in enumerate(
                     [row_label(row), "、".join(names), row.clause, row.code], start=1
                 ):
-                    c = ws.cell(row=line, column=col, value=value)
+                    c = write_cell(ws, line, col, value)
                     c.alignment = WRAP
                     c.border = BORDER
                 line += 1

@@ -476,11 +476,13 @@ def _accounts() -> list[dict[str, Any]]:
 def _xlsx(path: Path, headers: list[str], rows: list[list[Any]]) -> Path:
     from openpyxl import Workbook
 
+    from ipcity.lib.excel import stream_row
+
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Sheet1")
-    ws.append(headers)
+    stream_row(ws, headers)
     for row in rows:
-        ws.append(row)
+        stream_row(ws, row)
     wb.save(path)
     return path
 

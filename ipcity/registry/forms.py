@@ -3,10 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 
 from ipcity.core.models import Region
 from ipcity.lib.inputs import IdField, SearchField
+from ipcity.lib.uploads import within_upload_size
 from ipcity.registry.choices import (
     DemonstrationZoneStatus,
     GIKind,
@@ -114,10 +114,4 @@ class ImportUploadForm(forms.Form):
     dry_run = forms.BooleanField(label="只校验，不写入", required=False)
 
     def clean_file(self) -> object:
-        upload = self.cleaned_data["file"]
-        limit = settings.IPCITY_MAX_UPLOAD_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                f"文件大小为 {upload.size / 1048576:.1f} MB，超过上限 {limit / 1048576:.0f} MB。"
-            )
-        return upload
+        return within_upload_size(self.cleaned_data["file"])

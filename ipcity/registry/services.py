@@ -13,6 +13,7 @@ from ipcity.core.audit import Actor, record_event, snapshot, upsert
 from ipcity.core.jobs import JobHandle, background_job, start_job
 from ipcity.core.models import Job
 from ipcity.lib.identifiers import normalize_uscc
+from ipcity.lib.uploads import Limits
 from ipcity.registry.choices import REVIEW_TRANSITIONS, ReviewStatus
 from ipcity.registry.linking import attribute_first_holders, link_name
 from ipcity.registry.models import Membership, Organisation, ReviewItem
@@ -151,6 +152,7 @@ def import_file_job(
         dry_run=dry_run,
         file_label=original_name,
         progress=lambda done, total: handle.progress(done, total, f"已处理 {done} 行"),
+        limits=Limits.web(),  # an upload from the web: the byte limits apply too
     )
     if result.refused:
         lines = [result.summary(), *(str(e) for e in result.errors[:50])]

@@ -24,10 +24,9 @@ from ipcity.accounts.permissions import has_role, is_city_admin
 from ipcity.core.audit import Actor
 from ipcity.core.models import AuditEvent
 from ipcity.core.uploads import keep_upload
-from ipcity.lib.excel import xlsx_response
+from ipcity.lib.excel import stream_table, xlsx_response
 from ipcity.registry import selectors, services
 from ipcity.registry.choices import ReviewStatus
-from ipcity.registry.exports import stream_table
 from ipcity.registry.forms import (
     GIFilterForm,
     ImportUploadForm,

@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from openpyxl import Workbook
 
-from ipcity.lib.excel import BORDER, WRAP, set_widths, write_header
+from ipcity.lib.excel import BORDER, WRAP, set_widths, write_cell, write_header
 from ipcity.supervision import engine, selectors
 from ipcity.supervision.choices import ReviewDecision
 from ipcity.supervision.models import FlagRecord, Milestone, ReportReview, ReportVersion
@@ -256,7 +256,7 @@ def assessment_workbook(assessment: Assessment) -> Workbook:
                 "；".join(f"{line.label}：{line.basis}" for line in s.lines),
             ]
             for col, value in enumerate(values, start=1):
-                cell = ws.cell(row=line_no, column=col, value=value)
+                cell = write_cell(ws, line_no, col, value)
                 cell.border = BORDER
                 cell.alignment = WRAP
         set_widths(ws, [6, 18, 8, 10, 10, 10, 10, 10, 10, 80])
@@ -267,6 +267,6 @@ def assessment_workbook(assessment: Assessment) -> Workbook:
         for col, value in enumerate(
             ["部门" if s.kind == "department" else "区市", s.rank, s.name, float(s.total)], start=1
         ):
-            ws.cell(row=line_no, column=col, value=value).border = BORDER
+            write_cell(ws, line_no, col, value).border = BORDER
     set_widths(ws, [8, 6, 20, 10])
     return wb

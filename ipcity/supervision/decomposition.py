@@ -20,11 +20,13 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from ipcity.core.models import Department, Region
-from ipcity.lib.excel import BORDER, WRAP, set_widths, write_header
+from ipcity.lib.excel import BORDER, WRAP, set_widths, write_cell, write_header
+from ipcity.lib.text import shorten
+from ipcity.lib.uploads import Limits, UploadError, read_sheet
 from ipcity.plans.choices import Comparison
 from ipcity.plans.exports import ANNEX_TITLE, row_label
 from ipcity.plans.models import Plan, Row, Target
@@ -71,6 +73,8 @@ FREQUENCY_FROM_TEXT = {v: k for k, v in FREQUENCY_TEXT.items()}
 YES, NO = "是", "否"
 FIRST_DATA_LINE = 3
 MILESTONE_KEYS = [key for key, _t, _w in COLUMNS[COL["year"] :]]
+MAX_LINES = 20_000  # every line is held in memory while the file is checked
+MAX_REASON_SHOWN = 500
 
 
 def _number(value: Decimal | None) -> int | float | None:
@@ -96,7 +100,7 @@ def decomposition_workbook(plan: Plan, milestones: list[Milestone] | None = None
     ws = wb.active
     assert ws is not None
     ws.title = SHEET
-    ws.cell(row=1, column=1, value=TITLE).font = Font(bold=True, size=14)
+    write_cell(ws, 1, 1, TITLE).font = Font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
     write_header(ws, 2, HEADERS)
     line = FIRST_DATA_LINE
@@ -104,7 +108,7 @@ def decomposition_workbook(plan: Plan, milestones: list[Milestone] | None = None
     def put(values: dict[str, Any], *, bold: bool = False) -> None:
         nonlocal line
         for key, value in values.items():
-            cell = ws.cell(row=line, column=COL[key] + 1, value=value)
+            cell = write_cell(ws, line, COL[key] + 1, value)
             cell.alignment = WRAP
             cell.border = BORDER
             if bold:
@@ -191,6 +195,11 @@ class Problem:
     column: str
     reason: str
 
+    def __post_init__(self) -> None:
+        # Reasons quote cells, and a cell may hold a million characters: show at most 500.
+        if len(self.reason) > MAX_REASON_SHOWN:
+            object.__setattr__(self, "reason", shorten(self.reason, MAX_REASON_SHOWN))
+
     def __str__(self) -> str:
         where = f"第 {self.line} 行" if self.line else "文件"
         return f"{where}{f'「{self.column}」' if self.column else ''}：{self.reason}"
@@ -275,20 +284,21 @@ def _int(value: Any) -> int | None:
     return int(number)
 
 
-def read_decomposition(source: str | Path | IO[bytes], plan: Plan) -> list[RowPlan]:
+def read_decomposition(
+    source: str | Path | IO[bytes], plan: Plan, *, limits: Limits | None = None
+) -> list[RowPlan]:
     """Parse and check a decomposition workbook against the plan and the current data.
 
     Raises DecompositionError with every problem (line, column, reason); writes nothing.
+    `limits` bound the file (lib.uploads); the default is an upload's.
     """
     try:
-        wb = load_workbook(source, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
-        raise DecompositionError([Problem(0, "", f"无法读取 Excel 文件（.xlsx）：{exc}")]) from exc
-    ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
-    lines = list(ws.iter_rows(values_only=True))
-    wb.close()
+        lines = read_sheet(source, limits or Limits.web(max_rows=MAX_LINES), sheet=SHEET)
+    except UploadError as exc:
+        raise DecompositionError([Problem(0, "", str(exc))]) from exc
     problems: list[Problem] = []
-    if len(lines) < 2 or [_text(v) for v in lines[1][: len(HEADERS)]] != HEADERS:
+    header = next((cells for number, cells in lines if number == 2), [])
+    if [_text(v) for v in header[: len(HEADERS)]] != HEADERS:
         raise DecompositionError([Problem(2, "", f"表头不符，应为：{'、'.join(HEADERS)}")])
 
     rows = {r.code: r for r in Row.objects.filter(plan=plan).prefetch_related("assignments__department")}
@@ -299,8 +309,9 @@ def read_decomposition(source: str | Path | IO[bytes], plan: Plan) -> list[RowPl
     plans: dict[str, RowPlan] = {}
     seen_keys: dict[tuple[str, int, int], int] = {}
 
-    for offset, raw in enumerate(lines[FIRST_DATA_LINE - 1 :]):
-        number = FIRST_DATA_LINE + offset
+    for number, raw in lines:
+        if number < FIRST_DATA_LINE:
+            continue
         cells = list(raw) + [None] * (len(COLUMNS) - len(raw))
         value = {key: cells[index] for key, index in COL.items()}
         if all(_text(v) == "" for v in cells):

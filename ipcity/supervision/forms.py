@@ -5,10 +5,10 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from ipcity.core.models import Department, Region
 from ipcity.lib.inputs import DateField, SearchField
+from ipcity.lib.uploads import within_upload_size
 from ipcity.plans.models import Plan, Programme
 from ipcity.supervision.choices import FollowUpKind, ReportFrequency, RuleKind
 
@@ -116,10 +116,7 @@ class ImportForm(forms.Form):
     file = forms.FileField(label="年度任务分解表（.xlsx）")
 
     def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > 10 * 1024 * 1024:
-            raise ValidationError("文件超过 10 MB。")
-        return upload
+        return within_upload_size(self.cleaned_data["file"])
 
 
 class AssessmentForm(forms.Form):

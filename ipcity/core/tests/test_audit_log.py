@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from ipcity.core.models import AuditEvent, Department, Region
-from ipcity.test import Personas
+from ipcity.test import FORMULA_TEXTS, Personas, assert_text_cells
 
 
 @pytest.mark.django_db
@@ -109,3 +109,13 @@ def test_admin_site_writes_are_audited(personas: Personas) -> None:
     event = AuditEvent.objects.get(action="region.update", note="管理后台")
     assert event.before == {"note": ""}
     assert event.after == {"note": "后台修改"}
+
+
+@pytest.mark.django_db
+def test_failed_login_usernames_come_out_of_the_excel_export_as_text_not_formulas(
+    personas: Personas, client
+) -> None:
+    for username in FORMULA_TEXTS:
+        client.post("/accounts/login/", {"username": username, "password": "wrong"})
+    xlsx = personas.client(personas.admin).get("/audit/", {"action": "login_failed", "format": "xlsx"})
+    assert_text_cells(xlsx.content, FORMULA_TEXTS)

@@ -28,13 +28,17 @@ from django.utils import timezone
 
 from ipcity.core.audit import Actor, record_event
 from ipcity.lib.datafile import DataFileError, load_data_file
-from ipcity.lib.text import fold
+from ipcity.lib.excel import csv_text
+from ipcity.lib.text import fold, shorten
+from ipcity.lib.uploads import Limits
 from ipcity.registry.importers.fields import CellError, cell_text
 from ipcity.registry.importers.matching import OrganisationMatcher, RegionResolver
 from ipcity.registry.importers.sources import SourceError, TableSource
 from ipcity.registry.models import ImportRun
 
 MAX_ERRORS_LISTED = 1000
+MAX_VALUE_SHOWN = 200  # characters of a cell's value quoted in an error
+MAX_MESSAGE_SHOWN = 1000
 HEADER_SEARCH_ROWS = 10
 DEFAULT_BATCH = 2000
 
@@ -64,6 +68,16 @@ class RowError(Exception):
     column: str | None
     value: str | None
     message: str
+
+    def __post_init__(self) -> None:
+        # A cell may hold a million characters: an error quotes at most MAX_VALUE_SHOWN of them,
+        # in its value and in its message (the CLI's --json, the job page, memory for 1,000 errors).
+        if self.value is not None and len(self.value) > MAX_VALUE_SHOWN:
+            short = shorten(self.value, MAX_VALUE_SHOWN)
+            self.message = self.message.replace(self.value, short)
+            self.value = short
+        if len(self.message) > MAX_MESSAGE_SHOWN:
+            self.message = shorten(self.message, MAX_MESSAGE_SHOWN)
 
     def as_dict(self) -> dict[str, Any]:
         return {"row": self.row, "column": self.column, "value": self.value, "message": self.message}
@@ -303,9 +317,9 @@ class _Rejects:
         if self._writer is None:
             self._handle = self.path.open("w", encoding="utf-8-sig", newline="")
             self._writer = csv.writer(self._handle)
-            self._writer.writerow(["原行号", *self.headers, "错误原因"])
+            self._writer.writerow(["原行号", *(csv_text(h) for h in self.headers), "错误原因"])
         reasons = "；".join(f"{e.column or ''}：{e.message}" if e.column else e.message for e in errors)
-        self._writer.writerow([row, *(cell_text(c) for c in cells), reasons])
+        self._writer.writerow([row, *(csv_text(cell_text(c)) for c in cells), csv_text(reasons)])
 
     def close(self) -> str:
         if self._handle is not None:
@@ -348,8 +362,12 @@ def run_import(
     mark_demo: bool = False,
     batch_size: int = DEFAULT_BATCH,
     file_label: str | None = None,
+    limits: Limits | None = None,
 ) -> ImportResult:
-    """Import one file. Never raises for bad input: a refused file comes back with `refused` set."""
+    """Import one file. Never raises for bad input: a refused file comes back with `refused` set.
+
+    `limits` bound the file (lib.uploads); the default is a file on the server's disk (the CLI);
+    the upload page passes Limits.web()."""
     path = Path(path)
     result = ImportResult(kind=spec.kind, file=file_label or path.name, dry_run=dry_run)
 
@@ -366,7 +384,7 @@ def run_import(
     except DataFileError as exc:
         return refuse(f"表头映射文件有误：{exc}", [RowError(None, None, None, f"表头映射文件有误：{exc}")])
     try:
-        source = TableSource(path)
+        source = TableSource(path, limits)
     except SourceError as exc:
         return refuse(str(exc), [RowError(None, None, None, str(exc))])
     except OSError as exc:
@@ -385,7 +403,9 @@ def run_import(
             errors += [RowError(header_row, None, d, "两列对应同一字段") for d in header.duplicates]
             return refuse("；".join(e.message for e in errors), errors)
         if header.unknown:
-            result.warnings.append("以下列未识别，已忽略：" + "、".join(header.unknown))
+            unknown = [shorten(h, MAX_VALUE_SHOWN) for h in header.unknown[:50]]
+            more = f" 等 {len(header.unknown)} 列" if len(header.unknown) > 50 else ""
+            result.warnings.append("以下列未识别，已忽略：" + "、".join(unknown) + more)
         if skip_invalid and rejects_path is None:
             rejects_path = path.with_name(path.stem + ".rejects.csv")
         rejects = _Rejects(rejects_path if skip_invalid else None, header.headers)

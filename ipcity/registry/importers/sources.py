@@ -1,13 +1,13 @@
 """Reading import files: CSV (UTF-8, GB18030 or UTF-16 as Excel writes them) and XLSX, streamed.
 
 The format is decided by the file's content, never its name. A file that is empty, not a table, or
-an old .xls workbook is refused with a Chinese reason before anything is read further.
+an old .xls workbook is refused with a Chinese reason before anything is read further. Sizes, rows,
+columns and cell lengths are bounded by ipcity.lib.uploads (the same reader as every upload).
 """
 
 from __future__ import annotations
 
 import codecs
-import csv
 import io
 import zipfile
 from collections.abc import Iterator
@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from ipcity.lib.uploads import Limits, UploadError, check_size, csv_rows, declared_rows, open_xlsx, sheet_rows
+
 SAMPLE_BYTES = 64 * 1024
-CSV_FIELD_LIMIT = 1024 * 1024  # abstracts and claims can be long; the csv module's default is 128 KB
 
 
 class SourceError(ValueError):
@@ -109,10 +110,15 @@ class TableSource:
     file consumed so far (for progress). Use as a context manager.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, limits: Limits | None = None) -> None:
         self.path = path
-        self.sniffed = sniff(path)
+        self.limits = limits or Limits.local()
         self.size = path.stat().st_size
+        try:
+            check_size(self.size, self.limits.max_bytes)
+        except UploadError as exc:
+            raise SourceError(str(exc)) from exc
+        self.sniffed = sniff(path)
         self._handle: Any = None
         self._counter: _CountingReader | None = None
         self._workbook: Any = None
@@ -144,33 +150,31 @@ class TableSource:
             yield from self._csv_rows()
 
     def _csv_rows(self) -> Iterator[tuple[int, list[Any]]]:
-        csv.field_size_limit(CSV_FIELD_LIMIT)
         raw = self.path.open("rb")
         self._counter = _CountingReader(raw)
         buffered = io.BufferedReader(self._counter, buffer_size=1024 * 1024)
         text = io.TextIOWrapper(buffered, encoding=self.sniffed.encoding, newline="")
         self._handle = text
-        reader = csv.reader(text, delimiter=self.sniffed.delimiter)
         number = 0
         try:
             # Records, not physical lines: a quoted cell may span lines; Excel shows one row per record.
-            for number, cells in enumerate(reader, start=1):
+            for number, cells in csv_rows(text, self.limits, delimiter=self.sniffed.delimiter):
                 yield number, cells
         except UnicodeDecodeError as exc:
             raise SourceError(
                 f"第 {number + 1} 行附近的文字无法按 {self.sniffed.encoding} 编码读取：文件编码不一致或已损坏"
             ) from exc
-        except csv.Error as exc:
-            raise SourceError(f"第 {number + 1} 行附近 CSV 格式错误：{exc}") from exc
+        except UploadError as exc:
+            raise SourceError(str(exc)) from exc
 
     def _xlsx_rows(self) -> Iterator[tuple[int, list[Any]]]:
-        from openpyxl import load_workbook
-
         try:
-            self._workbook = load_workbook(self.path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many types for a broken workbook
-            raise SourceError(f"无法打开 Excel 工作簿：{exc}") from exc
+            self._workbook = open_xlsx(self.path, self.limits)
+        except UploadError as exc:
+            raise SourceError(str(exc)) from exc
         sheet = self._workbook.worksheets[0]
-        self.total_rows = sheet.max_row if isinstance(sheet.max_row, int) else None
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, list(cells)
+        self.total_rows = declared_rows(sheet, self.limits)
+        try:
+            yield from sheet_rows(sheet, self.limits)
+        except UploadError as exc:
+            raise SourceError(str(exc)) from exc

@@ -23,6 +23,7 @@ from ipcity.supervision.decomposition import (
     read_decomposition,
 )
 from ipcity.supervision.models import FlagComputation, Milestone, RowSetting
+from ipcity.test import FORMULA_TEXTS, assert_text_cells
 
 from .conftest import at
 
@@ -148,6 +149,52 @@ def test_round_trip_is_lossless(plan, decomposed, tmp_path) -> None:
     second = tmp_path / "again.xlsx"
     write(second, plan)
     assert cells(second) == rows
+
+
+@pytest.mark.django_db
+def test_formula_like_text_is_exported_as_text_and_imports_back_unchanged(plan, decomposed, tmp_path) -> None:
+    milestones = list(Milestone.objects.order_by("pk")[: len(FORMULA_TEXTS[:4])])
+    for m, text in zip(milestones, FORMULA_TEXTS, strict=False):
+        Milestone.objects.filter(pk=m.pk).update(title=text, deliverable=f"@{text}")
+    path = tmp_path / "formulas.xlsx"
+    write(path, plan)
+    assert_text_cells(path.read_bytes(), [*FORMULA_TEXTS[:4], *(f"@{t}" for t in FORMULA_TEXTS[:4])])
+    result = services.import_decomposition(read_decomposition(path, plan), actor=CLI)
+    assert (result.updated, result.unchanged) == (0, decomposed)
+    assert sorted(
+        Milestone.objects.filter(pk__in=[m.pk for m in milestones]).values_list("title", flat=True)
+    ) == sorted(FORMULA_TEXTS[:4])
+
+
+@pytest.mark.django_db
+def test_a_bomb_or_an_oversized_sheet_is_refused_and_nothing_is_written(
+    plan, decomposed, tmp_path, monkeypatch
+) -> None:
+    import zipfile
+
+    path = tmp_path / "bomb.xlsx"
+    write(path, plan)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive, archive.open("xl/pad.xml", "w") as out:
+        for _ in range(120):
+            out.write(b"A" * (1 << 20))
+    before = list(Milestone.objects.values_list("pk", "title"))
+    with pytest.raises(DecompositionError, match="疑似“压缩炸弹”"):
+        read_decomposition(path, plan)
+    edited = tmp_path / "long.xlsx"
+    write(edited, plan)
+    wb = load_workbook(edited)
+    ws = wb[SHEET]
+    line = next(n for n in range(3, ws.max_row + 1) if ws.cell(row=n, column=COL["department"] + 1).value)
+    ws.cell(row=line, column=COL["department"] + 1, value="部" * 200_000)
+    wb.save(edited)
+    with pytest.raises(DecompositionError) as info:
+        read_decomposition(edited, plan)
+    assert len(str(info.value)) < 1000 and "未知的责任部门" in str(info.value)
+    monkeypatch.setattr("ipcity.supervision.decomposition.MAX_LINES", 50)
+    write(path, plan)
+    with pytest.raises(DecompositionError, match="文件超过 50 行的上限"):
+        read_decomposition(path, plan)
+    assert list(Milestone.objects.values_list("pk", "title")) == before
 
 
 @pytest.mark.django_db

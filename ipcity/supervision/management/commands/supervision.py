@@ -18,11 +18,17 @@ from tqdm import tqdm
 from ipcity.core.audit import Actor
 from ipcity.lib.datafile import DataFileError
 from ipcity.lib.excel import workbook_bytes
+from ipcity.lib.uploads import Limits
 from ipcity.plans.selectors import find_current_plan
 from ipcity.supervision import selectors, services
 from ipcity.supervision.assessment import assess, assessment_workbook
 from ipcity.supervision.choices import RuleKind
-from ipcity.supervision.decomposition import DecompositionError, decomposition_workbook, read_decomposition
+from ipcity.supervision.decomposition import (
+    MAX_LINES,
+    DecompositionError,
+    decomposition_workbook,
+    read_decomposition,
+)
 
 
 def _date(value: str) -> dt.date:
@@ -120,7 +126,7 @@ class Command(BaseCommand):
         if plan is None:
             raise CommandError("没有已载入的方案（先运行 ipcity plan load FILE）", returncode=2)
         try:
-            row_plans = read_decomposition(options["file"], plan)
+            row_plans = read_decomposition(options["file"], plan, limits=Limits.local(max_rows=MAX_LINES))
         except DecompositionError as exc:
             lines = "\n".join(f"  {p}" for p in exc.problems)
             raise CommandError(
