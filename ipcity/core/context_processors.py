@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from ipcity.accounts.permissions import can_view_audit_log, is_city_admin, is_government_user
 from ipcity.core.models import DataSet, Notification
-from ipcity.lib.workdays import coverage_notice
+from ipcity.core.workdays import coverage_notice
 
 
 def _today() -> dt.date:

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from ipcity.core.models import AuditEvent, Notification
+from ipcity.core.workdays import add_working_days
 from ipcity.grants import services
 from ipcity.grants.choices import ApplicationStatus, GrantStatus, ReviewDecision
 from ipcity.grants.models import Application, Grant, Payment, WorkflowStep
@@ -23,7 +24,6 @@ from ipcity.grants.tests.conftest import (
     to_publicity,
     web,
 )
-from ipcity.lib.workdays import add_working_days
 
 pytestmark = pytest.mark.django_db
 
