@@ -105,7 +105,7 @@ def test_add_and_between_are_inverse_everywhere() -> None:
 def test_outside_the_covered_years_is_refused() -> None:
     with pytest.raises(WorkdayCalendarError, match="工作日历从 2022 年开始"):
         is_working_day(D(2021, 12, 31))
-    with pytest.raises(WorkdayCalendarError, match="^工作日历尚未录入 2027 年，无法判断 2027-01-04"):
+    with pytest.raises(WorkdayCalendarError, match=r"^工作日历尚未录入 2027 年，无法判断 2027-01-04"):
         is_working_day(D(2027, 1, 4))
     with pytest.raises(WorkdayCalendarError, match=r"超出工作日历范围（工作日历尚未录入 2027 年）"):
         add_working_days(D(2026, 12, 30), 5)
@@ -204,7 +204,7 @@ def test_table_rows_pasted_or_from_a_spreadsheet() -> None:
         [
             (1, ["日期", "类型", "节日名称"]),  # header
             (2, ["2027-01-01", "放假", "元旦"]),
-            (3, "2027-02-06 至 2027-02-12 放假 春节".split()),
+            (3, ["2027-02-06", "至", "2027-02-12", "放假", "春节"]),  # a pasted line split on spaces
             (4, [dt.datetime(2027, 2, 20), "调休上班", None]),
             (5, ["", None]),  # empty
             (6, ["2027-02-21", "班"]),
@@ -247,10 +247,13 @@ def test_an_adjusted_working_day_must_be_a_weekend_but_a_holiday_may_be() -> Non
         "第 2 行：2027-02-08（星期一）不是周末：调休上班日只能是星期六或星期日"
     ]
     # 2027-02-06 is a Saturday: a holiday range may include weekends, a Saturday may be worked.
-    assert _check(
-        ("第 2 行", D(2027, 2, 6), D(2027, 2, 7), HOLIDAY, "春节"),
-        ("第 3 行", D(2027, 2, 13), D(2027, 2, 13), WORKDAY, ""),
-    ) == []
+    assert (
+        _check(
+            ("第 2 行", D(2027, 2, 6), D(2027, 2, 7), HOLIDAY, "春节"),
+            ("第 3 行", D(2027, 2, 13), D(2027, 2, 13), WORKDAY, ""),
+        )
+        == []
+    )
 
 
 def test_dates_outside_the_notice_year_and_reversed_ranges_are_refused() -> None:
