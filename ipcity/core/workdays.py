@@ -1,10 +1,14 @@
 """The working-day calendar as the city office keeps it in the database.
 
 `current_calendar()` builds an `ipcity.lib.workdays.WorkdayCalendar` from CalendarYear/CalendarDay and
-keeps it in the process, keyed by a version (the number of years and the latest `updated_at`; every
-calendar write touches its year). The version is read once per request (again after a write in
-that request); outside requests (commands, the worker) on every call, so a change made anywhere is
-seen at once. The services call `invalidate()` on every write.
+keeps it in the process, keyed by a version: the number of years, the last year and the latest
+`updated_at` (every calendar write touches its year). The version is one small query, read once per
+request (again after a write in that request) and, outside requests (commands, the worker), on
+every call; the calendar is rebuilt only when the version changed. So a change made in any process
+is seen on the next request everywhere, and the services call `invalidate()` on every write.
+
+The coverage banner needs only the last year, which the version carries: the city office's pages
+pay that one query, never the build.
 
 The module-level functions are what the rest of the platform calls (grants' 兑现期限, 公示截止):
 
@@ -23,6 +27,7 @@ from typing import Any
 from django.db.models import Count, Max
 
 from ipcity.core.models import CalendarDay, CalendarYear
+from ipcity.lib import workdays as lib
 from ipcity.lib.workdays import WorkdayCalendar, WorkdayCalendarError
 
 __all__ = [
@@ -35,15 +40,20 @@ __all__ = [
     "working_days_between",
 ]
 
-Version = tuple[int, Any]
+Version = tuple[int, int | None, Any]  # (years, last year, latest updated_at)
 
 _cache: tuple[Version, WorkdayCalendar | str] | None = None  # a str: why it cannot be used
-_request = threading.local()  # .active: inside a request; .checked: version read in this request
+_request = threading.local()  # .active: inside a request; .version: read in this request
 
 
 def _version() -> Version:
-    row = CalendarYear.objects.aggregate(years=Count("id"), changed=Max("updated_at"))
-    return row["years"], row["changed"]
+    version: Version | None = getattr(_request, "version", None)
+    if version is None:
+        row = CalendarYear.objects.aggregate(years=Count("id"), last=Max("year"), changed=Max("updated_at"))
+        version = (row["years"], row["last"], row["changed"])
+        if getattr(_request, "active", False):
+            _request.version = version
+    return version
 
 
 def _build() -> WorkdayCalendar | str:
@@ -59,15 +69,13 @@ def _build() -> WorkdayCalendar | str:
 def current_calendar() -> WorkdayCalendar:
     """The calendar as stored now; raises WorkdayCalendarError when it cannot be used."""
     global _cache
+    # The version first, then the rows: a write between the two leaves a newer calendar under an
+    # older version, which the next check replaces (never the reverse).
+    version = _version()
     cached = _cache
-    if cached is None or not getattr(_request, "checked", False):
-        # The version first, then the rows: a write between the two leaves a newer calendar under an
-        # older version, which the next check replaces (never the reverse).
-        version = _version()
-        if cached is None or cached[0] != version:
-            cached = (version, _build())
-            _cache = cached
-        _request.checked = getattr(_request, "active", False)
+    if cached is None or cached[0] != version:
+        cached = (version, _build())
+        _cache = cached
     calendar = cached[1]
     if isinstance(calendar, str):
         raise WorkdayCalendarError(calendar)
@@ -75,20 +83,20 @@ def current_calendar() -> WorkdayCalendar:
 
 
 def invalidate() -> None:
-    """Forget the built calendar (the services call this on every write)."""
+    """Forget the built calendar and this request's version (the services call this on every write)."""
     global _cache
     _cache = None
-    _request.checked = False
+    _request.version = None
 
 
 def request_started(**kwargs: Any) -> None:
     _request.active = True
-    _request.checked = False
+    _request.version = None
 
 
 def request_finished(**kwargs: Any) -> None:
     _request.active = False
-    _request.checked = False
+    _request.version = None
 
 
 def is_working_day(day: dt.date) -> bool:
@@ -105,7 +113,9 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
 
 def coverage_notice(today: dt.date) -> str | None:
     """What the city office must do so that working-day deadlines stay computable, or None."""
-    try:
-        return current_calendar().coverage_notice(today)
-    except WorkdayCalendarError as exc:
-        return f"{exc}：兑现期限和公示截止日期无法计算，请录入国务院办公厅公布的节假日安排。"
+    years, last, _changed = _version()
+    if not years or last is None:
+        return (
+            "工作日历尚未录入任何年份：兑现期限和公示截止日期无法计算，请录入国务院办公厅公布的节假日安排。"
+        )
+    return lib.coverage_notice(dt.date(last, 12, 31), today)

@@ -417,16 +417,19 @@ class WorkdayCalendar:
         return sorted(y.year for y in self.years.values() if y.status != VERIFIED)
 
     def coverage_notice(self, today: dt.date, horizon_days: int = COVERAGE_HORIZON_DAYS) -> str | None:
-        """A warning for the office when the calendar ends within `horizon_days` of today: deadlines
-        counted in working days (兑现期限, 公示截止) cannot be computed past its last day."""
-        if today + dt.timedelta(days=horizon_days) <= self.last:
-            return None
-        next_year = self.last.year + 1
-        state = "已过" if today > self.last else f"还有 {(self.last - today).days} 天到期"
-        return (
-            f"工作日历只到 {self.last.isoformat()}（{state}）：国务院办公厅发布 {next_year} 年节假日安排后，"
-            f"请录入工作日历；在此之前，超出该日的兑现期限和公示截止日期无法计算。"
-        )
+        return coverage_notice(self.last, today, horizon_days)
+
+
+def coverage_notice(last: dt.date, today: dt.date, horizon_days: int = COVERAGE_HORIZON_DAYS) -> str | None:
+    """A warning for the office when the calendar (ending on `last`) ends within `horizon_days` of
+    today: deadlines counted in working days (兑现期限, 公示截止) cannot be computed past its last day."""
+    if today + dt.timedelta(days=horizon_days) <= last:
+        return None
+    state = "已过" if today > last else f"还有 {(last - today).days} 天到期"
+    return (
+        f"工作日历只到 {last.isoformat()}（{state}）：国务院办公厅发布 {last.year + 1} 年节假日安排后，"
+        f"请录入工作日历；在此之前，超出该日的兑现期限和公示截止日期无法计算。"
+    )
 
 
 # --- the seed file -----------------------------------------------------------------------------------
