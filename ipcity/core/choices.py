@@ -18,3 +18,13 @@ class AuditSource(models.TextChoices):
     WEB = "web", _("网页")
     CLI = "cli", _("命令行")
     SYSTEM = "system", _("系统")
+
+
+class CalendarYearStatus(models.TextChoices):
+    VERIFIED = "verified", _("已核对")
+    UNVERIFIED = "unverified", _("未核对")
+
+
+class CalendarDayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("放假")
+    WORKDAY = "workday", _("调休上班")

@@ -1,27 +1,39 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
 from ipcity.accounts.permissions import can_view_audit_log, is_city_admin, is_government_user
 from ipcity.core.models import DataSet, Notification
-from ipcity.lib.workdays import coverage_notice
+from ipcity.core.workdays import coverage_notice
 
 
 def _today() -> dt.date:
     return timezone.localdate()
 
 
-def system_notices(user: Any) -> list[str]:
-    """What the city office must act on for the platform to keep working (shown on every page)."""
+@dataclass(frozen=True)
+class SystemNotice:
+    text: str
+    link_url: str
+    link_text: str
+
+
+def system_notices(user: Any) -> list[SystemNotice]:
+    """What the city office must act on for the platform to keep working (shown on every page), each
+    with a link to the page where it is done."""
     if not is_city_admin(user):
         return []
     notice = coverage_notice(_today())
-    return [notice] if notice else []
+    if not notice:
+        return []
+    return [SystemNotice(notice, reverse("core:calendar"), "录入工作日历")]
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -32,6 +44,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "site_name": settings.IPCITY_SITE_NAME,
         "demo_data_present": DataSet.objects.filter(is_demo=True).exists(),
         "nav_audit": can_view_audit_log(user),
+        "nav_calendar": is_city_admin(user),
         "nav_admin": is_city_admin(user) and bool(getattr(user, "is_staff", False)),
         "nav_government": is_government_user(user),
         "unread_notifications": (

@@ -1,4 +1,5 @@
-"""Reference data every app uses (departments, regions), the audit log, and data-set markers."""
+"""Reference data every app uses (departments, regions, the working-day calendar), the audit log, and
+data-set markers."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ipcity.core.choices import AuditSource, DepartmentKind, RegionKind
+from ipcity.core.choices import AuditSource, CalendarDayKind, CalendarYearStatus, DepartmentKind, RegionKind
+from ipcity.lib.workdays import DayEntry, YearInfo
 
 if TYPE_CHECKING:
     from ipcity.accounts.models import User
@@ -60,6 +62,75 @@ class Region(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CalendarYear(models.Model):
+    """One year of the working-day calendar, as the 国务院办公厅 notice for that year arranges it.
+
+    The city office enters and checks it (core.services); ipcity.core.workdays reads it. `status`
+    says whether the dates were checked day by day against the notice's full text."""
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    notice = models.CharField(_("通知标题"), max_length=200)
+    number = models.CharField(_("文号"), max_length=60, blank=True)
+    issuer = models.CharField(_("发布机关"), max_length=60)
+    published = models.DateField(_("发布日期"))
+    status = models.CharField(
+        _("核对状态"),
+        max_length=12,
+        choices=CalendarYearStatus.choices,
+        default=CalendarYearStatus.UNVERIFIED,
+    )
+    checked = models.DateField(_("核对日期"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    # Every write on the year or its days touches this: the calendar cache's version (core.workdays).
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("工作日历年度")
+        verbose_name_plural = _("工作日历年度")
+
+    def __str__(self) -> str:
+        return f"{self.year} 年节假日安排"
+
+    def info(self) -> YearInfo:
+        return YearInfo(
+            year=self.year,
+            notice=self.notice,
+            number=self.number,
+            issuer=self.issuer,
+            published=self.published,
+            status=self.status,
+            checked=self.checked,
+            note=self.note,
+        )
+
+
+class CalendarDay(models.Model):
+    """A date the notice arranges: a holiday (放假) or a Saturday/Sunday made a working day (调休上班).
+
+    A date appears once in the whole calendar (the New Year break of a year's notice may begin in the
+    last days of the year before)."""
+
+    calendar_year = models.ForeignKey(
+        CalendarYear, on_delete=models.CASCADE, related_name="days", verbose_name=_("年度")
+    )
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=CalendarDayKind.choices)
+    name = models.CharField(_("节日名称"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("工作日历日期")
+        verbose_name_plural = _("工作日历日期")
+
+    def __str__(self) -> str:
+        label = f"{self.date.isoformat()} {self.get_kind_display()}"
+        return f"{label}（{self.name}）" if self.name else label
+
+    def entry(self) -> DayEntry:
+        return DayEntry(self.date, self.kind, self.name)
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

@@ -1,4 +1,5 @@
-"""Audit log (city admins), and the liaison contacts of departments and regions."""
+"""Audit log and the working-day calendar (city admins), and the liaison contacts of departments and
+regions."""
 
 from __future__ import annotations
 
@@ -22,10 +23,19 @@ from ipcity.accounts.permissions import (
     can_view_department_contacts,
     is_city_admin,
 )
-from ipcity.core import jobs, notifications, services
+from ipcity.core import jobs, notifications, selectors, services, workdays
 from ipcity.core.audit import Actor
-from ipcity.core.forms import AuditFilterForm, ContactForm
-from ipcity.core.models import AuditEvent, Department, Job, JobStatus, Notification, Region
+from ipcity.core.forms import AuditFilterForm, CalendarDayForm, CalendarImportForm, ContactForm
+from ipcity.core.models import (
+    AuditEvent,
+    CalendarDay,
+    CalendarYear,
+    Department,
+    Job,
+    JobStatus,
+    Notification,
+    Region,
+)
 from ipcity.core.selectors import filter_audit_events
 from ipcity.lib.excel import simple_table, xlsx_response
 
@@ -188,3 +198,154 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
     count = notifications.mark_all_read(request.user, actor=Actor.web(request.user))  # type: ignore[arg-type]
     messages.info(request, f"已将 {count} 条通知标为已读。")
     return redirect("core:notifications")
+
+
+# --- the working-day calendar (city office) ---------------------------------------------------------
+
+
+@require_GET
+def calendar_list(request: HttpRequest) -> HttpResponse:
+    if not is_city_admin(request.user):
+        return deny(request)
+    years = list(selectors.calendar_years())
+    try:
+        calendar = workdays.current_calendar()
+        coverage, problem = (calendar.first, calendar.last), ""
+    except workdays.WorkdayCalendarError as exc:
+        coverage, problem = None, str(exc)
+    context = {
+        "years": years,
+        "coverage": coverage,
+        "problem": problem,
+        "next_year": years[-1].year + 1 if years else timezone.localdate().year,
+    }
+    return render(request, "core/calendar_list.html", context)
+
+
+def _import_initial(year: int) -> dict[str, object]:
+    existing = CalendarYear.objects.filter(year=year).first()
+    if existing is None:
+        return {
+            "year": year,
+            "notice": f"国务院办公厅关于{year}年部分节假日安排的通知",
+            "issuer": services.DEFAULT_ISSUER,
+        }
+    return {
+        **{
+            name: getattr(existing, name)
+            for name in ("year", "notice", "number", "issuer", "published", "note")
+        },
+        "table": selectors.year_table_text(existing),
+        "replace": True,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def calendar_import(request: HttpRequest) -> HttpResponse:
+    """Enter a year from the notice as a small table (pasted or uploaded), or replace a year's table."""
+    if not is_city_admin(request.user):
+        return deny(request)
+    errors: list[str] = []
+    if request.method == "POST":
+        form = CalendarImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                calendar_year = services.import_calendar_year(
+                    data["year"],
+                    data["rows"],
+                    actor=Actor.web(request.user),
+                    notice=data["notice"],
+                    number=data["number"],
+                    issuer=data["issuer"],
+                    published=data["published"],
+                    note=data["note"],
+                    replace=data["replace"],
+                )
+            except services.CalendarRejected as exc:
+                errors = exc.errors
+            else:
+                messages.success(
+                    request,
+                    f"已录入 {calendar_year.year} 年的节假日安排（{calendar_year.days.count()} 天）。"
+                    "请与通知原文逐日核对后标记为已核对。",
+                )
+                return redirect("core:calendar_year", year=calendar_year.year)
+    else:
+        years = list(CalendarYear.objects.values_list("year", flat=True))
+        default = max(years) + 1 if years else timezone.localdate().year
+        wanted = request.GET.get("year", "")
+        year = int(wanted) if wanted.isdigit() and 2000 <= int(wanted) <= 2100 else default
+        form = CalendarImportForm(initial=_import_initial(year))
+    return render(request, "core/calendar_import.html", {"form": form, "errors": errors})
+
+
+@require_GET
+def calendar_year(request: HttpRequest, year: int) -> HttpResponse:
+    if not is_city_admin(request.user):
+        return deny(request)
+    calendar_year = get_object_or_404(CalendarYear, year=year)
+    context = {
+        "calendar_year": calendar_year,
+        "months": selectors.calendar_months(year),
+        "days": calendar_year.days.all(),
+    }
+    return render(request, "core/calendar_year.html", context)
+
+
+@require_POST
+def calendar_verify(request: HttpRequest, year: int) -> HttpResponse:
+    if not is_city_admin(request.user):
+        return deny(request)
+    calendar_year = get_object_or_404(CalendarYear, year=year)
+    try:
+        services.verify_calendar_year(calendar_year, actor=Actor.web(request.user))
+    except services.CalendarRejected as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{year} 年已标记为已核对。")
+    return redirect("core:calendar_year", year=year)
+
+
+def _edit_day(request: HttpRequest, calendar_year: CalendarYear, day: CalendarDay | None) -> HttpResponse:
+    initial = {"date": day.date, "kind": day.kind, "name": day.name} if day else {}
+    form = CalendarDayForm(request.POST or None, initial=initial)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_calendar_day(
+                calendar_year, actor=Actor.web(request.user), day=day, **form.cleaned_data
+            )
+        except services.CalendarRejected as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, "已保存。")
+            return redirect("core:calendar_year", year=calendar_year.year)
+    context = {"form": form, "errors": errors, "calendar_year": calendar_year, "day": day}
+    return render(request, "core/calendar_day_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def calendar_day_add(request: HttpRequest, year: int) -> HttpResponse:
+    if not is_city_admin(request.user):
+        return deny(request)
+    return _edit_day(request, get_object_or_404(CalendarYear, year=year), None)
+
+
+@require_http_methods(["GET", "POST"])
+def calendar_day_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    if not is_city_admin(request.user):
+        return deny(request)
+    day = get_object_or_404(CalendarDay.objects.select_related("calendar_year"), pk=pk)
+    return _edit_day(request, day.calendar_year, day)
+
+
+@require_POST
+def calendar_day_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    if not is_city_admin(request.user):
+        return deny(request)
+    day = get_object_or_404(CalendarDay.objects.select_related("calendar_year"), pk=pk)
+    year = day.calendar_year.year
+    services.delete_calendar_day(day, actor=Actor.web(request.user))
+    messages.success(request, f"已删除 {day}。")
+    return redirect("core:calendar_year", year=year)

@@ -11,11 +11,11 @@ from typing import Any
 from django.db.models import Count, QuerySet, Sum
 
 from ipcity.core.models import Region
+from ipcity.core.workdays import WorkdayCalendarError, working_days_between
 from ipcity.grants import clock
 from ipcity.grants.choices import OPEN_STATUSES, ApplicationStatus
 from ipcity.grants.models import Application, Budget, Entitlement, Grant, Payment
 from ipcity.grants.permissions import ledger_region_id
-from ipcity.lib.workdays import WorkdayCalendarError, working_days_between
 from ipcity.policy.engine import Item, default_catalog
 
 ZERO = Decimal("0")

@@ -56,9 +56,9 @@ def test_the_calendar_notice_is_shown_to_the_city_office_only(personas, monkeypa
     from django.urls import reverse
 
     from ipcity.core import context_processors
-    from ipcity.lib.workdays import default_calendar
+    from ipcity.core.workdays import current_calendar
 
-    last = default_calendar().last
+    last = current_calendar().last
     monkeypatch.setattr(context_processors, "_today", lambda: last - dt.timedelta(days=30))
     home = reverse("portal:home")
     admin_page = personas.client(personas.admin).get(home).content.decode()

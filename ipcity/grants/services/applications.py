@@ -15,6 +15,7 @@ from django.utils import timezone
 from ipcity.core.attachments import store_attachment
 from ipcity.core.audit import Actor, record_event, snapshot
 from ipcity.core.notifications import notify
+from ipcity.core.workdays import WorkdayCalendarError, add_working_days
 from ipcity.grants import clock
 from ipcity.grants.choices import (
     Action,
@@ -57,7 +58,6 @@ from ipcity.grants.services.common import (
     district_officers,
     organisation_users,
 )
-from ipcity.lib.workdays import WorkdayCalendarError, add_working_days
 from ipcity.policy.engine import Decision, Item
 from ipcity.policy.engine.money import yuan
 from ipcity.registry.models import Organisation

@@ -24,6 +24,7 @@ from ipcity.accounts.choices import Role
 from ipcity.accounts.models import User
 from ipcity.core.audit import Actor, record_event
 from ipcity.core.notifications import notify
+from ipcity.core.workdays import WorkdayCalendarError, add_working_days
 from ipcity.grants import clock
 from ipcity.grants.choices import (
     APPLICATION_TRANSITIONS,
@@ -51,7 +52,6 @@ from ipcity.grants.records import (
     normalize_right_id,
     organisation_records,
 )
-from ipcity.lib.workdays import WorkdayCalendarError, add_working_days
 from ipcity.policy.engine import Decision, Item, PolicyError
 from ipcity.policy.engine.money import yuan
 from ipcity.registry.models import Organisation

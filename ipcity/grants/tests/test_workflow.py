@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from ipcity.core.models import AuditEvent, Notification
+from ipcity.core.workdays import add_working_days
 from ipcity.grants import services
 from ipcity.grants.choices import ApplicationStatus, GrantStatus, ReviewDecision
 from ipcity.grants.models import Application, Grant, Payment, WorkflowStep
@@ -23,7 +24,6 @@ from ipcity.grants.tests.conftest import (
     to_publicity,
     web,
 )
-from ipcity.lib.workdays import add_working_days
 
 pytestmark = pytest.mark.django_db
 
@@ -287,6 +287,37 @@ def test_sla_beyond_the_calendar_is_explained_not_guessed(personas, budgets, fix
     services.submit_application(app, actor=web(personas.enterprise_a))
     app.refresh_from_db()
     assert app.sla_due is None and "工作日历" in app.sla_note
+
+
+def test_sla_is_computed_once_the_office_enters_the_next_year(personas, budgets, fixed_clock) -> None:
+    from ipcity.core.services import import_calendar_year
+    from ipcity.grants.selectors import sla_state
+
+    fixed_clock.set(dt.date(2026, 12, 10))
+    waiting = draft(personas, on=dt.date(2026, 12, 1))
+    services.submit_application(waiting, actor=web(personas.enterprise_a))
+    waiting.refresh_from_db()
+    assert waiting.sla_due is None
+    assert waiting.sla_note == (
+        "无法计算兑现期限：2026-12-10 之后第 60 个工作日超出工作日历范围（工作日历尚未录入 2027 年）"
+    )
+    # The city office enters 2027 on the calendar page (a made-up table: the notice was not out yet).
+    import_calendar_year(
+        2027,
+        [(1, ["2027-01-01 至 2027-01-03", "放假", "元旦"]), (2, ["2027-02-06 至 2027-02-12", "放假", "春节"]),
+         (3, ["2027-02-13", "调休上班", "春节"])],
+        actor=web(personas.admin),
+        notice="国务院办公厅关于2027年部分节假日安排的通知",
+        published=dt.date(2026, 11, 1),
+    )  # fmt: skip
+    app = draft(personas, on=dt.date(2026, 12, 2))
+    services.submit_application(app, actor=web(personas.enterprise_a))
+    app.refresh_from_db()
+    # Hand count from Thursday 10 December 2026: 15 working days left in December, 25 from 4 January to
+    # 5 February, the adjusted Saturday 13 February, then 18 from 15 February: Thursday 11 March 2027.
+    assert app.sla_due == dt.date(2027, 3, 11) and app.sla_note == ""
+    state = sla_state(app, fixed_clock.day)
+    assert state is not None and state.remaining == 60
 
 
 def _lit() -> dict[str, object]:

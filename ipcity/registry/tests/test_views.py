@@ -262,13 +262,13 @@ def test_list_and_profile_pages_stay_within_query_budgets(tmp_path: Path, person
     numbers = patents(tmp_path, 3)
     profile_data(tmp_path, numbers)
     admin = personas.client(personas.admin)
-    pages = {
-        "/registry/patents/": 7,
-        "/registry/patents/?ipc=G06F&tag=high_tech": 7,
-        "/registry/organisations/": 7,
-        f"/registry/organisations/{personas.org_a.pk}/": 17,
-        f"/registry/patents/{numbers[0]}/": 12,
-        "/registry/imports/": 8,
+    pages = {  # the city admin's pages include one query for the working-day calendar's banner
+        "/registry/patents/": 8,
+        "/registry/patents/?ipc=G06F&tag=high_tech": 8,
+        "/registry/organisations/": 8,
+        f"/registry/organisations/{personas.org_a.pk}/": 18,
+        f"/registry/patents/{numbers[0]}/": 13,
+        "/registry/imports/": 9,
     }
     small = {url: _queries(admin, url) for url in pages}
     more = patents(tmp_path, 40, start=500, name="more.csv")

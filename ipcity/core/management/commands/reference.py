@@ -1,4 +1,5 @@
-"""ipcity reference load — departments and regions from data/reference/."""
+"""ipcity reference load — departments and regions from data/reference/, and the working-day calendar's
+seed years the database does not have yet (data/calendar/)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,11 @@ from ipcity.lib.datafile import DataFileError
 
 
 class Command(BaseCommand):
-    help = "载入基础数据（责任部门、区市）"
+    help = "载入基础数据（责任部门、区市，以及数据库中尚无的工作日历初始年份）"
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        sub.add_parser("load", help="从 data/reference/ 载入（幂等）")
+        sub.add_parser("load", help="从 data/reference/ 和 data/calendar/ 载入（幂等；已有的日历年份不覆盖）")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
