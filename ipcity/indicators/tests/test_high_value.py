@@ -214,7 +214,12 @@ def test_a_criterion_switched_off_in_the_file_leaves_the_count_and_the_records(
     assert {row["满足条件"] for row in drill.rows} == set(labels.values())
 
     off = disabled.split(",")
-    _use_file(tmp_path, monkeypatch, lambda criteria: [criteria[key].update(enabled=False) for key in off])
+
+    def switch_off(criteria: dict[str, Any]) -> None:
+        for key in off:
+            criteria[key]["enabled"] = False
+
+    _use_file(tmp_path, monkeypatch, switch_off)
     snapshot, drill = _count_and_records()
     assert snapshot.value == len(drill.rows) == 5 - len(off)
     assert set(snapshot.details["by_criterion"]) == {key for key in ALONE if key not in off}
