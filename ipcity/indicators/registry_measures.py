@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import ExtractYear
 
 from ipcity.core.models import Region
+from ipcity.indicators import high_value
 from ipcity.indicators.choices import SnapshotStatus
 from ipcity.indicators.compute import (
     Context,
@@ -29,30 +29,22 @@ from ipcity.indicators.compute import (
     per_ten_thousand,
 )
 from ipcity.indicators.facts import ENDED as ENDED_STATUSES
+from ipcity.indicators.high_value import Criterion
 from ipcity.indicators.models import PatentFact, TrainingAttendance
-from ipcity.lib.datafile import read_yaml
 from ipcity.registry.choices import LegalStatus, OrganisationTagKind, PatentType
 from ipcity.registry.models import (
-    Award,
     GeographicalIndication,
     ManagementCertificate,
     Organisation,
     OrganisationTag,
     Patent,
     Pledge,
-    PledgeItem,
     Trademark,
 )
 from ipcity.registry.selectors import pledges_visible_to, visible_organisation_ids
 
-HIGH_VALUE_FILE = settings.DATA_DIR / "indicators" / "high-value.yaml"
 PLAN_BASE_YEAR = 2021
 ENDED = sorted(ENDED_STATUSES)
-
-
-def high_value_parameters() -> dict[str, Any]:
-    data, _checksum = read_yaml(HIGH_VALUE_FILE)
-    return data["criteria"]
 
 
 def year_end(year: int, as_of: dt.date) -> dt.date:
@@ -85,75 +77,29 @@ def valid_inventions(region: Region | None, on: dt.date) -> QuerySet[Patent]:
     return in_region(Patent.objects.filter(patent_type=PatentType.INVENTION), region).filter(valid_at(on))
 
 
-def maintained_limit(on: dt.date, years: int) -> dt.date:
-    """ "More than N years" from the filing date: filed strictly before this day."""
-    try:
-        return on.replace(year=on.year - years)
-    except ValueError:  # 29 February
-        return on.replace(year=on.year - years, day=28)
-
-
-def pledged_patents(on: dt.date, threshold: Decimal) -> QuerySet[Any]:
-    return PledgeItem.objects.filter(
-        patent__isnull=False, pledge__amount__gte=threshold, pledge__registration_date__lte=on
-    ).values("patent_id")
-
-
-def awarded_patents(on: dt.date, awards: list[str]) -> QuerySet[Any]:
-    return Award.objects.filter(patent__isnull=False, award__in=awards, year__lte=on.year).values("patent_id")
-
-
-def criteria_annotations(on: dt.date, params: dict[str, Any] | None = None) -> dict[str, Any]:
-    """One boolean expression per enabled criterion, evaluated at `on` (on the Patent table)."""
-    params = params or high_value_parameters()
-    out: dict[str, Any] = {}
-    if params["sei"]["enabled"]:
-        out["c_sei"] = Exists(PatentFact.objects.filter(patent=OuterRef("pk"), is_sei=True))
-    if params["overseas_family"]["enabled"]:
-        out["c_overseas"] = Q(has_overseas_grant=True)
-    if params["maintained"]["enabled"]:
-        out["c_maintained"] = Q(filing_date__lt=maintained_limit(on, int(params["maintained"]["years"])))
-    if params["pledge"]["enabled"]:
-        threshold = Decimal(str(params["pledge"]["threshold"]))
-        out["c_pledge"] = Q(pk__in=pledged_patents(on, threshold))
-    if params["award"]["enabled"]:
-        out["c_award"] = Q(pk__in=awarded_patents(on, params["award"]["awards"]))
-    return out
-
-
-CRITERIA_LABELS = {
-    "c_sei": "sei",
-    "c_overseas": "overseas_family",
-    "c_maintained": "maintained",
-    "c_pledge": "pledge",
-    "c_award": "award",
-}
-
-
 def high_value_queryset(
-    region: Region | None, on: dt.date, params: dict[str, Any] | None = None
+    region: Region | None, on: dt.date, criteria: list[Criterion] | None = None
 ) -> QuerySet[Patent]:
-    """Valid high-value invention patents at `on`, annotated with which criteria each meets. The
-    战略性新兴产业 classification is read from the patent facts as the last computation left them (a
-    page showing records does not rebuild facts; computing does)."""
-    annotations = criteria_annotations(on, params)
-    queryset = valid_inventions(region, on).annotate(**{k: _as_bool(v) for k, v in annotations.items()})
+    """Valid high-value invention patents at `on`, annotated with which criteria each meets
+    (`criteria_met`). The criteria are those of `high_value.criteria()` unless given."""
+    if criteria is None:
+        criteria = high_value.criteria()
+    if not criteria:
+        return Patent.objects.none()
+    annotations = {_met(c): ExpressionWrapper(c.registry_condition(on), BooleanField()) for c in criteria}
     any_criterion = Q()
     for name in annotations:
         any_criterion |= Q(**{name: True})
-    return queryset.filter(any_criterion) if annotations else queryset.none()
+    return valid_inventions(region, on).annotate(**annotations).filter(any_criterion)
 
 
-def _as_bool(expression: Any) -> Any:
-    from django.db.models import BooleanField, ExpressionWrapper
-
-    if isinstance(expression, Q):
-        return ExpressionWrapper(expression, output_field=BooleanField())
-    return expression
+def _met(criterion: Criterion) -> str:
+    return f"meets_{criterion.key}"
 
 
-def criteria_met(patent: Patent) -> list[str]:
-    return [label for attr, label in CRITERIA_LABELS.items() if getattr(patent, attr, False)]
+def criteria_met(patent: Patent, criteria: list[Criterion]) -> list[Criterion]:
+    """The criteria a patent from `high_value_queryset(..., criteria)` meets."""
+    return [c for c in criteria if getattr(patent, _met(c))]
 
 
 # ---- The counts: one grouped query per measure and date, for every region at once ----
@@ -172,40 +118,38 @@ def _valid_counts(ctx: Context) -> dict[Any, int]:
     return {region: counts["valid"] for region, counts in by_region.items()}
 
 
-def _params(ctx: Context) -> dict[str, Any]:
-    return ctx.run.get("high_value_parameters", high_value_parameters)  # type: ignore[no-any-return]
+def _criteria(ctx: Context) -> list[Criterion]:
+    return ctx.run.get("high_value_criteria", high_value.criteria)  # type: ignore[no-any-return]
 
 
 def _high_value_counts(ctx: Context) -> tuple[int, dict[str, int]]:
     """(high-value patents, {criterion: patents meeting it}) for the context's region."""
-    params = _params(ctx)
     by_region = _valid_by_region(ctx)
-    names = [name for name in CRITERIA_LABELS.values() if params[name]["enabled"]]
-    counts = {name: ctx.pick({r: c[name] for r, c in by_region.items()}) for name in names}
-    return ctx.pick({r: c["high_value"] for r, c in by_region.items()}), counts
+    counts = {c.key: ctx.pick({r: n[c.key] for r, n in by_region.items()}) for c in _criteria(ctx)}
+    return ctx.pick({r: n["high_value"] for r, n in by_region.items()}), counts
 
 
 def _valid_by_region(ctx: Context) -> dict[Any, dict[str, int]]:
     on = year_end(ctx.year, ctx.as_of)
-    return ctx.run.get(("patents_valid", on), lambda: _valid_by_region_on(on, _params(ctx)))  # type: ignore[no-any-return]
+    return ctx.run.get(("patents_valid", on), lambda: _valid_by_region_on(on, _criteria(ctx)))  # type: ignore[no-any-return]
 
 
-ZERO = {"valid": 0, "high_value": 0, "sei": 0, "overseas_family": 0, "maintained": 0, "pledge": 0, "award": 0}
-
-
-def _valid_by_region_on(on: dt.date, params: dict[str, Any]) -> dict[Any, dict[str, int]]:
+def _valid_by_region_on(on: dt.date, criteria: list[Criterion]) -> dict[Any, dict[str, int]]:
     """Per region: valid inventions on `on`, high-value ones (each patent once) and those meeting
-    each criterion. One pass over the valid-inventions index for the criteria the facts hold (sei,
-    overseas family, maintained); pledge and award start from their own, small tables."""
+    each criterion. One pass over the valid-inventions index for the criteria the facts decide;
+    those that name their patents (pledge, award) start from their own, small tables."""
+    zero = {"valid": 0, "high_value": 0} | {c.key: 0 for c in criteria}
     aggregates: dict[str, Any] = {"valid": Count("*")}
-    any_row = Q()
-    for name, condition in _row_criteria(on, params).items():
-        aggregates[name] = Count("region", filter=condition)
-        any_row |= condition
-    if any_row:
-        aggregates["high_value"] = Count("region", filter=any_row)
-    out = {region: ZERO | counts for region, counts in _grouped_rows(_valid_facts(on), aggregates).items()}
-    _add_named_criteria(out, on, params)
+    by_row = Q()  # meets a criterion the fact row decides
+    for criterion in criteria:
+        condition = criterion.fact_condition(on)
+        if condition is not None:
+            aggregates[criterion.key] = Count("region", filter=condition)
+            by_row |= condition
+    if by_row:
+        aggregates["high_value"] = Count("region", filter=by_row)
+    out = {region: zero | counts for region, counts in _grouped_rows(_valid_facts(on), aggregates).items()}
+    _add_named_criteria(out, on, criteria, by_row, zero)
     return out
 
 
@@ -215,47 +159,29 @@ def _grouped_rows(facts: QuerySet[PatentFact], aggregates: dict[str, Any]) -> di
     return {row["region"]: {name: row[name] for name in aggregates} for row in rows}
 
 
-def _row_criteria(on: dt.date, params: dict[str, Any]) -> dict[str, Q]:
-    """The enabled criteria the facts answer by themselves, as conditions on a fact row."""
-    criteria: dict[str, Q] = {}
-    if params["sei"]["enabled"]:
-        criteria["sei"] = Q(is_sei=True)
-    if params["overseas_family"]["enabled"]:
-        criteria["overseas_family"] = Q(has_overseas_grant=True)
-    if params["maintained"]["enabled"]:
-        criteria["maintained"] = Q(filing_date__lt=maintained_limit(on, int(params["maintained"]["years"])))
-    return criteria
-
-
-def _add_named_criteria(out: dict[Any, dict[str, int]], on: dt.date, params: dict[str, Any]) -> None:
-    """Pledge and award: the few patents they name, checked against the facts."""
+def _add_named_criteria(
+    out: dict[Any, dict[str, int]], on: dt.date, criteria: list[Criterion], by_row: Q, zero: dict[str, int]
+) -> None:
+    """The criteria that name their patents (pledge, award): those few patents checked against the
+    facts — valid on `on`, their region, and whether a row criterion already counted them."""
     named: dict[str, set[int]] = {}
-    if params["pledge"]["enabled"]:
-        threshold = Decimal(str(params["pledge"]["threshold"]))
-        named["pledge"] = set(pledged_patents(on, threshold).values_list("patent_id", flat=True))
-    if params["award"]["enabled"]:
-        named["award"] = set(
-            awarded_patents(on, params["award"]["awards"]).values_list("patent_id", flat=True)
-        )
-    maintained = (
-        maintained_limit(on, int(params["maintained"]["years"])) if params["maintained"]["enabled"] else None
-    )
-    ids = sorted(set().union(*named.values())) if named else []
+    for criterion in criteria:
+        queryset = criterion.named_patents(on)
+        if queryset is not None:
+            named[criterion.key] = set(queryset.values_list("patent_id", flat=True))
+    counted = ExpressionWrapper(by_row, BooleanField()) if by_row else Value(False)
+    ids = sorted(set().union(*named.values()))
     for start in range(0, len(ids), 500):
-        for patent_id, region_id, is_sei, overseas, filed in (
+        for patent_id, region_id, already in (
             _valid_facts(on)
             .filter(patent_id__in=ids[start : start + 500])
-            .values_list("patent_id", "region_id", "is_sei", "has_overseas_grant", "filing_date")
+            .annotate(counted=counted)
+            .values_list("patent_id", "region_id", "counted")
         ):
-            counts = out.setdefault(region_id, dict(ZERO))
-            for name, patents in named.items():
-                counts[name] += patent_id in patents
-            met_by_row = (
-                (params["sei"]["enabled"] and is_sei)
-                or (params["overseas_family"]["enabled"] and overseas)
-                or (maintained is not None and filed < maintained)
-            )
-            counts["high_value"] += not met_by_row
+            counts = out.setdefault(region_id, dict(zero))
+            for key, patents in named.items():
+                counts[key] += patent_id in patents
+            counts["high_value"] += not already
 
 
 def _in_year(year: int, end: dt.date, field: str, extra: Q, names: dict[str, Q]) -> dict[Any, dict[str, int]]:
@@ -528,13 +454,13 @@ def _valid_records(ctx: Context, user: Any) -> Drill:
 
 @records("hv_invention_patents", "hv_invention_patents_per_10k")
 def _high_value_records(ctx: Context, user: Any) -> Drill:
-    labels = {k: v["label"] for k, v in high_value_parameters().items()}
-    queryset = high_value_queryset(ctx.region, year_end(ctx.year, ctx.as_of)).select_related("region")
+    criteria = high_value.criteria()
+    queryset = high_value_queryset(ctx.region, year_end(ctx.year, ctx.as_of), criteria)
     return scoped(
         [*PATENT_HEADERS, "满足条件"],
-        queryset.order_by("application_number"),
+        queryset.select_related("region").order_by("application_number"),
         Patent.objects.visible_to(user),
-        lambda p: _patent_row(p) | {"满足条件": "；".join(labels[c] for c in criteria_met(p))},
+        lambda p: _patent_row(p) | {"满足条件": "；".join(c.label for c in criteria_met(p, criteria))},
     )
 
 
