@@ -153,14 +153,19 @@ class Workflow(Generic[M]):
 
     # ------------------------------------------------------------------ acting
 
+    def check(self, obj: M, name: str, *, actor: Actor) -> None:
+        """Refuse (Refused) unless `actor` may take the action now (status, condition, role): what a
+        service asks first, before its own checks and before the decision and inputs are known."""
+        reason = self.refusal(obj, actor.user, name)
+        if reason is not None:
+            raise Refused(reason)
+
     def require(
         self, obj: M, name: str, *, actor: Actor, decision: str = "", **inputs: Any
     ) -> Outcome | None:
         """Refuse (Refused) unless `actor` may take the action now with these inputs; returns the
         outcome (None for an action without one: editing, scoring)."""
-        reason = self.refusal(obj, actor.user, name)
-        if reason is not None:
-            raise Refused(reason)
+        self.check(obj, name, actor=actor)
         action = self.action(name)
         outcome = action.outcome(decision)
         if action.decisions and outcome is None:

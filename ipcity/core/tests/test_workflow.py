@@ -114,6 +114,17 @@ def test_move_changes_status_records_step_and_audit_in_one_transaction(personas:
         FLOW.move(job, "review", actor=actor, decision="pass")
 
 
+@pytest.mark.django_db
+def test_check_asks_status_and_role_before_the_decision_is_known(personas: Personas) -> None:
+    job = _job(personas, R)
+    FLOW.check(job, "review", actor=Actor.web(personas.admin))  # no decision yet: not refused
+    with pytest.raises(Refused, match="无权审核"):
+        FLOW.check(job, "review", actor=Actor.web(personas.enterprise_a))
+    job.status = Q
+    with pytest.raises(Refused, match="不在审核阶段"):
+        FLOW.check(job, "review", actor=Actor.web(personas.admin))
+
+
 @pytest.mark.django_db(transaction=True)
 def test_move_outside_a_transaction_is_a_programming_error(personas: Personas) -> None:
     job = _job(personas, R)
