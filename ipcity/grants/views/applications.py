@@ -4,6 +4,7 @@ scoped queryset, then one service; every workflow POST goes through core.workflo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -290,7 +291,7 @@ def _material_form(app: Application) -> dict[str, Any]:
     return {"item": item_or_none(app.item_code)}
 
 
-def _review(service: Any) -> Any:
+def _review(service: Callable[..., Any]) -> Callable[[Application, Actor, dict[str, Any]], Any]:
     """The call of a review form (decision, comment, decided amount) to `service`."""
     return lambda app, actor, data: service(
         app,
