@@ -41,10 +41,13 @@ class Refused(Exception):
 
 @dataclass(frozen=True)
 class Outcome:
-    """Where an action (or one decision of it) leads, and what it then needs (e.g. a comment)."""
+    """Where an action (or one decision of it) leads, and what it then needs (e.g. a comment).
+    `to=""` keeps the status (a decision that lets the object go on as it is); `label` names the
+    decision in the refusal when what it needs is missing (退回修改需要填写意见)."""
 
     to: str
     requires: tuple[str, ...] = ()
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,7 @@ class Action:
 
     @property
     def targets(self) -> set[str]:
-        found = {o.to for o in self.decisions.values()}
+        found = {o.to for o in self.decisions.values() if o.to}
         return found | ({self.to} if self.to else set())
 
 
@@ -150,14 +153,19 @@ class Workflow(Generic[M]):
 
     # ------------------------------------------------------------------ acting
 
+    def check(self, obj: M, name: str, *, actor: Actor) -> None:
+        """Refuse (Refused) unless `actor` may take the action now (status, condition, role): what a
+        service asks first, before its own checks and before the decision and inputs are known."""
+        reason = self.refusal(obj, actor.user, name)
+        if reason is not None:
+            raise Refused(reason)
+
     def require(
         self, obj: M, name: str, *, actor: Actor, decision: str = "", **inputs: Any
     ) -> Outcome | None:
         """Refuse (Refused) unless `actor` may take the action now with these inputs; returns the
-        outcome (None when the status stays)."""
-        reason = self.refusal(obj, actor.user, name)
-        if reason is not None:
-            raise Refused(reason)
+        outcome (None for an action without one: editing, scoring)."""
+        self.check(obj, name, actor=actor)
         action = self.action(name)
         outcome = action.outcome(decision)
         if action.decisions and outcome is None:
@@ -166,7 +174,8 @@ class Workflow(Generic[M]):
         missing = [key for key in needed if not str(inputs.get(key) or "").strip()]
         if missing:
             labels = "、".join(REQUIRED_LABELS.get(key, key) for key in missing)
-            raise Refused(f"{action.label}需要填写{labels}")
+            subject = outcome.label if outcome is not None and outcome.label else action.label
+            raise Refused(f"{subject}需要填写{labels}")
         return outcome
 
     def lock(self, obj: M) -> M:
@@ -182,18 +191,20 @@ class Workflow(Generic[M]):
         actor: Actor,
         decision: str = "",
         comment: str = "",
+        audit_before: dict[str, Any] | None = None,
         audit_after: dict[str, Any] | None = None,
         **inputs: Any,
     ) -> str:
         """Check, change the status, record the step and one audit event; returns the old status.
 
-        Must run inside the caller's transaction (`transaction.atomic`), with `obj` locked
-        (`lock`) when two requests could race."""
+        `audit_before`/`audit_after` add what else the service changed to the event (the status
+        itself is always move's). Must run inside the caller's transaction (`transaction.atomic`),
+        with `obj` locked (`lock`) when two requests could race."""
         if not transaction.get_connection().in_atomic_block:
             raise RuntimeError("Workflow.move must run inside a transaction")
         outcome = self.require(obj, name, actor=actor, decision=decision, comment=comment, **inputs)
         old = self.status(obj)
-        new = outcome.to if outcome else old
+        new = outcome.to if outcome and outcome.to else old
         if new != old:
             setattr(obj, self.status_field, new)
             obj.save(update_fields=[self.status_field])
@@ -202,15 +213,14 @@ class Workflow(Generic[M]):
             self.record_step(
                 obj, action, old, new, actor, {"decision": decision, "comment": comment, **inputs}
             )
-        after: dict[str, Any] = {self.status_field: new}
+        after: dict[str, Any] = {**(audit_after or {}), self.status_field: new}
         if decision:
             after["decision"] = decision
-        after.update(audit_after or {})
         record_event(
             actor,
             f"{self.audit_prefix}.{name}" + (f".{decision}" if decision else ""),
             obj=obj,
-            before={self.status_field: old},
+            before={**(audit_before or {}), self.status_field: old},
             after=after,
             note=comment,
         )
@@ -232,14 +242,15 @@ def act(
     name: str,
     *,
     call: Callable[[M, Actor, dict[str, Any]], Any],
-    success: str,
+    success: str | Callable[[dict[str, Any]], str],
     back: str,
     form_class: Any = None,
     form_kwargs: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """The one shape of a workflow POST: 403 unless the user takes this action on this object →
-    bind the form (errors shown as messages) → one service call (a refusal shown as a message) →
-    back to `back`. The object must come from the user-scoped queryset (404 outside it)."""
+    bind the form (errors shown as messages naming their field) → one service call (a refusal
+    shown as a message) → back to `back`. `success` may depend on the form's data (确认 or 放弃).
+    The object must come from the user-scoped queryset (404 outside it)."""
     from ipcity.accounts.guards import deny
 
     if not request.user.is_authenticated or not workflow.holds_role(request.user, obj, name):
@@ -248,9 +259,7 @@ def act(
     if form_class is not None:
         form = form_class(request.POST, request.FILES or None, **(form_kwargs or {}))
         if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
+            form_errors(request, form)
             return redirect(back)
         data = form.cleaned_data
     try:
@@ -258,5 +267,13 @@ def act(
     except Refused as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, success)
+        messages.success(request, success(data) if callable(success) else success)
     return redirect(back)
+
+
+def form_errors(request: HttpRequest, form: Any) -> None:
+    """Each error of a bound form as a message, after its field's label (评审专家：不是一个有效的值)."""
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}：{error}" if label else str(error))

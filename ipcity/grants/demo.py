@@ -21,6 +21,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from ipcity.accounts.models import User
 from ipcity.core.audit import Actor
 from ipcity.core.services import mark_dataset
+from ipcity.core.workflow import Refused
 from ipcity.grants import clock, services
 from ipcity.grants.choices import EntitlementStatus, ReviewDecision
 from ipcity.grants.detection import run_detection
@@ -227,8 +228,8 @@ def load_entitlements(*, actor: Actor, years: tuple[int, ...] = (2023, 2024), se
         with clock.frozen(dt.date(2024, 3, 8)):
             try:
                 grant = services.approve_entitlement(ent, actor=actor)
-            except services.WorkflowError as exc:
-                log.warning("grants demo: %s not approved: %s", ent.number, exc.message)
+            except Refused as exc:
+                log.warning("grants demo: %s not approved: %s", ent.number, exc)
                 continue
         with clock.frozen(dt.date(2024, 3, 20)):
             services.record_payment(

@@ -200,10 +200,12 @@ class MaterialForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["label"].choices = [(m, m) for m in item.materials] + [("__other__", "其他材料")]  # type: ignore[attr-defined]
 
-    def material_label(self) -> str:
-        if self.cleaned_data["label"] == "__other__":
-            return self.cleaned_data.get("other") or "其他材料"
-        return str(self.cleaned_data["label"])
+    def clean(self) -> dict[str, Any]:
+        """`label` is the material's name as stored: the one chosen, or the one typed for 其他材料."""
+        data = super().clean() or {}
+        if data.get("label") == "__other__":
+            data["label"] = data.get("other") or "其他材料"
+        return data
 
 
 class ReviewForm(forms.Form):
@@ -291,12 +293,14 @@ class ConfirmEntitlementForm(FactsMixin, forms.Form):
             for name in self.confirm_names:
                 if data.get(f"fact_{name}") in (None, ""):
                     self.add_error(f"fact_{name}", "确认申领时必须填写")
+        # `facts`: the confirmed facts as stored (JSON values), when the organisation accepts.
+        data["facts"] = self._confirmed_facts(data) if data.get("accept") else None
         return data
 
-    def confirmed_facts(self) -> dict[str, Any]:
+    def _confirmed_facts(self, data: dict[str, Any]) -> dict[str, Any]:
         out = {}
         for name in self.confirm_names:
-            value = to_json(self.item.facts[name], self.cleaned_data.get(f"fact_{name}"))
+            value = to_json(self.item.facts[name], data.get(f"fact_{name}"))
             if value is not None:
                 out[name] = value
         return out

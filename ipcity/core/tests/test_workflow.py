@@ -114,6 +114,17 @@ def test_move_changes_status_records_step_and_audit_in_one_transaction(personas:
         FLOW.move(job, "review", actor=actor, decision="pass")
 
 
+@pytest.mark.django_db
+def test_check_asks_status_and_role_before_the_decision_is_known(personas: Personas) -> None:
+    job = _job(personas, R)
+    FLOW.check(job, "review", actor=Actor.web(personas.admin))  # no decision yet: not refused
+    with pytest.raises(Refused, match="无权审核"):
+        FLOW.check(job, "review", actor=Actor.web(personas.enterprise_a))
+    job.status = Q
+    with pytest.raises(Refused, match="不在审核阶段"):
+        FLOW.check(job, "review", actor=Actor.web(personas.admin))
+
+
 @pytest.mark.django_db(transaction=True)
 def test_move_outside_a_transaction_is_a_programming_error(personas: Personas) -> None:
     job = _job(personas, R)
@@ -163,3 +174,96 @@ def test_act_answers_403_refusals_as_messages_and_success(personas: Personas) ->
     job.refresh_from_db()
     assert job.status == R
     assert post(personas.enterprise_a) == (302, ["任务甲 当前状态为“进行中”，不能开始"])
+
+
+# A decision that keeps the status, a decision named in its refusal, and a form with a label.
+HOLD: Workflow[Job] = Workflow(
+    Job,
+    [
+        Action(
+            "check",
+            "核查",
+            frozenset({R}),
+            _admin,
+            decisions={
+                "keep": Outcome(""),
+                "stop": Outcome(F, requires=("comment",), label="终止"),
+            },
+        )
+    ],
+    audit_prefix="test.hold",
+    number=lambda job: job.label,
+    register=False,
+)
+
+
+@pytest.mark.django_db
+def test_a_decision_may_keep_the_status_and_names_itself_when_it_needs_more(personas: Personas) -> None:
+    job = _job(personas, R)
+    actor = Actor.web(personas.admin)
+    assert HOLD.action("check").targets == {F}
+    with transaction.atomic():
+        with pytest.raises(Refused, match=r"^终止需要填写意见$"):
+            HOLD.move(job, "check", actor=actor, decision="stop")
+        HOLD.move(job, "check", actor=actor, decision="keep")
+    job.refresh_from_db()
+    assert job.status == R
+    assert AuditEvent.objects.get(action="test.hold.check.keep").after == {"status": R, "decision": "keep"}
+
+
+@pytest.mark.django_db
+def test_the_audit_event_carries_what_else_the_service_changed_but_the_status_is_moves(
+    personas: Personas,
+) -> None:
+    job = _job(personas, R)
+    with transaction.atomic():
+        HOLD.move(
+            job,
+            "check",
+            actor=Actor.web(personas.admin),
+            decision="stop",
+            comment="重复",
+            audit_before={"status": "stale", "label": "任务甲"},
+            audit_after={"status": "stale", "label": "任务乙"},
+        )
+    event = AuditEvent.objects.get(action="test.hold.check.stop")
+    assert event.before == {"status": R, "label": "任务甲"}
+    assert event.after == {"status": F, "label": "任务乙", "decision": "stop"}
+
+
+@pytest.mark.django_db
+def test_act_names_the_field_of_a_form_error_and_may_word_success_by_the_data(personas: Personas) -> None:
+    from django import forms
+    from django.contrib.messages import get_messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.db import SessionStore
+
+    class NoteForm(forms.Form):
+        comment = forms.CharField(label="备注内容", max_length=4)
+
+    job = _job(personas)
+
+    def post(data: dict[str, str]) -> list[str]:
+        request = RequestFactory().post("/x/", data)
+        request.user = personas.enterprise_a
+        request.session = SessionStore()
+        request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
+
+        def note(obj: Job, actor: Actor, data: dict[str, Any]) -> None:
+            with transaction.atomic():
+                FLOW.move(obj, "note", actor=actor, comment=data["comment"])
+
+        act(
+            request,
+            job,
+            FLOW,
+            "note",
+            call=note,
+            success=lambda data: f"已备注：{data['comment']}",
+            back="/back/",
+            form_class=NoteForm,
+        )
+        return [str(m) for m in get_messages(request)]
+
+    assert post({"comment": "太长的备注"}) == ["备注内容：确保该变量包含不超过 4 字符 (目前字符数 5)。"]
+    assert post({"comment": "先放"}) == ["已备注：先放"]

@@ -1,6 +1,6 @@
 """Writes of reward fulfilment. Each function takes an explicit actor, runs in one transaction and
-records one audit event (notifications add their own). Status changes go through `_move`, the one
-place the transition dicts of choices.py are checked.
+records one audit event (notifications add their own). A status changes only through the action
+tables of grants/workflows.py (core.workflow's `move`); a refusal is core.workflow's `Refused`.
 
 Money is committed in `_commit_grant`: it locks the item's budget rows (SELECT … FOR UPDATE on
 PostgreSQL; SQLite runs IMMEDIATE transactions, so writers are serialised), re-evaluates the
@@ -26,7 +26,6 @@ from ipcity.grants.services.applications import (
 )
 from ipcity.grants.services.budgets import add_credit_record, end_credit_record, set_budget, upsert_expert
 from ipcity.grants.services.common import (
-    WorkflowError,
     city_admins,
     district_officers,
     organisation_users,
@@ -40,7 +39,6 @@ from ipcity.grants.services.entitlements import (
 )
 
 __all__ = [
-    "WorkflowError",
     "add_credit_record",
     "add_material",
     "approve_application",

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -16,13 +17,9 @@ from ipcity.core.attachments import store_attachment
 from ipcity.core.audit import Actor, record_event, snapshot
 from ipcity.core.notifications import notify
 from ipcity.core.workdays import WorkdayCalendarError, add_working_days
+from ipcity.core.workflow import Refused
 from ipcity.grants import clock
-from ipcity.grants.choices import (
-    Action,
-    ApplicationStatus,
-    ObjectionStatus,
-    ReviewDecision,
-)
+from ipcity.grants.choices import ApplicationStatus, ObjectionStatus, ReviewDecision
 from ipcity.grants.config import workflow_settings
 from ipcity.grants.evaluation import needs_decided_amount
 from ipcity.grants.models import (
@@ -38,18 +35,15 @@ from ipcity.grants.permissions import can_score
 from ipcity.grants.services.common import (
     APPLICATION_FIELDS,
     ZERO,
-    WorkflowError,
     _app_url,
     _check_decisive_date,
     _commit_grant,
     _decide,
     _item,
-    _locked,
     _move,
     _normalize_right,
     _reasons,
     _replace_links,
-    _require,
     _resolve_links,
     _right_key,
     _sla,
@@ -58,6 +52,7 @@ from ipcity.grants.services.common import (
     district_officers,
     organisation_users,
 )
+from ipcity.grants.workflows import APPLICATION_WORKFLOW as FLOW
 from ipcity.policy.engine import Decision, Item
 from ipcity.policy.engine.money import yuan
 from ipcity.registry.models import Organisation
@@ -81,9 +76,9 @@ def create_application(
     `demo_key` marks a synthetic application of the demo data set (grants.demo)."""
     item = _item(item_code)
     if item.track.key == "exempt":
-        raise WorkflowError(f"{item.name}为免申即享项目，由平台比对登记数据后推送，无需申报")
+        raise Refused(f"{item.name}为免申即享项目，由平台比对登记数据后推送，无需申报")
     if actor.user is None:
-        raise WorkflowError("申请须由机构账号填报")
+        raise Refused("申请须由机构账号填报")
     _check_decisive_date(item, decisive_date)
     app = Application(
         item_code=item.code,
@@ -123,8 +118,8 @@ def update_application(
     right_id: str = "",
     links: Iterable[str] = (),
 ) -> Application:
-    app = _locked(app)
-    _require(app, Action.EDIT, actor=actor)
+    app = FLOW.lock(app)
+    FLOW.require(app, "edit", actor=actor)
     item = _item(app.item_code)
     _check_decisive_date(item, decisive_date)
     before = snapshot(app, APPLICATION_FIELDS)
@@ -133,14 +128,20 @@ def update_application(
     app.right_id = _normalize_right(right_id)
     _replace_links(app, _resolve_links(app.organisation, links))
     _store_decision(app, _decide(item, app.organisation, decisive_date, facts, right_key=_right_key(app)))
-    _save_audited(app, "grant_application.update", actor=actor, before=before)
+    app.save()
+    record_event(
+        actor, "grant_application.update", obj=app, before=before, after=snapshot(app, APPLICATION_FIELDS)
+    )
     return app
 
 
 @transaction.atomic
 def add_material(app: Application, upload: UploadedFile, *, actor: Actor, label: str) -> ApplicationMaterial:
-    _require(app, Action.EDIT, actor=actor)
-    attachment = store_attachment(upload, actor=actor)
+    FLOW.require(app, "edit", actor=actor)
+    try:
+        attachment = store_attachment(upload, actor=actor)
+    except ValidationError as exc:
+        raise Refused("；".join(exc.messages)) from exc
     material = ApplicationMaterial.objects.create(application=app, attachment=attachment, label=label[:200])
     record_event(
         actor,
@@ -154,7 +155,7 @@ def add_material(app: Application, upload: UploadedFile, *, actor: Actor, label:
 @transaction.atomic
 def remove_material(material: ApplicationMaterial, *, actor: Actor) -> None:
     app = material.application
-    _require(app, Action.EDIT, actor=actor)
+    FLOW.require(app, "edit", actor=actor)
     record_event(
         actor,
         "grant_application.material.remove",
@@ -166,24 +167,21 @@ def remove_material(material: ApplicationMaterial, *, actor: Actor) -> None:
 
 @transaction.atomic
 def submit_application(app: Application, *, actor: Actor) -> Application:
-    app = _locked(app)
-    _require(app, Action.SUBMIT, actor=actor)
+    app = FLOW.lock(app)
+    FLOW.check(app, "submit", actor=actor)
     item = _item(app.item_code)
     before = snapshot(app, APPLICATION_FIELDS)
     decision = _decide(item, app.organisation, app.decisive_date, app.facts, right_key=_right_key(app))
     _store_decision(app, decision)
     if not decision.eligible:
-        raise WorkflowError(f"按所填事实不符合条件，不能提交：{_reasons(decision)}")
+        raise Refused(f"按所填事实不符合条件，不能提交：{_reasons(decision)}")
     if not app.materials.exists():
-        raise WorkflowError("请至少上传一份申报材料后再提交")
+        raise Refused("请至少上传一份申报材料后再提交")
     resubmitted = app.status == ApplicationStatus.RETURNED
-    _move(
-        app, ApplicationStatus.SUBMITTED, actor=actor, comment="补正后重新提交" if resubmitted else "提交申请"
-    )
     # 受理日: the clock of a 快申快享 item starts (again, after a return for revision) today.
     app.submitted_on = clock.today()
     _sla(app, item)
-    _save_audited(app, "grant_application.submit", actor=actor, before=before)
+    _move(app, "submit", actor=actor, before=before, comment="补正后重新提交" if resubmitted else "提交申请")
     notify(
         district_officers(app.organisation),
         title=f"待初审：{app.organisation.name}申报{item.name}",
@@ -194,21 +192,35 @@ def submit_application(app: Application, *, actor: Actor) -> Application:
     return app
 
 
-def _require_comment(decision: str, comment: str) -> str:
-    """The decision's value (pass | return | reject), once the comment rule is checked."""
+def _review(app: Application, name: str, decision: str, *, actor: Actor, comment: str) -> str:
+    """Refuse unless `actor` may take the review `name` now with this decision and comment (the
+    table wants a reason for 退回修改 and 不予支持); the decision's value (pass | return | reject)."""
+    FLOW.check(app, name, actor=actor)
     try:
         decision = ReviewDecision(decision).value
     except ValueError:
-        raise WorkflowError(f"未知的审核意见“{decision}”") from None
-    if decision in {ReviewDecision.RETURN, ReviewDecision.REJECT} and not comment.strip():
-        raise WorkflowError("退回修改或不予支持时，必须填写理由")
+        raise Refused(f"未知的审核意见“{decision}”") from None
+    FLOW.require(app, name, actor=actor, decision=decision, comment=comment)
     return decision
 
 
-def _return_or_reject(app: Application, decision: str, *, actor: Actor, comment: str, item: Item) -> None:
-    target = ApplicationStatus.RETURNED if decision == ReviewDecision.RETURN else ApplicationStatus.REJECTED
-    _move(app, target, actor=actor, comment=comment)
-    verb = "退回修改" if target == ApplicationStatus.RETURNED else "不予支持"
+def _return_or_reject(
+    app: Application,
+    name: str,
+    decision: str,
+    *,
+    actor: Actor,
+    before: dict[str, Any],
+    comment: str,
+    item: Item,
+) -> None:
+    _move(app, name, actor=actor, before=before, decision=decision, comment=comment)
+    _tell_applicant(
+        app, item, "退回修改" if decision == ReviewDecision.RETURN else "不予支持", comment, actor
+    )
+
+
+def _tell_applicant(app: Application, item: Item, verb: str, comment: str, actor: Actor) -> None:
     notify(
         organisation_users(app.organisation),
         title=f"{item.name}申请{verb}",
@@ -220,13 +232,19 @@ def _return_or_reject(app: Application, decision: str, *, actor: Actor, comment:
 
 @transaction.atomic
 def review_in_district(app: Application, *, actor: Actor, decision: str, comment: str = "") -> Application:
-    app = _locked(app)
-    _require(app, Action.DISTRICT_REVIEW, actor=actor)
+    app = FLOW.lock(app)
+    decision = _review(app, "district_review", decision, actor=actor, comment=comment)
     item = _item(app.item_code)
-    decision = _require_comment(decision, comment)
     before = snapshot(app, APPLICATION_FIELDS)
     if decision == ReviewDecision.PASS:
-        _move(app, ApplicationStatus.CITY_REVIEW, actor=actor, comment=comment or "区市初审通过")
+        _move(
+            app,
+            "district_review",
+            actor=actor,
+            before=before,
+            decision=decision,
+            comment=comment or "区市初审通过",
+        )
         notify(
             city_admins(),
             title=f"待市级审核：{app.organisation.name}申报{item.name}",
@@ -235,8 +253,9 @@ def review_in_district(app: Application, *, actor: Actor, decision: str, comment
             actor=actor,
         )
     else:
-        _return_or_reject(app, decision, actor=actor, comment=comment, item=item)
-    _save_audited(app, f"grant_application.district_{decision}", actor=actor, before=before, note=comment)
+        _return_or_reject(
+            app, "district_review", decision, actor=actor, before=before, comment=comment, item=item
+        )
     return app
 
 
@@ -246,11 +265,11 @@ def _settle_amount(app: Application, item: Item, decided_amount: Decimal | None)
     right = _right_key(app)
     decision = _decide(item, app.organisation, app.decisive_date, app.facts, right_key=right)
     if not decision.eligible:
-        raise WorkflowError(f"复核不符合条件：{_reasons(decision)}")
+        raise Refused(f"复核不符合条件：{_reasons(decision)}")
     if needs_decided_amount(decision):
         if decided_amount is None:
             limit = f"（最高 {yuan(decision.ceiling)}）" if decision.ceiling is not None else ""
-            raise WorkflowError(f"本项目金额由审定确定，请填写审定金额{limit}")
+            raise Refused(f"本项目金额由审定确定，请填写审定金额{limit}")
         decision = _decide(
             item,
             app.organisation,
@@ -261,25 +280,29 @@ def _settle_amount(app: Application, item: Item, decided_amount: Decimal | None)
         )
         app.decided_amount = decided_amount
     elif decided_amount is not None:
-        raise WorkflowError("本项目金额按公式计算，不填写审定金额")
+        raise Refused("本项目金额按公式计算，不填写审定金额")
     if not decision.eligible or decision.amount is None or decision.amount <= 0:
-        raise WorkflowError(f"金额为零或不符合条件，不能进入公示：{_reasons(decision)}")
+        raise Refused(f"金额为零或不符合条件，不能进入公示：{_reasons(decision)}")
     _store_decision(app, decision)
     return decision
 
 
-def _start_publicity(app: Application, *, actor: Actor, comment: str) -> None:
+def _start_publicity(
+    app: Application, name: str, *, actor: Actor, before: dict[str, Any], comment: str
+) -> None:
     days = workflow_settings().publicity_working_days
     start = clock.today()
     try:
         end = add_working_days(start, days)
     except WorkdayCalendarError as exc:
-        raise WorkflowError(f"无法计算公示截止日期：{exc}") from exc
+        raise Refused(f"无法计算公示截止日期：{exc}") from exc
     app.publicity_start, app.publicity_end = start, end
     _move(
         app,
-        ApplicationStatus.PUBLICITY,
+        name,
         actor=actor,
+        before=before,
+        decision=ReviewDecision.PASS,
         comment=(comment + "；" if comment else "")
         + f"公示 {days} 个工作日（{start.isoformat()} 至 {end.isoformat()}），拟奖补 {yuan(app.amount or ZERO)}",
     )
@@ -295,43 +318,47 @@ def review_in_city(
     decided_amount: Decimal | None = None,
 ) -> Application:
     """Pass: 择优 items go to expert review; the others are settled and published (公示)."""
-    app = _locked(app)
-    _require(app, Action.CITY_REVIEW, actor=actor)
+    app = FLOW.lock(app)
+    decision = _review(app, "city_review", decision, actor=actor, comment=comment)
     item = _item(app.item_code)
-    decision = _require_comment(decision, comment)
     before = snapshot(app, APPLICATION_FIELDS)
     if decision == ReviewDecision.PASS:
         if item.track.key == "merit":
             if decided_amount is not None:
-                raise WorkflowError("择优评审项目的金额在专家评审后审定")
+                raise Refused("择优评审项目的金额在专家评审后审定")
             _move(
                 app,
-                ApplicationStatus.EXPERT_REVIEW,
+                "city_review",
                 actor=actor,
+                before=before,
+                decision="experts",
                 comment=comment or "市级审核通过，进入专家评审",
             )
         else:
             _settle_amount(app, item, decided_amount)
-            _start_publicity(app, actor=actor, comment=comment or "市级审核通过")
+            _start_publicity(
+                app, "city_review", actor=actor, before=before, comment=comment or "市级审核通过"
+            )
     else:
-        _return_or_reject(app, decision, actor=actor, comment=comment, item=item)
-    _save_audited(app, f"grant_application.city_{decision}", actor=actor, before=before, note=comment)
+        _return_or_reject(
+            app, "city_review", decision, actor=actor, before=before, comment=comment, item=item
+        )
     return app
 
 
 @transaction.atomic
 def assign_experts(app: Application, experts: Iterable[Expert], *, actor: Actor) -> list[ExpertAssignment]:
-    app = _locked(app)
-    _require(app, Action.ASSIGN_EXPERTS, actor=actor)
+    app = FLOW.lock(app)
+    FLOW.require(app, "assign_experts", actor=actor)
     chosen = list(experts)
     if not chosen:
-        raise WorkflowError("请至少选择一位专家")
+        raise Refused("请至少选择一位专家")
     conflicted = [e.name for e in chosen if e.organisation_id == app.organisation_id]
     if conflicted:
-        raise WorkflowError(f"专家与申报单位有利害关系，须回避：{'、'.join(conflicted)}")
+        raise Refused(f"专家与申报单位有利害关系，须回避：{'、'.join(conflicted)}")
     inactive = [e.name for e in chosen if not e.active]
     if inactive:
-        raise WorkflowError(f"专家不在库：{'、'.join(inactive)}")
+        raise Refused(f"专家不在库：{'、'.join(inactive)}")
     created = []
     for expert in chosen:
         assignment, made = ExpertAssignment.objects.get_or_create(application=app, expert=expert)
@@ -364,13 +391,13 @@ def record_score(
     opinion: str = "",
     recommended_amount: Decimal | None = None,
 ) -> ExpertAssignment:
-    assignment = _locked(assignment)
+    assignment = ExpertAssignment.objects.select_for_update().get(pk=assignment.pk)
     app = assignment.application
-    _require(app, Action.SCORE, actor=actor)
+    FLOW.require(app, "score", actor=actor)
     if actor.user is not None and not can_score(actor.user, assignment):
-        raise WorkflowError(f"只能为指派给自己的评审任务评分：{app.number}")
+        raise Refused(f"只能为指派给自己的评审任务评分：{app.number}")
     if not ZERO <= score <= Decimal(100):
-        raise WorkflowError("评分应在 0 到 100 之间")
+        raise Refused("评分应在 0 到 100 之间")
     fields = ["score", "opinion", "recommended_amount", "scored_at", "entered_by"]
     before = snapshot(assignment, fields)
     assignment.score = score
@@ -394,28 +421,41 @@ def conclude_expert_review(
 ) -> Application:
     """After every assigned expert has scored: the city sets the amount (within the cap) and
     publishes, or rejects."""
-    app = _locked(app)
-    _require(app, Action.CONCLUDE_EXPERT_REVIEW, actor=actor)
+    app = FLOW.lock(app)
+    FLOW.check(app, "conclude_expert_review", actor=actor)
     item = _item(app.item_code)
     assignments = list(app.assignments.all())
     minimum = workflow_settings().min_experts
     if len(assignments) < minimum:
-        raise WorkflowError(f"专家不足：至少 {minimum} 位专家评分，已指派 {len(assignments)} 位")
+        raise Refused(f"专家不足：至少 {minimum} 位专家评分，已指派 {len(assignments)} 位")
     unscored = [str(a.expert) for a in assignments if a.score is None]
     if unscored:
-        raise WorkflowError(f"尚有专家未评分：{'、'.join(unscored)}")
+        raise Refused(f"尚有专家未评分：{'、'.join(unscored)}")
     if decision == ReviewDecision.RETURN:
-        raise WorkflowError("专家评审后只能决定公示或不予支持")
-    decision = _require_comment(decision, comment)
+        raise Refused("专家评审后只能决定公示或不予支持")
+    decision = _review(app, "conclude_expert_review", decision, actor=actor, comment=comment)
     before = snapshot(app, APPLICATION_FIELDS)
     average = sum((a.score for a in assignments if a.score is not None), ZERO) / len(assignments)
     summary = f"专家 {len(assignments)} 人，平均分 {average.quantize(Decimal('0.01'))}"
     if decision == ReviewDecision.PASS:
         _settle_amount(app, item, decided_amount)
-        _start_publicity(app, actor=actor, comment=f"{summary}；{comment}" if comment else summary)
+        _start_publicity(
+            app,
+            "conclude_expert_review",
+            actor=actor,
+            before=before,
+            comment=f"{summary}；{comment}" if comment else summary,
+        )
     else:
-        _return_or_reject(app, decision, actor=actor, comment=f"{summary}；{comment}", item=item)
-    _save_audited(app, f"grant_application.expert_{decision}", actor=actor, before=before, note=summary)
+        _return_or_reject(
+            app,
+            "conclude_expert_review",
+            decision,
+            actor=actor,
+            before=before,
+            comment=f"{summary}；{comment}",
+            item=item,
+        )
     return app
 
 
@@ -423,14 +463,14 @@ def conclude_expert_review(
 def record_objection(
     app: Application, *, actor: Actor, received_on: dt.date, submitter: str, content: str
 ) -> Objection:
-    app = _locked(app)
-    _require(app, Action.RECORD_OBJECTION, actor=actor)
+    app = FLOW.lock(app)
+    FLOW.require(app, "record_objection", actor=actor)
     if received_on > clock.today() or (app.publicity_start and received_on < app.publicity_start):
-        raise WorkflowError("收到异议的日期应在公示开始之后、今天或之前")
+        raise Refused("收到异议的日期应在公示开始之后、今天或之前")
     if app.publicity_end and received_on > app.publicity_end:
-        raise WorkflowError(f"公示已于 {app.publicity_end.isoformat()} 截止，逾期异议不予登记")
+        raise Refused(f"公示已于 {app.publicity_end.isoformat()} 截止，逾期异议不予登记")
     if not content.strip() or not submitter.strip():
-        raise WorkflowError("请填写异议人和异议内容")
+        raise Refused("请填写异议人和异议内容")
     objection = Objection.objects.create(
         application=app,
         received_on=received_on,
@@ -450,43 +490,38 @@ def record_objection(
 @transaction.atomic
 def resolve_objection(objection: Objection, *, actor: Actor, upheld: bool, resolution: str) -> Objection:
     """An upheld objection ends the application (不予支持); a dismissed one lets publicity run on."""
-    objection = _locked(objection)
-    app = _locked(objection.application)
+    objection = Objection.objects.select_for_update().get(pk=objection.pk)
+    app = FLOW.lock(objection.application)
     if objection.status != ObjectionStatus.OPEN:
-        raise WorkflowError("该异议已处理")
-    _require(app, Action.RESOLVE_OBJECTION, actor=actor)
-    if not resolution.strip():
-        raise WorkflowError("请填写处理意见")
+        raise Refused("该异议已处理")
+    decision = "uphold" if upheld else "dismiss"
+    FLOW.require(app, "resolve_objection", actor=actor, decision=decision, comment=resolution)
     objection.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
     objection.resolution = resolution
     objection.resolved_at = timezone.now()
     objection.save(update_fields=["status", "resolution", "resolved_at"])
-    if upheld:
-        _return_or_reject(
-            app,
-            ReviewDecision.REJECT,
-            actor=actor,
-            comment=f"公示异议成立：{resolution}",
-            item=_item(app.item_code),
-        )
-        app.save()
-    record_event(
-        actor,
-        "grant_application.objection_resolve",
-        obj=app,
-        after={"objection": objection.pk, "status": objection.status, "resolution": resolution[:200]},
+    step = f"公示异议{'成立' if upheld else '不成立'}：{resolution}"
+    FLOW.move(
+        app,
+        "resolve_objection",
+        actor=actor,
+        decision=decision,
+        comment=step,
+        audit_after={"objection": objection.pk, "resolution": resolution[:200]},
     )
+    if upheld:
+        _tell_applicant(app, _item(app.item_code), "不予支持", step, actor)
     return objection
 
 
 @transaction.atomic
 def approve_application(app: Application, *, actor: Actor) -> Grant:
     """After publicity with no open objection: commit the grant (budget, caps, quota checked now)."""
-    app = _locked(app)
-    _require(app, Action.APPROVE, actor=actor)
+    app = FLOW.lock(app)
+    FLOW.check(app, "approve", actor=actor)
     item = _item(app.item_code)
     if app.objections.filter(status=ObjectionStatus.OPEN).exists():
-        raise WorkflowError("尚有未处理的公示异议")
+        raise Refused("尚有未处理的公示异议")
     before = snapshot(app, APPLICATION_FIELDS)
     previous = app.amount
     grant, decision = _commit_grant(
@@ -501,16 +536,8 @@ def approve_application(app: Application, *, actor: Actor) -> Grant:
     note = f"核定 {yuan(grant.amount)}"
     if previous is not None and previous != grant.amount:
         note += f"（公示金额 {yuan(previous)}；核定时按已发放情况复核后调整，见核定计算说明）"
-    _move(app, ApplicationStatus.APPROVED, actor=actor, comment=note)
-    app.save()
-    record_event(
-        actor,
-        "grant_application.approve",
-        obj=app,
-        before=before,
-        after={**snapshot(app, APPLICATION_FIELDS), "grant": grant.pk, "budget_year": grant.budget_year},
-        note=note,
-    )
+    extra = {"grant": grant.pk, "budget_year": grant.budget_year}
+    _move(app, "approve", actor=actor, before=before, extra=extra, comment=note)
     notify(
         organisation_users(app.organisation),
         title=f"{item.name}已核定",
@@ -523,17 +550,8 @@ def approve_application(app: Application, *, actor: Actor) -> Grant:
 
 @transaction.atomic
 def withdraw_application(app: Application, *, actor: Actor, comment: str = "") -> Application:
-    app = _locked(app)
-    _require(app, Action.WITHDRAW, actor=actor)
+    app = FLOW.lock(app)
+    FLOW.check(app, "withdraw", actor=actor)
     before = snapshot(app, APPLICATION_FIELDS)
-    _move(app, ApplicationStatus.WITHDRAWN, actor=actor, comment=comment or "申请人撤回")
-    _save_audited(app, "grant_application.withdraw", actor=actor, before=before)
+    _move(app, "withdraw", actor=actor, before=before, comment=comment or "申请人撤回")
     return app
-
-
-def _save_audited(
-    app: Application, action: str, *, actor: Actor, before: dict[str, Any], note: str = ""
-) -> None:
-    """Save the application and record the change (its fields before and after) in the same transaction."""
-    app.save()
-    record_event(actor, action, obj=app, before=before, after=snapshot(app, APPLICATION_FIELDS), note=note)

@@ -10,6 +10,7 @@ from django.db.models import Sum
 
 from ipcity.accounts.models import User
 from ipcity.core.audit import Actor, record_event, snapshot, upsert
+from ipcity.core.workflow import Refused
 from ipcity.grants.choices import (
     CreditKind,
 )
@@ -19,12 +20,7 @@ from ipcity.grants.models import (
     Expert,
     Grant,
 )
-from ipcity.grants.services.common import (
-    ZERO,
-    WorkflowError,
-    _item,
-    _locked,
-)
+from ipcity.grants.services.common import ZERO, _item
 from ipcity.policy.engine.money import yuan
 from ipcity.registry.models import Organisation
 
@@ -36,15 +32,15 @@ def set_budget(item_code: str, year: int, amount: Decimal, *, actor: Actor, note
     """Create or change a budget; never below what is already committed in that year."""
     item = _item(item_code)
     if amount < 0:
-        raise WorkflowError("预算不能为负数")
+        raise Refused("预算不能为负数")
     if amount != amount.quantize(Decimal("0.01")):
-        raise WorkflowError("预算金额最多到分（两位小数）")
+        raise Refused("预算金额最多到分（两位小数）")
     existing = Budget.objects.select_for_update().filter(item_code=item.code, year=year).first()
     committed = (
         Grant.objects.filter(item_code=item.code, budget_year=year).aggregate(t=Sum("amount"))["t"] or ZERO
     )
     if amount < committed:
-        raise WorkflowError(
+        raise Refused(
             f"{item.name} {year} 年度已核定 {yuan(committed)}，预算不能低于已核定金额（拟设 {yuan(amount)}）"
         )
     budget, _status = upsert(
@@ -69,9 +65,9 @@ def add_credit_record(
     note: str = "",
 ) -> CreditRecord:
     if end is not None and end < start:
-        raise WorkflowError("终止日期不能早于起始日期")
+        raise Refused("终止日期不能早于起始日期")
     if not source.strip():
-        raise WorkflowError("请填写认定机关及文号")
+        raise Refused("请填写认定机关及文号")
     record = CreditRecord.objects.create(
         organisation=organisation, kind=kind, source=source, start=start, end=end, note=note
     )
@@ -86,9 +82,9 @@ def add_credit_record(
 
 @transaction.atomic
 def end_credit_record(record: CreditRecord, *, actor: Actor, end: dt.date) -> CreditRecord:
-    record = _locked(record)
+    record = CreditRecord.objects.select_for_update().get(pk=record.pk)
     if end < record.start:
-        raise WorkflowError("终止日期不能早于起始日期")
+        raise Refused("终止日期不能早于起始日期")
     before = snapshot(record, ["end"])
     record.end = end
     record.save(update_fields=["end"])

@@ -1,7 +1,7 @@
-"""Shared by the grants services: WorkflowError, `_require` (every workflow write asks
-permissions.allowed_actions' rules whether the actor may take the action now), `_move` (the one place
-the transition dicts of choices.py are checked), the engine's decision with the platform's facts, who is notified, and money:
-`_commit_grant` and `record_payment`.
+"""Shared by the grants services: the engine's decision with the platform's facts, who is notified,
+and money: `_commit_grant` and `record_payment`. Every workflow write asks the action tables of
+grants/workflows.py (`require` first, `move` for the change of status); a refusal is core.workflow's
+`Refused`, whose message (Chinese) says why, with nothing written.
 
 Money is committed in `_commit_grant`: it locks the item's budget rows (SELECT … FOR UPDATE on
 PostgreSQL; SQLite runs IMMEDIATE transactions, so writers are serialised), re-evaluates the
@@ -22,18 +22,12 @@ from django.urls import reverse
 
 from ipcity.accounts.choices import Role
 from ipcity.accounts.models import User
-from ipcity.core.audit import Actor, record_event
+from ipcity.core.audit import Actor, record_event, snapshot
 from ipcity.core.notifications import notify
 from ipcity.core.workdays import WorkdayCalendarError, add_working_days
+from ipcity.core.workflow import Refused, workflow_for
 from ipcity.grants import clock
-from ipcity.grants.choices import (
-    APPLICATION_TRANSITIONS,
-    ENTITLEMENT_TRANSITIONS,
-    Action,
-    ApplicationStatus,
-    EntitlementStatus,
-    GrantStatus,
-)
+from ipcity.grants.choices import GrantStatus
 from ipcity.grants.evaluation import decide, item_or_none
 from ipcity.grants.models import (
     Application,
@@ -42,9 +36,7 @@ from ipcity.grants.models import (
     Entitlement,
     Grant,
     Payment,
-    WorkflowStep,
 )
-from ipcity.grants.permissions import refusal
 from ipcity.grants.records import (
     RecordChoice,
     RightIdError,
@@ -75,63 +67,31 @@ APPLICATION_FIELDS = [
 ENTITLEMENT_FIELDS = ["status", "facts", "decided_amount", "eligible", "amount", "ceiling", "confirmed_by"]
 
 
-class WorkflowError(Exception):
-    """A request the workflow refuses; the message (Chinese) says why. Nothing has been written."""
-
-    def __init__(self, message: str) -> None:
-        self.message = message
-        super().__init__(message)
-
-
 # ---------------------------------------------------------------- helpers
 
 
 def _item(code: str) -> Item:
     item = item_or_none(code)
     if item is None:
-        raise WorkflowError(f"目录中没有奖补项目“{code}”")
+        raise Refused(f"目录中没有奖补项目“{code}”")
     return item
 
 
-def _status_label(obj: Application | Entitlement, value: str) -> str:
-    choices = ApplicationStatus if isinstance(obj, Application) else EntitlementStatus
-    return str(choices(value).label)
-
-
-def _locked(obj: Any) -> Any:
-    """The row again, locked for this transaction, so two requests cannot both move it."""
-    return type(obj)._default_manager.select_for_update().get(pk=obj.pk)
-
-
-def _require(obj: Application | Entitlement, action: Action, *, actor: Actor) -> None:
-    """Refuse unless `action` is among permissions.allowed_actions(obj, actor.user): the pages offer
-    exactly what the services accept. The command line (no user) acts with every role."""
-    reason = refusal(obj, actor.user, action)
-    if reason is not None:
-        raise WorkflowError(reason)
-
-
-def _move(obj: Application | Entitlement, target: str, *, actor: Actor, comment: str = "") -> str:
-    """Change status if the transition dict allows it; record the step. Returns the old status."""
-    transitions = APPLICATION_TRANSITIONS if isinstance(obj, Application) else ENTITLEMENT_TRANSITIONS
-    if target not in transitions.get(obj.status, set()):
-        raise WorkflowError(
-            f"{obj.number} 当前状态为“{_status_label(obj, obj.status)}”，"
-            f"不能改为“{_status_label(obj, target)}”"
-        )
-    old = obj.status
-    obj.status = target
-    WorkflowStep.objects.create(
-        application=obj if isinstance(obj, Application) else None,
-        entitlement=obj if isinstance(obj, Entitlement) else None,
-        from_status=old,
-        to_status=target,
-        actor=actor.user,
-        actor_label=actor.label,
-        on=clock.today(),
-        comment=comment,
-    )
-    return old
+def _move(
+    obj: Application | Entitlement,
+    name: str,
+    *,
+    actor: Actor,
+    before: dict[str, Any],
+    extra: dict[str, Any] | None = None,
+    **inputs: Any,
+) -> None:
+    """Save what the service changed and take the action `name` of the object's workflow: one
+    step and one audit event (the fields before and after, and `extra`) for both."""
+    obj.save()
+    fields = APPLICATION_FIELDS if isinstance(obj, Application) else ENTITLEMENT_FIELDS
+    after = {**snapshot(obj, fields), **(extra or {})}
+    workflow_for(obj).move(obj, name, actor=actor, audit_before=before, audit_after=after, **inputs)
 
 
 def _store_decision(obj: Application | Entitlement, decision: Decision) -> None:
@@ -149,7 +109,7 @@ def _decide(item: Item, org: Organisation, on: dt.date, facts: dict[str, Any], *
     try:
         return decide(item, org, on, facts, today=clock.today(), **kwargs)
     except PolicyError as exc:
-        raise WorkflowError(exc.message) from exc
+        raise Refused(exc.message) from exc
 
 
 def _right_key(app: Application) -> str | None:
@@ -184,14 +144,14 @@ def city_admins() -> list[User]:
 
 def _check_decisive_date(item: Item, on: dt.date) -> None:
     if on > clock.today():
-        raise WorkflowError(f"{item.decisive_date}（{on.isoformat()}）不能晚于今天")
+        raise Refused(f"{item.decisive_date}（{on.isoformat()}）不能晚于今天")
 
 
 def _normalize_right(text: str) -> str:
     try:
         return normalize_right_id(text)
     except RightIdError as exc:
-        raise WorkflowError(f"知识产权或项目编号：{exc}") from exc
+        raise Refused(f"知识产权或项目编号：{exc}") from exc
 
 
 def _resolve_links(org: Organisation, values: Iterable[str]) -> list[RecordChoice]:
@@ -201,7 +161,7 @@ def _resolve_links(org: Organisation, values: Iterable[str]) -> list[RecordChoic
     available = {c.value: c for c in organisation_records(org)}
     missing = [v for v in wanted if v not in available]
     if missing:
-        raise WorkflowError(f"关联的登记记录不属于{org.name}或不存在：{'、'.join(missing)}")
+        raise Refused(f"关联的登记记录不属于{org.name}或不存在：{'、'.join(missing)}")
     return [available[v] for v in wanted]
 
 
@@ -233,7 +193,7 @@ def _commit_grant(
     right_key: str | None,
     decided_amount: Decimal | None,
 ) -> tuple[Grant, Decision]:
-    """Commit money for `source` under the budget lock. Raises WorkflowError when the budget, the
+    """Commit money for `source` under the budget lock. Raises Refused when the budget, the
     quota, the annual cap or the one-reward-per-right rule would be broken."""
     today = clock.today()
     org = source.organisation
@@ -242,7 +202,7 @@ def _commit_grant(
     budgets = list(Budget.objects.select_for_update().filter(item_code=item.code).order_by("year"))
     budget = next((b for b in budgets if b.year == today.year), None)
     if budget is None:
-        raise WorkflowError(f"{item.name}尚未设置 {today.year} 年度预算，不能核定")
+        raise Refused(f"{item.name}尚未设置 {today.year} 年度预算，不能核定")
     try:
         decision = decide(
             item,
@@ -254,18 +214,18 @@ def _commit_grant(
             decided_amount=decided_amount,
         )
     except PolicyError as exc:
-        raise WorkflowError(exc.message) from exc
+        raise Refused(exc.message) from exc
     if not decision.eligible:
-        raise WorkflowError(f"核定时复核不符合条件：{_reasons(decision)}")
+        raise Refused(f"核定时复核不符合条件：{_reasons(decision)}")
     if decision.amount is None:
-        raise WorkflowError("金额尚未审定，不能核定")
+        raise Refused("金额尚未审定，不能核定")
     if decision.amount <= 0:
-        raise WorkflowError("核定金额为零，不能核定")
+        raise Refused("核定金额为零，不能核定")
     committed = Grant.objects.filter(item_code=item.code, budget_year=today.year).aggregate(t=Sum("amount"))[
         "t"
     ] or Decimal("0")
     if committed + decision.amount > budget.amount:
-        raise WorkflowError(
+        raise Refused(
             f"预算不足：{item.name} {today.year} 年度预算 {yuan(budget.amount)}，已核定 {yuan(committed)}，"
             f"本笔 {yuan(decision.amount)}，余额 {yuan(budget.amount - committed)}"
         )
@@ -285,7 +245,7 @@ def _commit_grant(
                 committed_by=actor.label,
             )
     except IntegrityError as exc:
-        raise WorkflowError(f"同一知识产权（{right_key}）已在{item.name}中获得奖补，不重复奖补") from exc
+        raise Refused(f"同一知识产权（{right_key}）已在{item.name}中获得奖补，不重复奖补") from exc
     return grant, decision
 
 
@@ -298,15 +258,17 @@ def record_payment(grant: Grant, *, actor: Actor, paid_on: dt.date, reference: s
     payment date blocks it: the reason is kept on the grant and None is returned."""
     grant = Grant.objects.select_for_update().select_related("organisation").get(pk=grant.pk)
     if grant.status != GrantStatus.COMMITTED:
-        raise WorkflowError("该笔奖补已兑现，不能重复付款")
-    source = _locked(grant.source)
-    _require(source, Action.PAY, actor=actor)
+        raise Refused("该笔奖补已兑现，不能重复付款")
+    workflow = workflow_for(grant.source)
+    source = workflow.lock(grant.source)
+    workflow.require(source, "pay", actor=actor)
     if paid_on > clock.today():
-        raise WorkflowError("支付日期不能晚于今天")
+        raise Refused("支付日期不能晚于今天")
     if paid_on < grant.committed_on:
-        raise WorkflowError(f"支付日期不能早于核定日期 {grant.committed_on.isoformat()}")
+        raise Refused(f"支付日期不能早于核定日期 {grant.committed_on.isoformat()}")
     if not reference.strip():
-        raise WorkflowError("请填写支付凭证号")
+        raise Refused("请填写支付凭证号")
+    reference = reference.strip()
     org = grant.organisation
     blocks = blocking_credit_records(org, paid_on)
     if blocks:
@@ -324,7 +286,7 @@ def record_payment(grant: Grant, *, actor: Actor, paid_on: dt.date, reference: s
         grant__item_code=grant.item_code, grant__budget_year=grant.budget_year
     ).aggregate(t=Sum("amount"))["t"] or Decimal("0")
     if budget is None or paid + grant.amount > budget.amount:
-        raise WorkflowError("付款将超出该项目年度预算")
+        raise Refused("付款将超出该项目年度预算")
     payment = Payment.objects.create(
         grant=grant,
         item_code=grant.item_code,
@@ -332,25 +294,18 @@ def record_payment(grant: Grant, *, actor: Actor, paid_on: dt.date, reference: s
         region=org.region,
         amount=grant.amount,
         paid_on=paid_on,
-        reference=reference.strip(),
+        reference=reference,
         recorded_by=actor.label,
     )
     grant.status = GrantStatus.PAID
     grant.payment_blocked = ""
     grant.save(update_fields=["status", "payment_blocked"])
-    paid_status = ApplicationStatus.PAID if isinstance(source, Application) else EntitlementStatus.PAID
-    _move(
+    workflow.move(
         source,
-        paid_status,
+        "pay",
         actor=actor,
         comment=f"{paid_on.isoformat()} 兑现 {yuan(grant.amount)}（凭证 {reference}）",
-    )
-    source.save(update_fields=["status"])
-    record_event(
-        actor,
-        "grant.pay",
-        obj=grant,
-        after={"amount": grant.amount, "paid_on": paid_on, "reference": reference, "source": source.number},
+        audit_after={"grant": grant.pk, "amount": grant.amount, "paid_on": paid_on, "reference": reference},
     )
     url = _app_url(source) if isinstance(source, Application) else _ent_url(source)
     item = _item(grant.item_code)

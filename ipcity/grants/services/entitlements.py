@@ -9,14 +9,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from ipcity.core.audit import Actor, record_event, snapshot
+from ipcity.core.audit import Actor, snapshot
 from ipcity.core.jobs import JobHandle, background_job, start_job
 from ipcity.core.models import Job
 from ipcity.core.notifications import notify
-from ipcity.grants.choices import (
-    Action,
-    EntitlementStatus,
-)
+from ipcity.core.workflow import Refused
 from ipcity.grants.evaluation import needs_decided_amount
 from ipcity.grants.models import (
     Entitlement,
@@ -24,19 +21,17 @@ from ipcity.grants.models import (
 )
 from ipcity.grants.services.common import (
     ENTITLEMENT_FIELDS,
-    WorkflowError,
     _commit_grant,
     _decide,
     _ent_url,
     _item,
-    _locked,
     _move,
     _reasons,
-    _require,
     _store_decision,
     city_admins,
     organisation_users,
 )
+from ipcity.grants.workflows import ENTITLEMENT_WORKFLOW as FLOW
 from ipcity.policy.engine.money import yuan
 
 # ---------------------------------------------------------------- entitlements (免申即享)
@@ -76,17 +71,18 @@ def confirm_entitlement(
 ) -> Entitlement:
     """意愿确认: the organisation accepts (correcting the facts the registry could only estimate)
     or declines."""
-    ent = _locked(ent)
-    _require(ent, Action.CONFIRM if accept else Action.DECLINE, actor=actor)
+    ent = FLOW.lock(ent)
+    decision = "accept" if accept else "decline"
+    FLOW.require(ent, "confirm", actor=actor, decision=decision)
     item = _item(ent.item_code)
     before = snapshot(ent, ENTITLEMENT_FIELDS)
     if accept:
         if facts:
             unexpected = sorted(set(facts) - set(ent.confirm_facts))
             if unexpected:
-                raise WorkflowError(f"只能确认这些事实：{'、'.join(ent.confirm_facts) or '无'}")
+                raise Refused(f"只能确认这些事实：{'、'.join(ent.confirm_facts) or '无'}")
             ent.facts = {**ent.facts, **facts}
-        decision = _decide(
+        result = _decide(
             item,
             ent.organisation,
             ent.decisive_date,
@@ -94,21 +90,18 @@ def confirm_entitlement(
             right_key=ent.right_id or None,
             decided_amount=ent.decided_amount,
         )
-        _store_decision(ent, decision)
-        if not decision.eligible:
-            raise WorkflowError(f"按确认的事实不符合条件：{_reasons(decision)}")
-        _move(ent, EntitlementStatus.CONFIRMED, actor=actor, comment=comment or "确认申领")
-    else:
-        _move(ent, EntitlementStatus.DECLINED, actor=actor, comment=comment or "放弃申领")
+        _store_decision(ent, result)
+        if not result.eligible:
+            raise Refused(f"按确认的事实不符合条件：{_reasons(result)}")
     ent.confirmed_at = timezone.now()
     ent.confirmed_by = actor.label
-    ent.save()
-    record_event(
-        actor,
-        "grant_entitlement.confirm" if accept else "grant_entitlement.decline",
-        obj=ent,
+    _move(
+        ent,
+        "confirm",
+        actor=actor,
         before=before,
-        after=snapshot(ent, ENTITLEMENT_FIELDS),
+        decision=decision,
+        comment=comment or ("确认申领" if accept else "放弃申领"),
     )
     if accept:
         notify(
@@ -123,17 +116,17 @@ def confirm_entitlement(
 
 @transaction.atomic
 def approve_entitlement(ent: Entitlement, *, actor: Actor, decided_amount: Decimal | None = None) -> Grant:
-    ent = _locked(ent)
-    _require(ent, Action.APPROVE, actor=actor)
+    ent = FLOW.lock(ent)
+    FLOW.check(ent, "approve", actor=actor)
     item = _item(ent.item_code)
     before = snapshot(ent, ENTITLEMENT_FIELDS)
     probe = _decide(item, ent.organisation, ent.decisive_date, ent.facts, right_key=ent.right_id or None)
     if needs_decided_amount(probe):
         if decided_amount is None:
-            raise WorkflowError("本项目金额由市局审定，请填写审定金额")
+            raise Refused("本项目金额由市局审定，请填写审定金额")
         ent.decided_amount = decided_amount
     elif decided_amount is not None:
-        raise WorkflowError("本项目金额按公式计算，不填写审定金额")
+        raise Refused("本项目金额按公式计算，不填写审定金额")
     grant, decision = _commit_grant(
         ent,
         actor=actor,
@@ -143,15 +136,8 @@ def approve_entitlement(ent: Entitlement, *, actor: Actor, decided_amount: Decim
         decided_amount=ent.decided_amount,
     )
     _store_decision(ent, decision)
-    _move(ent, EntitlementStatus.APPROVED, actor=actor, comment=f"核定 {yuan(grant.amount)}")
-    ent.save()
-    record_event(
-        actor,
-        "grant_entitlement.approve",
-        obj=ent,
-        before=before,
-        after={**snapshot(ent, ENTITLEMENT_FIELDS), "grant": grant.pk, "budget_year": grant.budget_year},
-    )
+    extra = {"grant": grant.pk, "budget_year": grant.budget_year}
+    _move(ent, "approve", actor=actor, before=before, extra=extra, comment=f"核定 {yuan(grant.amount)}")
     notify(
         organisation_users(ent.organisation),
         title=f"{item.name}已核定",
@@ -164,21 +150,10 @@ def approve_entitlement(ent: Entitlement, *, actor: Actor, decided_amount: Decim
 
 @transaction.atomic
 def cancel_entitlement(ent: Entitlement, *, actor: Actor, comment: str) -> Entitlement:
-    ent = _locked(ent)
-    _require(ent, Action.CANCEL, actor=actor)
-    if not comment.strip():
-        raise WorkflowError("撤销时必须填写理由")
+    ent = FLOW.lock(ent)
+    FLOW.require(ent, "cancel", actor=actor, comment=comment)
     before = snapshot(ent, ENTITLEMENT_FIELDS)
-    _move(ent, EntitlementStatus.CANCELLED, actor=actor, comment=comment)
-    ent.save()
-    record_event(
-        actor,
-        "grant_entitlement.cancel",
-        obj=ent,
-        before=before,
-        after=snapshot(ent, ENTITLEMENT_FIELDS),
-        note=comment,
-    )
+    _move(ent, "cancel", actor=actor, before=before, comment=comment)
     notify(
         organisation_users(ent.organisation),
         title="免申即享事项已撤销",

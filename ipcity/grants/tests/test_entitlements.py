@@ -11,11 +11,11 @@ import pytest
 from django.core.management import call_command
 
 from ipcity.core.models import AuditEvent, Notification
+from ipcity.core.workflow import Refused
 from ipcity.grants import services
 from ipcity.grants.choices import EntitlementStatus
 from ipcity.grants.detection import run_detection
 from ipcity.grants.models import Entitlement, Grant
-from ipcity.grants.services import WorkflowError
 from ipcity.grants.tests import registry_data as reg
 from ipcity.grants.tests.conftest import CLI, dec, web
 from ipcity.registry.services import upsert_organisation
@@ -110,7 +110,7 @@ def test_other_years_are_separate(registry) -> None:
 def test_confirm_approve_pay(registry, budgets, fixed_clock) -> None:
     run_detection(2024, actor=CLI)
     ent = Entitlement.objects.get(item_code="madrid_trademark")
-    with pytest.raises(WorkflowError, match="不能核定"):
+    with pytest.raises(Refused, match="不能核定"):
         services.approve_entitlement(ent, actor=web(registry.admin))
     services.confirm_entitlement(ent, actor=web(registry.enterprise_a), accept=True)
     ent.refresh_from_db()
@@ -130,7 +130,7 @@ def test_confirm_approve_pay(registry, budgets, fixed_clock) -> None:
 def test_confirmation_corrects_estimated_facts(registry, budgets) -> None:
     run_detection(2024, actor=CLI)
     ent = Entitlement.objects.get(item_code="patent_pledge_interest")
-    with pytest.raises(WorkflowError, match="只能确认这些事实"):
+    with pytest.raises(Refused, match="只能确认这些事实"):
         services.confirm_entitlement(ent, actor=web(registry.enterprise_a), accept=True, facts={"sme": True})
     services.confirm_entitlement(
         ent,
@@ -149,7 +149,7 @@ def test_decline(registry) -> None:
     services.confirm_entitlement(ent, actor=web(registry.enterprise_b), accept=False, comment="已另行申报")
     ent.refresh_from_db()
     assert ent.status == EntitlementStatus.DECLINED
-    with pytest.raises(WorkflowError):
+    with pytest.raises(Refused):
         services.confirm_entitlement(ent, actor=web(registry.enterprise_b), accept=True)
 
 
@@ -157,13 +157,13 @@ def test_office_sets_amount_the_plan_leaves_open(registry, budgets) -> None:
     run_detection(2024, actor=CLI)
     ent = Entitlement.objects.get(item_code="city_patent_award")
     services.confirm_entitlement(ent, actor=web(registry.enterprise_a), accept=True)
-    with pytest.raises(WorkflowError, match="请填写审定金额"):
+    with pytest.raises(Refused, match="请填写审定金额"):
         services.approve_entitlement(ent, actor=web(registry.admin))
     grant = services.approve_entitlement(ent, actor=web(registry.admin), decided_amount=Decimal("50000"))
     assert grant.amount == Decimal("50000.00")
     other = Entitlement.objects.get(item_code="madrid_trademark")
     services.confirm_entitlement(other, actor=web(registry.enterprise_a), accept=True)
-    with pytest.raises(WorkflowError, match="按公式计算"):
+    with pytest.raises(Refused, match="按公式计算"):
         services.approve_entitlement(other, actor=web(registry.admin), decided_amount=Decimal("1"))
 
 

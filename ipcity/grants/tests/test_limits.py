@@ -10,10 +10,10 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from ipcity.core.models import AuditEvent
+from ipcity.core.workflow import Refused
 from ipcity.grants import services
 from ipcity.grants.choices import ApplicationStatus, GrantStatus
 from ipcity.grants.models import Budget, Grant, Payment
-from ipcity.grants.services import WorkflowError
 from ipcity.grants.tests.conftest import (
     CLI,
     approve_after_publicity,
@@ -36,7 +36,7 @@ def test_budget_is_never_exceeded(personas, fixed_clock) -> None:
     first = to_publicity(personas, draft(personas, facts=_fees("300000"), right_id="(2024)鲁02民初1号"))
     second = to_publicity(personas, draft(personas, user=personas.enterprise_b, facts=_fees("300000")))
     approve_after_publicity(personas, first, fixed_clock)  # 150,000 of 250,000
-    with pytest.raises(WorkflowError, match=r"预算不足.*余额 100,000\.00 元"):
+    with pytest.raises(Refused, match=r"预算不足.*余额 100,000\.00 元"):
         services.approve_application(second, actor=web(personas.admin))
     second.refresh_from_db()
     assert second.status == ApplicationStatus.PUBLICITY
@@ -49,7 +49,7 @@ def test_budget_is_never_exceeded(personas, fixed_clock) -> None:
 def test_budget_cannot_be_lowered_below_committed(personas, fixed_clock) -> None:
     set_budget("foreign_litigation", "500000")
     approve_after_publicity(personas, to_publicity(personas, draft(personas)), fixed_clock)
-    with pytest.raises(WorkflowError, match="不能低于已核定金额"):
+    with pytest.raises(Refused, match="不能低于已核定金额"):
         services.set_budget("foreign_litigation", 2024, Decimal("100000"), actor=CLI)
     assert Budget.objects.get(item_code="foreign_litigation", year=2024).amount == Decimal("500000")
     services.set_budget("foreign_litigation", 2024, Decimal("150000"), actor=CLI)
@@ -70,7 +70,7 @@ def test_annual_cap_shared_across_applications_adds_up_exactly(personas, budgets
     two.refresh_from_db()
     last = two.steps.last()
     assert last is not None and "公示金额 200,000.00 元" in last.comment
-    with pytest.raises(WorkflowError, match="已达年度上限"):
+    with pytest.raises(Refused, match="已达年度上限"):
         services.approve_application(three, actor=web(personas.admin))
     total = sum(
         g.amount for g in Grant.objects.filter(organisation=personas.org_a, item_code="foreign_litigation")
@@ -87,7 +87,7 @@ def test_same_right_is_never_rewarded_twice_under_the_same_item(personas, budget
         personas, draft(personas, right_id="(2024)鲁02民初88号")
     )  # same case, other spelling
     approve_after_publicity(personas, first, fixed_clock)
-    with pytest.raises(WorkflowError, match="已在本项目获得奖补"):
+    with pytest.raises(Refused, match="已在本项目获得奖补"):
         services.approve_application(second, actor=web(personas.admin))
     # The database refuses it too, whatever the caller does.
     grant = Grant.objects.get(application=first)
@@ -119,7 +119,7 @@ def test_quota_over_the_plan_period_binds_at_approval(personas, budgets, fixed_c
     ]
     for app in apps[:5]:
         approve_after_publicity(personas, app, fixed_clock)
-    with pytest.raises(WorkflowError, match="方案期内名额 5 个已满"):
+    with pytest.raises(Refused, match="方案期内名额 5 个已满"):
         services.approve_application(apps[5], actor=web(personas.admin))
     assert Grant.objects.filter(item_code="patent_retention_project").count() == 5
 
@@ -169,11 +169,11 @@ def test_blacklisted_applicant_is_ineligible_at_submission(personas, budgets, fi
 
 def test_payment_date_checks(personas, budgets, fixed_clock) -> None:
     grant = approve_after_publicity(personas, to_publicity(personas, draft(personas)), fixed_clock)
-    with pytest.raises(WorkflowError, match="不能晚于今天"):
+    with pytest.raises(Refused, match="不能晚于今天"):
         services.record_payment(
             grant, actor=CLI, paid_on=fixed_clock.day + dt.timedelta(days=1), reference="P"
         )
-    with pytest.raises(WorkflowError, match="不能早于核定日期"):
+    with pytest.raises(Refused, match="不能早于核定日期"):
         services.record_payment(
             grant, actor=CLI, paid_on=fixed_clock.day - dt.timedelta(days=30), reference="P"
         )

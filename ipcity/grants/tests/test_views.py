@@ -143,7 +143,7 @@ def test_review_actions_are_checked_by_role(personas, budgets, fixed_clock) -> N
     assert personas.client(personas.district_b).post(url, {"decision": "pass"}).status_code == 404
     assert personas.client(personas.enterprise_a).post(url, {"decision": "pass"}).status_code == 403
     response = personas.client(personas.district_a).post(url, {"decision": "return"}, follow=True)
-    assert "必须填写理由" in response.content.decode()
+    assert "退回修改需要填写意见" in response.content.decode()
     personas.client(personas.district_a).post(url, {"decision": "pass", "comment": "材料齐全"})
     app.refresh_from_db()
     assert app.status == ApplicationStatus.CITY_REVIEW

@@ -10,10 +10,10 @@ import pytest
 
 from ipcity.core.models import AuditEvent, Notification
 from ipcity.core.workdays import add_working_days
+from ipcity.core.workflow import Refused
 from ipcity.grants import services
 from ipcity.grants.choices import ApplicationStatus, GrantStatus, ReviewDecision
 from ipcity.grants.models import Application, Grant, Payment, WorkflowStep
-from ipcity.grants.services import WorkflowError
 from ipcity.grants.tests.conftest import (
     after,
     approve_after_publicity,
@@ -53,7 +53,7 @@ def test_fast_item_from_draft_to_payment(personas, budgets, fixed_clock) -> None
     assert app.publicity_start == fixed_clock.day
     assert app.publicity_end == add_working_days(fixed_clock.day, 5)
 
-    with pytest.raises(WorkflowError, match="期满后"):
+    with pytest.raises(Refused, match="期满后"):
         services.approve_application(app, actor=web(personas.admin))
     grant = approve_after_publicity(personas, app, fixed_clock)
     app.refresh_from_db()
@@ -75,15 +75,24 @@ def test_fast_item_from_draft_to_payment(personas, budgets, fixed_clock) -> None
             "action", flat=True
         )
     )
-    assert {
+    # One audit event per action; a review's is named by its decision.
+    assert actions == {
         "grant_application.create",
+        "grant_application.material.add",
         "grant_application.submit",
-        "grant_application.district_pass",
-        "grant_application.city_pass",
+        "grant_application.district_review.pass",
+        "grant_application.city_review.pass",
         "grant_application.approve",
-    } <= actions
-    assert AuditEvent.objects.filter(action="grant.pay", object_id=str(grant.pk)).exists()
-    with pytest.raises(WorkflowError, match="不能重复付款"):
+        "grant_application.pay",
+    }
+    pay = AuditEvent.objects.get(action="grant_application.pay", object_id=str(app.pk))
+    assert pay.before == {"status": "approved"} and pay.after is not None
+    assert (pay.after["status"], pay.after["grant"], pay.after["reference"]) == ("paid", grant.pk, "PZ-1")
+    approve = AuditEvent.objects.get(action="grant_application.approve", object_id=str(app.pk))
+    assert approve.before is not None and approve.after is not None
+    assert (approve.before["status"], approve.after["status"]) == ("publicity", "approved")
+    assert approve.after["grant"] == grant.pk and approve.before["amount"] == "150000.00"
+    with pytest.raises(Refused, match="不能重复付款"):
         services.record_payment(grant, actor=web(personas.admin), paid_on=fixed_clock.day, reference="PZ-2")
     assert Payment.objects.count() == 1
 
@@ -91,7 +100,7 @@ def test_fast_item_from_draft_to_payment(personas, budgets, fixed_clock) -> None
 def test_return_for_revision_restarts_the_clock_and_needs_a_reason(personas, budgets, fixed_clock) -> None:
     app = draft(personas)
     services.submit_application(app, actor=web(personas.enterprise_a))
-    with pytest.raises(WorkflowError, match="必须填写理由"):
+    with pytest.raises(Refused, match="退回修改需要填写意见"):
         services.review_in_district(app, actor=web(personas.district_a), decision=ReviewDecision.RETURN)
     services.review_in_district(
         app, actor=web(personas.district_a), decision=ReviewDecision.RETURN, comment="请补充律师费发票"
@@ -118,7 +127,7 @@ def test_return_for_revision_restarts_the_clock_and_needs_a_reason(personas, bud
 
 def test_rejection_is_final_and_transitions_are_checked(personas, budgets) -> None:
     app = draft(personas)
-    with pytest.raises(WorkflowError, match="不在区市初审阶段"):
+    with pytest.raises(Refused, match="不在区市初审阶段"):
         services.review_in_district(app, actor=web(personas.district_a), decision=ReviewDecision.PASS)
     services.submit_application(app, actor=web(personas.enterprise_a))
     services.review_in_district(app, actor=web(personas.district_a), decision=ReviewDecision.PASS)
@@ -127,25 +136,25 @@ def test_rejection_is_final_and_transitions_are_checked(personas, budgets) -> No
     )
     app.refresh_from_db()
     assert app.status == ApplicationStatus.REJECTED
-    with pytest.raises(WorkflowError):
+    with pytest.raises(Refused):
         services.submit_application(app, actor=web(personas.enterprise_a))
-    with pytest.raises(WorkflowError):
+    with pytest.raises(Refused):
         services.withdraw_application(app, actor=web(personas.enterprise_a))
 
 
 def test_submission_refused_when_ineligible_or_without_material(personas, budgets) -> None:
     app = draft(personas, facts={**_lit(), "won": False})
     assert app.eligible is False
-    with pytest.raises(WorkflowError, match=r"不符合条件.*胜诉"):
+    with pytest.raises(Refused, match=r"不符合条件.*胜诉"):
         services.submit_application(app, actor=web(personas.enterprise_a))
     bare = draft(personas, material=False)
-    with pytest.raises(WorkflowError, match="至少上传一份"):
+    with pytest.raises(Refused, match="至少上传一份"):
         services.submit_application(bare, actor=web(personas.enterprise_a))
     assert Application.objects.get(pk=bare.pk).status == ApplicationStatus.DRAFT
 
 
 def test_exempt_items_are_not_applied_for(personas) -> None:
-    with pytest.raises(WorkflowError, match="免申即享"):
+    with pytest.raises(Refused, match="免申即享"):
         services.create_application(
             personas.org_a,
             "china_patent_award",
@@ -156,9 +165,9 @@ def test_exempt_items_are_not_applied_for(personas) -> None:
 
 
 def test_future_decisive_date_and_bad_patent_number_refused(personas, fixed_clock) -> None:
-    with pytest.raises(WorkflowError, match="不能晚于今天"):
+    with pytest.raises(Refused, match="不能晚于今天"):
         draft(personas, on=fixed_clock.day + dt.timedelta(days=1))
-    with pytest.raises(WorkflowError, match="校验位"):
+    with pytest.raises(Refused, match="校验位"):
         draft(personas, right_id="ZL200710308494.1")
     app = draft(personas, right_id="ZL 2007 1 0308494 X")
     assert app.right_id == "200710308494.X"
@@ -174,7 +183,7 @@ def test_city_sets_the_amount_where_the_office_decides(personas, budgets, fixed_
     assert app.eligible and app.amount is None and app.ceiling == Decimal("100000.00")
     services.submit_application(app, actor=web(personas.enterprise_a))
     services.review_in_district(app, actor=web(personas.district_a), decision=ReviewDecision.PASS)
-    with pytest.raises(WorkflowError, match="请填写审定金额"):
+    with pytest.raises(Refused, match="请填写审定金额"):
         services.review_in_city(app, actor=web(personas.admin), decision=ReviewDecision.PASS)
     # Above the cap: the engine caps it and says so.
     services.review_in_city(
@@ -198,22 +207,22 @@ def test_merit_item_goes_through_expert_review(personas, budgets, fixed_clock) -
     conflicted = services.upsert_expert(
         actor=web(personas.admin), name="回避专家", organisation=personas.org_a
     )
-    with pytest.raises(WorkflowError, match="回避"):
+    with pytest.raises(Refused, match="回避"):
         services.assign_experts(app, [conflicted], actor=web(personas.admin))
     assignments = services.assign_experts(app, experts[:2], actor=web(personas.admin))
     services.record_score(assignments[0], actor=web(personas.admin), score=Decimal("90"))
-    with pytest.raises(WorkflowError, match="专家不足"):
+    with pytest.raises(Refused, match="专家不足"):
         services.conclude_expert_review(
             app, actor=web(personas.admin), decision=ReviewDecision.PASS, decided_amount=Decimal("150000")
         )
     (third,) = services.assign_experts(app, experts, actor=web(personas.admin))  # only the new one is added
-    with pytest.raises(WorkflowError, match="尚有专家未评分"):
+    with pytest.raises(Refused, match="尚有专家未评分"):
         services.conclude_expert_review(
             app, actor=web(personas.admin), decision=ReviewDecision.PASS, decided_amount=Decimal("150000")
         )
     services.record_score(assignments[1], actor=web(personas.admin), score=Decimal("80"))
     services.record_score(third, actor=web(personas.admin), score=Decimal("70"))
-    with pytest.raises(WorkflowError, match="请填写审定金额"):
+    with pytest.raises(Refused, match="请填写审定金额"):
         services.conclude_expert_review(app, actor=web(personas.admin), decision=ReviewDecision.PASS)
     services.conclude_expert_review(
         app, actor=web(personas.admin), decision=ReviewDecision.PASS, decided_amount=Decimal("150000")
@@ -226,7 +235,7 @@ def test_merit_item_goes_through_expert_review(personas, budgets, fixed_clock) -
 
 def test_objection_upheld_ends_the_application(personas, budgets, fixed_clock) -> None:
     app = to_publicity(personas, draft(personas))
-    with pytest.raises(WorkflowError, match="异议人"):
+    with pytest.raises(Refused, match="异议人"):
         services.record_objection(
             app, actor=web(personas.admin), received_on=fixed_clock.day, submitter="", content=""
         )
@@ -238,7 +247,7 @@ def test_objection_upheld_ends_the_application(personas, budgets, fixed_clock) -
         content="该案未胜诉",
     )
     fixed_clock.set(after(app.publicity_end, 1))
-    with pytest.raises(WorkflowError, match="未处理的公示异议"):
+    with pytest.raises(Refused, match="未处理的公示异议"):
         services.approve_application(app, actor=web(personas.admin))
     services.resolve_objection(objection, actor=web(personas.admin), upheld=True, resolution="经核实二审改判")
     app.refresh_from_db()
@@ -261,7 +270,7 @@ def test_dismissed_objection_lets_approval_proceed(personas, budgets, fixed_cloc
 def test_late_objection_is_refused(personas, budgets, fixed_clock) -> None:
     app = to_publicity(personas, draft(personas))
     fixed_clock.set(after(app.publicity_end, 2))
-    with pytest.raises(WorkflowError, match="逾期"):
+    with pytest.raises(Refused, match="逾期"):
         services.record_objection(
             app, actor=web(personas.admin), received_on=fixed_clock.day, submitter="甲", content="异议"
         )
@@ -330,7 +339,7 @@ def test_set_budget_for_the_other_year_does_not_help(personas, fixed_clock) -> N
     set_budget("foreign_litigation", "1000000", year=2023)
     app = to_publicity(personas, draft(personas))
     fixed_clock.set(after(app.publicity_end, 1))
-    with pytest.raises(WorkflowError, match="尚未设置 2024 年度预算"):
+    with pytest.raises(Refused, match="尚未设置 2024 年度预算"):
         services.approve_application(app, actor=web(personas.admin))
 
 
@@ -339,24 +348,24 @@ def test_reviews_act_only_in_their_own_stage(personas, budgets, fixed_clock) -> 
     公示) has taken over, nor can the city review one the district has not seen."""
     app = draft(personas)
     services.submit_application(app, actor=web(personas.enterprise_a))
-    with pytest.raises(WorkflowError, match="不在市级审核阶段"):
+    with pytest.raises(Refused, match="不在市级审核阶段"):
         services.review_in_city(
             app, actor=web(personas.admin), decision=ReviewDecision.REJECT, comment="越级"
         )
     services.review_in_district(app, actor=web(personas.district_a), decision=ReviewDecision.PASS)
     for decision in (ReviewDecision.REJECT, ReviewDecision.RETURN):
-        with pytest.raises(WorkflowError, match="不在区市初审阶段"):
+        with pytest.raises(Refused, match="不在区市初审阶段"):
             services.review_in_district(
                 app, actor=web(personas.district_a), decision=decision, comment="晚了"
             )
     services.review_in_city(app, actor=web(personas.admin), decision=ReviewDecision.PASS)
     app.refresh_from_db()
     assert app.status == ApplicationStatus.PUBLICITY
-    with pytest.raises(WorkflowError, match="不在区市初审阶段"):
+    with pytest.raises(Refused, match="不在区市初审阶段"):
         services.review_in_district(
             app, actor=web(personas.district_a), decision=ReviewDecision.REJECT, comment="公示期间"
         )
-    with pytest.raises(WorkflowError, match="不在市级审核阶段"):
+    with pytest.raises(Refused, match="不在市级审核阶段"):
         services.review_in_city(
             app, actor=web(personas.admin), decision=ReviewDecision.REJECT, comment="公示期间"
         )

@@ -1,12 +1,12 @@
 """Applications and their review: the workbench list, the application form with its preview, the
-detail page and every review action. Views are thin: authorise, bind a form, call one service."""
+detail page and every review action. Views are thin: who may see the page (`deny`), the user's
+scoped queryset, then one service; every workflow POST goes through core.workflow.act."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -17,8 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ipcity.accounts.guards import deny
 from ipcity.core.attachments import attachment_response
 from ipcity.core.audit import Actor
+from ipcity.core.workflow import Refused, act
 from ipcity.grants import clock, exports, selectors, services
-from ipcity.grants.choices import Action, ObjectionStatus
+from ipcity.grants.choices import ObjectionStatus
 from ipcity.grants.evaluation import decide, item_or_none
 from ipcity.grants.forms import (
     ApplicationFilterForm,
@@ -40,26 +41,17 @@ from ipcity.grants.models import (
     Objection,
 )
 from ipcity.grants.permissions import (
-    allowed_actions,
     can_apply,
     can_manage_grants,
     can_review_in_city,
     can_score,
+    can_view_grants,
     can_view_ledger,
-    holds_role,
     member_organisation,
-    refusal,
 )
 from ipcity.grants.records import organisation_records
-from ipcity.grants.views.common import (
-    PAGE_SIZE,
-    _error,
-    _form_errors,
-    _query_without,
-    _run,
-    _signed_in,
-    fact_rows,
-)
+from ipcity.grants.views.common import PAGE_SIZE, Post, _query_without, fact_rows, workflow_post
+from ipcity.grants.workflows import APPLICATION_WORKFLOW as FLOW
 from ipcity.lib.excel import xlsx_response
 from ipcity.policy.engine import Decision, Item, PolicyError
 
@@ -69,7 +61,7 @@ from ipcity.policy.engine import Decision, Item, PolicyError
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     """The workbench: applications the user may see (own, to review, or all), Excel on request."""
-    if not _signed_in(request):
+    if not can_view_grants(request.user):
         return deny(request)
     form = ApplicationFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
@@ -96,8 +88,6 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def apply_choose(request: HttpRequest) -> HttpResponse:
-    if not _signed_in(request):
-        return deny(request)
     if not can_apply(request.user):
         return deny(request)
     items = selectors.items_in_order()
@@ -134,8 +124,6 @@ def _preview(item: Item, org: Any, form: ApplicationForm) -> tuple[Decision | No
 
 @require_http_methods(["GET", "POST"])
 def apply_form(request: HttpRequest, code: str) -> HttpResponse:
-    if not _signed_in(request):
-        return deny(request)
     org = member_organisation(request.user)
     if org is None:
         return deny(request)
@@ -160,8 +148,8 @@ def apply_form(request: HttpRequest, code: str) -> HttpResponse:
                     right_id=form.cleaned_data["right_id"],
                     links=form.cleaned_data["links"],
                 )
-            except services.WorkflowError as exc:
-                problem = exc.message
+            except Refused as exc:
+                problem = str(exc)
             else:
                 messages.success(request, "草稿已保存。请上传申报材料，核对金额后提交。")
                 return redirect("grants:application", pk=app.pk)
@@ -189,12 +177,12 @@ def _application(request: HttpRequest, pk: int) -> Application:
 
 @require_http_methods(["GET", "POST"])
 def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    if not _signed_in(request):
+    if not can_view_grants(request.user):
         return deny(request)
     app = _application(request, pk)
-    if not holds_role(request.user, app, Action.EDIT):
+    if not FLOW.holds_role(request.user, app, "edit"):
         return deny(request)
-    reason = refusal(app, request.user, Action.EDIT)
+    reason = FLOW.refusal(app, request.user, "edit")
     if reason is not None:
         messages.error(request, f"{reason}。")
         return redirect("grants:application", pk=app.pk)
@@ -221,8 +209,8 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     right_id=form.cleaned_data["right_id"],
                     links=form.cleaned_data["links"],
                 )
-            except services.WorkflowError as exc:
-                problem = exc.message
+            except Refused as exc:
+                problem = str(exc)
             else:
                 messages.success(request, "申请已保存。")
                 return redirect("grants:application", pk=app.pk)
@@ -247,7 +235,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if not _signed_in(request):
+    if not can_view_grants(request.user):
         return deny(request)
     app = _application(request, pk)
     item = item_or_none(app.item_code)
@@ -257,7 +245,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     grant = Grant.objects.filter(application=app).select_related("payment").first()
     assignments = list(app.assignments.select_related("expert", "expert__user"))
     today = clock.today()
-    actions = allowed_actions(app, user, today=today)
+    actions = FLOW.allowed_actions(app, user, today=today)
     my_assignment = next((a for a in assignments if a.expert.user_id == user.pk), None)
     context = {
         "app": app,
@@ -277,7 +265,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "today": today,
         "pending_amount": bool(app.eligible and app.amount is None),
         "actions": actions,
-        "my_assignment": my_assignment if Action.SCORE in actions else None,
+        "my_assignment": my_assignment if "score" in actions else None,
         "material_form": MaterialForm(item=item),
         "review_form": ReviewForm(),
         "expert_form": AssignExpertsForm(exclude_organisation=app.organisation_id),
@@ -291,77 +279,102 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "grants/application_detail.html", context)
 
 
-def _back(app: Application) -> HttpResponse:
-    return redirect("grants:application", pk=app.pk)
+def _page(app: Application) -> str:
+    return reverse("grants:application", args=[app.pk])
 
 
-def _workflow_post(
-    request: HttpRequest,
-    pk: int,
-    *,
-    action: Action,
-    call: Callable[[Application, Actor, dict[str, Any]], Any],
-    success: str,
-    form_class: type[forms.Form] | None = None,
-    form_kwargs: dict[str, Any] | None = None,
-) -> HttpResponse:
-    """The shape of every workflow POST on an application: scoped fetch → role (403) → form → one
-    service call, which checks the status and refuses with a WorkflowError shown as a message →
-    back to the application page."""
-    if not _signed_in(request):
-        return deny(request)
-    app = _application(request, pk)
-    if not holds_role(request.user, app, action):
-        return deny(request)
-    data: dict[str, Any] = {}
-    if form_class is not None:
-        form = form_class(request.POST, **(form_kwargs or {}))
-        if not form.is_valid():
-            _form_errors(request, form)
-            return _back(app)
-        data = form.cleaned_data
-    _run(request, lambda: call(app, Actor.web(request.user), data), success)
-    return _back(app)
+def _experts_form(app: Application) -> dict[str, Any]:
+    return {"exclude_organisation": app.organisation_id}
+
+
+def _material_form(app: Application) -> dict[str, Any]:
+    return {"item": item_or_none(app.item_code)}
+
+
+def _review(service: Callable[..., Any]) -> Callable[[Application, Actor, dict[str, Any]], Any]:
+    """The call of a review form (decision, comment, decided amount) to `service`."""
+    return lambda app, actor, data: service(
+        app,
+        actor=actor,
+        decision=data["decision"],
+        comment=data["comment"],
+        decided_amount=data["decided_amount"],
+    )
+
+
+# The workflow POSTs on an application page, by action (urls.py names the action of each address).
+POSTS: dict[str, Post] = {
+    "edit": Post(
+        lambda app, actor, data: services.add_material(app, data["file"], actor=actor, label=data["label"]),
+        "材料已上传。",
+        MaterialForm,
+        _material_form,
+    ),
+    "submit": Post(
+        lambda app, actor, data: services.submit_application(app, actor=actor), "申请已提交，等待区市初审。"
+    ),
+    "withdraw": Post(
+        lambda app, actor, data: services.withdraw_application(app, actor=actor), "申请已撤回。"
+    ),
+    "district_review": Post(
+        lambda app, actor, data: services.review_in_district(
+            app, actor=actor, decision=data["decision"], comment=data["comment"]
+        ),
+        "区市初审意见已提交。",
+        ReviewForm,
+    ),
+    "city_review": Post(_review(services.review_in_city), "市级审核意见已提交。", ReviewForm),
+    "assign_experts": Post(
+        lambda app, actor, data: services.assign_experts(app, data["experts"], actor=actor),
+        "已指派评审专家。",
+        AssignExpertsForm,
+        _experts_form,
+    ),
+    "conclude_expert_review": Post(
+        _review(services.conclude_expert_review),
+        "专家评审结论已记录。",
+        ReviewForm,
+        lambda app: {"allow_return": False},
+    ),
+    "record_objection": Post(
+        lambda app, actor, data: services.record_objection(app, actor=actor, **data),
+        "异议已登记。",
+        ObjectionForm,
+    ),
+    "approve": Post(
+        lambda app, actor, data: services.approve_application(app, actor=actor), "已核定，待兑现。"
+    ),
+}
 
 
 @require_POST
-def material_add(request: HttpRequest, pk: int) -> HttpResponse:
-    if not _signed_in(request):
+def application_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if not can_view_grants(request.user):
         return deny(request)
     app = _application(request, pk)
-    if not holds_role(request.user, app, Action.EDIT):
-        return deny(request)
-    item = item_or_none(app.item_code)
-    assert item is not None
-    form = MaterialForm(request.POST, request.FILES, item=item)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(app)
-    _run(
-        request,
-        lambda: services.add_material(
-            app, form.cleaned_data["file"], actor=Actor.web(request.user), label=form.material_label()
-        ),
-        "材料已上传。",
-    )
-    return _back(app)
+    return workflow_post(request, app, action, POSTS[action], back=_page(app))
 
 
 @require_POST
 def material_remove(request: HttpRequest, pk: int, material: int) -> HttpResponse:
-    if not _signed_in(request):
+    if not can_view_grants(request.user):
         return deny(request)
     app = _application(request, pk)
-    if not holds_role(request.user, app, Action.EDIT):
-        return deny(request)
     obj = get_object_or_404(ApplicationMaterial, pk=material, application=app)
-    _run(request, lambda: services.remove_material(obj, actor=Actor.web(request.user)), "材料已删除。")
-    return _back(app)
+    return act(
+        request,
+        app,
+        FLOW,
+        "edit",
+        call=lambda app, actor, data: services.remove_material(obj, actor=actor),
+        success="材料已删除。",
+        back=_page(app),
+    )
 
 
 @require_GET
 def material_download(request: HttpRequest, pk: int, material: int) -> FileResponse | HttpResponse:
-    if not _signed_in(request):
+    if not can_view_grants(request.user):
         return deny(request)
     app = _application(request, pk)  # whoever may see the application may read its materials
     obj = get_object_or_404(
@@ -371,134 +384,31 @@ def material_download(request: HttpRequest, pk: int, material: int) -> FileRespo
 
 
 @require_POST
-def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _workflow_post(
-        request,
-        pk,
-        action=Action.SUBMIT,
-        success="申请已提交，等待区市初审。",
-        call=lambda app, actor, data: services.submit_application(app, actor=actor),
-    )
-
-
-@require_POST
-def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    return _workflow_post(
-        request,
-        pk,
-        action=Action.WITHDRAW,
-        success="申请已撤回。",
-        call=lambda app, actor, data: services.withdraw_application(app, actor=actor),
-    )
-
-
-@require_POST
-def district_review(request: HttpRequest, pk: int) -> HttpResponse:
-    return _workflow_post(
-        request,
-        pk,
-        action=Action.DISTRICT_REVIEW,
-        form_class=ReviewForm,
-        success="区市初审意见已提交。",
-        call=lambda app, actor, data: services.review_in_district(
-            app, actor=actor, decision=data["decision"], comment=data["comment"]
-        ),
-    )
-
-
-@require_POST
-def city_review(request: HttpRequest, pk: int) -> HttpResponse:
-    return _workflow_post(
-        request,
-        pk,
-        action=Action.CITY_REVIEW,
-        form_class=ReviewForm,
-        success="市级审核意见已提交。",
-        call=lambda app, actor, data: services.review_in_city(
-            app,
-            actor=actor,
-            decision=data["decision"],
-            comment=data["comment"],
-            decided_amount=data["decided_amount"],
-        ),
-    )
-
-
-@require_POST
-def experts_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    return _workflow_post(
-        request,
-        pk,
-        action=Action.ASSIGN_EXPERTS,
-        form_class=AssignExpertsForm,
-        success="已指派评审专家。",
-        call=lambda app, actor, data: services.assign_experts(app, data["experts"], actor=actor),
-    )
-
-
-@require_POST
 def assignment_score(request: HttpRequest, pk: int) -> HttpResponse:
-    if not _signed_in(request):
+    if not can_view_grants(request.user):
         return deny(request)
     assignment = get_object_or_404(
         ExpertAssignment.objects.select_related("expert", "application"),
         pk=pk,
         application__in=Application.objects.visible_to(request.user),
     )
-    if not can_score(request.user, assignment):
+    if not can_score(request.user, assignment):  # an expert scores their own assignment only
         return deny(request)
-    form = ScoreForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(assignment.application)
-    _run(
+    return act(
         request,
-        lambda: services.record_score(
-            assignment,
-            actor=Actor.web(request.user),
-            score=form.cleaned_data["score"],
-            opinion=form.cleaned_data["opinion"],
-            recommended_amount=form.cleaned_data["recommended_amount"],
-        ),
-        f"已记录{assignment.expert.name}的评分。",
-    )
-    return _back(assignment.application)
-
-
-@require_POST
-def expert_conclude(request: HttpRequest, pk: int) -> HttpResponse:
-    return _workflow_post(
-        request,
-        pk,
-        action=Action.CONCLUDE_EXPERT_REVIEW,
-        form_class=ReviewForm,
-        form_kwargs={"allow_return": False},
-        success="专家评审结论已记录。",
-        call=lambda app, actor, data: services.conclude_expert_review(
-            app,
-            actor=actor,
-            decision=data["decision"],
-            comment=data["comment"],
-            decided_amount=data["decided_amount"],
-        ),
-    )
-
-
-@require_POST
-def objection_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _workflow_post(
-        request,
-        pk,
-        action=Action.RECORD_OBJECTION,
-        form_class=ObjectionForm,
-        success="异议已登记。",
-        call=lambda app, actor, data: services.record_objection(app, actor=actor, **data),
+        assignment.application,
+        FLOW,
+        "score",
+        call=lambda app, actor, data: services.record_score(assignment, actor=actor, **data),
+        success=f"已记录{assignment.expert.name}的评分。",
+        back=_page(assignment.application),
+        form_class=ScoreForm,
     )
 
 
 @require_POST
 def objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    if not _signed_in(request):
+    if not can_view_grants(request.user):
         return deny(request)
     objection = get_object_or_404(
         Objection.objects.select_related("application"),
@@ -506,65 +416,32 @@ def objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         application__in=Application.objects.visible_to(request.user),
         status=ObjectionStatus.OPEN,
     )
-    if not holds_role(request.user, objection.application, Action.RESOLVE_OBJECTION):
-        return deny(request)
-    form = ResolveObjectionForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(objection.application)
-    _run(
+    return act(
         request,
-        lambda: services.resolve_objection(
-            objection,
-            actor=Actor.web(request.user),
-            upheld=form.cleaned_data["upheld"],
-            resolution=form.cleaned_data["resolution"],
-        ),
-        "异议已处理。",
-    )
-    return _back(objection.application)
-
-
-@require_POST
-def application_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _workflow_post(
-        request,
-        pk,
-        action=Action.APPROVE,
-        success="已核定，待兑现。",
-        call=lambda app, actor, data: services.approve_application(app, actor=actor),
+        objection.application,
+        FLOW,
+        "resolve_objection",
+        call=lambda app, actor, data: services.resolve_objection(objection, actor=actor, **data),
+        success="异议已处理。",
+        back=_page(objection.application),
+        form_class=ResolveObjectionForm,
     )
 
 
 @require_POST
 def grant_pay(request: HttpRequest, pk: int) -> HttpResponse:
-    if not _signed_in(request):
+    """Payment is the action "pay" of the grant's application or entitlement."""
+    if not can_view_grants(request.user):
         return deny(request)
-    if not can_manage_grants(request.user):
-        return deny(request)
-    grant = get_object_or_404(Grant.objects.select_related("application", "entitlement"), pk=pk)
-    back = (
-        reverse("grants:application", args=[grant.application_id])
-        if grant.application_id
-        else reverse("grants:entitlement", args=[grant.entitlement_id])
+    grant = get_object_or_404(
+        Grant.objects.visible_to(request.user).select_related("application", "entitlement"), pk=pk
     )
-    form = PaymentForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect(back)
-    try:
-        payment = services.record_payment(
-            grant,
-            actor=Actor.web(request.user),
-            paid_on=form.cleaned_data["paid_on"],
-            reference=form.cleaned_data["reference"],
-        )
-    except services.WorkflowError as exc:
-        _error(request, exc)
-    else:
-        if payment is None:
+
+    def pay(source: Any, actor: Actor, data: dict[str, Any]) -> None:
+        if services.record_payment(grant, actor=actor, **data) is None:
             grant.refresh_from_db()
-            messages.error(request, f"付款被拦截。{grant.payment_blocked}")
-        else:
-            messages.success(request, "兑现记录已登记。")
-    return redirect(back)
+            raise Refused(f"付款被拦截。{grant.payment_blocked}")
+
+    source = grant.source
+    back = reverse("grants:application" if grant.application_id else "grants:entitlement", args=[source.pk])
+    return workflow_post(request, source, "pay", Post(pay, "兑现记录已登记。", PaymentForm), back=back)

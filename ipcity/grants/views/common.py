@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django import forms
+from django.http import HttpRequest, HttpResponse
 
-from ipcity.grants import services
+from ipcity.core.audit import Actor
+from ipcity.core.workflow import act, workflow_for
 from ipcity.policy.engine import Item, PolicyError
 from ipcity.policy.engine.explain import show_fact
 
 PAGE_SIZE = 50
-
-
-def _signed_in(request: HttpRequest) -> bool:
-    return bool(request.user.is_authenticated)
 
 
 def _query_without(request: HttpRequest, *names: str) -> str:
@@ -41,23 +38,27 @@ def fact_rows(item: Item, facts: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
-def _error(request: HttpRequest, exc: services.WorkflowError | ValidationError) -> None:
-    text = exc.message if isinstance(exc, services.WorkflowError) else "；".join(exc.messages)
-    messages.error(request, text)
+@dataclass(frozen=True)
+class Post:
+    """One workflow POST of a page: the service it calls with the form's data, what it says when
+    done, and the form it binds (with the arguments the form needs for the object)."""
+
+    call: Callable[[Any, Actor, dict[str, Any]], Any]
+    success: str | Callable[[dict[str, Any]], str]
+    form_class: type[forms.Form] | None = None
+    form_kwargs: Callable[[Any], dict[str, Any]] | None = None
 
 
-def _form_errors(request: HttpRequest, form: Any) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}：{error}" if label else str(error))
-
-
-def _run(request: HttpRequest, call: Callable[[], Any], success: str) -> bool:
-    try:
-        call()
-    except (services.WorkflowError, ValidationError) as exc:
-        _error(request, exc)
-        return False
-    messages.success(request, success)
-    return True
+def workflow_post(request: HttpRequest, obj: Any, name: str, post: Post, *, back: str) -> HttpResponse:
+    """Take the action `name` on `obj` (from the user's scoped queryset) through core.workflow.act."""
+    return act(
+        request,
+        obj,
+        workflow_for(obj),
+        name,
+        call=post.call,
+        success=post.success,
+        back=back,
+        form_class=post.form_class,
+        form_kwargs=post.form_kwargs(obj) if post.form_kwargs else None,
+    )

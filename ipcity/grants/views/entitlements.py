@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,8 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ipcity.accounts.guards import deny
 from ipcity.core.audit import Actor
+from ipcity.core.workflow import Refused
 from ipcity.grants import clock, exports, selectors, services
-from ipcity.grants.choices import Action
 from ipcity.grants.evaluation import item_or_none
 from ipcity.grants.forms import (
     ApproveForm,
@@ -27,20 +30,9 @@ from ipcity.grants.models import (
     Entitlement,
     Grant,
 )
-from ipcity.grants.permissions import (
-    allowed_actions,
-    can_manage_grants,
-    can_view_ledger,
-    holds_role,
-)
-from ipcity.grants.views.common import (
-    PAGE_SIZE,
-    _form_errors,
-    _query_without,
-    _run,
-    _signed_in,
-    fact_rows,
-)
+from ipcity.grants.permissions import can_manage_grants, can_view_grants, can_view_ledger
+from ipcity.grants.views.common import PAGE_SIZE, Post, _query_without, fact_rows, workflow_post
+from ipcity.grants.workflows import ENTITLEMENT_WORKFLOW as FLOW
 from ipcity.lib.excel import xlsx_response
 
 # ---------------------------------------------------------------- entitlements
@@ -48,7 +40,7 @@ from ipcity.lib.excel import xlsx_response
 
 @require_GET
 def entitlement_list(request: HttpRequest) -> HttpResponse:
-    if not _signed_in(request):
+    if not can_view_grants(request.user):
         return deny(request)
     form = EntitlementFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
@@ -78,7 +70,7 @@ def _entitlement(request: HttpRequest, pk: int) -> Entitlement:
 
 @require_GET
 def entitlement_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if not _signed_in(request):
+    if not can_view_grants(request.user):
         return deny(request)
     ent = _entitlement(request, pk)
     item = item_or_none(ent.item_code)
@@ -97,7 +89,7 @@ def entitlement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "steps": list(ent.steps.all()),
             "grant": grant,
             "payment": getattr(grant, "payment", None) if grant else None,
-            "actions": allowed_actions(ent, request.user, today=today),
+            "actions": FLOW.allowed_actions(ent, request.user, today=today),
             "confirm_form": ConfirmEntitlementForm(
                 item=item, confirm_facts=ent.confirm_facts, facts=ent.facts
             ),
@@ -109,81 +101,44 @@ def entitlement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-def entitlement_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    if not _signed_in(request):
-        return deny(request)
-    ent = _entitlement(request, pk)
-    if not holds_role(request.user, ent, Action.CONFIRM):
-        return deny(request)
-    item = item_or_none(ent.item_code)
-    assert item is not None
-    form = ConfirmEntitlementForm(request.POST, item=item, confirm_facts=ent.confirm_facts, facts=ent.facts)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("grants:entitlement", pk=ent.pk)
-    accept = form.cleaned_data["accept"]
-    _run(
-        request,
-        lambda: services.confirm_entitlement(
-            ent,
-            actor=Actor.web(request.user),
-            accept=accept,
-            facts=form.confirmed_facts() if accept else None,
-            comment=form.cleaned_data["comment"],
-        ),
-        "已确认申领，等待市局核定。" if accept else "已放弃申领。",
-    )
-    return redirect("grants:entitlement", pk=ent.pk)
+def _confirm_form(ent: Entitlement) -> dict[str, Any]:
+    return {"item": item_or_none(ent.item_code), "confirm_facts": ent.confirm_facts, "facts": ent.facts}
 
 
-@require_POST
-def entitlement_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    if not _signed_in(request):
-        return deny(request)
-    if not can_manage_grants(request.user):
-        return deny(request)
-    ent = _entitlement(request, pk)
-    form = ApproveForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("grants:entitlement", pk=ent.pk)
-    _run(
-        request,
-        lambda: services.approve_entitlement(
-            ent, actor=Actor.web(request.user), decided_amount=form.cleaned_data["decided_amount"]
+# The workflow POSTs on an entitlement page, by action (urls.py names the action of each address).
+POSTS: dict[str, Post] = {
+    "confirm": Post(
+        lambda ent, actor, data: services.confirm_entitlement(
+            ent, actor=actor, accept=data["accept"], facts=data["facts"], comment=data["comment"]
         ),
+        lambda data: "已确认申领，等待市局核定。" if data["accept"] else "已放弃申领。",
+        ConfirmEntitlementForm,
+        _confirm_form,
+    ),
+    "approve": Post(
+        lambda ent, actor, data: services.approve_entitlement(ent, actor=actor, **data),
         "已核定，待兑现。",
-    )
-    return redirect("grants:entitlement", pk=ent.pk)
+        ApproveForm,
+    ),
+    "cancel": Post(
+        lambda ent, actor, data: services.cancel_entitlement(ent, actor=actor, **data), "已撤销。", CancelForm
+    ),
+}
 
 
 @require_POST
-def entitlement_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    if not _signed_in(request):
-        return deny(request)
-    if not can_manage_grants(request.user):
+def entitlement_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if not can_view_grants(request.user):
         return deny(request)
     ent = _entitlement(request, pk)
-    form = CancelForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("grants:entitlement", pk=ent.pk)
-    _run(
-        request,
-        lambda: services.cancel_entitlement(
-            ent, actor=Actor.web(request.user), comment=form.cleaned_data["comment"]
-        ),
-        "已撤销。",
+    return workflow_post(
+        request, ent, action, POSTS[action], back=reverse("grants:entitlement", args=[ent.pk])
     )
-    return redirect("grants:entitlement", pk=ent.pk)
 
 
 @require_http_methods(["GET", "POST"])
 def entitlement_detect(request: HttpRequest) -> HttpResponse:
     """Start an entitlement run as a background job (the same code as `ipcity grants entitlements`)."""
-    if not _signed_in(request):
-        return deny(request)
     if not can_manage_grants(request.user):
         return deny(request)
     form = DetectionForm(request.POST or None, initial={"year": clock.today().year})
@@ -200,8 +155,6 @@ def entitlement_detect(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def budgets(request: HttpRequest) -> HttpResponse:
-    if not _signed_in(request):
-        return deny(request)
     if not can_manage_grants(request.user):
         return deny(request)
     try:
@@ -211,18 +164,18 @@ def budgets(request: HttpRequest) -> HttpResponse:
     form = BudgetForm(request.POST or None, initial={"year": year})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        ok = _run(
-            request,
-            lambda: services.set_budget(
+        try:
+            services.set_budget(
                 data["item_code"],
                 data["year"],
                 data["amount"],
                 actor=Actor.web(request.user),
                 note=data["note"],
-            ),
-            "预算已保存。",
-        )
-        if ok:
+            )
+        except Refused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "预算已保存。")
             return redirect(f"{reverse('grants:budgets')}?year={data['year']}")
     lines = selectors.budget_execution(year)
     if request.GET.get("format") == "xlsx":
@@ -232,8 +185,6 @@ def budgets(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def ledger(request: HttpRequest) -> HttpResponse:
-    if not _signed_in(request):
-        return deny(request)
     if not can_view_ledger(request.user):
         return deny(request)
     form = LedgerFilterForm(request.GET or None)

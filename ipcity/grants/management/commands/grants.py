@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from ipcity.core.audit import Actor
+from ipcity.core.workflow import Refused
 from ipcity.grants import clock, selectors, services
 from ipcity.grants.detection import run_detection
 from ipcity.grants.exports import ledger_workbook
@@ -56,8 +57,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             getattr(self, f"_{options['action']}")(options)
-        except services.WorkflowError as exc:
-            raise _refuse(exc.message) from exc
+        except Refused as exc:
+            raise _refuse(str(exc)) from exc
         except DataFileError as exc:
             raise _refuse(f"文件被拒绝：{exc}") from exc
         except PolicyError as exc:
