@@ -154,14 +154,14 @@ MATRIX = [
         "post",
         lambda w: f"/supervision/reports/{w.report.pk}/return/",
         {"comment": "请补充材料"},
-        only(["admin"], yes="ok"),
+        only(["admin"], yes="ok", hidden=["liaison_other", "district_a", "district_b"]),
     ),
     (
         "report accept",
         "post",
         lambda w: f"/supervision/reports/{w.report.pk}/accept/",
         {},
-        only(["admin"], yes="ok"),
+        only(["admin"], yes="ok", hidden=["liaison_other", "district_a", "district_b"]),
     ),
     ("flags", "get", lambda w: "/supervision/flags/?as_of=2023-03-01", {}, only(STAFF)),
     (
@@ -203,7 +203,7 @@ MATRIX = [
         "post",
         lambda w: f"/supervision/escalations/{w.escalation.pk}/follow-up/",
         {"kind": "interview", "on": "2023-03-02", "note": "约谈"},
-        only(["admin"], yes="ok"),
+        only(["admin"], yes="ok", hidden=["liaison", "liaison_other", "district_b"]),
     ),
     ("assessment", "get", lambda w: "/supervision/assessment/?year=2023", {}, only(["admin"])),
     (
