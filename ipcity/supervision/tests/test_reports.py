@@ -84,7 +84,8 @@ def test_file_return_resubmit_changes_the_flag_and_is_audited(
         .values_list("action", "before", "after")
     )
     # The resubmission is the second version filed over a returned report.
-    assert (events[2][1], events[2][2]["version"]) == ({"status": "returned"}, 2)
+    _action, before, after = events[2]
+    assert (before, after and after["version"]) == ({"status": "returned"}, 2)
     actions = [action for action, _before, _after in events]
     assert actions == [
         "supervision.report.submit",
