@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -22,7 +23,7 @@ from ipcity.accounts.guards import deny
 from ipcity.core.attachments import attachment_response
 from ipcity.core.audit import Actor
 from ipcity.core.uploads import keep_upload
-from ipcity.core.workflow import Refused, act
+from ipcity.core.workflow import Refused, Workflow, act
 from ipcity.lib.datafile import DataFileError
 from ipcity.lib.excel import xlsx_response
 from ipcity.plans.models import Row
@@ -380,31 +381,6 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-# The office's decisions on a report, one POST view for both (urls pass the action).
-REVIEWS: dict[str, tuple[Callable[..., Any], type[forms.Form], str]] = {
-    "return": (services.return_report, ReturnForm, "报告已退回，已通知报送单位。"),
-    "accept": (services.accept_report, AcceptForm, "报告已确认。"),
-}
-
-
-@require_POST
-def report_review(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    if not can_view_supervision(request.user):
-        return deny(request)
-    report = _report(request, pk)
-    service, form_class, success = REVIEWS[action]
-    return act(
-        request,
-        report,
-        REPORT_FLOW,
-        action,
-        call=lambda obj, actor, data: service(obj, actor=actor, **data),
-        success=success,
-        back=reverse("supervision:report", args=[report.pk]),
-        form_class=form_class,
-    )
-
-
 @require_GET
 def report_attachment(request: HttpRequest, pk: int, attachment: int) -> HttpResponseBase:
     if not can_view_supervision(request.user):
@@ -552,20 +528,71 @@ def escalation_docx_view(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@require_POST
-def escalation_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
-    if not can_view_supervision(request.user):
-        return deny(request)
-    escalation = _escalation(request, pk)
-    return act(
-        request,
-        escalation,
+# ---------------------------------------------------------------------------------------------
+# Workflow actions: every POST that moves a report or a 督办单 (urls name the door)
+
+
+@dataclass(frozen=True)
+class Door:
+    """How a page posts one workflow action: where the object comes from (scoped: 404 outside the
+    user's view), its table and action, the service `service(obj, *, actor, **form data)`, the
+    form, what success says and the page to go back to."""
+
+    fetch: Callable[[HttpRequest, int], Any]
+    workflow: Workflow[Any]
+    action: str
+    service: Callable[..., Any]
+    form_class: type[forms.Form]
+    success: str
+    back: str
+
+
+DOORS = {
+    "report_return": Door(
+        _report,
+        REPORT_FLOW,
+        "return",
+        services.return_report,
+        ReturnForm,
+        "报告已退回，已通知报送单位。",
+        "supervision:report",
+    ),
+    "report_accept": Door(
+        _report,
+        REPORT_FLOW,
+        "accept",
+        services.accept_report,
+        AcceptForm,
+        "报告已确认。",
+        "supervision:report",
+    ),
+    "escalation_follow_up": Door(
+        _escalation,
         ESCALATION_FLOW,
         "follow_up",
-        call=lambda obj, actor, data: services.record_follow_up(obj, actor=actor, **data),
-        success="跟进记录已保存。",
-        back=reverse("supervision:escalation", args=[escalation.pk]),
-        form_class=FollowUpForm,
+        services.record_follow_up,
+        FollowUpForm,
+        "跟进记录已保存。",
+        "supervision:escalation",
+    ),
+}
+
+
+@require_POST
+def workflow_post(request: HttpRequest, pk: int, door: str) -> HttpResponse:
+    if not can_view_supervision(request.user):
+        return deny(request)
+    way = DOORS[door]
+    obj = way.fetch(request, pk)
+    return act(
+        request,
+        obj,
+        way.workflow,
+        way.action,
+        call=lambda o, actor, data: way.service(o, actor=actor, **data),
+        success=way.success,
+        back=reverse(way.back, args=[obj.pk]),
+        form_class=way.form_class,
     )
 
 
