@@ -319,6 +319,18 @@ def test_liaison_files_a_report_with_an_attachment_through_the_form(personas, wo
 
 
 @pytest.mark.django_db
+def test_an_accepted_report_offers_no_form_and_a_post_is_refused(personas, world) -> None:
+    services.accept_report(world.report, actor=CLI, recompute=False)
+    client = personas.client(personas.liaison)
+    url = f"/supervision/milestones/{world.fin.pk}/report/2023-Q1/"
+    page = client.get(url).content.decode()
+    assert "当前状态为“已确认”，不能再修改。" in page and 'name="narrative"' not in page
+    response = client.post(url, {"percent_complete": "70", "narrative": "再改"})
+    assert response.status_code == 200 and "不能再修改" in response.content.decode()
+    assert ProgressReport.objects.get(pk=world.report.pk).versions.count() == 1
+
+
+@pytest.mark.django_db
 def test_web_import_refuses_bad_rows_and_runs_a_job_for_good_ones(personas, world, plan) -> None:
     client = personas.client(personas.admin)
     wb = decomposition_workbook(plan)
