@@ -12,7 +12,8 @@ functions every page and service use:
 An action whose `to` is empty leaves the status as it is (editing, scoring); the service still calls
 `require` so that the same table decides. `user=None` is the command line or the platform itself:
 every role, the status still applies. Views use `act` (one POST helper): 403 when the user never
-takes this action on this object, else form → one service call → back, a refusal shown as a message.
+takes this action on this object, else form → one service call → back, a refusal (or a value the
+service finds wrong, a ValidationError) shown as a message.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -248,9 +250,10 @@ def act(
     form_kwargs: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """The one shape of a workflow POST: 403 unless the user takes this action on this object →
-    bind the form (errors shown as messages naming their field) → one service call (a refusal
-    shown as a message) → back to `back`. `success` may depend on the form's data (确认 or 放弃).
-    The object must come from the user-scoped queryset (404 outside it)."""
+    bind the form (errors shown as messages naming their field) → one service call (a refusal, or a
+    ValidationError for a value the service checks beyond the form, shown as a message) → back to
+    `back`. `success` may depend on the form's data (确认 or 放弃). The object must come from the
+    user-scoped queryset (404 outside it)."""
     from ipcity.accounts.guards import deny
 
     if not request.user.is_authenticated or not workflow.holds_role(request.user, obj, name):
@@ -266,6 +269,8 @@ def act(
         call(obj, Actor.web(request.user), data)
     except Refused as exc:
         messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
     else:
         messages.success(request, success(data) if callable(success) else success)
     return redirect(back)

@@ -2,14 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.http import HttpRequest
 
-from ipcity.core.admin_audit import AuditedAdmin, BoundedInputAdmin, ReadOnlyAdmin
-from ipcity.core.audit import Actor
-from ipcity.registry import services
-from ipcity.registry.choices import ReviewStatus
+from ipcity.core.admin_audit import AuditedAdmin, ReadOnlyAdmin
 from ipcity.registry.models import (
     Award,
     GeographicalIndication,
@@ -127,43 +123,11 @@ class ImportRunAdmin(ReadOnlyAdmin):
     list_filter = ["kind"]
 
 
-class ReviewDecisionForm(forms.ModelForm):
-    decision = forms.ChoiceField(
-        label="处理",
-        choices=[
-            ("resolve", "确认为所选机构"),
-            ("dismiss", "不属于任何候选机构（保持不关联）"),
-            ("reopen", "重新打开（撤销之前的决定）"),
-        ],
-    )
-    choose = forms.ModelChoiceField(
-        label="机构", queryset=Organisation.objects.all(), required=False, help_text="通常从候选机构中选择"
-    )
-
-    class Meta:
-        model = ReviewItem
-        fields: list[str] = []
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            choices = self.instance.candidates.all() | Organisation.objects.filter(
-                pk=self.instance.organisation_id or 0
-            )
-            self.fields["choose"].queryset = choices.distinct()  # type: ignore[attr-defined]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("decision") == "resolve" and not data.get("choose"):
-            raise forms.ValidationError("确认机构时请选择机构。")
-        return data
-
-
 @admin.register(ReviewItem)
-class ReviewItemAdmin(BoundedInputAdmin):
-    """The review queue: a name in an imported file that matches several organisations."""
+class ReviewItemAdmin(ReadOnlyAdmin):
+    """The review queue, to browse: decisions are taken on its page (/registry/reviews/), through
+    REVIEW_FLOW and its services."""
 
-    form = ReviewDecisionForm
     list_display = ["name", "status", "occurrences", "organisation", "created_at"]
     list_filter = ["status"]
     search_fields = ["name"]
@@ -177,6 +141,7 @@ class ReviewItemAdmin(BoundedInputAdmin):
         "resolved_by",
         "resolved_at",
     ]
+    exclude = ["candidates"]
 
     @admin.display(description="候选机构")
     def candidate_list(self, obj: ReviewItem) -> str:
@@ -184,32 +149,5 @@ class ReviewItemAdmin(BoundedInputAdmin):
             f"{o.name}（{o.uscc or '无代码'}，{o.region or '区市未知'}）" for o in obj.candidates.all()
         )
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def save_model(self, request: HttpRequest, obj: ReviewItem, form: Any, change: bool) -> None:
-        # The decision goes through the service: one transaction, links made, audit event written.
-        actor = Actor.web(request.user)
-        decision = form.cleaned_data["decision"]
-        try:
-            if decision == "reopen":
-                services.reopen_review_item(obj, actor=actor)
-            else:
-                chosen = form.cleaned_data["choose"] if decision == "resolve" else None
-                linked = services.resolve_review_item(obj, organisation=chosen, actor=actor)
-                if chosen is not None:
-                    messages.info(request, f"已关联 {linked} 条记录到 {chosen.name}。")
-        except services.TransitionError as exc:
-            messages.error(request, str(exc))
-
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        pass  # candidates are set by imports, not here
-
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).select_related("organisation")
-
-
-__all__ = ["ReviewStatus"]

@@ -194,18 +194,11 @@ AWARD_LEVELS: dict[str, tuple[str, ...]] = {
 }
 
 
+# What may follow which, and who decides: registry.workflows.REVIEW_FLOW.
 class ReviewStatus(models.TextChoices):
     OPEN = "open", _("待处理")
     RESOLVED = "resolved", _("已确认机构")
     DISMISSED = "dismissed", _("不关联任何机构")
-
-
-# Allowed transitions of a review item, checked in one place (services.resolve_review_item).
-REVIEW_TRANSITIONS: dict[str, set[str]] = {
-    ReviewStatus.OPEN: {ReviewStatus.RESOLVED, ReviewStatus.DISMISSED},
-    ReviewStatus.RESOLVED: {ReviewStatus.OPEN},
-    ReviewStatus.DISMISSED: {ReviewStatus.OPEN},
-}
 
 
 class ImportKind(models.TextChoices):

@@ -17,9 +17,11 @@ from ipcity.registry.choices import (
     OrganisationKind,
     OrganisationTagKind,
     PatentType,
+    ReviewStatus,
     TrademarkKind,
     TrademarkStatus,
 )
+from ipcity.registry.models import Organisation
 
 
 class OrganisationContactForm(forms.Form):
@@ -115,3 +117,22 @@ class ImportUploadForm(forms.Form):
 
     def clean_file(self) -> object:
         return within_upload_size(self.cleaned_data["file"])
+
+
+class ReviewFilterForm(forms.Form):
+    status = forms.ChoiceField(label="状态", choices=_blank(ReviewStatus.choices), required=False)
+    q = SearchField(help_text="名称")
+
+
+class ReviewResolveForm(forms.Form):
+    """Which of the name's candidates it is (posted through core.workflow.act: errors name the field)."""
+
+    organisation: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label="机构",
+        queryset=Organisation.objects.none(),
+        error_messages={"required": "请选择机构。", "invalid_choice": "所选机构不是该名称的候选机构。"},
+    )
+
+    def __init__(self, *args: Any, item: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = item.candidates.all()  # type: ignore[attr-defined]

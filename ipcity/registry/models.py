@@ -536,6 +536,12 @@ class Award(models.Model):
         return f"{self.year} {self.get_award_display()}{self.get_level_display()} {self.application_number}"
 
 
+class ReviewItemQuerySet(models.QuerySet["ReviewItem"]):
+    def visible_to(self, user: Any) -> ReviewItemQuerySet:
+        # The queue is the city office's (it runs the imports): others see none of it.
+        return self if is_city_admin(user) else self.none()
+
+
 class ReviewItem(models.Model):
     """A name that matched more than one organisation: a person decides which one it is."""
 
@@ -556,6 +562,8 @@ class ReviewItem(models.Model):
     created_at = models.DateTimeField(_("发现时间"), auto_now_add=True)
     resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     resolved_by = models.CharField(_("处理人"), max_length=150, blank=True)
+
+    objects = ReviewItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["status", "-occurrences", "name"]

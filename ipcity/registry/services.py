@@ -1,10 +1,12 @@
-"""Writes on organisations. One transaction and one audit event each."""
+"""Writes on organisations and the review queue of their names. One transaction and one audit event
+each; background imports."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,9 +16,9 @@ from ipcity.core.jobs import JobHandle, background_job, start_job
 from ipcity.core.models import Job
 from ipcity.lib.identifiers import normalize_uscc
 from ipcity.lib.uploads import Limits
-from ipcity.registry.choices import REVIEW_TRANSITIONS, ReviewStatus
 from ipcity.registry.linking import attribute_first_holders, link_name
 from ipcity.registry.models import Membership, Organisation, ReviewItem
+from ipcity.registry.workflows import REVIEW_FLOW
 
 ORGANISATION_FIELDS = [
     "uscc",
@@ -65,60 +67,47 @@ def bind_user_to_organisation(user: User, organisation: Organisation, *, actor: 
     return membership
 
 
-REVIEW_FIELDS = ["status", "organisation", "resolved_at", "resolved_by"]
+DECISION_FIELDS = ["organisation", "resolved_at", "resolved_by"]
 
 
-class TransitionError(ValueError):
-    """A review item cannot move from its status to the requested one."""
-
-
-def _check_review_transition(item: ReviewItem, target: str) -> None:
-    if target not in REVIEW_TRANSITIONS.get(item.status, set()):
-        raise TransitionError(
-            f"“{item.name}”当前状态为{ReviewStatus(item.status).label}，不能改为{ReviewStatus(target).label}"
-        )
+def _decide(
+    item: ReviewItem, action: str, organisation: Organisation | None, *, actor: Actor, note: str
+) -> None:
+    """Move the locked item through REVIEW_FLOW (refused there when it may not) and keep who decided
+    what, when; the audit event carries the decision."""
+    decided = action != "reopen"
+    item.organisation = organisation
+    item.resolved_at = timezone.now() if decided else None
+    item.resolved_by = actor.label if decided else ""
+    REVIEW_FLOW.move(item, action, actor=actor, comment=note, audit_after=snapshot(item, DECISION_FIELDS))
+    item.save(update_fields=DECISION_FIELDS)
 
 
 @transaction.atomic
-def resolve_review_item(item: ReviewItem, *, organisation: Organisation | None, actor: Actor) -> int:
-    """Decide which organisation an ambiguous name is (None: none of them — keep it unlinked).
-
-    The decision is reused by later imports; records already imported under the name are linked now.
-    Returns how many records were linked."""
-    target = ReviewStatus.RESOLVED if organisation is not None else ReviewStatus.DISMISSED
-    _check_review_transition(item, target)
-    before = snapshot(item, REVIEW_FIELDS)
-    item.status = target
-    item.organisation = organisation
-    item.resolved_at = timezone.now()
-    item.resolved_by = actor.label
-    item.save(update_fields=REVIEW_FIELDS)
-    linked = 0
-    if organisation is not None:
-        linked = link_name(item.name_key, organisation.pk)
-        attribute_first_holders({organisation.pk})
-    record_event(
-        actor,
-        "reviewitem.resolve",
-        obj=item,
-        before=before,
-        after=snapshot(item, REVIEW_FIELDS),
-        note=f"关联 {linked} 条记录" if organisation is not None else "确认不属于任何候选机构",
-    )
+def resolve_review_item(item: ReviewItem, *, organisation: Organisation, actor: Actor) -> int:
+    """Decide which of its candidates an ambiguous name is (REVIEW_FLOW `resolve`). The decision is
+    reused by later imports; records already imported under the name are linked now. Returns how
+    many records were linked."""
+    item = REVIEW_FLOW.lock(item)
+    REVIEW_FLOW.require(item, "resolve", actor=actor)  # before linking: a refusal writes nothing
+    if not item.candidates.filter(pk=organisation.pk).exists():
+        raise ValidationError(f"“{organisation.name}”不是“{item.name}”的候选机构。")
+    linked = link_name(item.name_key, organisation.pk)
+    attribute_first_holders({organisation.pk})
+    _decide(item, "resolve", organisation, actor=actor, note=f"关联 {linked} 条记录")
     return linked
+
+
+@transaction.atomic
+def dismiss_review_item(item: ReviewItem, *, actor: Actor) -> None:
+    """The name is none of its candidates: keep it unlinked in this and later imports."""
+    _decide(REVIEW_FLOW.lock(item), "dismiss", None, actor=actor, note="确认不属于任何候选机构")
 
 
 @transaction.atomic
 def reopen_review_item(item: ReviewItem, *, actor: Actor) -> None:
     """Undo a decision for future imports (records already linked stay linked)."""
-    _check_review_transition(item, ReviewStatus.OPEN)
-    before = snapshot(item, REVIEW_FIELDS)
-    item.status = ReviewStatus.OPEN
-    item.organisation = None
-    item.resolved_at = None
-    item.resolved_by = ""
-    item.save(update_fields=REVIEW_FIELDS)
-    record_event(actor, "reviewitem.reopen", obj=item, before=before, after=snapshot(item, REVIEW_FIELDS))
+    _decide(REVIEW_FLOW.lock(item), "reopen", None, actor=actor, note="")
 
 
 class ImportRefused(Exception):

@@ -17,4 +17,8 @@ urlpatterns = [
     path("imports/", views.import_list, name="imports"),
     path("imports/<id:pk>/", views.import_detail, name="import"),
     path("imports/<id:pk>/rejects.csv", views.import_rejects, name="import_rejects"),
+    path("reviews/", views.review_list, name="reviews"),
+    path("reviews/<id:pk>/resolve/", views.review_act, {"action": "resolve"}, name="review_resolve"),
+    path("reviews/<id:pk>/dismiss/", views.review_act, {"action": "dismiss"}, name="review_dismiss"),
+    path("reviews/<id:pk>/reopen/", views.review_act, {"action": "reopen"}, name="review_reopen"),
 ]

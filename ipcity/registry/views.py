@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ipcity.accounts.choices import Role
 from ipcity.accounts.guards import deny
@@ -24,6 +24,7 @@ from ipcity.accounts.permissions import has_role, is_city_admin
 from ipcity.core.audit import Actor
 from ipcity.core.models import AuditEvent
 from ipcity.core.uploads import keep_upload
+from ipcity.core.workflow import act
 from ipcity.lib.excel import stream_table, xlsx_response
 from ipcity.registry import selectors, services
 from ipcity.registry.choices import ReviewStatus
@@ -35,9 +36,12 @@ from ipcity.registry.forms import (
     OrganisationFilterForm,
     PatentFilterForm,
     PledgeFilterForm,
+    ReviewFilterForm,
+    ReviewResolveForm,
     TrademarkFilterForm,
 )
 from ipcity.registry.models import ImportRun, Licence, Organisation, Patent, ReviewItem
+from ipcity.registry.workflows import REVIEW_FLOW, can_review_names
 
 EXPORT_LIMIT = 50_000
 PAGE_SIZE = 50
@@ -403,7 +407,9 @@ def import_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "runs": runs,
-            "open_reviews": ReviewItem.objects.filter(status=ReviewStatus.OPEN).count(),
+            "open_reviews": ReviewItem.objects.visible_to(request.user)
+            .filter(status=ReviewStatus.OPEN)
+            .count(),
         },
     )
 
@@ -427,3 +433,57 @@ def import_rejects(request: HttpRequest, pk: int) -> HttpResponse | FileResponse
     if path is None or not path.is_file():
         raise Http404("没有拒收行文件")
     return FileResponse(path.open("rb"), as_attachment=True, filename=f"拒收行-导入{run.pk}.csv")
+
+
+@require_GET
+def review_list(request: HttpRequest) -> HttpResponse:
+    """The review queue (机构匹配待确认): each name with its candidates and exactly the decisions the
+    user may take on it now (REVIEW_FLOW). Open names by default."""
+    if not can_review_names(request.user):
+        return deny(request)
+    form = ReviewFilterForm(request.GET or None, initial={"status": ReviewStatus.OPEN})
+    data = form.cleaned_data if form.is_valid() else {"status": ReviewStatus.OPEN}
+    items = ReviewItem.objects.visible_to(request.user).select_related("organisation")
+    if "status" not in request.GET:
+        items = items.filter(status=ReviewStatus.OPEN)
+    elif data.get("status"):
+        items = items.filter(status=data["status"])
+    if data.get("q"):
+        items = items.filter(name__icontains=data["q"])
+    page = Paginator(items.prefetch_related("candidates__region"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    for item in page:
+        item.allowed = REVIEW_FLOW.allowed_actions(item, request.user)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "registry/review_list.html",
+        {"page": page, "form": form, "query": _query_without_page(request), "statuses": ReviewStatus.choices},
+    )
+
+
+# The decisions on a name, one POST view for the three (urls pass the action).
+REVIEW_ACTIONS: dict[str, tuple[Callable[..., Any], type[forms.Form] | None, str]] = {
+    "resolve": (services.resolve_review_item, ReviewResolveForm, "已确认机构，已导入的记录已关联。"),
+    "dismiss": (services.dismiss_review_item, None, "已确认该名称不属于任何候选机构。"),
+    "reopen": (services.reopen_review_item, None, "已重新打开，以后的导入将再次等待确认。"),
+}
+
+
+@require_POST
+def review_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if not can_review_names(request.user):
+        return deny(request)
+    item = get_object_or_404(ReviewItem.objects.visible_to(request.user), pk=pk)
+    service, form_class, success = REVIEW_ACTIONS[action]
+    return act(
+        request,
+        item,
+        REVIEW_FLOW,
+        action,
+        call=lambda obj, actor, data: service(obj, actor=actor, **data),
+        success=success,
+        back=f"{reverse('registry:reviews')}?{request.GET.urlencode()}",  # the list as it was filtered
+        form_class=form_class,
+        form_kwargs={"item": item} if form_class else None,
+    )

@@ -7,19 +7,12 @@ class ReportFrequency(models.TextChoices):
     QUARTERLY = "quarterly", _("按季度")
 
 
+# What may follow which, who may do it and what it needs: supervision.workflows (REPORT_FLOW,
+# ESCALATION_FLOW).
 class ReportStatus(models.TextChoices):
     SUBMITTED = "submitted", _("已报送")
     RETURNED = "returned", _("已退回")
     ACCEPTED = "accepted", _("已确认")
-
-
-# The one place that says which report status may follow which (STYLE.md: transitions in one dict).
-# A submitted report may be corrected (a new version) until the office returns or accepts it.
-REPORT_TRANSITIONS: dict[str, set[str]] = {
-    ReportStatus.SUBMITTED: {ReportStatus.SUBMITTED, ReportStatus.RETURNED, ReportStatus.ACCEPTED},
-    ReportStatus.RETURNED: {ReportStatus.SUBMITTED},
-    ReportStatus.ACCEPTED: set(),
-}
 
 
 class ReviewDecision(models.TextChoices):
@@ -36,12 +29,6 @@ class FollowUpKind(models.TextChoices):
     INTERVIEW = "interview", _("约谈")
     EXPLANATION = "explanation", _("书面说明")
     RECTIFIED = "rectified", _("已整改")
-
-
-ESCALATION_TRANSITIONS: dict[str, set[str]] = {
-    EscalationStatus.OPEN: {EscalationStatus.OPEN, EscalationStatus.RECTIFIED},
-    EscalationStatus.RECTIFIED: set(),
-}
 
 
 class RuleKind(models.TextChoices):

@@ -85,18 +85,47 @@ class ReportForm(forms.Form):
         self.fields["actual_value"].required = quantitative
 
 
+# The forms below are posted through core.workflow.act, which shows their errors as messages on the
+# page they came from: each message names its field.
+TOO_LONG = "最多 %(limit_value)d 个字（现有 %(show_value)d 个）。"
+
+
 class ReturnForm(forms.Form):
-    comment = forms.CharField(label="退回意见", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    comment = forms.CharField(
+        label="退回意见",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "退回报告时请写明退回意见。", "max_length": "退回意见" + TOO_LONG},
+    )
 
 
 class AcceptForm(forms.Form):
-    comment = forms.CharField(label="审核意见（可选）", required=False, max_length=2000)
+    comment = forms.CharField(
+        label="审核意见（可选）",
+        required=False,
+        max_length=2000,
+        error_messages={"max_length": "审核意见" + TOO_LONG},
+    )
 
 
 class FollowUpForm(forms.Form):
-    kind = forms.ChoiceField(label="跟进类型", choices=FollowUpKind.choices)
-    on = DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}), initial=dt.date.today)
-    note = forms.CharField(label="情况说明", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    kind = forms.ChoiceField(
+        label="跟进类型",
+        choices=FollowUpKind.choices,
+        error_messages={"required": "请选择跟进类型。", "invalid_choice": "跟进类型无效。"},
+    )
+    on = DateField(
+        label="日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        initial=dt.date.today,
+        error_messages={"required": "请填写跟进日期。"},
+    )
+    note = forms.CharField(
+        label="情况说明",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "请填写情况说明。", "max_length": "情况说明" + TOO_LONG},
+    )
 
 
 class RuleSetForm(forms.Form):

@@ -29,35 +29,26 @@ from ipcity.core.choices import DepartmentKind
 from ipcity.core.jobs import JobHandle, background_job, start_job
 from ipcity.core.models import Department, Job, Region
 from ipcity.core.notifications import notify
+from ipcity.core.workflow import Refused
 from ipcity.lib.datafile import DataFileError, parse_yaml, validate
 from ipcity.plans.choices import Comparison
 from ipcity.plans.models import Row, Target
 from ipcity.supervision import engine, selectors
-from ipcity.supervision.choices import (
-    ESCALATION_TRANSITIONS,
-    REPORT_TRANSITIONS,
-    EscalationStatus,
-    FollowUpKind,
-    ReminderKind,
-    ReportFrequency,
-    ReportStatus,
-    ReviewDecision,
-    RuleKind,
-)
+from ipcity.supervision.choices import FollowUpKind, ReminderKind, ReportFrequency, ReportStatus, RuleKind
 from ipcity.supervision.models import (
     Escalation,
     FlagComputation,
     FlagRecord,
-    FollowUp,
     Milestone,
     ProgressReport,
     Reminder,
-    ReportReview,
     ReportVersion,
     RowSetting,
     RuleSet,
 )
+from ipcity.supervision.permissions import can_report_on
 from ipcity.supervision.rules import RulesError, parse_assessment_rules, parse_flag_rules
+from ipcity.supervision.workflows import ESCALATION_FLOW, REPORT_FLOW
 
 ATTACHMENT_KINDS = {"pdf", "docx", "xlsx", "jpg", "png"}
 
@@ -293,6 +284,12 @@ def _decimal(value: Any, label: str) -> Decimal | None:
         raise ValidationError(f"{label}必须是数字。") from exc
 
 
+def may_file_report(user: Any, milestone: Milestone) -> bool:
+    """Whether `user` files the first report of a period of `milestone` (None: the command line).
+    A milestone has no status of its own: only the role decides; later versions follow REPORT_FLOW."""
+    return user is None or can_report_on(user, milestone)
+
+
 @transaction.atomic
 def submit_report(
     milestone: Milestone,
@@ -308,9 +305,23 @@ def submit_report(
 ) -> ProgressReport:
     """File (or correct, or resubmit after a return) the report of one period of a milestone.
 
-    `at` back-dates a submission (demo data, migration of paper records); the web always uses now.
-    Flags of the milestone are recomputed in the same transaction unless `recompute` is False.
+    Refused (Refused) when the actor is not the responsible unit or the report is past correcting
+    (REPORT_FLOW); a value out of range is a ValidationError. `at` back-dates a submission (demo
+    data, migration of paper records); the web always uses now. Flags of the milestone are
+    recomputed in the same transaction unless `recompute` is False.
     """
+    report = (
+        ProgressReport.objects.select_for_update()
+        .filter(milestone=milestone, period_code=period_code)
+        .first()
+    )
+    resubmission = report is not None and report.status == ReportStatus.RETURNED
+    if report is None:
+        if not may_file_report(actor.user, milestone):
+            raise Refused(f"无权报送：{milestone.row.clause} {milestone.title}")
+    else:
+        report.milestone = milestone
+        REPORT_FLOW.require(report, "submit", actor=actor)
     at = _local(at)
     period = _period(milestone, period_code)
     if period.start > selectors.local_date(at):
@@ -328,16 +339,8 @@ def submit_report(
     narrative = (narrative or "").strip()
     if not narrative:
         raise ValidationError("请填写进展情况。")
-    report = (
-        ProgressReport.objects.select_for_update()
-        .filter(milestone=milestone, period_code=period_code)
-        .first()
-    )
-    if report is not None and ReportStatus.SUBMITTED not in REPORT_TRANSITIONS[report.status]:
-        raise ValidationError(f"该报告状态为“{report.get_status_display()}”，不能再修改。")
     attachments = [store_attachment(upload, actor=actor, allowed=ATTACHMENT_KINDS) for upload in uploads]
-    before = snapshot(report, ["status", "percent_complete", "actual_value"]) if report else None
-    resubmission = report is not None and report.status == ReportStatus.RETURNED
+    figures = {"percent_complete": percent, "actual_value": actual, "narrative": narrative}
     if report is None:
         report = ProgressReport.objects.create(
             milestone=milestone,
@@ -345,48 +348,40 @@ def submit_report(
             period_start=period.start,
             period_end=period.end,
             status=ReportStatus.SUBMITTED,
-            percent_complete=percent,
-            actual_value=actual,
-            narrative=narrative,
             first_submitted_at=at,
             submitted_at=at,
             submitted_by=actor.user,
+            **figures,
         )
-        previous_attachments: list[Any] = []
+        number, previous_attachments = 1, []
     else:
         last = report.versions.order_by("-number").first()
+        number = last.number + 1 if last else 1
         previous_attachments = list(last.attachments.all()) if last else []
-        report.status = ReportStatus.SUBMITTED
-        report.percent_complete = percent
-        report.actual_value = actual
-        report.narrative = narrative
+    audit = {
+        "percent_complete": percent,
+        "actual_value": actual,
+        "version": number,
+        "attachments": [a.original_name for a in attachments],
+    }
+    if number == 1:
+        record_event(actor, "supervision.report.submit", obj=report, after={"status": report.status, **audit})
+    else:
+        REPORT_FLOW.move(report, "submit", actor=actor, audit_after=audit)
+        for name, value in figures.items():
+            setattr(report, name, value)
         report.submitted_at = at
         report.submitted_by = actor.user
         report.save()
-    number = (report.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = ReportVersion.objects.create(
         report=report,
         number=number,
-        percent_complete=percent,
-        actual_value=actual,
-        narrative=narrative,
         submitted_at=at,
         submitted_by=actor.user,
         submitted_by_label=actor.label,
+        **figures,
     )
     version.attachments.set([*previous_attachments, *attachments])
-    action = "resubmit" if resubmission else ("update" if number > 1 else "submit")
-    record_event(
-        actor,
-        f"supervision.report.{action}",
-        obj=report,
-        before=before,
-        after={
-            **snapshot(report, ["status", "percent_complete", "actual_value"]),
-            "version": number,
-            "attachments": [a.original_name for a in attachments],
-        },
-    )
     if resubmission:
         notify(
             selectors.city_office_users(),
@@ -402,46 +397,31 @@ def submit_report(
 
 def _review(
     report: ProgressReport,
+    action: str,
     *,
-    decision: str,
     comment: str,
     actor: Actor,
     at: dt.datetime | None,
     recompute: bool,
-) -> ReportReview:
-    new_status = ReportStatus.RETURNED if decision == ReviewDecision.RETURNED else ReportStatus.ACCEPTED
-    report = ProgressReport.objects.select_for_update().select_related("milestone").get(pk=report.pk)
-    if new_status not in REPORT_TRANSITIONS[report.status]:
-        raise ValidationError(
-            f"该报告状态为“{report.get_status_display()}”，不能{ReviewDecision(decision).label}。"
-        )
+) -> ProgressReport:
+    """Return or accept the report's latest version (REPORT_FLOW: the office, a submitted report;
+    a return needs its comment). The ReportReview is the workflow's step."""
+    report = REPORT_FLOW.lock(report)
     comment = (comment or "").strip()
-    if decision == ReviewDecision.RETURNED and not comment:
-        raise ValidationError("退回报告时请写明退回意见。")
     at = _local(at)
     version = report.versions.order_by("-number").first()
     assert version is not None  # a report always has its first version
-    before = snapshot(report, ["status"])
-    report.status = new_status
-    report.save(update_fields=["status"])
-    review = ReportReview.objects.create(
-        report=report,
-        version=version,
-        decision=decision,
+    REPORT_FLOW.move(
+        report,
+        action,
+        actor=actor,
         comment=comment,
-        reviewed_at=at,
-        reviewed_by=actor.user,
-        reviewed_by_label=actor.label,
-    )
-    record_event(
-        actor,
-        f"supervision.report.{'return' if decision == ReviewDecision.RETURNED else 'accept'}",
-        obj=report,
-        before=before,
-        after={"status": new_status, "version": version.number, "comment": comment},
+        version=version,
+        at=at,
+        audit_after={"version": version.number, "comment": comment},
     )
     milestone = report.milestone
-    if decision == ReviewDecision.RETURNED:
+    if action == "return":
         notify(
             selectors.responsible_users(milestone),
             title=f"进度报告被退回：{milestone.row.clause} {milestone.title}（{report.period_code}）",
@@ -451,7 +431,7 @@ def _review(
         )
     if recompute:
         recompute_flags(as_of=selectors.local_date(at), actor=actor, milestones=[milestone])
-    return review
+    return report
 
 
 @transaction.atomic
@@ -462,11 +442,9 @@ def return_report(
     actor: Actor,
     at: dt.datetime | None = None,
     recompute: bool = True,
-) -> ReportReview:
+) -> ProgressReport:
     """The office returns a report for poor quality (yellow until resubmitted, by default)."""
-    return _review(
-        report, decision=ReviewDecision.RETURNED, comment=comment, actor=actor, at=at, recompute=recompute
-    )
+    return _review(report, "return", comment=comment, actor=actor, at=at, recompute=recompute)
 
 
 @transaction.atomic
@@ -477,10 +455,9 @@ def accept_report(
     actor: Actor,
     at: dt.datetime | None = None,
     recompute: bool = True,
-) -> ReportReview:
-    return _review(
-        report, decision=ReviewDecision.ACCEPTED, comment=comment, actor=actor, at=at, recompute=recompute
-    )
+) -> ProgressReport:
+    """The office accepts a report: it is final."""
+    return _review(report, "accept", comment=comment, actor=actor, at=at, recompute=recompute)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -698,38 +675,26 @@ def issue_escalation(milestone: Milestone, record: FlagRecord, *, rules: Any, ac
 
 
 @transaction.atomic
-def record_follow_up(escalation: Escalation, *, kind: str, on: dt.date, note: str, actor: Actor) -> FollowUp:
-    escalation = Escalation.objects.select_for_update().get(pk=escalation.pk)
+def record_follow_up(
+    escalation: Escalation, *, kind: str, on: dt.date, note: str, actor: Actor
+) -> Escalation:
+    """约谈, 书面说明 or 已整改 (which closes the 督办单): ESCALATION_FLOW, the FollowUp is its step."""
+    escalation = ESCALATION_FLOW.lock(escalation)
     if kind not in FollowUpKind.values:
         raise ValidationError("跟进类型无效。")
-    note = (note or "").strip()
-    if not note:
-        raise ValidationError("请填写情况说明。")
+    ESCALATION_FLOW.require(escalation, "follow_up", actor=actor, decision=kind, comment=note)
     if on < escalation.raised_on:
         raise ValidationError(f"跟进日期不能早于挂牌日期 {escalation.raised_on}。")
-    new_status = EscalationStatus.RECTIFIED if kind == FollowUpKind.RECTIFIED else EscalationStatus.OPEN
-    if new_status not in ESCALATION_TRANSITIONS[escalation.status]:
-        raise ValidationError(f"督办单状态为“{escalation.get_status_display()}”，不能再跟进。")
-    follow_up = FollowUp.objects.create(
-        escalation=escalation,
-        kind=kind,
+    ESCALATION_FLOW.move(
+        escalation,
+        "follow_up",
+        actor=actor,
+        decision=kind,
+        comment=note.strip(),
         on=on,
-        note=note,
-        recorded_by=actor.user,
-        recorded_by_label=actor.label,
+        audit_after={"on": on},
     )
-    before = snapshot(escalation, ["status"])
-    if escalation.status != new_status:
-        escalation.status = new_status
-        escalation.save(update_fields=["status"])
-    record_event(
-        actor,
-        f"supervision.escalation.follow_up.{kind}",
-        obj=escalation,
-        before=before,
-        after={"status": escalation.status, "kind": kind, "on": on, "note": note},
-    )
-    return follow_up
+    return escalation
 
 
 # ---------------------------------------------------------------------------------------------

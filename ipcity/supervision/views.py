@@ -1,12 +1,15 @@
 """Supervision pages. Every view checks supervision.permissions first and reads through
-user-scoped querysets (`visible_to`); every change is a POST to one service."""
+user-scoped querysets (`visible_to`); every change is a POST to one service. Pages offer exactly the
+workflow actions the user may take (supervision.workflows); their POSTs go through core.workflow.act."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -20,6 +23,7 @@ from ipcity.accounts.guards import deny
 from ipcity.core.attachments import attachment_response
 from ipcity.core.audit import Actor
 from ipcity.core.uploads import keep_upload
+from ipcity.core.workflow import Refused, Workflow, act
 from ipcity.lib.datafile import DataFileError
 from ipcity.lib.excel import xlsx_response
 from ipcity.plans.models import Row
@@ -49,13 +53,8 @@ from ipcity.supervision.models import (
     RowSetting,
     RuleSet,
 )
-from ipcity.supervision.permissions import (
-    can_manage_supervision,
-    can_report_on,
-    can_review_reports,
-    can_view_assessment,
-    can_view_supervision,
-)
+from ipcity.supervision.permissions import can_manage_supervision, can_view_assessment, can_view_supervision
+from ipcity.supervision.workflows import ESCALATION_FLOW, REPORT_FLOW
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 UPCOMING_DAYS = 30
@@ -80,17 +79,6 @@ def _stale(as_of: dt.date) -> str:
     if horizon is None:
         return "标记历史尚未计算"
     return f"标记历史计算至 {horizon}" if horizon < as_of else ""
-
-
-def _run(request: HttpRequest, call: Callable[[], Any], success: str) -> None:
-    """Call one service; its refusal (ValidationError) becomes an error message, otherwise show
-    `success`. The shape of the POST views that go back to the page they came from."""
-    try:
-        call()
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, success)
 
 
 # Scoped fetches: what the user may not see is a 404 (the permission check stays in each view).
@@ -261,6 +249,7 @@ def milestone_detail(request: HttpRequest, pk: int) -> HttpResponse:
     (status,) = selectors.statuses([milestone], as_of, book=book)
     rules = book.at(as_of)
     reports = {r.period_code: r for r in milestone.reports.all()}
+    may_file = services.may_file_report(request.user, milestone)
     periods = []
     for period in status.periods:
         report = reports.get(period.code)
@@ -271,6 +260,12 @@ def milestone_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "report_due": period.report_due(rules),
                 "report": report if visible else None,
                 "open": period.start <= as_of,
+                # What the user may do to this period's report now: file it, or its REPORT_FLOW actions.
+                "allowed": (
+                    REPORT_FLOW.allowed_actions(report, request.user)
+                    if report is not None
+                    else ({"submit"} if may_file else set())
+                ),
             }
         )
     history = FlagRecord.objects.filter(milestone=milestone, since__lte=as_of).order_by("since")
@@ -285,7 +280,6 @@ def milestone_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "periods": periods,
             "history": history,
             "escalations": escalations,
-            "can_report": can_report_on(request.user, milestone),
             "can_manage": can_manage_supervision(request.user),
             "form": AsOfForm(initial={"as_of": as_of}),
             **_colour_context(book, as_of),
@@ -299,10 +293,12 @@ def milestone_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def report_form(request: HttpRequest, pk: int, period: str) -> HttpResponse:
+    """Filing, correcting or resubmitting a period's report: a form page (it shows its errors with
+    the values typed), guarded like `act`: 403 unless the user reports on this milestone."""
     if not can_view_supervision(request.user):
         return deny(request)
     milestone = _milestone(request, pk)
-    if not can_report_on(request.user, milestone):
+    if not services.may_file_report(request.user, milestone):
         return deny(request)
     periods = {
         p.code: p for p in engine.reporting_periods(milestone.start, milestone.due, milestone.frequency)
@@ -310,6 +306,9 @@ def report_form(request: HttpRequest, pk: int, period: str) -> HttpResponse:
     if period not in periods:
         raise Http404("报送周期不存在")
     report = ProgressReport.objects.filter(milestone=milestone, period_code=period).first()
+    if report is not None:
+        report.milestone = milestone
+    allowed = REPORT_FLOW.allowed_actions(report, request.user) if report else {"submit"}
     previous = report or milestone.reports.order_by("-period_start").first()
     initial = (
         {
@@ -335,9 +334,8 @@ def report_form(request: HttpRequest, pk: int, period: str) -> HttpResponse:
                 uploads=form.cleaned_data["attachments"],
                 actor=Actor.web(request.user),
             )
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+        except (Refused, ValidationError) as exc:
+            form.add_error(None, str(exc) if isinstance(exc, Refused) else "；".join(exc.messages))
         else:
             messages.success(request, f"{periods[period].label}进度已报送。")
             return redirect("supervision:report", pk=saved.pk)
@@ -350,6 +348,8 @@ def report_form(request: HttpRequest, pk: int, period: str) -> HttpResponse:
             "form": form,
             "report": report,
             "last_review": last_review,
+            "allowed": allowed,
+            "refusal": REPORT_FLOW.refusal(report, request.user, "submit") if report and not allowed else "",
         },
     )
 
@@ -374,46 +374,11 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "m": report.milestone,
             "versions": versions,
             "reviews": reviews,
-            "can_review": can_review_reports(request.user) and report.status == "submitted",
-            "can_report": can_report_on(request.user, report.milestone) and report.status != "accepted",
+            "allowed": REPORT_FLOW.allowed_actions(report, request.user),
             "return_form": ReturnForm(),
             "accept_form": AcceptForm(),
         },
     )
-
-
-@require_POST
-def report_return(request: HttpRequest, pk: int) -> HttpResponse:
-    if not can_review_reports(request.user):
-        return deny(request)
-    report = _report(request, pk)
-    form = ReturnForm(request.POST)
-    if form.is_valid():
-        _run(
-            request,
-            lambda: services.return_report(
-                report, comment=form.cleaned_data["comment"], actor=Actor.web(request.user)
-            ),
-            "报告已退回，已通知报送单位。",
-        )
-    else:
-        messages.error(request, "退回报告时请写明退回意见。")
-    return redirect("supervision:report", pk=report.pk)
-
-
-@require_POST
-def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    if not can_review_reports(request.user):
-        return deny(request)
-    report = _report(request, pk)
-    form = AcceptForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    _run(
-        request,
-        lambda: services.accept_report(report, comment=comment, actor=Actor.web(request.user)),
-        "报告已确认。",
-    )
-    return redirect("supervision:report", pk=report.pk)
 
 
 @require_GET
@@ -547,7 +512,7 @@ def escalation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "e": escalation,
             "m": escalation.milestone,
             "follow_ups": escalation.follow_ups.all(),
-            "can_manage": can_manage_supervision(request.user) and escalation.status == "open",
+            "allowed": ESCALATION_FLOW.allowed_actions(escalation, request.user),
             "form": FollowUpForm(),
         },
     )
@@ -563,21 +528,72 @@ def escalation_docx_view(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+# ---------------------------------------------------------------------------------------------
+# Workflow actions: every POST that moves a report or a 督办单 (urls name the door)
+
+
+@dataclass(frozen=True)
+class Door:
+    """How a page posts one workflow action: where the object comes from (scoped: 404 outside the
+    user's view), its table and action, the service `service(obj, *, actor, **form data)`, the
+    form, what success says and the page to go back to."""
+
+    fetch: Callable[[HttpRequest, int], Any]
+    workflow: Workflow[Any]
+    action: str
+    service: Callable[..., Any]
+    form_class: type[forms.Form]
+    success: str
+    back: str
+
+
+DOORS = {
+    "report_return": Door(
+        _report,
+        REPORT_FLOW,
+        "return",
+        services.return_report,
+        ReturnForm,
+        "报告已退回，已通知报送单位。",
+        "supervision:report",
+    ),
+    "report_accept": Door(
+        _report,
+        REPORT_FLOW,
+        "accept",
+        services.accept_report,
+        AcceptForm,
+        "报告已确认。",
+        "supervision:report",
+    ),
+    "escalation_follow_up": Door(
+        _escalation,
+        ESCALATION_FLOW,
+        "follow_up",
+        services.record_follow_up,
+        FollowUpForm,
+        "跟进记录已保存。",
+        "supervision:escalation",
+    ),
+}
+
+
 @require_POST
-def escalation_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
-    if not can_manage_supervision(request.user):
+def workflow_post(request: HttpRequest, pk: int, door: str) -> HttpResponse:
+    if not can_view_supervision(request.user):
         return deny(request)
-    escalation = _escalation(request, pk)
-    form = FollowUpForm(request.POST)
-    if form.is_valid():
-        _run(
-            request,
-            lambda: services.record_follow_up(escalation, actor=Actor.web(request.user), **form.cleaned_data),
-            "跟进记录已保存。",
-        )
-    else:
-        messages.error(request, "请完整填写跟进类型、日期和情况说明。")
-    return redirect("supervision:escalation", pk=escalation.pk)
+    way = DOORS[door]
+    obj = way.fetch(request, pk)
+    return act(
+        request,
+        obj,
+        way.workflow,
+        way.action,
+        call=lambda o, actor, data: way.service(o, actor=actor, **data),
+        success=way.success,
+        back=reverse(way.back, args=[obj.pk]),
+        form_class=way.form_class,
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.test import RequestFactory
 
@@ -147,33 +147,46 @@ def test_an_action_without_target_keeps_the_status_and_still_needs_its_inputs(pe
     assert AuditEvent.objects.filter(action="test.job.note", note="先放一放").exists()
 
 
-@pytest.mark.django_db
-def test_act_answers_403_refusals_as_messages_and_success(personas: Personas) -> None:
+def _post(user: Any, job: Job, call: Any) -> tuple[int, list[str]]:
+    """POST through `act` as `user`: the status code and the messages shown."""
     from django.contrib.messages import get_messages
     from django.contrib.messages.storage.fallback import FallbackStorage
     from django.contrib.sessions.backends.db import SessionStore
 
+    request = RequestFactory().post("/x/")
+    request.user = user
+    request.session = SessionStore()
+    request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
+    response = act(request, job, FLOW, "start", call=call, success="已开始", back="/back/")
+    return response.status_code, [str(m) for m in get_messages(request)]
+
+
+def _start(obj: Job, actor: Actor, data: dict[str, Any]) -> None:
+    with transaction.atomic():
+        FLOW.move(FLOW.lock(obj), "start", actor=actor)
+
+
+@pytest.mark.django_db
+def test_act_answers_403_refusals_as_messages_and_success(personas: Personas) -> None:
     job = _job(personas)
-
-    def post(user: Any) -> tuple[int, list[str]]:
-        request = RequestFactory().post("/x/")
-        request.user = user
-        request.session = SessionStore()
-        request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
-
-        def start(obj: Job, actor: Actor, data: dict[str, Any]) -> None:
-            with transaction.atomic():
-                FLOW.move(FLOW.lock(obj), "start", actor=actor)
-
-        response = act(request, job, FLOW, "start", call=start, success="已开始", back="/back/")
-        return response.status_code, [str(m) for m in get_messages(request)]
-
     with pytest.raises(PermissionDenied):  # answered 403 by Django
-        post(personas.enterprise_b)
-    assert post(personas.enterprise_a) == (302, ["已开始"])
+        _post(personas.enterprise_b, job, _start)
+    assert _post(personas.enterprise_a, job, _start) == (302, ["已开始"])
     job.refresh_from_db()
     assert job.status == R
-    assert post(personas.enterprise_a) == (302, ["任务甲 当前状态为“进行中”，不能开始"])
+    assert _post(personas.enterprise_a, job, _start) == (302, ["任务甲 当前状态为“进行中”，不能开始"])
+
+
+@pytest.mark.django_db
+def test_act_shows_a_value_the_service_refuses_as_a_message_not_a_500(personas: Personas) -> None:
+    job = _job(personas)
+
+    def start_on(obj: Job, actor: Actor, data: dict[str, Any]) -> None:
+        raise ValidationError(["日期不能早于挂牌日期", "情况说明过长"])
+
+    assert _post(personas.enterprise_a, job, start_on) == (302, ["日期不能早于挂牌日期；情况说明过长"])
+    job.refresh_from_db()
+    assert job.status == Q
 
 
 # A decision that keeps the status, a decision named in its refusal, and a form with a label.

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from ipcity.core.models import Job
 from ipcity.registry.importers import import_file
 from ipcity.registry.models import Patent, ReviewItem
+from ipcity.registry.services import upsert_organisation
 from ipcity.registry.tests.helpers import ACTOR, app_no, write_csv, write_xlsx
 from ipcity.test import Personas
 
@@ -284,7 +285,7 @@ def test_list_and_profile_pages_stay_within_query_budgets(tmp_path: Path, person
         assert large[url] <= budget, f"{url}: {large[url]} queries, budget {budget}"
 
 
-def test_review_queue_resolved_in_the_admin(tmp_path: Path, personas: Personas) -> None:
+def test_review_queue_resolved_on_its_page(tmp_path: Path, personas: Personas) -> None:
     from ipcity.registry.models import OrganisationName
 
     for org in (personas.org_a, personas.org_b):
@@ -292,12 +293,38 @@ def test_review_queue_resolved_in_the_admin(tmp_path: Path, personas: Personas) 
     patents(tmp_path, 2, holder="测试公司")
     item = ReviewItem.objects.get()
     client = personas.client(personas.admin)
-    url = f"/admin/registry/reviewitem/{item.pk}/change/"
-    page = client.get(url).content.decode()
+    assert "1 个名称待确认" in client.get("/registry/imports/").content.decode()
+    page = client.get("/registry/reviews/").content.decode()
     assert "测试甲公司" in page and "测试乙公司" in page
-    response = client.post(url, {"decision": "resolve", "choose": personas.org_b.pk})
-    assert response.status_code == 302
+    url = f"/registry/reviews/{item.pk}/resolve/"
+    response = client.post(url, {"organisation": ""}, follow=True)  # must choose one
+    assert "请选择机构" in response.content.decode()
+    response = client.post(url + "?status=", {"organisation": personas.org_b.pk})
+    assert response["Location"] == "/registry/reviews/?status="
     item.refresh_from_db()
     assert (item.status, item.organisation) == ("resolved", personas.org_b)
     assert Patent.objects.filter(first_holder=personas.org_b).count() == 2
-    assert client.post(url, {"decision": "resolve", "choose": ""}).status_code == 200  # must choose one
+    outsider, _ = upsert_organisation(actor=ACTOR, name="测试丙公司", values={"kind": "enterprise"})
+    client.post(f"/registry/reviews/{item.pk}/reopen/")
+    response = client.post(url, {"organisation": outsider.pk}, follow=True)
+    assert "所选机构不是该名称的候选机构" in response.content.decode()
+    item.refresh_from_db()
+    assert item.status == "open"
+
+
+def test_review_queue_is_the_city_offices(personas: Personas) -> None:
+    for name in ("liaison", "district_a", "enterprise_a", "agency"):
+        assert personas.client(getattr(personas, name)).get("/registry/reviews/").status_code == 403
+    assert personas.client(None).get("/registry/reviews/").status_code == 302
+
+
+def test_review_queue_stays_within_its_query_budget(tmp_path: Path, personas: Personas) -> None:
+    from ipcity.registry.tests.test_workflows import ambiguous_name
+
+    client = personas.client(personas.admin)
+    ambiguous_name(tmp_path, personas)
+    few = _queries(client, "/registry/reviews/")
+    for _ in range(4):
+        ambiguous_name(tmp_path, personas)
+    many = _queries(client, "/registry/reviews/")
+    assert many == few <= 8, (few, many)

@@ -131,6 +131,8 @@ def test_ordinary_rows_get_no_escalation(make_milestone) -> None:
 def test_follow_up_until_rectified(personas, make_milestone) -> None:
     from django.core.exceptions import ValidationError
 
+    from ipcity.core.workflow import Refused
+
     m = make_milestone(key=True)
     services.recompute_flags(as_of=D("2023-02-28"), actor=CLI)
     escalation = Escalation.objects.get(milestone=m)
@@ -148,7 +150,7 @@ def test_follow_up_until_rectified(personas, make_milestone) -> None:
     )
     escalation.refresh_from_db()
     assert escalation.status == "rectified"
-    with pytest.raises(ValidationError, match="不能再跟进"):
+    with pytest.raises(Refused, match="当前状态为“已整改”，不能再跟进"):
         services.record_follow_up(escalation, kind="interview", on=D("2023-02-20"), note="x", actor=office)
     with pytest.raises(ValidationError, match="不能早于"):
         other = make_milestone(key=True, position=2, title="另一节点")

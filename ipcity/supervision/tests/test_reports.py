@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ipcity.core.audit import Actor
 from ipcity.core.models import AuditEvent, Notification
+from ipcity.core.workflow import Refused
 from ipcity.supervision import selectors, services
 from ipcity.supervision.models import FlagRecord, ProgressReport
 
@@ -77,15 +78,19 @@ def test_file_return_resubmit_changes_the_flag_and_is_audited(
     assert flag_of(m, "2023-02-22") is None
     assert Notification.objects.filter(recipient=personas.admin, title__contains="重新报送").exists()
 
-    actions = list(
+    events = list(
         AuditEvent.objects.filter(object_type="supervision.progressreport", object_id=str(report.pk))
         .order_by("id")
-        .values_list("action", flat=True)
+        .values_list("action", "before", "after")
     )
+    # The resubmission is the second version filed over a returned report.
+    _action, before, after = events[2]
+    assert (before, after and after["version"]) == ({"status": "returned"}, 2)
+    actions = [action for action, _before, _after in events]
     assert actions == [
         "supervision.report.submit",
         "supervision.report.return",
-        "supervision.report.resubmit",
+        "supervision.report.submit",
     ]
 
     # Flags were recomputed with each write: the history holds red, then yellow while returned.
@@ -109,7 +114,7 @@ def test_accepted_report_is_final(personas, make_milestone) -> None:
         at=at("2023-02-20"),
     )
     services.accept_report(report, actor=Actor.web(personas.admin), at=at("2023-02-21"))
-    with pytest.raises(ValidationError, match="已确认"):
+    with pytest.raises(Refused, match="当前状态为“已确认”，不能再修改"):
         services.submit_report(
             m,
             period_code="2023-Q1",
@@ -118,7 +123,7 @@ def test_accepted_report_is_final(personas, make_milestone) -> None:
             actor=Actor.web(personas.liaison),
             at=at("2023-02-22"),
         )
-    with pytest.raises(ValidationError, match="不能退回"):
+    with pytest.raises(Refused, match="不能退回"):
         services.return_report(report, comment="x", actor=Actor.web(personas.admin))
 
 

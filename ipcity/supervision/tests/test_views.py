@@ -154,14 +154,14 @@ MATRIX = [
         "post",
         lambda w: f"/supervision/reports/{w.report.pk}/return/",
         {"comment": "请补充材料"},
-        only(["admin"], yes="ok"),
+        only(["admin"], yes="ok", hidden=["liaison_other", "district_a", "district_b"]),
     ),
     (
         "report accept",
         "post",
         lambda w: f"/supervision/reports/{w.report.pk}/accept/",
         {},
-        only(["admin"], yes="ok"),
+        only(["admin"], yes="ok", hidden=["liaison_other", "district_a", "district_b"]),
     ),
     ("flags", "get", lambda w: "/supervision/flags/?as_of=2023-03-01", {}, only(STAFF)),
     (
@@ -203,7 +203,7 @@ MATRIX = [
         "post",
         lambda w: f"/supervision/escalations/{w.escalation.pk}/follow-up/",
         {"kind": "interview", "on": "2023-03-02", "note": "约谈"},
-        only(["admin"], yes="ok"),
+        only(["admin"], yes="ok", hidden=["liaison", "liaison_other", "district_b"]),
     ),
     ("assessment", "get", lambda w: "/supervision/assessment/?year=2023", {}, only(["admin"])),
     (
@@ -316,6 +316,18 @@ def test_liaison_files_a_report_with_an_attachment_through_the_form(personas, wo
     assert report.percent_complete == 60 and report.versions.count() == 2
     names = sorted(a.original_name for a in report.versions.get(number=2).attachments.all())
     assert names == ["材料.pdf", "证明.pdf"]  # the first version's file is carried forward
+
+
+@pytest.mark.django_db
+def test_an_accepted_report_offers_no_form_and_a_post_is_refused(personas, world) -> None:
+    services.accept_report(world.report, actor=CLI, recompute=False)
+    client = personas.client(personas.liaison)
+    url = f"/supervision/milestones/{world.fin.pk}/report/2023-Q1/"
+    page = client.get(url).content.decode()
+    assert "当前状态为“已确认”，不能再修改。" in page and 'name="narrative"' not in page
+    response = client.post(url, {"percent_complete": "70", "narrative": "再改"})
+    assert response.status_code == 200 and "不能再修改" in response.content.decode()
+    assert ProgressReport.objects.get(pk=world.report.pk).versions.count() == 1
 
 
 @pytest.mark.django_db
