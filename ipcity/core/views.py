@@ -38,6 +38,7 @@ from ipcity.core.models import (
 )
 from ipcity.core.selectors import filter_audit_events
 from ipcity.lib.excel import simple_table, xlsx_response
+from ipcity.lib.inputs import parse_id
 
 
 @require_GET
@@ -275,7 +276,8 @@ def calendar_import(request: HttpRequest) -> HttpResponse:
         years = list(CalendarYear.objects.values_list("year", flat=True))
         default = max(years) + 1 if years else timezone.localdate().year
         wanted = request.GET.get("year", "")
-        year = int(wanted) if wanted.isdigit() and 2000 <= int(wanted) <= 2100 else default
+        number = parse_id(wanted)
+        year = number if number is not None and 2000 <= number <= 2100 else default
         form = CalendarImportForm(initial=_import_initial(year))
     return render(request, "core/calendar_import.html", {"form": form, "errors": errors})
 

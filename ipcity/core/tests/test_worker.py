@@ -86,6 +86,7 @@ def operator_env(tmp_path: Path) -> Iterator[dict[str, str]]:
         IPCITY_MEDIA_ROOT=str(tmp_path / "media"),
         IPCITY_JOB_HEARTBEAT_SECONDS="1",
         IPCITY_JOB_STALE_SECONDS="10",
+        IPCITY_MAX_UPLOAD_BYTES=str(200 * 1024 * 1024),  # the file is bigger than a web upload may be
         PYTHONDONTWRITEBYTECODE="1",
     )
     env.pop("DATABASE_URL", None)
@@ -139,7 +140,12 @@ def test_killed_worker_fails_its_job_and_a_retry_completes(
     first = start_worker(env, log)
     try:
         # Progress written by the worker is visible here, in another process, while the job runs.
-        seen = wait_for("progress from the first worker", lambda: (done() or (0,))[0] > 0, timeout=120)
+        def progressing() -> bool:
+            state = status()
+            assert state[0] in ("queued", "running"), state  # fail at once if the import was refused
+            return bool((done() or (0,))[0] > 0)
+
+        seen = wait_for("progress from the first worker", progressing, timeout=120)
         assert seen and status()[0] == "running"
         os.kill(first.pid, signal.SIGKILL)
         first.wait(timeout=10)
