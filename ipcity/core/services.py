@@ -186,11 +186,13 @@ def _year_snapshot(year: CalendarYear) -> dict[str, Any]:
     return {**snapshot(year, CALENDAR_FIELDS), "days": [_day_text(d.entry()) for d in year.days.all()]}
 
 
-def _changed_calendar() -> None:
+def _changed_calendar(actor: Actor) -> None:
     # This process forgets the calendar now (a read later in this transaction sees the change) and
-    # again at commit; other processes see the new version on their next read.
+    # again at commit; other processes see the new version on their next read. After the commit,
+    # the apps that keep deadlines computed from the calendar recompute them (calendar_changed).
     workdays.invalidate()
     transaction.on_commit(workdays.invalidate)
+    transaction.on_commit(lambda: workdays.calendar_changed.send(sender=CalendarYear, actor=actor))
 
 
 def _check_whole_calendar(year: YearInfo, days: list[DayEntry]) -> str | None:
@@ -227,7 +229,7 @@ def _load_calendar_seed(seed: list[SeedYear], path: Path, *, actor: Actor) -> li
         )
         statuses.append("created")
     if "created" in statuses:
-        _changed_calendar()
+        _changed_calendar(actor)
     return statuses
 
 
@@ -328,7 +330,7 @@ def import_calendar_year(
         before=before,
         after=_year_snapshot(calendar_year),
     )
-    _changed_calendar()
+    _changed_calendar(actor)
     return calendar_year
 
 
@@ -388,7 +390,7 @@ def save_calendar_day(
     record_event(
         actor, "calendar_day.update" if before else "calendar_day.create", obj=day, before=before, after=after
     )
-    _changed_calendar()
+    _changed_calendar(actor)
     return day
 
 
@@ -400,7 +402,7 @@ def delete_calendar_day(day: CalendarDay, *, actor: Actor) -> None:
         actor, "calendar_day.delete", obj=day, before=before, after=_touch_year(calendar_year) or None
     )
     day.delete()
-    _changed_calendar()
+    _changed_calendar(actor)
 
 
 @transaction.atomic
@@ -419,5 +421,5 @@ def verify_calendar_year(calendar_year: CalendarYear, *, actor: Actor) -> Calend
         before=before,
         after=snapshot(calendar_year, ["status", "checked"]),
     )
-    _changed_calendar()
+    _changed_calendar(actor)
     return calendar_year

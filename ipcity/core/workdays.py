@@ -25,10 +25,15 @@ import threading
 from typing import Any
 
 from django.db.models import Count, Max
+from django.dispatch import Signal
 
 from ipcity.core.models import CalendarDay, CalendarYear
 from ipcity.lib import workdays as lib
 from ipcity.lib.workdays import WorkdayCalendar, WorkdayCalendarError
+
+# Sent after a calendar write has committed, with `actor`: deadlines computed from the calendar
+# elsewhere (grants' 兑现期限) are brought up to date by their own app's receiver.
+calendar_changed = Signal()
 
 __all__ = [
     "WorkdayCalendarError",

@@ -7,4 +7,8 @@ class GrantsConfig(AppConfig):
     verbose_name = "奖补兑现"
 
     def ready(self) -> None:
+        from ipcity.core.workdays import calendar_changed
         from ipcity.grants import workflows  # noqa: F401  (registers the action tables in core.workflow)
+        from ipcity.grants.services.deadlines import on_calendar_changed
+
+        calendar_changed.connect(on_calendar_changed, dispatch_uid="grants.refresh_deadlines")

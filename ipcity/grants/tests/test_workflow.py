@@ -298,7 +298,9 @@ def test_sla_beyond_the_calendar_is_explained_not_guessed(personas, budgets, fix
     assert app.sla_due is None and "工作日历" in app.sla_note
 
 
-def test_sla_is_computed_once_the_office_enters_the_next_year(personas, budgets, fixed_clock) -> None:
+def test_sla_is_computed_once_the_office_enters_the_next_year(
+    personas, budgets, fixed_clock, django_capture_on_commit_callbacks
+) -> None:
     from ipcity.core.services import import_calendar_year
     from ipcity.grants.selectors import sla_state
 
@@ -311,14 +313,24 @@ def test_sla_is_computed_once_the_office_enters_the_next_year(personas, budgets,
         "无法计算兑现期限：2026-12-10 之后第 60 个工作日超出工作日历范围（工作日历尚未录入 2027 年）"
     )
     # The city office enters 2027 on the calendar page (a made-up table: the notice was not out yet).
-    import_calendar_year(
-        2027,
-        [(1, ["2027-01-01 至 2027-01-03", "放假", "元旦"]), (2, ["2027-02-06 至 2027-02-12", "放假", "春节"]),
-         (3, ["2027-02-13", "调休上班", "春节"])],
-        actor=web(personas.admin),
-        notice="国务院办公厅关于2027年部分节假日安排的通知",
-        published=dt.date(2026, 11, 1),
-    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        import_calendar_year(
+            2027,
+            [(1, ["2027-01-01 至 2027-01-03", "放假", "元旦"]), (2, ["2027-02-06 至 2027-02-12", "放假", "春节"]),
+             (3, ["2027-02-13", "调休上班", "春节"])],
+            actor=web(personas.admin),
+            notice="国务院办公厅关于2027年部分节假日安排的通知",
+            published=dt.date(2026, 11, 1),
+        )  # fmt: skip
+    # The application submitted before 2027 was entered gets its deadline then, audited.
+    waiting.refresh_from_db()
+    assert waiting.sla_due == dt.date(2027, 3, 11) and waiting.sla_note == ""
+    event = AuditEvent.objects.get(action="grant_application.deadline", object_id=str(waiting.pk))
+    assert event.before == {
+        "sla_due": None,
+        "sla_note": "无法计算兑现期限：2026-12-10 之后第 60 个工作日超出工作日历范围（工作日历尚未录入 2027 年）",
+    }
+    assert event.after == {"sla_due": "2027-03-11", "sla_note": ""}
     app = draft(personas, on=dt.date(2026, 12, 2))
     services.submit_application(app, actor=web(personas.enterprise_a))
     app.refresh_from_db()
