@@ -100,14 +100,18 @@ def apply_choose(request: HttpRequest) -> HttpResponse:
         return deny(request)
     if not can_apply(request.user):
         return deny(request)
-    items = selectors.items_in_order()
+    org = member_organisation(request.user)
+    if org is None:
+        return deny(request)
+    # Only the items an organisation of this kind can be a beneficiary of (the service refuses others).
+    items = [i for i in selectors.items_in_order() if i.is_for(org.kind)]
     return render(
         request,
         "grants/apply_choose.html",
         {
             "open_items": [i for i in items if i.track.key != "exempt"],
             "exempt_items": [i for i in items if i.track.key == "exempt"],
-            "organisation": member_organisation(request.user),
+            "organisation": org,
         },
     )
 
