@@ -98,10 +98,8 @@ def index(request: HttpRequest) -> HttpResponse:
 def apply_choose(request: HttpRequest) -> HttpResponse:
     if not _signed_in(request):
         return deny(request)
-    if not can_apply(request.user):
-        return deny(request)
     org = member_organisation(request.user)
-    if org is None:
+    if org is None:  # can_apply
         return deny(request)
     # Only the items an organisation of this kind can be a beneficiary of (the service refuses others).
     items = [i for i in selectors.items_in_order() if i.is_for(org.kind)]
