@@ -17,8 +17,9 @@ from ipcity.grants.models import Expert
 from ipcity.grants.records import PLATFORM_FACTS, RecordChoice, RightIdError, normalize_right_id
 from ipcity.grants.selectors import item_choices
 from ipcity.lib.inputs import COUNT_MAX, DateField, IdsField, SearchField, whole_number_field
-from ipcity.policy.engine import Item
+from ipcity.policy.engine import Item, default_catalog
 from ipcity.policy.engine.catalog import FactSpec
+from ipcity.registry.choices import OrganisationKind
 
 BOOL_CHOICES = [("", "—请选择—"), ("true", "是"), ("false", "否")]
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -373,28 +374,38 @@ class LedgerFilterForm(forms.Form):
         self.fields["region"].choices = [("", "全部"), *Region.objects.values_list("pk", "name")]  # type: ignore[attr-defined]
 
 
-BENEFICIARY_KIND_LABELS = {
-    "enterprise": "企业",
-    "university": "高校",
-    "research_institute": "科研院所",
-    "service_agency": "知识产权服务机构",
-    "financial_institution": "银行及（类）金融机构",
-}
+# The registry's "other" kind covers parks (园区、区市), alliances, associations and market operators.
+OTHER_KIND_LABEL = "其他（园区、产业联盟、行业协会、市场开办者等）"
+
+
+def organisation_kind_choices() -> list[tuple[str, str]]:
+    """Kinds of registered organisation that the catalog has items for, labelled for readers."""
+    catalog = default_catalog()
+    return [
+        (value, OTHER_KIND_LABEL if value == OrganisationKind.OTHER else str(label))
+        for value, label in OrganisationKind.choices
+        if catalog.items_for(value)
+    ]
+
+
+def organisation_kind_label(kind: str) -> str:
+    return dict(organisation_kind_choices()).get(kind) or str(dict(OrganisationKind.choices).get(kind, kind))
 
 
 class CalculatorForm(FactsMixin, forms.Form):
-    """A few common questions, then each item's own facts (optional): an item is evaluated when
-    its required facts are all answered."""
+    """The organisation's kind and the questions every item shares, then each item's own facts, all
+    optional: what is not answered stays unknown (the calculator says which answers are missing)."""
 
     kind = forms.ChoiceField(label="您的单位类型", required=False)
     registered_in_yantai = forms.TypedChoiceField(
-        label="是否在烟台市登记注册", choices=BOOL_CHOICES[1:], coerce=_bool, initial="true"
+        label="是否在烟台市登记注册", choices=BOOL_CHOICES, coerce=_bool, empty_value=None, required=False
     )
     blacklisted = forms.TypedChoiceField(
         label="是否被列入知识产权领域严重失信主体名单",
-        choices=BOOL_CHOICES[1:],
+        choices=BOOL_CHOICES,
         coerce=_bool,
-        initial="false",
+        empty_value=None,
+        required=False,
     )
     on = DateField(label="判定日期（获奖、注册、签约等日期）", widget=DATE_WIDGET, required=False)
 
@@ -402,24 +413,27 @@ class CalculatorForm(FactsMixin, forms.Form):
         self,
         *args: Any,
         items: list[Item],
-        kinds: dict[str, str],
-        initial_facts: dict[str, dict[str, Any]] | None = None,
+        fixed_kind: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.items = items
-        self.fields["kind"].choices = [("", "全部类型"), *kinds.items()]  # type: ignore[attr-defined]
+        kind = self.fields["kind"]
+        kind.choices = [("", "全部类型"), *organisation_kind_choices()]  # type: ignore[attr-defined]
+        if fixed_kind is not None:
+            # Signed in as an organisation: its kind is the registry's, not a choice.
+            kind.choices = [(fixed_kind, organisation_kind_label(fixed_kind))]  # type: ignore[attr-defined]
+            kind.initial = fixed_kind
+            kind.disabled = True
+            kind.help_text = "按一企一档登记的单位类型"
         self.item_fields: dict[str, list[str]] = {}
         for item in items:
-            self.item_fields[item.code] = self.add_fact_fields(
-                item, prefix=f"{item.code}__", required=False, initial=(initial_facts or {}).get(item.code)
-            )
+            self.item_fields[item.code] = self.add_fact_fields(item, prefix=f"{item.code}__", required=False)
 
-    def answered(self, item: Item) -> bool:
-        """True when any of the item's own facts (without a default) was answered, or the item
-        asks nothing beyond the common questions (择优 items decided by review)."""
-        prefix = f"{item.code}__"
-        own = [spec for spec in applicant_specs(item) if spec.default is None]
-        if not own:
-            return True
-        return any(self.cleaned_data.get(prefix + spec.name) not in (None, "") for spec in own)
+    def common_facts(self) -> dict[str, Any]:
+        """The shared questions answered (unanswered ones are left out, so they stay unknown)."""
+        return {
+            name: self.cleaned_data[name]
+            for name in ("registered_in_yantai", "blacklisted")
+            if self.cleaned_data.get(name) is not None
+        }

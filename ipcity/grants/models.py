@@ -106,6 +106,20 @@ class CreditRecordQuerySet(models.QuerySet["CreditRecord"]):
     def blocking_on(self, day: dt.date) -> CreditRecordQuerySet:
         return self.active_on(day).filter(kind=CreditKind.SERIOUS)
 
+    def visible_to(self, user: Any) -> CreditRecordQuerySet:
+        """City admins: all. District bureaus: their region's organisations'. Applicants and
+        agencies: their own organisation's (the 一企一档 shows them their credit standing)."""
+        if is_city_admin(user):
+            return self
+        if not _signed_in(user):
+            return self.none()
+        if user.role == Role.DISTRICT_OFFICER and user.region_id:
+            return self.filter(organisation__region_id=user.region_id)
+        if user.role in {Role.APPLICANT, Role.AGENCY}:
+            org_id = _member_org_id(user)
+            return self.filter(organisation_id=org_id) if org_id is not None else self.none()
+        return self.none()
+
 
 class CreditRecord(models.Model):
     """A dishonesty (失信) record of an organisation; a serious one active on a day blocks payment."""

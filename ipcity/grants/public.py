@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -14,37 +14,45 @@ from django.views.decorators.http import require_GET
 
 from ipcity.grants import clock, selectors
 from ipcity.grants.detection import SME_SIZES, candidates_for_organisation
-from ipcity.grants.forms import CalculatorForm, applicant_specs, to_initial
+from ipcity.grants.forms import (
+    CalculatorForm,
+    applicant_specs,
+    organisation_kind_choices,
+    organisation_kind_label,
+    to_initial,
+)
 from ipcity.grants.permissions import can_apply, member_organisation
 from ipcity.grants.records import platform_facts
 from ipcity.lib.excel import simple_table, xlsx_response
-from ipcity.policy.engine import Decision, FactError, Item, PolicyError, default_catalog, evaluate
+from ipcity.lib.numbers import format_yuan
+from ipcity.policy.engine import Decision, Item, PolicyError, default_catalog, evaluate, screen
 from ipcity.policy.engine.export import item_as_json
 from ipcity.registry.models import Organisation
 
-# Registry organisation kinds → the catalog's beneficiary kinds.
-KIND_OF_ORGANISATION = {
-    "enterprise": "enterprise",
-    "university": "university",
-    "research_institute": "research_institute",
-    "service_agency": "service_agency",
-    "financial_institution": "financial_institution",
-}
+
+def _kind_labels(item: Item) -> list[str]:
+    return [label for value, label in organisation_kind_choices() if item.is_for(value)]
+
+
+def _catalog_data(item: Item, today: dt.date) -> dict[str, Any]:
+    return {**item_as_json(item, today), "kind_labels": _kind_labels(item)}
 
 
 @require_GET
 def policy_list(request: HttpRequest) -> HttpResponse:
+    """Every item, readable by all; the filters narrow by track and by the kind of organisation."""
     catalog = default_catalog()
     today = clock.today()
     track = request.GET.get("track", "")
     kind = request.GET.get("kind", "")
     items = [
-        item_as_json(i, today)
+        _catalog_data(i, today)
         for i in catalog.items.values()
-        if (not track or i.track.key == track) and (not kind or kind in i.beneficiary_kinds)
+        if (not track or i.track.key == track) and (not kind or i.is_for(kind))
     ]
     if request.GET.get("format") == "xlsx":
         return xlsx_response(_catalog_workbook(items), "奖补政策目录.xlsx")
+    org = member_organisation(request.user)
     return render(
         request,
         "grants/policy_list.html",
@@ -52,9 +60,11 @@ def policy_list(request: HttpRequest) -> HttpResponse:
             "catalog": catalog,
             "items": items,
             "tracks": catalog.tracks,
-            "kinds": catalog.beneficiary_kinds,
+            "kinds": organisation_kind_choices(),
             "track": track,
             "kind": kind,
+            "own_kind": org.kind if org is not None and org.kind != kind else "",
+            "own_kind_label": organisation_kind_label(org.kind) if org is not None else "",
             "today": today,
             "can_apply": can_apply(request.user),
         },
@@ -79,6 +89,7 @@ def _catalog_workbook(items: list[dict[str, Any]]) -> Any:
                 guide["address"],
                 guide["phone"],
                 "；".join(guide["materials"]),
+                "、".join(data["kind_labels"]),
             ]
         )
     headers = [
@@ -94,8 +105,9 @@ def _catalog_workbook(items: list[dict[str, Any]]) -> Any:
         "受理地址",
         "咨询电话",
         "申报材料",
+        "可申报的单位类型",
     ]
-    return simple_table("奖补政策目录", headers, rows, [24, 30, 10, 60, 40, 40, 30, 40, 20, 14, 14, 30])
+    return simple_table("奖补政策目录", headers, rows, [24, 30, 10, 60, 40, 40, 30, 40, 20, 14, 14, 30, 30])
 
 
 @require_GET
@@ -105,15 +117,18 @@ def policy_detail(request: HttpRequest, code: str) -> HttpResponse:
     if item is None:
         raise Http404("没有该奖补项目")
     today = clock.today()
+    org = member_organisation(request.user)
     return render(
         request,
         "grants/policy_detail.html",
         {
             "item": item,
-            "data": item_as_json(item, today),
+            "data": _catalog_data(item, today),
             "specs": applicant_specs(item),
             "today": today,
-            "can_apply": can_apply(request.user) and item.track.key != "exempt",
+            "organisation": org,
+            "for_organisation": org is None or item.is_for(org.kind),
+            "can_apply": org is not None and item.track.key != "exempt" and item.is_for(org.kind),
         },
     )
 
@@ -146,17 +161,44 @@ def publicity(request: HttpRequest) -> HttpResponse:
 
 # ---------------------------------------------------------------- calculator
 
+# The three answers the calculator gives for an item.
+MAY_QUALIFY, UNKNOWN, FAILS = "may_qualify", "unknown", "fails"
+COMMON_QUESTIONS = ("registered_in_yantai", "blacklisted")
+
 
 @dataclass
 class CalculatorResult:
+    """可能符合 (every condition established by an answer or the 一企一档, with the amount text),
+    条件不明 (the questions still unanswered) or 不符合 (the conditions that fail)."""
+
     item: Item
-    state: str  # eligible | pending | ineligible | incomplete | unanswered
+    state: str
     decision: Decision | None = None
+    reasons: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # labels of the item's own unanswered questions
     message: str = ""
 
     @property
-    def amount(self) -> Decimal | None:
-        return self.decision.amount if self.decision else None
+    def amount_text(self) -> str:
+        return amount_text(self.decision) if self.decision is not None else ""
+
+    @property
+    def only_common_conditions(self) -> bool:
+        """The item asks nothing of its own: whether it is awarded rests on the review."""
+        return not any(spec.default is None for spec in applicant_specs(self.item))
+
+
+def amount_text(decision: Decision) -> str:
+    """The amount as the plan allows it: exact only when computed, "最高 X" for maxima."""
+    if decision.amount is None:
+        rule = decision.rule
+        by = "专家评审" if rule is not None and rule.decided_by == "expert_review" else "市局审定"
+        if decision.ceiling is None:
+            return f"金额由{by}确定（方案未规定金额）"
+        return f"金额由{by}确定，最高 {format_yuan(decision.ceiling)}"
+    if decision.amount_is_maximum:
+        return f"最高 {format_yuan(decision.amount)}"
+    return format_yuan(decision.amount)
 
 
 def profile_facts(org: Organisation, today: dt.date) -> dict[str, dict[str, Any]]:
@@ -183,7 +225,6 @@ def _prefill(org: Organisation, items: list[Item], today: dt.date) -> dict[str, 
     common = platform_facts(org, today)
     data: dict[str, Any] = {
         "go": "1",
-        "kind": KIND_OF_ORGANISATION.get(org.kind, ""),
         "registered_in_yantai": "true" if common["registered_in_yantai"] else "false",
         "blacklisted": "true" if common["blacklisted"] else "false",
         "on": today.isoformat(),
@@ -195,33 +236,36 @@ def _prefill(org: Organisation, items: list[Item], today: dt.date) -> dict[str, 
     return data
 
 
-def _evaluate(item: Item, form: CalculatorForm, on: dt.date) -> CalculatorResult:
-    if not form.answered(item):
-        return CalculatorResult(item, "unanswered")
-    facts = form.facts_for(item, prefix=f"{item.code}__")
-    facts["registered_in_yantai"] = form.cleaned_data["registered_in_yantai"]
-    facts["blacklisted"] = form.cleaned_data["blacklisted"]
+def _evaluate(item: Item, form: CalculatorForm, on: dt.date, *, kind_known: bool) -> CalculatorResult:
+    facts = {**form.facts_for(item, prefix=f"{item.code}__"), **form.common_facts()}
     try:
+        screening = screen(item, facts)
+        if screening.failed:
+            return CalculatorResult(item, FAILS, reasons=list(screening.failed))
+        # Whom the item is for is a condition too: without the organisation's kind it is unknown.
+        if screening.missing or not kind_known:
+            own = [item.facts[n].label for n in screening.missing if n not in COMMON_QUESTIONS]
+            return CalculatorResult(item, UNKNOWN, missing=own)
         decision = evaluate(item, facts, on=on)
-    except FactError as exc:
-        missing = [item.facts[n].label for n in exc.fact.split("、") if n in item.facts]
-        message = f"还需回答：{'、'.join(missing)}" if missing else exc.message
-        return CalculatorResult(item, "incomplete", message=message)
     except PolicyError as exc:
-        return CalculatorResult(item, "incomplete", message=exc.message)
+        return CalculatorResult(item, UNKNOWN, message=exc.message)
     if not decision.eligible:
-        return CalculatorResult(item, "ineligible", decision)
-    return CalculatorResult(item, "pending" if decision.amount is None else "eligible", decision)
+        return CalculatorResult(item, FAILS, decision, reasons=list(decision.reasons))
+    return CalculatorResult(item, MAY_QUALIFY, decision)
 
 
 @require_GET
 def calculator(request: HttpRequest) -> HttpResponse:
-    """An enterprise answers a few questions (or, signed in, its 一企一档 answers them) and sees
-    every item it may qualify for, with amounts and the engine's reasons."""
+    """Answers (or, signed in, the 一企一档) against every item for the organisation's kind: an item
+    "may qualify" only when each of its conditions is established; otherwise the page says which
+    answers are missing, or which condition fails."""
     catalog = default_catalog()
     today = clock.today()
-    items = list(catalog.items.values())
     org = member_organisation(request.user)
+    kind = org.kind if org is not None else request.GET.get("kind", "")
+    if org is None and kind not in dict(organisation_kind_choices()):
+        kind = ""  # not a kind the catalog knows: every item, and the form says what is wrong
+    items = catalog.items_for(kind) if kind else list(catalog.items.values())
     prefilled = False
     if "go" in request.GET:
         data: Any = request.GET
@@ -230,32 +274,33 @@ def calculator(request: HttpRequest) -> HttpResponse:
         prefilled = True
     else:
         data = None
-    form = CalculatorForm(data, items=items, kinds=catalog.beneficiary_kinds, initial={"on": today})
+    form = CalculatorForm(
+        data,
+        items=items,
+        fixed_kind=org.kind if org is not None else None,
+        initial={"on": today, "kind": kind},
+    )
     results: list[CalculatorResult] = []
-    total = Decimal("0")
     on = today
     if data is not None and form.is_valid():
         on = form.cleaned_data.get("on") or today
-        kind = form.cleaned_data.get("kind")
-        for item in items:
-            if kind and kind not in item.beneficiary_kinds:
-                continue
-            result = _evaluate(item, form, on)
-            results.append(result)
-            if result.state == "eligible" and result.amount is not None:
-                total += result.amount
-    groups = {
-        state: [r for r in results if r.state == state]
-        for state in ("eligible", "pending", "ineligible", "incomplete", "unanswered")
-    }
+        kind_known = bool(form.cleaned_data.get("kind"))
+        results = [_evaluate(item, form, on, kind_known=kind_known) for item in items]
+    groups = {state: [r for r in results if r.state == state] for state in (MAY_QUALIFY, UNKNOWN, FAILS)}
+    amounts = [r.decision for r in groups[MAY_QUALIFY] if r.decision and r.decision.amount is not None]
+    exact = [d.amount for d in amounts if d.amount is not None and not d.amount_is_maximum]
+    maxima = [d.amount for d in amounts if d.amount is not None and d.amount_is_maximum]
     sections = []
     for item in items:
         fields = [form[name] for name in form.item_fields[item.code]]
         if fields:
-            answered = any(
-                f.value() not in (None, "") and str(f.value()) != str(f.initial or "") for f in fields
-            )
+            answered = any(f.value() not in (None, "") for f in fields)
             sections.append((item, fields, answered))
+    unanswered_common = [
+        str(form.fields[name].label)
+        for name in ("kind", *COMMON_QUESTIONS)
+        if results and form.cleaned_data.get(name) in (None, "")
+    ]
     return render(
         request,
         "grants/calculator.html",
@@ -264,7 +309,14 @@ def calculator(request: HttpRequest) -> HttpResponse:
             "sections": sections,
             "groups": groups,
             "has_results": bool(results),
-            "total": total,
+            "exact_total": sum(exact, Decimal("0")) if exact else None,
+            "exact_count": len(exact),
+            "maximum_total": sum(maxima, Decimal("0")) if maxima else None,
+            "maximum_count": len(maxima),
+            "unanswered_common": unanswered_common,
+            "kind": kind,
+            "kind_label": organisation_kind_label(kind) if kind else "",
+            "no_items": bool(kind) and not items,
             "on": on,
             "organisation": org,
             "prefilled": prefilled,

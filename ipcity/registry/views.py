@@ -3,6 +3,7 @@ and imports (city admins). Lists export to Excel with the same filters."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ipcity.accounts.choices import Role
@@ -27,7 +29,7 @@ from ipcity.core.uploads import keep_upload
 from ipcity.core.workflow import act
 from ipcity.lib.excel import stream_table, xlsx_response
 from ipcity.registry import selectors, services
-from ipcity.registry.choices import ReviewStatus
+from ipcity.registry.choices import CertificateVersion, ReviewStatus
 from ipcity.registry.forms import (
     GIFilterForm,
     ImportUploadForm,
@@ -40,7 +42,16 @@ from ipcity.registry.forms import (
     ReviewResolveForm,
     TrademarkFilterForm,
 )
-from ipcity.registry.models import ImportRun, Licence, Organisation, Patent, ReviewItem
+from ipcity.registry.models import (
+    GBT29490_2013_LAST_DAY,
+    ImportRun,
+    Licence,
+    ManagementCertificate,
+    Organisation,
+    Patent,
+    ReviewItem,
+)
+from ipcity.registry.profile_sections import profile_sections
 from ipcity.registry.workflows import REVIEW_FLOW, can_review_names
 
 EXPORT_LIMIT = 50_000
@@ -109,9 +120,26 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "org": org,
             "profile": selectors.organisation_profile(org, request.user),
+            "certificates": _certificate_rows(org, timezone.localdate()),
+            "sections": profile_sections(org, request.user),
             "can_edit": can_edit_organisation(request.user, org),
         },
     )
+
+
+def _certificate_rows(org: Organisation, today: dt.date) -> list[tuple[ManagementCertificate, str]]:
+    """Each GB/T 29490 certificate with whether it is in force today (a 2013-version certificate
+    lapses after GBT29490_2013_LAST_DAY whatever its own term)."""
+    rows = []
+    for cert in org.certificates.all():
+        if cert.is_effective(today):
+            state = "有效"
+        elif cert.version == CertificateVersion.V2013 and today > GBT29490_2013_LAST_DAY:
+            state = f"已失效（2013 版证书 {GBT29490_2013_LAST_DAY:%Y-%m-%d} 后不再有效）"
+        else:
+            state = "无效"
+        rows.append((cert, state))
+    return rows
 
 
 @require_http_methods(["GET", "POST"])

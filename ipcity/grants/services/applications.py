@@ -77,6 +77,10 @@ def create_application(
     item = _item(item_code)
     if item.track.key == "exempt":
         raise Refused(f"{item.name}为免申即享项目，由平台比对登记数据后推送，无需申报")
+    if not item.is_for(organisation.kind):
+        raise Refused(
+            f"{item.name}的惠及对象为{item.beneficiary}，{organisation.get_kind_display()}类单位不能申报"
+        )
     if actor.user is None:
         raise Refused("申请须由机构账号填报")
     _check_decisive_date(item, decisive_date)

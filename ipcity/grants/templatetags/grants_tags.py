@@ -8,7 +8,7 @@ from django import template
 from django.forms import BoundField
 from django.utils.safestring import SafeString
 
-from ipcity.core.templatetags.money import yuan
+from ipcity.core.templatetags.money import format_count, format_yuan, yuan
 
 register = template.Library()
 
@@ -33,7 +33,10 @@ def bs(field: BoundField) -> SafeString:
     return field.as_widget(attrs=attrs)
 
 
-register.filter("yuan", yuan)  # the core filter, also here for the grants templates that load only this
+# The core filters, also here for the grants templates that load only this library.
+register.filter("yuan", yuan)
+register.filter("format_yuan", format_yuan)
+register.filter("format_count", format_count)
 
 
 @register.filter

@@ -1,5 +1,5 @@
-"""Public pages: the catalog with each 申兑指南, the 政策计算器 (anonymous and from a 一企一档), and
-the publicity list. Readable without signing in."""
+"""Public pages: the catalog with each 申兑指南 and the publicity list. Readable without signing in.
+The 政策计算器 has its own file (test_calculator.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import re
 import pytest
 from django.urls import reverse
 
-from ipcity.grants.tests import registry_data as reg
 from ipcity.grants.tests.conftest import draft, to_publicity, xlsx_rows
 from ipcity.policy.engine import default_catalog
 
@@ -52,43 +51,6 @@ def test_policy_detail(client, personas) -> None:
     signed_in = personas.client(personas.enterprise_a).get(url).content.decode()
     assert reverse("grants:apply_form", args=["ip_securitization"]) in signed_in
     assert client.get(reverse("grants:policy", args=["no_such_item"])).status_code == 404
-
-
-def test_calculator_for_an_anonymous_visitor(client, plan) -> None:
-    url = reverse("grants:calculator")
-    assert client.get(url).status_code == 200
-    params = {
-        "go": "1",
-        "kind": "enterprise",
-        "registered_in_yantai": "true",
-        "blacklisted": "false",
-        "on": "2024-05-20",
-        "foreign_litigation__foreign_related": "true",
-        "foreign_litigation__judicial_litigation": "true",
-        "foreign_litigation__won": "true",
-        "foreign_litigation__service_fees": "300000",
-        "pledge_insurance_guarantee__fee_kind": "guarantee_fee",  # the fee is missing
-        "madrid_trademark__certificates": "3",
-    }
-    text = client.get(url, params).content.decode()
-    results = text.split('data-testid="results"')[1].split("</section>")[0]
-    assert '涉外知识产权诉讼胜诉补贴：<span class="text-success">150,000.00 元' in results
-    assert '马德里商标国际注册资助：<span class="text-success">60,000.00 元' in results
-    assert '合计 <strong data-testid="calc-total">210,000.00 元' in results
-    assert "知识产权质押保险费、担保费补贴：还需回答：本笔业务实际支付的保费或担保费" in results
-    # Only items for enterprises; bank rewards are not offered.
-    assert "专利质押融资工作成绩突出机构奖励" not in results
-    blacklisted = client.get(url, {**params, "blacklisted": "true"}).content.decode()
-    assert "未被列入知识产权领域严重失信主体名单" in blacklisted.split("暂不符合条件")[1]
-
-
-def test_calculator_prefills_from_the_registry(personas) -> None:
-    patent = reg.patent(personas.org_a, 5)
-    reg.award(personas.org_a, patent, award="china_patent", level="excellence", year=2024)
-
-    text = personas.client(personas.enterprise_a).get(reverse("grants:calculator")).content.decode()
-    assert 'data-testid="prefilled"' in text and personas.org_a.name in text
-    assert '中国专利奖奖励：<span class="text-success">300,000.00 元' in text
 
 
 def test_publicity_list_is_public_with_excel(client, personas, budgets) -> None:

@@ -88,16 +88,18 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def apply_choose(request: HttpRequest) -> HttpResponse:
-    if not can_apply(request.user):
+    org = member_organisation(request.user)
+    if org is None:  # can_apply
         return deny(request)
-    items = selectors.items_in_order()
+    # Only the items an organisation of this kind can be a beneficiary of (the service refuses others).
+    items = [i for i in selectors.items_in_order() if i.is_for(org.kind)]
     return render(
         request,
         "grants/apply_choose.html",
         {
             "open_items": [i for i in items if i.track.key != "exempt"],
             "exempt_items": [i for i in items if i.track.key == "exempt"],
-            "organisation": member_organisation(request.user),
+            "organisation": org,
         },
     )
 

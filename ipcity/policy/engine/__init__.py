@@ -18,7 +18,15 @@ from ipcity.policy.engine.errors import (
     PolicyError,
     UnknownItem,
 )
-from ipcity.policy.engine.evaluate import NOTHING_GRANTED, Decision, Granted, evaluate, evaluate_many
+from ipcity.policy.engine.evaluate import (
+    NOTHING_GRANTED,
+    Decision,
+    Granted,
+    Screening,
+    evaluate,
+    evaluate_many,
+    screen,
+)
 from ipcity.policy.engine.money import ROUNDING_RULE, to_fen
 
 __all__ = [
@@ -35,10 +43,12 @@ __all__ = [
     "ParameterNotInForce",
     "PolicyError",
     "Rule",
+    "Screening",
     "UnknownItem",
     "default_catalog",
     "evaluate",
     "evaluate_many",
     "load_catalog",
+    "screen",
     "to_fen",
 ]

@@ -253,6 +253,8 @@ class Rule:
     count_fact: str | None = None
     cost_fact: str | None = None
     base_rate: dict[str, str] | None = None
+    # The plan gives the amount as a maximum ("最高", "最多"): the engine computes that maximum.
+    up_to: bool = False
 
 
 @dataclass(slots=True)
@@ -272,12 +274,25 @@ class Track:
     sla_working_days: int | None
 
 
+@dataclass(frozen=True, slots=True)
+class BeneficiaryBasis:
+    """The plan's words naming an item's beneficiaries, and how the catalog reads them when the
+    words do not name a kind outright."""
+
+    clause: str
+    quote: str
+    reading: str | None = None
+
+
 @dataclass(slots=True)
 class Item:
     code: str
     name: str
     beneficiary: str
     beneficiary_kinds: list[str]
+    beneficiary_basis: BeneficiaryBasis
+    # Kinds of registered organisation (registry Organisation.kind) that can be a beneficiary.
+    organisation_kinds: frozenset[str]
     track: Track
     decisive_date: str
     clauses: list[Clause]
@@ -304,6 +319,10 @@ class Item:
             yield self.limits.beneficiary_annual_cap
         if self.limits.quota is not None:
             yield self.limits.quota
+
+    def is_for(self, organisation_kind: str) -> bool:
+        """Whether an organisation of this registry kind can be one of the item's beneficiaries."""
+        return organisation_kind in self.organisation_kinds
 
     @property
     def shape(self) -> str:
@@ -352,13 +371,19 @@ class Catalog:
     plan_period: tuple[dt.date, dt.date]
     documents: dict[str, Document]
     tracks: dict[str, Track]
-    beneficiary_kinds: dict[str, str]
+    beneficiary_kinds: dict[str, str]  # code -> label
     items: dict[str, Item]
     series: dict[str, Parameter]
     series_entered_until: dict[str, dt.date]
+    # Beneficiary kind -> the registry organisation kinds that can be one (catalog.yaml).
+    kind_organisations: dict[str, tuple[str, ...]] = field(default_factory=dict)
     root: Path = field(default=POLICY_DIR)
     # sha256 (first 16 hex digits) over every catalog file: store it with each decision.
     version: str = ""
+
+    def items_for(self, organisation_kind: str) -> list[Item]:
+        """The items an organisation of this registry kind can be a beneficiary of, in order."""
+        return [i for i in self.items.values() if i.is_for(organisation_kind)]
 
     def item(self, code: str | Item) -> Item:
         if isinstance(code, Item):
@@ -426,6 +451,7 @@ class Catalog:
             documents=self.documents,
             tracks=self.tracks,
             beneficiary_kinds=self.beneficiary_kinds,
+            kind_organisations=self.kind_organisations,
             items=items,
             series=series,
             series_entered_until=self.series_entered_until,
@@ -597,7 +623,10 @@ def load_catalog(root: str | Path = POLICY_DIR) -> Catalog:
         loader.condition(c, common_facts, cat_file, f"common_conditions[{i}]")
         for i, c in enumerate(data["common_conditions"])
     ]
-    kinds = data["beneficiary_kinds"]
+    kinds = {code: raw["label"] for code, raw in data["beneficiary_kinds"].items()}
+    kind_organisations = {
+        code: tuple(raw["organisations"]) for code, raw in data["beneficiary_kinds"].items()
+    }
     items: dict[str, Item] = {}
     listed = data["items"]
     if len(set(listed)) != len(listed):
@@ -616,7 +645,7 @@ def load_catalog(root: str | Path = POLICY_DIR) -> Catalog:
             files[code],
             loader,
             tracks,
-            kinds,
+            kind_organisations,
             common_facts,
             common_conditions,
             series,
@@ -632,6 +661,7 @@ def load_catalog(root: str | Path = POLICY_DIR) -> Catalog:
         documents=documents,
         tracks=tracks,
         beneficiary_kinds=kinds,
+        kind_organisations=kind_organisations,
         items=items,
         series=series,
         series_entered_until=entered,
@@ -644,7 +674,7 @@ def _load_item(
     file: Path,
     loader: _Loader,
     tracks: dict[str, Track],
-    kinds: dict[str, str],
+    kinds: dict[str, tuple[str, ...]],
     common_facts: dict[str, FactSpec],
     common_conditions: list[Condition],
     series: dict[str, Parameter],
@@ -660,6 +690,14 @@ def _load_item(
     refs = [c["ref"] for c in raw["clauses"]]
     if raw["applies"]["clause"] not in refs:
         raise DataFileError(file, "applies.clause", "适用条款必须是 clauses 中列出的条款之一")
+    basis = raw["beneficiary_basis"]
+    if basis["clause"] not in refs:
+        raise DataFileError(file, "beneficiary_basis.clause", "惠及对象的条款必须是 clauses 中列出的条款之一")
+    quoted = next(c["quote"] for c in raw["clauses"] if c["ref"] == basis["clause"])
+    if basis["quote"] not in quoted:
+        raise DataFileError(
+            file, "beneficiary_basis.quote", f"引文须摘自 {basis['clause']} 的条款原文（clauses 中的 quote）"
+        )
     own = _facts(raw.get("facts", {}), file, "facts")
     clash = sorted(set(own) & set(common_facts))
     if clash:
@@ -715,6 +753,8 @@ def _load_item(
             raise DataFileError(file, f"{where}.base_rate", "只有贴息规则使用 base_rate")
         if shape == "decided" and "decided_by" not in r:
             raise DataFileError(file, where, "择优/审定规则必须写明 decided_by（expert_review 或 office）")
+        if shape == "decided" and r.get("up_to"):
+            raise DataFileError(file, f"{where}.up_to", "择优/审定规则的金额本来就是上限以内审定，不用 up_to")
         params: dict[str, Parameter] = {}
         for name, spec in r["parameters"].items():
             params[name] = loader.parameter(
@@ -766,6 +806,7 @@ def _load_item(
                 count_fact=r.get("count_fact"),
                 cost_fact=r.get("cost_fact"),
                 base_rate=r.get("base_rate"),
+                up_to=r.get("up_to", False),
             )
         )
     if len(rules) > 1:
@@ -795,6 +836,8 @@ def _load_item(
         name=raw["name"],
         beneficiary=raw["beneficiary"],
         beneficiary_kinds=raw["beneficiary_kinds"],
+        beneficiary_basis=BeneficiaryBasis(basis["clause"], basis["quote"], basis.get("reading")),
+        organisation_kinds=frozenset(o for k in raw["beneficiary_kinds"] for o in kinds[k]),
         track=tracks[raw["track"]],
         decisive_date=raw["decisive_date"],
         clauses=[Clause(c["ref"], c["quote"]) for c in raw["clauses"]],

@@ -86,6 +86,11 @@ class Decision:
         """Eligible, but the amount awaits a decision (择优 review, or an amount the office sets)."""
         return self.eligible and self.amount is None
 
+    @property
+    def amount_is_maximum(self) -> bool:
+        """The amount is the most the plan allows ("最高", "最多"), computed as that maximum."""
+        return self.eligible and self.amount is not None and self.rule is not None and self.rule.up_to
+
     def explain(self) -> str:
         from ipcity.policy.engine.explain import render
 
@@ -140,6 +145,7 @@ class Decision:
             "amount": None if self.amount is None else str(self.amount),
             "ceiling": None if self.ceiling is None else str(self.ceiling),
             "pending": self.pending,
+            "amount_is_maximum": self.amount_is_maximum,
             "rule": None if self.rule is None else self.rule.code,
             "catalog_version": self.catalog_version,
             "facts": {k: _jsonable(v) for k, v in self.facts.items()},
@@ -196,6 +202,40 @@ def evaluate_many(
         if collecting:
             gc.enable()
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class Screening:
+    """What the facts known so far settle, before every fact is in (the 政策计算器):
+
+    - failed: the conditions that fail on the facts given (each a reason, as Decision.reasons);
+    - missing: the required facts not given yet (names, in the item's order).
+
+    With nothing failed and nothing missing, `evaluate` decides the item."""
+
+    failed: tuple[str, ...]
+    missing: tuple[str, ...]
+
+
+def screen(item: str | Item, facts: Mapping[str, Any], catalog: Catalog | None = None) -> Screening:
+    """Check the conditions whose facts are given; list the required facts still missing. A fact
+    of the wrong type or not defined for the item raises FactError, as in `evaluate`."""
+    cat = catalog or default_catalog()
+    it = cat.item(item)
+    given: dict[str, Any] = {}
+    for name, value in facts.items():
+        spec = it.facts.get(name)
+        if spec is None:
+            raise FactError(it.code, name, f"不是本项目定义的事实（可用：{'、'.join(it.facts)}）")
+        if value is not None:
+            given[name] = spec.coerce(it.code, value)
+    for name, value in it.defaults.items():
+        given.setdefault(name, value)
+    failed = tuple(
+        f"不符合条件：{c.message}" for c in it.conditions if c.fact in given and not c.check(given[c.fact])
+    )
+    missing = tuple(n for n in it.required_facts if n not in given)
+    return Screening(failed, missing)
 
 
 def select_rule(item: Item, facts: Mapping[str, Any]) -> Rule:

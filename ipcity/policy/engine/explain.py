@@ -141,6 +141,10 @@ def render(decision: Decision) -> str:
         lines.append("结论：" + "；".join(decision.reasons))
     else:
         lines.append(f"结论：符合条件，金额 {yuan(decision.amount)}。")
+        if decision.amount_is_maximum:
+            lines.append(
+                "金额为方案规定的最高额（方案写“最高”“最多”），按最高额计算；实际金额以审核核定为准。"
+            )
     lines.append(f"取整：{ROUNDING_RULE}。")
     for warning in decision.warnings:
         lines.append(f"注意：{warning}")

@@ -60,7 +60,7 @@ def _rule(rule: Rule, on: dt.date) -> dict[str, Any]:
         "when": [_condition(c) for c in rule.when],
         "parameters": {p.path: parameter_at(p, on) for p in rule.params.values()},
     }
-    for name in ("decided_by", "level_fact", "base_fact", "count_fact", "cost_fact", "base_rate"):
+    for name in ("decided_by", "level_fact", "base_fact", "count_fact", "cost_fact", "base_rate", "up_to"):
         if getattr(rule, name):
             out[name] = getattr(rule, name)
     return out
@@ -83,6 +83,12 @@ def item_as_json(item: Item, on: dt.date) -> dict[str, Any]:
         "track_label": item.track.label,
         "beneficiary": item.beneficiary,
         "beneficiary_kinds": item.beneficiary_kinds,
+        "beneficiary_basis": {
+            "clause": item.beneficiary_basis.clause,
+            "quote": item.beneficiary_basis.quote,
+            "reading": item.beneficiary_basis.reading,
+        },
+        "organisation_kinds": sorted(item.organisation_kinds),
         "decisive_date": item.decisive_date,
         "parameters": {p.path: parameter_at(p, on) for p in item.parameters()},
         "facts": [
@@ -163,6 +169,10 @@ def catalog_markdown(catalog: Catalog) -> str:
             f"- 办理方式：{item.track.label}；金额形态：{SHAPES.get(item.shape, '多种')}；判定日期：{item.decisive_date}"
         )
         lines.append(f"- 惠及对象：{item.beneficiary}")
+        basis = item.beneficiary_basis
+        kinds = "、".join(catalog.beneficiary_kinds[k] for k in item.beneficiary_kinds)
+        reading = f"。{basis.reading}" if basis.reading else ""
+        lines.append(f"- 对象类型：{kinds}（{basis.clause}“{basis.quote}”）{reading}")
         lines.append(f"- 条款：{'；'.join(f'{c.ref}“{c.quote}”' for c in item.clauses)}")
         lines.append(f"- 适用：{item.applies_clause}。{item.applies_reason}")
         lines.append("- 事实（facts）：")
@@ -180,7 +190,8 @@ def catalog_markdown(catalog: Catalog) -> str:
             lines.append(f"  - {_md_condition(item, c)}")
         for rule in item.rules:
             when = "；".join(_md_condition(item, c) for c in rule.when)
-            head = f"- 规则 `{rule.code}` {rule.label}（{rule.clause}，{SHAPES[rule.shape]}）"
+            maximum = "，按方案规定的最高额计算" if rule.up_to else ""
+            head = f"- 规则 `{rule.code}` {rule.label}（{rule.clause}，{SHAPES[rule.shape]}{maximum}）"
             lines.append(head + (f"，适用于：{when}" if when else ""))
             for name, param in rule.params.items():
                 lines.append(f"  - `{name}` {param.label}：{_md_values(param)}")

@@ -18,6 +18,17 @@ SHAPES = {
     "decided": "择优评审或审定金额、设上限",
 }
 FACT_TYPES = ("bool", "money", "money_list", "int", "rate", "date", "choice", "text")
+# Kinds of registered organisation (registry Organisation.kind; a grants test keeps the two equal).
+# The engine has no Django: the codes are repeated here so a catalog file is checked on its own.
+ORGANISATION_KINDS = (
+    "enterprise",
+    "university",
+    "research_institute",
+    "service_agency",
+    "financial_institution",
+    "individual",
+    "other",
+)
 
 _DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 _TEXT = {"type": "string", "minLength": 1}
@@ -156,7 +167,25 @@ CATALOG_SCHEMA: dict[str, Any] = {
                 for key in ("exempt", "fast", "merit")
             },
         },
-        "beneficiary_kinds": {"type": "object", "minProperties": 1, "additionalProperties": _TEXT},
+        "beneficiary_kinds": {
+            "type": "object",
+            "minProperties": 1,
+            "additionalProperties": {
+                "type": "object",
+                "required": ["label", "organisations"],
+                "additionalProperties": False,
+                "properties": {
+                    "label": _TEXT,
+                    "organisations": {
+                        "type": "array",
+                        "minItems": 1,
+                        "uniqueItems": True,
+                        "items": {"enum": list(ORGANISATION_KINDS)},
+                    },
+                    "note": _TEXT,
+                },
+            },
+        },
         "common_facts": {"type": "object", "additionalProperties": _FACT},
         "common_conditions": {"type": "array", "items": _CONDITION},
         "guide_defaults": {
@@ -180,6 +209,7 @@ ITEM_SCHEMA: dict[str, Any] = {
         "name",
         "beneficiary",
         "beneficiary_kinds",
+        "beneficiary_basis",
         "track",
         "decisive_date",
         "clauses",
@@ -194,6 +224,12 @@ ITEM_SCHEMA: dict[str, Any] = {
         "name": _TEXT,
         "beneficiary": _TEXT,
         "beneficiary_kinds": {"type": "array", "minItems": 1, "items": _TEXT},
+        "beneficiary_basis": {
+            "type": "object",
+            "required": ["clause", "quote"],
+            "additionalProperties": False,
+            "properties": {"clause": _TEXT, "quote": _TEXT, "reading": _TEXT},
+        },
         "track": {"enum": ["exempt", "fast", "merit"]},
         "decisive_date": _TEXT,
         "clauses": {"type": "array", "minItems": 1, "items": _CLAUSE},
@@ -219,6 +255,7 @@ ITEM_SCHEMA: dict[str, Any] = {
                     "shape": {"enum": list(SHAPES)},
                     "when": {"type": "array", "items": _CONDITION},
                     "decided_by": {"enum": ["expert_review", "office"]},
+                    "up_to": {"type": "boolean"},
                     "level_fact": _TEXT,
                     "base_fact": _TEXT,
                     "count_fact": _TEXT,

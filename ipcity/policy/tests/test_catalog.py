@@ -189,3 +189,116 @@ def test_catalog_version_changes_with_any_value(catalog_copy: Path, edit_yaml: E
 
     edit_yaml(catalog_copy / "items" / "madrid_trademark.yaml", raise_unit)
     assert load_catalog(catalog_copy).version != before
+
+
+# Words of the plan that name each kind of beneficiary (items/*.yaml beneficiary_kinds).
+KIND_WORDS = {
+    "enterprise": ("企业",),
+    "university": ("高校", "院校"),
+    "research_institute": ("科研院所",),
+    "innovation_platform": ("创新平台",),
+    "service_agency": ("服务机构",),
+    "financial_institution": ("银行", "金融机构"),
+    "market": ("市场",),
+    "ecommerce_platform": ("电商平台",),
+    "association": ("联盟", "协会"),
+    "operation_centre": ("运营中心",),
+    "park": ("园区",),
+    "gi_holder": ("持有人",),
+    "issuer": ("发行主体",),
+}
+
+
+def test_every_item_cites_the_words_that_name_its_beneficiaries() -> None:
+    catalog = default_catalog()
+    assert set(KIND_WORDS) == set(catalog.beneficiary_kinds)
+    read = []
+    for item in catalog.items.values():
+        basis = item.beneficiary_basis
+        assert basis.quote in PLAN[basis.clause], f"{item.code}: 惠及对象引文不是 {basis.clause} 原文"
+        unnamed = [k for k in item.beneficiary_kinds if not any(w in basis.quote for w in KIND_WORDS[k])]
+        # A kind the quoted words do not name needs the catalog's reading of the clause.
+        assert not unnamed or basis.reading, f"{item.code}: 引文没有写到 {unnamed}，须写明 reading"
+        if basis.reading:
+            read.append(item.code)
+        assert item.organisation_kinds, item.code
+    # Parks, banks and agencies: their items are not offered to enterprises.
+    for code in (
+        "advanced_park",
+        "pledge_financing_institution",
+        "public_interest_enforcement",
+        "service_agency_quality",
+        "platform_ip_custody",
+    ):
+        assert not catalog.items[code].is_for("enterprise"), code
+    assert catalog.items["advanced_park"].organisation_kinds == {"other"}
+    assert catalog.items["pledge_financing_institution"].organisation_kinds == {
+        "financial_institution",
+        "service_agency",
+    }
+    assert [i.code for i in catalog.items_for("financial_institution")] == [
+        "pledge_financing_institution",
+        "ip_securitization",
+    ]
+    assert catalog.items_for("individual") == []
+    assert "madrid_trademark" in read and "foreign_litigation" not in read
+
+
+def test_beneficiary_basis_outside_the_items_clauses_is_refused(
+    catalog_copy: Path, edit_yaml: Editor
+) -> None:
+    def elsewhere(data: dict[str, Any]) -> None:
+        data["beneficiary_basis"]["clause"] = "二(六)3"
+
+    edit_yaml(catalog_copy / "items" / "advanced_park.yaml", elsewhere)
+    with pytest.raises(DataFileError, match="clauses 中列出的条款") as err:
+        load_catalog(catalog_copy)
+    assert err.value.path == "beneficiary_basis.clause"
+
+
+def test_unknown_organisation_kind_is_refused(catalog_copy: Path, edit_yaml: Editor) -> None:
+    def bank(data: dict[str, Any]) -> None:
+        data["beneficiary_kinds"]["park"]["organisations"] = ["park_committee"]
+
+    edit_yaml(catalog_copy / "catalog.yaml", bank)
+    with pytest.raises(DataFileError) as err:
+        load_catalog(catalog_copy)
+    assert err.value.path.startswith("beneficiary_kinds.park.organisations")
+
+
+# The parameters that make a formula's amount (not caps applied after it).
+AMOUNT_PARAMS = re.compile(r"^(amount(\..+)?|unit_amount|rate|subsidy_ratio)$")
+MAXIMUM_WORDS = ("最高", "最多", "不超过")
+
+
+def test_rules_whose_amount_the_plan_writes_as_a_maximum_are_marked_up_to() -> None:
+    marked = []
+    for item in default_catalog().items.values():
+        for rule in item.rules:
+            quotes = [
+                v.source.quote or ""
+                for name, param in rule.params.items()
+                if AMOUNT_PARAMS.match(name)
+                for v in param.values
+            ]
+            says_maximum = any(w in q for q in quotes for w in MAXIMUM_WORDS)
+            assert rule.up_to == says_maximum, f"{item.code}.{rule.code}: up_to 与方案原文不符"
+            if rule.up_to:
+                marked.append(item.code)
+    assert sorted(marked) == [
+        "china_patent_award",
+        "foreign_litigation",
+        "madrid_trademark",
+        "patent_pledge_interest",
+        "shandong_patent_award",
+    ]
+
+
+def test_up_to_on_a_decided_rule_is_refused(catalog_copy: Path, edit_yaml: Editor) -> None:
+    def up_to(data: dict[str, Any]) -> None:
+        data["rules"][0]["up_to"] = True
+
+    edit_yaml(catalog_copy / "items" / "regional_brand.yaml", up_to)
+    with pytest.raises(DataFileError, match="择优/审定规则的金额本来就是上限以内审定") as err:
+        load_catalog(catalog_copy)
+    assert err.value.path == "rules[0].up_to"

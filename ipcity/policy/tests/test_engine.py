@@ -23,6 +23,7 @@ from ipcity.policy.engine import (
     evaluate,
     evaluate_many,
     load_catalog,
+    screen,
 )
 from ipcity.policy.engine.whatif import Application, replay
 
@@ -222,3 +223,51 @@ def test_engine_does_not_import_django() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "20000.00"
+
+
+def test_screen_says_what_the_facts_given_so_far_settle() -> None:
+    # Nothing given: every required fact is missing, nothing has failed yet.
+    nothing = screen("foreign_litigation", {})
+    assert nothing.failed == ()
+    assert nothing.missing == (
+        "blacklisted",
+        "registered_in_yantai",
+        "foreign_related",
+        "judicial_litigation",
+        "won",
+        "service_fees",
+    )
+    # A condition that fails on a fact given is a reason even while other facts are missing.
+    lost = screen("foreign_litigation", {"won": False, "blacklisted": "是"})
+    assert lost.failed == ("不符合条件：未被列入知识产权领域严重失信主体名单", "不符合条件：胜诉")
+    assert "won" not in lost.missing and "service_fees" in lost.missing
+    # Everything given and met: nothing failed or missing; defaults count as given.
+    pledge = screen(
+        "patent_pledge_interest",
+        {
+            **OK,
+            "own_invention_patent": True,
+            "first_pledge": True,
+            "sme": True,
+            "loan_principal": "1000000",
+            "interest_days": 360,
+            "interest_paid": "40000",
+        },
+    )
+    assert pledge.failed == () and pledge.missing == ()
+    with pytest.raises(FactError):
+        screen("foreign_litigation", {"no_such_fact": True})
+
+
+def test_an_amount_the_plan_writes_as_a_maximum_says_so() -> None:
+    gold = evaluate("china_patent_award", {**OK, "award_level": "patent_gold"}, on=D(2023, 12, 31))
+    assert gold.amount == Decimal("1000000.00") and gold.amount_is_maximum
+    assert gold.as_dict()["amount_is_maximum"] is True
+    assert "金额为方案规定的最高额" in gold.explain()
+    fixed = evaluate(
+        "recognised_advantage_enterprise",
+        {**OK, "recognition_level": "national", "recognition_kind": "advantage"},
+        on=D(2023, 12, 31),
+    )
+    assert fixed.amount == Decimal("100000.00") and not fixed.amount_is_maximum
+    assert "最高额" not in fixed.explain()

@@ -267,7 +267,8 @@ def test_list_and_profile_pages_stay_within_query_budgets(tmp_path: Path, person
         "/registry/patents/": 8,
         "/registry/patents/?ipc=G06F&tag=high_tech": 8,
         "/registry/organisations/": 8,
-        f"/registry/organisations/{personas.org_a.pk}/": 18,
+        # + the 一企一档 sections of grants: applications, entitlements, grants and totals, credit
+        f"/registry/organisations/{personas.org_a.pk}/": 23,
         f"/registry/patents/{numbers[0]}/": 13,
         "/registry/imports/": 9,
     }
@@ -328,3 +329,24 @@ def test_review_queue_stays_within_its_query_budget(tmp_path: Path, personas: Pe
         ambiguous_name(tmp_path, personas)
     many = _queries(client, "/registry/reviews/")
     assert many == few <= 9, (few, many)  # incl. the working-day calendar check for the city office
+
+
+def test_profile_says_whether_each_gbt29490_certificate_is_in_force_today(
+    tmp_path: Path, personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+
+    from ipcity.registry import views
+
+    headers = ["统一社会信用代码", "名称", "贯标证书编号", "贯标标准版本", "发证日期", "证书有效期至"]
+    row = ["91370602MADEM0001X", "测试甲公司", "IPMS-2013;IPMS-2023", "2013;2023", "2024-01-01;2024-06-01",
+           "2027-01-01;2027-05-31"]  # fmt: skip
+    result = import_file("organisations", write_csv(tmp_path / "c.csv", headers, [row]), actor=ACTOR)
+    assert not result.errors
+    monkeypatch.setattr(views.timezone, "localdate", lambda: dt.date(2026, 3, 1))
+    html = personas.client(personas.enterprise_a).get(f"/registry/organisations/{personas.org_a.pk}/")
+    table = html.content.decode().split('data-testid="certificates"')[1].split("</table>")[0]
+    row_2013 = table.split("IPMS-2013")[1].split("</tr>")[0]
+    row_2023 = table.split("IPMS-2023")[1].split("</tr>")[0]
+    assert "已失效（2013 版证书 2025-12-31 后不再有效）" in row_2013
+    assert "<td>有效</td>" in row_2023
