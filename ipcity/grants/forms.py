@@ -192,6 +192,8 @@ class ApplicationForm(FactsMixin, forms.Form):
 
 
 class MaterialForm(forms.Form):
+    """One file for one of the kinds of material the item names (or 其他材料, named by the applicant)."""
+
     label = forms.ChoiceField(label="材料名称")
     other = forms.CharField(label="其他材料名称", required=False, max_length=200)
     file = forms.FileField(
@@ -202,7 +204,8 @@ class MaterialForm(forms.Form):
 
     def __init__(self, *args: Any, item: Item, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["label"].choices = [(m, m) for m in item.materials] + [("__other__", "其他材料")]  # type: ignore[attr-defined]
+        kinds = [(name, name) for name in item.upload_materials]
+        self.fields["label"].choices = [*kinds, ("__other__", "其他材料")]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         """`label` is the material's name as stored: the one chosen, or the one typed for 其他材料."""

@@ -30,7 +30,12 @@ def is_finance_liaison(user: Any) -> bool:
     return bool(user.department.code == FINANCE_DEPARTMENT_CODE)
 
 
+def can_see_all_payee_accounts(user: Any) -> bool:
+    """The city office and the finance bureau (which pays): every account number in full."""
+    return is_city_admin(user) or is_finance_liaison(user)
+
+
 def can_see_payee_account(user: Any, organisation_id: int) -> bool:
-    """The whole account number: the organisation itself, the city office and the finance bureau
-    (which pays). Everyone else who sees the organisation or the payment sees ****1234."""
-    return is_city_admin(user) or acts_for_organisation(user, organisation_id) or is_finance_liaison(user)
+    """The whole account number: the organisation itself, the city office and the finance bureau.
+    Everyone else who sees the organisation or the payment sees ****1234."""
+    return can_see_all_payee_accounts(user) or acts_for_organisation(user, organisation_id)

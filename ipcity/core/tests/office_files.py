@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 FILES = Path(__file__).parent / "files"
@@ -16,7 +17,7 @@ FREE, END_OF_CHAIN, FAT_SECTOR, NO_STREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 
 STREAM, STORAGE, ROOT = 2, 1, 5
 
 # A storage is (name, [children]); a stream is its name (empty: the tests read no stream data).
-Entry = str | tuple[str, list["Entry"]]
+Entry = str | tuple[str, Sequence["Entry"]]
 
 
 def _entry(name: str, kind: int, *, right: int = NO_STREAM, child: int = NO_STREAM) -> bytes:
@@ -29,7 +30,7 @@ def _entry(name: str, kind: int, *, right: int = NO_STREAM, child: int = NO_STRE
     return bytes(out)
 
 
-def _entries(children: list[Entry], first: int) -> list[bytes]:
+def _entries(children: Sequence[Entry], first: int) -> list[bytes]:
     """The entries of `children` from index `first` on: siblings chained to the right, a storage's
     own children after it."""
     out: list[bytes] = []
@@ -47,7 +48,7 @@ def _entries(children: list[Entry], first: int) -> list[bytes]:
     return out
 
 
-def compound_file(children: list[Entry]) -> bytes:
+def compound_file(children: Sequence[Entry]) -> bytes:
     """A compound file whose root holds `children`: header, one FAT sector, the directory."""
     entries = [_entry("Root Entry", ROOT, child=1 if children else NO_STREAM), *_entries(children, 1)]
     while len(entries) % (SECTOR // 128):

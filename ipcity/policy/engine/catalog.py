@@ -852,7 +852,9 @@ def _load_item(
 def _materials(file: Path, raw: list[Any]) -> list[Material]:
     """A plain name is a file the applicant uploads; a mapping says who else provides it."""
     materials = [
-        Material(entry) if isinstance(entry, str) else Material(entry["name"], entry["by"], entry.get("note", ""))
+        Material(entry)
+        if isinstance(entry, str)
+        else Material(entry["name"], entry["by"], entry.get("note", ""))
         for entry in raw
     ]
     seen: set[str] = set()

@@ -43,6 +43,7 @@ def test_organisation_enters_its_account_on_the_contacts_page(personas: Personas
         NUMBER,
     )
     event = AuditEvent.objects.get(action="organisation.payee_account.update")
+    assert event.after is not None and event.before is not None
     assert event.after["payee_account"] == NUMBER and event.before["payee_account"] == ""
     assert event.actor_label == personas.enterprise_a.username
     # The same again changes nothing and writes nothing.
