@@ -141,3 +141,10 @@ def test_a_returned_application_is_completed_before_it_is_submitted_again(person
     services.submit_application(app, actor=ent)
     app.refresh_from_db()
     assert app.status == ApplicationStatus.SUBMITTED and app.submitted_on == dt.date(2024, 6, 3)
+
+
+def test_the_apply_form_lists_the_materials_as_the_guide_writes_them(personas: Personas) -> None:
+    client = personas.client(personas.enterprise_a)
+    html = client.get(reverse("grants:apply_form", args=["standardised_market"])).content.decode()
+    assert "认定文件；市场开办者营业执照；银行账户信息（一企一档中的收款账户，无需上传）" in html
+    assert "Material(" not in html
