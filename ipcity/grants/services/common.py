@@ -273,7 +273,7 @@ def record_payment(grant: Grant, *, actor: Actor, paid_on: dt.date, reference: s
     reference = reference.strip()
     # The account is read under a lock: the one copied is the one on file when the payment is made.
     org = Organisation.objects.select_for_update().get(pk=grant.organisation_id)
-    missing = payee_refusal(org)  # checked by the table already; cleared since (in the admin)?
+    missing = payee_refusal(org)  # the table checked it; the admin may have cleared it since
     if missing:
         raise Refused(missing)
     blocks = blocking_credit_records(org, paid_on)
