@@ -27,6 +27,8 @@ from ipcity.grants.choices import EntitlementStatus, ReviewDecision
 from ipcity.grants.detection import run_detection
 from ipcity.grants.models import Application, Entitlement, Expert, Grant
 from ipcity.lib.datafile import load_data_file
+from ipcity.registry.models import Organisation
+from ipcity.registry.services import update_payee_account
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +60,15 @@ EXPERTS = [
 
 def _material(label: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(f"{label}（演示）.pdf", DEMO_PDF)
+
+
+def ensure_demo_payee_account(org: Organisation, *, actor: Actor) -> None:
+    """A synthetic 收款账户 for a demo organisation that has none (payment needs one): the
+    organisation's own name, an invented branch, a number that no bank issues (prefix 999)."""
+    if not org.has_payee_account:
+        update_payee_account(
+            org, actor=actor, name=org.name, bank="（演示）烟台示例银行芝罘支行", account=f"999{org.pk:013d}"
+        )
 
 
 def load_budgets(*, actor: Actor, path: Any = BUDGETS_FILE) -> int:
@@ -194,10 +205,11 @@ def load_applications(*, actor: Actor) -> int:
         if Application.objects.filter(demo_key=demo.key).exists():
             continue
         user = users[demo.username]
-        label = default_catalog().items[demo.item].materials[0]
+        org = user.membership.organisation
+        ensure_demo_payee_account(org, actor=actor)
         with clock.frozen(demo.created):
             app = services.create_application(
-                user.membership.organisation,
+                org,
                 demo.item,
                 actor=Actor.web(user),
                 decisive_date=demo.decisive_date,
@@ -205,7 +217,8 @@ def load_applications(*, actor: Actor) -> int:
                 right_id=demo.right_id,
                 demo_key=demo.key,
             )
-            services.add_material(app, _material(label), actor=Actor.web(user), label=label)
+            for label in default_catalog().items[demo.item].upload_materials:  # each named material
+                services.add_material(app, _material(label), actor=Actor.web(user), label=label)
         _walk(app, demo, users, experts)
         created += 1
     return created
@@ -231,6 +244,7 @@ def load_entitlements(*, actor: Actor, years: tuple[int, ...] = (2023, 2024), se
             except Refused as exc:
                 log.warning("grants demo: %s not approved: %s", ent.number, exc)
                 continue
+        ensure_demo_payee_account(ent.organisation, actor=actor)
         with clock.frozen(dt.date(2024, 3, 20)):
             services.record_payment(
                 grant, actor=actor, paid_on=dt.date(2024, 3, 20), reference=f"（演示）MS-{ent.pk:04d}"

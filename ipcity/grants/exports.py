@@ -12,6 +12,7 @@ from ipcity.grants.detection import DetectionReport
 from ipcity.grants.models import Application, Entitlement, Payment
 from ipcity.grants.selectors import BudgetLine, LedgerTable, item_name, sla_state
 from ipcity.lib.excel import BORDER, WRAP, set_widths, simple_table, write_cell, write_header
+from ipcity.lib.identifiers import mask_bank_account
 
 EXPORT_LIMIT = 50_000
 
@@ -99,8 +100,12 @@ def budgets_workbook(lines: list[BudgetLine], year: int) -> Workbook:
     )
 
 
-def ledger_workbook(table: LedgerTable, payments: Iterable[Payment]) -> Workbook:
-    """Sheet 1: disbursements by item, district and year; sheet 2: every payment."""
+def ledger_workbook(
+    table: LedgerTable, payments: Iterable[Payment], *, full_accounts: bool = True
+) -> Workbook:
+    """Sheet 1: disbursements by item, district and year; sheet 2: every payment, with the payee
+    account it went to (the number masked unless `full_accounts`: the city office, the finance
+    bureau, the command line)."""
     wb = simple_table(
         "按项目区市年度汇总",
         ["支付年度", "奖补项目", "区市", "笔数", "金额（元）"],
@@ -109,7 +114,19 @@ def ledger_workbook(table: LedgerTable, payments: Iterable[Payment]) -> Workbook
         [10, 34, 16, 8, 16],
     )
     ws = wb.create_sheet("兑现明细")
-    headers = ["支付日期", "奖补项目", "收款单位", "区市", "金额（元）", "支付凭证号", "来源", "登记人"]
+    headers = [
+        "支付日期",
+        "奖补项目",
+        "收款单位",
+        "户名",
+        "开户行",
+        "账号",
+        "区市",
+        "金额（元）",
+        "支付凭证号",
+        "来源",
+        "登记人",
+    ]
     write_header(ws, 1, headers)
     for r, p in enumerate(list(payments)[:EXPORT_LIMIT], start=2):
         source = p.grant.application or p.grant.entitlement
@@ -117,6 +134,9 @@ def ledger_workbook(table: LedgerTable, payments: Iterable[Payment]) -> Workbook
             p.paid_on,
             item_name(p.item_code),
             p.organisation.name,
+            p.payee_name,
+            p.payee_bank,
+            p.payee_account if full_accounts else mask_bank_account(p.payee_account),
             str(p.region or ""),
             _money(p.amount),
             p.reference,
@@ -128,7 +148,7 @@ def ledger_workbook(table: LedgerTable, payments: Iterable[Payment]) -> Workbook
             cell.alignment = WRAP
             cell.border = BORDER
     ws.freeze_panes = "A2"
-    set_widths(ws, [12, 34, 34, 14, 14, 18, 16, 14])
+    set_widths(ws, [12, 34, 34, 34, 28, 24, 14, 14, 18, 16, 14])
     return wb
 
 

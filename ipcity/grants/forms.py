@@ -193,13 +193,20 @@ class ApplicationForm(FactsMixin, forms.Form):
 
 
 class MaterialForm(forms.Form):
+    """One file for one of the kinds of material the item names (or 其他材料, named by the applicant)."""
+
     label = forms.ChoiceField(label="材料名称")
     other = forms.CharField(label="其他材料名称", required=False, max_length=200)
-    file = forms.FileField(label="文件", help_text="PDF、Word、Excel、JPEG 或 PNG；按文件内容识别类型")
+    file = forms.FileField(
+        label="文件",
+        help_text="PDF、OFD、Word、Excel（含 97–2003 格式）、WPS 文字/表格、JPEG 或 PNG；"
+        "按文件内容识别类型，扩展名须与内容一致",
+    )
 
     def __init__(self, *args: Any, item: Item, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["label"].choices = [(m, m) for m in item.materials] + [("__other__", "其他材料")]  # type: ignore[attr-defined]
+        kinds = [(name, name) for name in item.upload_materials]
+        self.fields["label"].choices = [*kinds, ("__other__", "其他材料")]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         """`label` is the material's name as stored: the one chosen, or the one typed for 其他材料."""

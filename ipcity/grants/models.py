@@ -489,6 +489,12 @@ class Payment(models.Model):
     amount = models.DecimalField(_("金额（元）"), max_digits=14, decimal_places=2)
     paid_on = models.DateField(_("支付日期"), db_index=True)
     reference = models.CharField(_("支付凭证号"), max_length=60)
+    # The 收款账户 of the 一企一档 as it was when the payment was recorded: the profile may change
+    # later, the record of where the money went does not. (Empty on payments recorded before the
+    # platform kept payee accounts.)
+    payee_name = models.CharField(_("户名"), max_length=200, blank=True, default="")
+    payee_bank = models.CharField(_("开户行"), max_length=100, blank=True, default="")
+    payee_account = models.CharField(_("账号"), max_length=30, blank=True, default="")
     recorded_by = models.CharField(_("登记人"), max_length=150)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
@@ -500,6 +506,12 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.paid_on.isoformat()} {self.organisation} {self.amount}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A payment is recorded once and never changed (the ledger and the payee snapshot rely on it).
+        if not self._state.adding:
+            raise ValueError("兑现记录登记后不能修改")
+        super().save(*args, **kwargs)
 
 
 class WorkflowStep(models.Model):

@@ -12,6 +12,7 @@ from ipcity.core.audit import Actor
 from ipcity.core.workflow import Action, Outcome, Workflow
 from ipcity.grants import clock
 from ipcity.grants.choices import ApplicationStatus, EntitlementStatus
+from ipcity.grants.materials import submit_refusal
 from ipcity.grants.models import Application, Entitlement, WorkflowStep
 from ipcity.grants.permissions import (
     can_confirm_entitlement,
@@ -21,6 +22,7 @@ from ipcity.grants.permissions import (
     can_review_in_district,
     is_assigned_expert,
 )
+from ipcity.registry.models import Organisation
 
 S, E = ApplicationStatus, EntitlementStatus
 
@@ -43,6 +45,18 @@ def _publicity_over(app: Application, today: dt.date) -> str | None:
     if end is None or today <= end:
         return f"公示期至 {end.isoformat() if end else '—'}，期满后才能核定"
     return None
+
+
+def payee_refusal(org: Organisation) -> str | None:
+    """Why the organisation cannot be paid yet: no 收款账户 on file in its 一企一档 (the payment
+    copies it)."""
+    if org.has_payee_account:
+        return None
+    return f"{org.name}尚未在一企一档登记收款账户（户名、开户行、账号），不能登记兑现"
+
+
+def _payee_on_file(obj: Application | Entitlement, today: dt.date) -> str | None:
+    return payee_refusal(obj.organisation)
 
 
 def _record_step(
@@ -72,7 +86,15 @@ APPLICATION_WORKFLOW: Workflow[Application] = Workflow(
     [
         # Facts, links and materials; the status stays.
         Action("edit", "修改申请和材料", frozenset({S.DRAFT, S.RETURNED}), can_edit_application),
-        Action("submit", "提交申请", frozenset({S.DRAFT, S.RETURNED}), can_edit_application, to=S.SUBMITTED),
+        # Not while a material the item names is missing (grants/materials.py): the page says which.
+        Action(
+            "submit",
+            "提交申请",
+            frozenset({S.DRAFT, S.RETURNED}),
+            can_edit_application,
+            to=S.SUBMITTED,
+            when=submit_refusal,
+        ),
         Action(
             "withdraw",
             "撤回申请",
@@ -143,7 +165,7 @@ APPLICATION_WORKFLOW: Workflow[Application] = Workflow(
             not_in_stage="不在公示期，不能处理异议",
         ),
         Action("approve", "核定", frozenset({S.PUBLICITY}), _city_money, to=S.APPROVED, when=_publicity_over),
-        Action("pay", "登记兑现", frozenset({S.APPROVED}), _city_money, to=S.PAID),
+        Action("pay", "登记兑现", frozenset({S.APPROVED}), _city_money, to=S.PAID, when=_payee_on_file),
     ],
     audit_prefix="grant_application",
     number=lambda app: app.number,
@@ -172,7 +194,7 @@ ENTITLEMENT_WORKFLOW: Workflow[Entitlement] = Workflow(
             to=E.CANCELLED,
             requires=("comment",),
         ),
-        Action("pay", "登记兑现", frozenset({E.APPROVED}), _city_money, to=E.PAID),
+        Action("pay", "登记兑现", frozenset({E.APPROVED}), _city_money, to=E.PAID, when=_payee_on_file),
     ],
     audit_prefix="grant_entitlement",
     number=lambda ent: ent.number,

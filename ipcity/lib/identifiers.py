@@ -2,6 +2,10 @@
 
 - 统一社会信用代码 (GB 32100-2015): 18 characters; the last is a check character.
 - 专利申请号 (since 2004: 12 digits + check; before: 8 digits + check).
+- 银行账号 (a payee's account number): digits only, 8–30 of them. There is no check digit to verify:
+  Chinese banks number their accounts each in their own way (card numbers often end in a Luhn
+  digit, company settlement accounts mostly do not) and no single public rule covers them, so a
+  wrong digit is caught by the bank at payment, not here.
 """
 
 from __future__ import annotations
@@ -44,6 +48,30 @@ def normalize_uscc(value: str) -> str:
     if code[17] != expected:
         raise IdentifierError(f"统一社会信用代码校验位错误：应为“{expected}”，实际为“{code[17]}”")
     return code
+
+
+BANK_ACCOUNT_MIN, BANK_ACCOUNT_MAX = 8, 30
+
+
+def normalize_bank_account(value: str) -> str:
+    """The account number as digits only (spaces and hyphens people type are dropped; full-width
+    digits become ASCII), or IdentifierError with a Chinese reason. No check digit (see above)."""
+    number = re.sub(r"[\s\-]+", "", unicodedata.normalize("NFKC", value))
+    if not number:
+        raise IdentifierError("请填写账号")
+    wrong = next((char for char in number if not ("0" <= char <= "9")), None)
+    if wrong is not None:
+        raise IdentifierError(f"账号只能由数字组成，不能含有“{wrong}”")
+    if not BANK_ACCOUNT_MIN <= len(number) <= BANK_ACCOUNT_MAX:
+        raise IdentifierError(
+            f"账号应为 {BANK_ACCOUNT_MIN} 到 {BANK_ACCOUNT_MAX} 位数字，实际为 {len(number)} 位"
+        )
+    return number
+
+
+def mask_bank_account(number: str) -> str:
+    """What those who may not read an account number see: its last four digits (****1234)."""
+    return f"****{number[-4:]}" if number else ""
 
 
 def uscc_division_code(code: str) -> str:

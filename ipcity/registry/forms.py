@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from ipcity.core.models import Region
+from ipcity.lib.identifiers import IdentifierError, normalize_bank_account
 from ipcity.lib.inputs import IdField, SearchField
 from ipcity.lib.uploads import within_upload_size
 from ipcity.registry.choices import (
@@ -34,6 +35,24 @@ class OrganisationContactForm(forms.Form):
         regex=r"^[0-9+\-() ]{5,40}$",
         error_messages={"invalid": "电话号码只能包含数字、空格和 + - ( )，至少 5 位。"},
     )
+
+
+class PayeeAccountForm(forms.Form):
+    """收款账户 on the contacts page; the service normalises and checks the number again."""
+
+    payee_name = forms.CharField(label="户名", max_length=200, help_text="一般与机构名称相同")
+    payee_bank = forms.CharField(
+        label="开户行", max_length=100, help_text="写到支行，如：中国工商银行烟台芝罘支行"
+    )
+    payee_account = forms.CharField(
+        label="账号", max_length=60, help_text="8 到 30 位数字，可按存折或回单上的分段输入空格"
+    )
+
+    def clean_payee_account(self) -> str:
+        try:
+            return normalize_bank_account(self.cleaned_data["payee_account"])
+        except IdentifierError as exc:
+            raise forms.ValidationError(str(exc)) from exc
 
 
 class _RegionChoices(forms.Form):

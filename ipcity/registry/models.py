@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ipcity.accounts.choices import Role
 from ipcity.accounts.permissions import is_city_admin
-from ipcity.lib.identifiers import IdentifierError, normalize_uscc
+from ipcity.lib.identifiers import IdentifierError, normalize_bank_account, normalize_uscc
 from ipcity.registry.choices import (
     AwardLevel,
     AwardName,
@@ -50,6 +50,15 @@ def validate_uscc(value: str) -> None:
         raise ValidationError(str(exc)) from exc
 
 
+def validate_bank_account(value: str) -> None:
+    try:
+        normalized = normalize_bank_account(value)
+    except IdentifierError as exc:
+        raise ValidationError(str(exc)) from exc
+    if normalized != value:
+        raise ValidationError("账号只能由数字组成")
+
+
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
     def visible_to(self, user: Any) -> OrganisationQuerySet:
         """City admins see all; a district bureau its region's; applicants and agencies their own."""
@@ -80,6 +89,12 @@ class Organisation(models.Model):
     industry = models.CharField(_("重点产业"), max_length=30, choices=Industry.choices, blank=True)
     industry_code = models.CharField(_("国民经济行业代码"), max_length=5, blank=True)
     size = models.CharField(_("企业规模"), max_length=10, choices=OrganisationSize.choices, blank=True)
+    # 收款账户: where the city pays the organisation's rewards. Kept once here, copied into each
+    # payment when it is made (grants.Payment); written by services.update_payee_account; the number
+    # is read in full only by those permissions.can_see_payee_account names.
+    payee_name = models.CharField(_("户名"), max_length=200, blank=True)
+    payee_bank = models.CharField(_("开户行"), max_length=100, blank=True)
+    payee_account = models.CharField(_("账号"), max_length=30, blank=True, validators=[validate_bank_account])
     is_demo = models.BooleanField(_("演示数据"), default=False)
     created_in = models.ForeignKey(
         "registry.ImportRun",
@@ -108,6 +123,17 @@ class Organisation(models.Model):
         if update_fields is not None and "name" in update_fields:
             kwargs["update_fields"] = {*update_fields, "name_key"}
         super().save(*args, **kwargs)
+
+    @property
+    def has_payee_account(self) -> bool:
+        return bool(self.payee_name and self.payee_bank and self.payee_account)
+
+    @property
+    def payee_name_differs(self) -> bool:
+        """户名 is normally the organisation's own name; another one is allowed but worth a look."""
+        from ipcity.lib.text import name_key
+
+        return bool(self.payee_name) and name_key(self.payee_name) != name_key(self.name)
 
 
 class OrganisationName(models.Model):

@@ -14,10 +14,13 @@ from ipcity.accounts.models import User
 from ipcity.core.audit import Actor, record_event, snapshot, upsert
 from ipcity.core.jobs import JobHandle, background_job, start_job
 from ipcity.core.models import Job
-from ipcity.lib.identifiers import normalize_uscc
+from ipcity.core.workflow import Refused
+from ipcity.lib.identifiers import IdentifierError, normalize_bank_account, normalize_uscc
+from ipcity.lib.text import clean_text
 from ipcity.lib.uploads import Limits
 from ipcity.registry.linking import attribute_first_holders, link_name
 from ipcity.registry.models import Membership, Organisation, ReviewItem
+from ipcity.registry.permissions import can_edit_organisation
 from ipcity.registry.workflows import REVIEW_FLOW
 
 ORGANISATION_FIELDS = [
@@ -31,6 +34,7 @@ ORGANISATION_FIELDS = [
     "is_demo",
 ]
 EDITABLE_BY_MEMBER = ["address", "contact_person", "contact_phone"]
+PAYEE_FIELDS = ["payee_name", "payee_bank", "payee_account"]
 
 
 @transaction.atomic
@@ -52,6 +56,37 @@ def update_organisation_contacts(org: Organisation, *, actor: Actor, values: dic
     org.full_clean()
     org.save(update_fields=changed)
     record_event(actor, "organisation.contacts.update", obj=org, before=before, after=snapshot(org, changed))
+    return True
+
+
+@transaction.atomic
+def update_payee_account(org: Organisation, *, actor: Actor, name: str, bank: str, account: str) -> bool:
+    """Record the organisation's 收款账户 (户名, 开户行, 账号); payments copy it when they are made.
+    The organisation's own accounts and the city office only (the command line too). Returns
+    whether anything changed. A 户名 other than the organisation's name is allowed — the pages warn
+    (`Organisation.payee_name_differs`)."""
+    if actor.user is not None and not can_edit_organisation(actor.user, org):
+        raise Refused(f"无权修改{org.name}的收款账户")
+    org = Organisation.objects.select_for_update().get(pk=org.pk)
+    values = {"payee_name": clean_text(name), "payee_bank": clean_text(bank)}
+    missing = [label for key, label in (("payee_name", "户名"), ("payee_bank", "开户行")) if not values[key]]
+    if missing:
+        raise ValidationError(f"请填写{'、'.join(missing)}。")
+    try:
+        values["payee_account"] = normalize_bank_account(account)
+    except IdentifierError as exc:
+        raise ValidationError(f"账号：{exc}。") from exc
+    changed = [field for field in PAYEE_FIELDS if getattr(org, field) != values[field]]
+    if not changed:
+        return False
+    before = snapshot(org, PAYEE_FIELDS)
+    for field in changed:
+        setattr(org, field, values[field])
+    org.clean_fields(exclude=[f.name for f in Organisation._meta.fields if f.name not in PAYEE_FIELDS])
+    org.save(update_fields=changed)
+    record_event(
+        actor, "organisation.payee_account.update", obj=org, before=before, after=snapshot(org, PAYEE_FIELDS)
+    )
     return True
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -20,9 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ipcity.accounts.choices import Role
 from ipcity.accounts.guards import deny
-from ipcity.accounts.permissions import has_role, is_city_admin
+from ipcity.accounts.permissions import is_city_admin
 from ipcity.core.audit import Actor
 from ipcity.core.models import AuditEvent
 from ipcity.core.uploads import keep_upload
@@ -37,6 +37,7 @@ from ipcity.registry.forms import (
     OrganisationContactForm,
     OrganisationFilterForm,
     PatentFilterForm,
+    PayeeAccountForm,
     PledgeFilterForm,
     ReviewFilterForm,
     ReviewResolveForm,
@@ -51,20 +52,12 @@ from ipcity.registry.models import (
     Patent,
     ReviewItem,
 )
+from ipcity.registry.permissions import can_edit_organisation
 from ipcity.registry.profile_sections import profile_sections
 from ipcity.registry.workflows import REVIEW_FLOW, can_review_names
 
 EXPORT_LIMIT = 50_000
 PAGE_SIZE = 50
-
-
-def can_edit_organisation(user: Any, org: Organisation) -> bool:
-    if is_city_admin(user):
-        return True
-    if not (has_role(user, Role.APPLICANT) or has_role(user, Role.AGENCY)):
-        return False  # only accounts that act for an organisation edit it (docs/permissions.md)
-    membership = getattr(user, "membership", None)
-    return membership is not None and membership.organisation_id == org.pk
 
 
 def can_manage_imports(user: Any) -> bool:
@@ -145,20 +138,52 @@ def _certificate_rows(org: Organisation, today: dt.date) -> list[tuple[Managemen
 @require_http_methods(["GET", "POST"])
 @login_required
 def organisation_contacts(request: HttpRequest, pk: int) -> HttpResponse:
+    """Contacts and the 收款账户: two forms on one page, each posted on its own (`section`)."""
     org = get_object_or_404(Organisation.objects.visible_to(request.user), pk=pk)
     if not can_edit_organisation(request.user, org):
         return deny(request)
+    section = request.POST.get("section", "contacts") if request.method == "POST" else ""
     form = OrganisationContactForm(
-        request.POST or None, initial={f: getattr(org, f) for f in services.EDITABLE_BY_MEMBER}
+        request.POST if section == "contacts" else None,
+        initial={f: getattr(org, f) for f in services.EDITABLE_BY_MEMBER},
     )
-    if request.method == "POST" and form.is_valid():
+    payee_form = PayeeAccountForm(
+        request.POST if section == "payee" else None,
+        initial={f: getattr(org, f) for f in services.PAYEE_FIELDS},
+    )
+    if section == "contacts" and form.is_valid():
         changed = services.update_organisation_contacts(
             org, actor=Actor.web(request.user), values=form.cleaned_data
         )
         messages.success(request, "机构信息已保存。" if changed else "没有修改。")
         return redirect("registry:organisation", pk=org.pk)
+    if section == "payee" and payee_form.is_valid():
+        data = payee_form.cleaned_data
+        try:
+            changed = services.update_payee_account(
+                org,
+                actor=Actor.web(request.user),
+                name=data["payee_name"],
+                bank=data["payee_bank"],
+                account=data["payee_account"],
+            )
+        except ValidationError as exc:
+            payee_form.add_error(None, exc)
+        else:
+            messages.success(request, "收款账户已保存。" if changed else "没有修改。")
+            org.refresh_from_db()
+            if org.payee_name_differs:
+                messages.warning(
+                    request,
+                    f"户名“{org.payee_name}”与机构名称“{org.name}”不一致，请核实；兑现时按此户名付款。",
+                )
+            return redirect("registry:organisation", pk=org.pk)
     back = reverse("registry:organisation", args=[org.pk])
-    return render(request, "registry/organisation_contacts.html", {"form": form, "obj": org, "back": back})
+    return render(
+        request,
+        "registry/organisation_contacts.html",
+        {"form": form, "payee_form": payee_form, "obj": org, "back": back},
+    )
 
 
 PATENT_EXPORT_HEADERS = [

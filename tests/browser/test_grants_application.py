@@ -79,6 +79,14 @@ def test_application_from_submission_to_payment(page, workflow_day, tmp_path) ->
     page.get_by_label("文件").set_input_files(str(real))
     page.get_by_role("button", name="上传").click()
     expect(page.get_by_test_id("materials")).to_contain_text("判决书.pdf")
+    # Each material the guide names needs a file (test_grants_materials.py shows the refusal).
+    for name in ("服务合同", "服务费用支付凭证和发票", "营业执照"):
+        upload = tmp_path / f"{name}.pdf"
+        upload.write_bytes(PDF)
+        page.get_by_role("combobox", name="材料名称").select_option(label=name)
+        page.get_by_label("文件").set_input_files(str(upload))
+        page.get_by_role("button", name="上传").click()
+        expect(page.get_by_test_id("materials")).to_contain_text(f"{name}.pdf")
     page.get_by_role("button", name="提交申请").click()
     expect(page.get_by_test_id("status")).to_have_text("待区市初审")
     expect(page.get_by_test_id("sla")).to_contain_text("剩余 60 个工作日")
@@ -104,20 +112,47 @@ def test_application_from_submission_to_payment(page, workflow_day, tmp_path) ->
     page.goto("/grants/publicity/")
     expect(page.get_by_test_id("publicity")).to_contain_text(personas.org_a.name)
 
-    # After the publicity period the city approves and pays.
+    # After the publicity period the city approves; it cannot pay before the enterprise has a payee
+    # account in its 一企一档.
     clock.set_today(dt.date(2024, 6, 17))
     page.goto(detail_url)
     page.get_by_role("button", name="核定").click()
     expect(page.get_by_test_id("status")).to_have_text("已核定，待兑现")
     expect(page.get_by_test_id("grant")).to_contain_text("150,000.00 元")
+    expect(page.get_by_test_id("pay-blocked")).to_contain_text("测试甲公司尚未在一企一档登记收款账户")
+    expect(page.get_by_role("button", name="登记兑现")).to_have_count(0)
+    sign_out(page)
+
+    sign_in(page, "t-ent-a")
+    page.goto(f"/registry/organisations/{personas.org_a.pk}/")
+    page.get_by_role("link", name="登记收款账户").click()
+    page.get_by_label("户名").fill("测试甲公司")
+    page.get_by_label("开户行").fill("中国工商银行烟台芝罘支行")
+    page.get_by_label("账号").fill("6222 0216 0200 0123")
+    page.get_by_role("button", name="保存收款账户").click()
+    expect(page.get_by_test_id("payee-account")).to_contain_text("6222021602000123")
+    sign_out(page)
+
+    sign_in(page, "t-admin")
+    page.goto(detail_url)
+    expect(page.get_by_test_id("payee-preview")).to_contain_text(
+        "测试甲公司，中国工商银行烟台芝罘支行，6222021602000123"
+    )
     page.get_by_label("支付日期").fill("2024-06-17")
     page.get_by_label("支付凭证号").fill("ZF-2024-0603")
     page.get_by_role("button", name="登记兑现").click()
     expect(page.get_by_test_id("status")).to_have_text("已兑现")
     expect(page.get_by_test_id("payment")).to_contain_text("ZF-2024-0603")
+    expect(page.get_by_test_id("payment-payee")).to_contain_text("6222021602000123")
     page.goto("/grants/ledger/")
     expect(page.get_by_test_id("ledger")).to_contain_text("芝罘区")
     expect(page.get_by_test_id("ledger-total")).to_contain_text("合计 1 笔，150,000.00 元")
+    sign_out(page)
+
+    # The district sees the payment, not the whole account number.
+    sign_in(page, "t-zhifu")
+    page.goto("/grants/ledger/")
+    expect(page.get_by_test_id("payee")).to_contain_text("****0123")
     sign_out(page)
 
     # The enterprise is told and sees the payment.

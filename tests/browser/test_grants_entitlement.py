@@ -14,6 +14,7 @@ from ipcity.grants import clock
 from ipcity.grants.models import Entitlement
 from ipcity.grants.services import set_budget
 from ipcity.registry.models import Trademark
+from ipcity.registry.services import update_payee_account
 from ipcity.test import load_plan_for_tests, make_personas
 
 from .test_grants_application import sign_in, sign_out
@@ -35,6 +36,13 @@ def test_entitlement_from_detection_to_payment(page, workflow_day) -> None:
     load_plan_for_tests()
     personas = make_personas()
     set_budget("madrid_trademark", 2024, Decimal("1000000"), actor=Actor.cli("browser test"))
+    update_payee_account(
+        personas.org_a,
+        actor=Actor.cli("browser test"),
+        name="测试甲公司",
+        bank="中国银行烟台分行",
+        account="62166100000012",
+    )
     # The registry holds a new Madrid registration of 测试甲公司.
     Trademark.objects.create(
         registration_number="56543210", name="甲牌", classes=[7], kind="ordinary", status="registered",

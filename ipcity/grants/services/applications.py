@@ -179,8 +179,6 @@ def submit_application(app: Application, *, actor: Actor) -> Application:
     _store_decision(app, decision)
     if not decision.eligible:
         raise Refused(f"按所填事实不符合条件，不能提交：{_reasons(decision)}")
-    if not app.materials.exists():
-        raise Refused("请至少上传一份申报材料后再提交")
     resubmitted = app.status == ApplicationStatus.RETURNED
     # 受理日: the clock of a 快申快享 item starts (again, after a return for revision) today.
     app.submitted_on = clock.today()

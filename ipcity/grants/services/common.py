@@ -44,6 +44,7 @@ from ipcity.grants.records import (
     normalize_right_id,
     organisation_records,
 )
+from ipcity.grants.workflows import payee_refusal
 from ipcity.policy.engine import Decision, Item, PolicyError
 from ipcity.policy.engine.money import yuan
 from ipcity.registry.models import Organisation
@@ -254,8 +255,9 @@ def _commit_grant(
 
 @transaction.atomic
 def record_payment(grant: Grant, *, actor: Actor, paid_on: dt.date, reference: str) -> Payment | None:
-    """Record the disbursement of a committed grant. A serious dishonesty record active on the
-    payment date blocks it: the reason is kept on the grant and None is returned."""
+    """Record the disbursement of a committed grant, to the payee account the organisation has on
+    file (copied into the payment; refused when there is none). A serious dishonesty record active
+    on the payment date blocks it: the reason is kept on the grant and None is returned."""
     grant = Grant.objects.select_for_update().select_related("organisation").get(pk=grant.pk)
     if grant.status != GrantStatus.COMMITTED:
         raise Refused("该笔奖补已兑现，不能重复付款")
@@ -269,7 +271,11 @@ def record_payment(grant: Grant, *, actor: Actor, paid_on: dt.date, reference: s
     if not reference.strip():
         raise Refused("请填写支付凭证号")
     reference = reference.strip()
-    org = grant.organisation
+    # The account is read under a lock: the one copied is the one on file when the payment is made.
+    org = Organisation.objects.select_for_update().get(pk=grant.organisation_id)
+    missing = payee_refusal(org)  # the table checked it; the admin may have cleared it since
+    if missing:
+        raise Refused(missing)
     blocks = blocking_credit_records(org, paid_on)
     if blocks:
         reason = "信用核查未通过：" + "；".join(
@@ -295,6 +301,9 @@ def record_payment(grant: Grant, *, actor: Actor, paid_on: dt.date, reference: s
         amount=grant.amount,
         paid_on=paid_on,
         reference=reference,
+        payee_name=org.payee_name,
+        payee_bank=org.payee_bank,
+        payee_account=org.payee_account,
         recorded_by=actor.label,
     )
     grant.status = GrantStatus.PAID
@@ -305,7 +314,13 @@ def record_payment(grant: Grant, *, actor: Actor, paid_on: dt.date, reference: s
         "pay",
         actor=actor,
         comment=f"{paid_on.isoformat()} 兑现 {yuan(grant.amount)}（凭证 {reference}）",
-        audit_after={"grant": grant.pk, "amount": grant.amount, "paid_on": paid_on, "reference": reference},
+        audit_after={
+            "grant": grant.pk,
+            "amount": grant.amount,
+            "paid_on": paid_on,
+            "reference": reference,
+            "payee": {"name": org.payee_name, "bank": org.payee_bank, "account": org.payee_account},
+        },
     )
     url = _app_url(source) if isinstance(source, Application) else _ent_url(source)
     item = _item(grant.item_code)

@@ -16,6 +16,9 @@ from ipcity.core.audit import Actor
 from ipcity.grants import clock, services
 from ipcity.grants.choices import ReviewDecision
 from ipcity.grants.models import Application, Expert, Grant
+from ipcity.policy.engine import default_catalog
+from ipcity.registry.models import Organisation
+from ipcity.registry.services import update_payee_account
 from ipcity.test import Personas
 
 # A Monday inside the plan period and the working-day calendar.
@@ -92,8 +95,15 @@ def draft(
         right_id=right_id,
     )
     if material:
-        services.add_material(app, pdf_upload(), actor=web(user), label="生效裁判文书")
+        attach_materials(app, user)
     return app
+
+
+def attach_materials(app: Application, user: Any, *, leave_out: tuple[str, ...] = ()) -> None:
+    """One PDF for each kind of material the item names (but those left out)."""
+    for name in default_catalog().items[app.item_code].upload_materials:
+        if name not in leave_out:
+            services.add_material(app, pdf_upload(f"{name}.pdf"), actor=web(user), label=name)
 
 
 def to_publicity(personas: Personas, app: Application, *, decided: Decimal | None = None) -> Application:
@@ -141,8 +151,19 @@ def set_budget(item: str, amount: str, year: int = TODAY.year) -> None:
     services.set_budget(item, year, Decimal(amount), actor=CLI)
 
 
+def give_payee_accounts(*orgs: Organisation) -> None:
+    """A 收款账户 in each organisation's 一企一档 (payment needs one)."""
+    for org in orgs:
+        update_payee_account(
+            org, actor=CLI, name=org.name, bank="中国工商银行烟台分行", account=f"6222{org.pk:012d}"
+        )
+
+
 @pytest.fixture
 def budgets(personas: Personas) -> None:
+    """What approving and paying need: a budget for the items the tests use, and a payee account
+    for each persona's organisation."""
+    give_payee_accounts(personas.org_a, personas.org_b, personas.org_agency)
     for item in (
         "foreign_litigation",
         "ip_securitization",

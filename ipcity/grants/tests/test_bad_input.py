@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_material_whose_file_is_gone_is_a_clear_404(personas) -> None:
     app = draft(personas)
-    material = app.materials.get()
+    material = app.materials.get(label="生效裁判文书")
     url = reverse("grants:material", args=[app.pk, material.pk])
     client = personas.client(personas.enterprise_a)
     assert client.get(url).status_code == 200
@@ -25,7 +25,7 @@ def test_a_material_whose_file_is_gone_is_a_clear_404(personas) -> None:
         response = personas.client(user).get(url)
         assert response.status_code == 404
         html = response.content.decode()
-        assert "附件文件缺失" in html and "证明.pdf" in html
+        assert "附件文件缺失" in html and "生效裁判文书.pdf" in html
 
 
 def test_a_budget_larger_than_its_column_is_a_form_error(personas) -> None:

@@ -20,7 +20,7 @@ from django.db import connection
 from ipcity.core.workflow import Refused
 from ipcity.grants import services
 from ipcity.grants.models import Grant, Payment
-from ipcity.grants.tests.conftest import after, draft, set_budget, to_publicity, web
+from ipcity.grants.tests.conftest import after, draft, give_payee_accounts, set_budget, to_publicity, web
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -103,6 +103,7 @@ def test_concurrent_approvals_respect_the_annual_cap_exactly(personas, fixed_clo
 
 def test_concurrent_payments_pay_once(personas, fixed_clock) -> None:
     set_budget("foreign_litigation", "10000000")
+    give_payee_accounts(personas.org_a)
     (app,) = _published(personas, 1)
     fixed_clock.set(after(app.publicity_end, 1))
     grant = services.approve_application(app, actor=web(personas.admin))

@@ -36,6 +36,12 @@ def test_grants_demo_is_idempotent_and_synthetic(plan) -> None:
     ent = Entitlement.objects.get()
     assert ent.is_demo and ent.status == "paid" and ent.organisation == haiyue
     assert Payment.objects.count() == 2
+    # Every demo application has a file for each material its item names (a valid application),
+    # and every payment went to a (synthetic) payee account.
+    for app in Application.objects.all():
+        named = set(default_catalog().items[app.item_code].upload_materials)
+        assert named <= set(app.materials.values_list("label", flat=True)), app.demo_key
+    assert all(p.payee_account.startswith("999") and p.payee_name for p in Payment.objects.all())
     assert DataSet.objects.get(code="grants-demo").is_demo
     counts = (Application.objects.count(), Entitlement.objects.count(), Payment.objects.count())
     events = AuditEvent.objects.count()

@@ -24,7 +24,7 @@ def test_catalog_lists_every_item_with_its_guide(client, plan) -> None:
     for label in ("惠及对象", "申报条件", "兑现时限", "受理地址", "咨询电话", "申报材料", "政策依据"):
         assert text.count(f">{label}</dt>") == len(catalog.items), label
     item = catalog.items["foreign_litigation"]
-    assert item.clauses[0].quote in text and item.materials[0] in text
+    assert item.clauses[0].quote in text and item.materials[0].text in text
     assert "待市局公布" in text  # address and phone are not in the plan
 
 

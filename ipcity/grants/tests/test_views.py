@@ -21,6 +21,7 @@ from ipcity.grants.tests.conftest import (
     approve_after_publicity,
     draft,
     ensure_experts,
+    give_payee_accounts,
     pdf_upload,
     set_budget,
     to_publicity,
@@ -290,6 +291,7 @@ def test_budget_page(personas, fixed_clock) -> None:
 
 def test_ledger_by_item_district_year_with_excel(personas, fixed_clock) -> None:
     set_budget("foreign_litigation", "5000000")
+    give_payee_accounts(personas.org_a, personas.org_b)
     for user in (personas.enterprise_a, personas.enterprise_a, personas.enterprise_b):
         app = to_publicity(personas, draft(personas, user=user))
         grant = approve_after_publicity(personas, app, fixed_clock)

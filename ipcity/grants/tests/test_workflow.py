@@ -148,7 +148,9 @@ def test_submission_refused_when_ineligible_or_without_material(personas, budget
     with pytest.raises(Refused, match=r"不符合条件.*胜诉"):
         services.submit_application(app, actor=web(personas.enterprise_a))
     bare = draft(personas, material=False)
-    with pytest.raises(Refused, match="至少上传一份"):
+    with pytest.raises(
+        Refused, match="尚缺申报材料：生效裁判文书、服务合同、服务费用支付凭证和发票、营业执照"
+    ):
         services.submit_application(bare, actor=web(personas.enterprise_a))
     assert Application.objects.get(pk=bare.pk).status == ApplicationStatus.DRAFT
 

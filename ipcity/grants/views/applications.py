@@ -33,6 +33,7 @@ from ipcity.grants.forms import (
     ScoreForm,
     applicant_specs,
 )
+from ipcity.grants.materials import material_checklist, missing_materials, missing_text
 from ipcity.grants.models import (
     Application,
     ApplicationMaterial,
@@ -50,7 +51,14 @@ from ipcity.grants.permissions import (
     member_organisation,
 )
 from ipcity.grants.records import organisation_records
-from ipcity.grants.views.common import PAGE_SIZE, Post, _query_without, fact_rows, workflow_post
+from ipcity.grants.views.common import (
+    PAGE_SIZE,
+    Post,
+    _query_without,
+    fact_rows,
+    pay_refusal,
+    workflow_post,
+)
 from ipcity.grants.workflows import APPLICATION_WORKFLOW as FLOW
 from ipcity.lib.excel import xlsx_response
 from ipcity.policy.engine import Decision, Item, PolicyError
@@ -249,20 +257,32 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = clock.today()
     actions = FLOW.allowed_actions(app, user, today=today)
     my_assignment = next((a for a in assignments if a.expert.user_id == user.pk), None)
+    payment = getattr(grant, "payment", None) if grant else None
+    materials = list(app.materials.select_related("attachment"))
+    checklist = material_checklist(app, item, materials)
+    missing = missing_materials(checklist)
     context = {
         "app": app,
         "item": item,
         "facts": fact_rows(item, app.facts),
         "decision": app.decision or {},
         "links": list(app.links.all()),
-        "materials": list(app.materials.select_related("attachment")),
+        "materials": materials,
+        "checklist": checklist,
+        # What is missing, for the reviewers (an application submitted before an item named more
+        # materials, or one that came without them); the applicant reads why 提交 is not offered.
+        "missing": missing_text(missing),
+        "submit_refusal": FLOW.refusal(app, user, "submit", today=today)
+        if "edit" in actions and "submit" not in actions
+        else None,
         "steps": list(app.steps.all()),
         # Expert scores stay with the city office while the review runs: the applicant must not
         # learn who scores what, and an expert must not see the others' scores before giving one.
         "assignments": assignments if can_review_in_city(user) else [],
         "objections": list(app.objections.all()),
         "grant": grant,
-        "payment": getattr(grant, "payment", None) if grant else None,
+        "payment": payment,
+        "pay_refusal": pay_refusal(app, user, grant, payment),
         "sla": selectors.sla_state(app, today),
         "today": today,
         "pending_amount": bool(app.eligible and app.amount is None),

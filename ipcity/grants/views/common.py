@@ -38,6 +38,17 @@ def fact_rows(item: Item, facts: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
+def pay_refusal(obj: Any, user: Any, grant: Any, payment: Any) -> str | None:
+    """Why the city office cannot record the payment of an approved grant now (no payee account on
+    file): shown where the payment form would be."""
+    workflow = workflow_for(obj)
+    if grant is None or payment is not None or workflow.status(obj) not in workflow.action("pay").sources:
+        return None
+    if not workflow.holds_role(user, obj, "pay"):
+        return None
+    return workflow.refusal(obj, user, "pay")
+
+
 @dataclass(frozen=True)
 class Post:
     """One workflow POST of a page: the service it calls with the form's data, what it says when

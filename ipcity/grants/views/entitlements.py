@@ -31,9 +31,17 @@ from ipcity.grants.models import (
     Grant,
 )
 from ipcity.grants.permissions import can_manage_grants, can_view_grants, can_view_ledger
-from ipcity.grants.views.common import PAGE_SIZE, Post, _query_without, fact_rows, workflow_post
+from ipcity.grants.views.common import (
+    PAGE_SIZE,
+    Post,
+    _query_without,
+    fact_rows,
+    pay_refusal,
+    workflow_post,
+)
 from ipcity.grants.workflows import ENTITLEMENT_WORKFLOW as FLOW
 from ipcity.lib.excel import xlsx_response
+from ipcity.registry.permissions import can_see_all_payee_accounts
 
 # ---------------------------------------------------------------- entitlements
 
@@ -77,6 +85,7 @@ def entitlement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if item is None:
         raise Http404("目录中已没有该项目")
     grant = Grant.objects.filter(entitlement=ent).select_related("payment").first()
+    payment = getattr(grant, "payment", None) if grant else None
     today = clock.today()
     return render(
         request,
@@ -88,7 +97,8 @@ def entitlement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "decision": ent.decision or {},
             "steps": list(ent.steps.all()),
             "grant": grant,
-            "payment": getattr(grant, "payment", None) if grant else None,
+            "payment": payment,
+            "pay_refusal": pay_refusal(ent, request.user, grant, payment),
             "actions": FLOW.allowed_actions(ent, request.user, today=today),
             "confirm_form": ConfirmEntitlementForm(
                 item=item, confirm_facts=ent.confirm_facts, facts=ent.facts
@@ -192,7 +202,10 @@ def ledger(request: HttpRequest) -> HttpResponse:
     payments = selectors.ledger_payments(request.user, data)
     table = selectors.ledger_table(payments)
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(exports.ledger_workbook(table, payments), "奖补兑现台账.xlsx")
+        workbook = exports.ledger_workbook(
+            table, payments, full_accounts=can_see_all_payee_accounts(request.user)
+        )
+        return xlsx_response(workbook, "奖补兑现台账.xlsx")
     return render(
         request,
         "grants/ledger.html",

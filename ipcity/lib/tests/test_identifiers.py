@@ -4,6 +4,8 @@ import pytest
 
 from ipcity.lib.identifiers import (
     IdentifierError,
+    mask_bank_account,
+    normalize_bank_account,
     normalize_patent_application_number,
     normalize_uscc,
     uscc_check_char,
@@ -56,3 +58,32 @@ def test_patent_wrong_check_digit_rejected() -> None:
         normalize_patent_application_number("200710308494", require_check=True)
     with pytest.raises(IdentifierError, match="专利类型位"):
         normalize_patent_application_number("200750308494")
+
+
+def test_bank_account_is_digits_only_between_8_and_30() -> None:
+    # Spaces and hyphens as people type them, full-width digits: kept as the digits alone.
+    assert normalize_bank_account(" 6222 0216-0200 0１２３４ ") == "62220216020001234"
+    assert normalize_bank_account("12345678") == "12345678"
+    assert normalize_bank_account("1" * 30) == "1" * 30
+    # No check digit is verified: a number that fails the Luhn rule is still an account number.
+    assert normalize_bank_account("6222021602000123") == "6222021602000123"
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("", "请填写账号"),
+        ("1234567", "应为 8 到 30 位数字，实际为 7 位"),
+        ("1" * 31, "实际为 31 位"),
+        ("6222O21602", "不能含有“O”"),
+        ("١٢٣٤٥٦٧٨٩", "不能含有“١”"),  # digits of another script are not account digits
+    ],
+)
+def test_bad_bank_account_is_refused_in_chinese(value: str, reason: str) -> None:
+    with pytest.raises(IdentifierError, match=reason):
+        normalize_bank_account(value)
+
+
+def test_bank_account_masked_to_its_last_four_digits() -> None:
+    assert mask_bank_account("62220216020001234") == "****1234"
+    assert mask_bank_account("") == ""

@@ -284,6 +284,31 @@ class BeneficiaryBasis:
     reading: str | None = None
 
 
+# Who provides a named material of a 申兑指南 (`by` in an item file's `materials`): the applicant
+# uploads a file of that kind (a plain name in the file), the platform compares registry data, or the
+# payee account the organisation keeps in its 一企一档.
+MATERIAL_UPLOAD, MATERIAL_PLATFORM, MATERIAL_PAYEE_ACCOUNT = "upload", "platform", "payee_account"
+MATERIAL_NOTES = {
+    MATERIAL_PLATFORM: "平台比对，无需上传",
+    MATERIAL_PAYEE_ACCOUNT: "一企一档中的收款账户，无需上传",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Material:
+    """One named kind of material the guide lists (认证证书, 认证合同 …) and who provides it."""
+
+    name: str
+    by: str = MATERIAL_UPLOAD
+    note: str = ""
+
+    @property
+    def text(self) -> str:
+        """As the guide writes it: the name, and how it is provided unless it is an upload."""
+        note = self.note or MATERIAL_NOTES.get(self.by, "")
+        return f"{self.name}（{note}）" if note else self.name
+
+
 @dataclass(slots=True)
 class Item:
     code: str
@@ -303,7 +328,7 @@ class Item:
     rules: list[Rule]
     limits: Limits
     guide: dict[str, str]
-    materials: list[str]
+    materials: list[Material]
     notes: list[str]
     file: str = ""
     # Filled at load: facts every evaluation must have, and defaults of optional facts.
@@ -323,6 +348,15 @@ class Item:
     def is_for(self, organisation_kind: str) -> bool:
         """Whether an organisation of this registry kind can be one of the item's beneficiaries."""
         return organisation_kind in self.organisation_kinds
+
+    @property
+    def upload_materials(self) -> list[str]:
+        """The kinds of file an applicant must upload, one file at least each, before submitting."""
+        return [m.name for m in self.materials if m.by == MATERIAL_UPLOAD]
+
+    @property
+    def needs_payee_account(self) -> bool:
+        return any(m.by == MATERIAL_PAYEE_ACCOUNT for m in self.materials)
 
     @property
     def shape(self) -> str:
@@ -848,7 +882,7 @@ def _load_item(
         rules=rules,
         limits=limits,
         guide=guide,
-        materials=raw["materials"],
+        materials=_materials(file, raw["materials"]),
         notes=raw.get("notes", []),
         file=str(file),
         required_facts=tuple(n for n, s in facts.items() if s.required and s.default is None),
@@ -856,6 +890,22 @@ def _load_item(
         coercers={n: (s, _FAST[s.type]) for n, s in facts.items()},
         required_set=frozenset(n for n, s in facts.items() if s.required and s.default is None),
     )
+
+
+def _materials(file: Path, raw: list[Any]) -> list[Material]:
+    """A plain name is a file the applicant uploads; a mapping says who else provides it."""
+    materials = [
+        Material(entry)
+        if isinstance(entry, str)
+        else Material(entry["name"], entry["by"], entry.get("note", ""))
+        for entry in raw
+    ]
+    seen: set[str] = set()
+    for index, material in enumerate(materials):
+        if material.name in seen:
+            raise DataFileError(file, f"materials[{index}]", f"申报材料“{material.name}”重复")
+        seen.add(material.name)
+    return materials
 
 
 @lru_cache(maxsize=1)

@@ -111,8 +111,9 @@ def item_as_json(item: Item, on: dt.date) -> dict[str, Any]:
             "time_limit": item.guide["time_limit"],
             "address": item.guide["address"],
             "phone": item.guide["phone"],
-            "materials": item.materials,
+            "materials": [m.text for m in item.materials],
         },
+        "materials": [{"name": m.name, "by": m.by, "note": m.note} for m in item.materials],
         "notes": item.notes,
     }
 

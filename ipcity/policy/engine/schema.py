@@ -68,6 +68,19 @@ _PARAM = {
         },
     ]
 }
+# A named material of the guide: a plain name is a file the applicant uploads; a mapping names who
+# else provides it (catalog.Material).
+_MATERIAL = {
+    "oneOf": [
+        _TEXT,
+        {
+            "type": "object",
+            "required": ["name", "by"],
+            "additionalProperties": False,
+            "properties": {"name": _TEXT, "by": {"enum": ["platform", "payee_account"]}, "note": _TEXT},
+        },
+    ]
+}
 _CONDITION = {
     "type": "object",
     "required": ["fact", "message"],
@@ -300,7 +313,7 @@ ITEM_SCHEMA: dict[str, Any] = {
                 "phone": _TEXT,
             },
         },
-        "materials": {"type": "array", "items": _TEXT},
+        "materials": {"type": "array", "items": _MATERIAL},
         "notes": {"type": "array", "items": _TEXT},
     },
 }

@@ -148,6 +148,45 @@ def test_level_without_an_amount_is_refused(catalog_copy: Path, edit_yaml: Edito
         load_catalog(catalog_copy)
 
 
+def test_materials_are_named_kinds_with_who_provides_them() -> None:
+    """A plain name is a file the applicant uploads; the others say who provides them, and the
+    guide's text says so too."""
+    catalog = default_catalog()
+    standard = catalog.items["ip_management_standard"]
+    assert standard.upload_materials == ["认证证书", "认证合同", "认证费用发票"]
+    assert not standard.needs_payee_account
+    market = catalog.items["standardised_market"]
+    assert market.upload_materials == ["认定文件", "市场开办者营业执照"]
+    assert market.needs_payee_account
+    assert [m.text for m in market.materials][-1] == "银行账户信息（一企一档中的收款账户，无需上传）"
+    award = catalog.items["china_patent_award"]
+    assert award.upload_materials == []
+    assert award.materials[0].text == "获奖证书或授奖文件（平台按获奖名单自动比对，无需上传）"
+    # No item still writes "（平台…比对）" or 银行账户信息 into the name of a file to upload.
+    for item in catalog.items.values():
+        for name in item.upload_materials:
+            assert "比对" not in name and name != "银行账户信息", (item.code, name)
+
+
+def test_material_with_an_unknown_provider_or_twice_is_refused(catalog_copy: Path, edit_yaml: Editor) -> None:
+    def unknown_provider(data: dict[str, Any]) -> None:
+        data["materials"].append({"name": "法人证书", "by": "somebody"})
+
+    path = catalog_copy / "items" / "advanced_park.yaml"
+    edit_yaml(path, unknown_provider)
+    with pytest.raises(DataFileError) as err:
+        load_catalog(catalog_copy)
+    assert err.value.path.startswith("materials")
+
+    def twice(data: dict[str, Any]) -> None:
+        data["materials"] = ["认定文件", "认定文件"]
+
+    edit_yaml(path, twice)
+    with pytest.raises(DataFileError, match="申报材料“认定文件”重复") as err:
+        load_catalog(catalog_copy)
+    assert err.value.path == "materials[1]"
+
+
 def test_item_file_not_listed_is_refused(catalog_copy: Path) -> None:
     (catalog_copy / "items" / "stray_item.yaml").write_text("code: stray_item\n", encoding="utf-8")
     with pytest.raises(DataFileError, match="stray_item"):
