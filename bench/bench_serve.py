@@ -189,7 +189,6 @@ def run(args: argparse.Namespace) -> list[dict[str, Any]]:
         )
         _analyze_database()
         print(f"数据准备（迁移、演示数据）：{time.perf_counter() - started:.0f} s", flush=True)
-        cookie = f"sessionid={_session_for_admin(env)}"
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
         serve_env = dict(
@@ -198,6 +197,8 @@ def run(args: argparse.Namespace) -> list[dict[str, Any]]:
             IPCITY_SECRET_KEY=secrets.token_urlsafe(48),
             IPCITY_ALLOWED_HOSTS="127.0.0.1",
         )
+        # The session is signed with the server's secret key: made with another, it reads as corrupt.
+        cookie = f"sessionid={_session_for_admin(serve_env)}"
         server = subprocess.Popen(
             [
                 str(Path(sys.executable).with_name("gunicorn")),
