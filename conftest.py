@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 
 from ipcity.plans.models import Plan
 from ipcity.test import Personas, load_plan_for_tests, make_personas
@@ -23,6 +24,13 @@ def _test_settings(settings, tmp_path):
     settings.IPCITY_JOB_PROGRESS_DB = "default"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Cached page parts are keyed by data versions (ipcity.core.cache), which a test rolled back
+    # can repeat with other data: each test starts with an empty cache.
+    cache.clear()
 
 
 @pytest.fixture

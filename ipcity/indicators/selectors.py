@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
+from django.db.models import F, Max, Q, Window
+
+from ipcity.core.models import Region
+from ipcity.indicators.choices import SnapshotStatus
 from ipcity.indicators.models import CITY_CODE, Indicator, Snapshot
 from ipcity.indicators.progress import Progress, assess
 
@@ -53,10 +61,28 @@ def latest_snapshots(
 
 
 def snapshot_years() -> list[int]:
-    return sorted(set(Snapshot.objects.values_list("year", flat=True)))
+    return list(Snapshot.objects.order_by("year").values_list("year", flat=True).distinct())
 
 
-def progress_for(indicator: Indicator, city_by_year: dict[int, Snapshot], year: int) -> Progress | None:
+@dataclass(frozen=True)
+class LatestValue:
+    """The latest snapshot of one indicator, region and year, as far as the dashboard shows it."""
+
+    pk: int
+    year: int
+    as_of: dt.date
+    status: str
+    value: Decimal | None
+    note: str
+
+    @property
+    def status_label(self) -> str:
+        return str(SnapshotStatus(self.status).label)
+
+
+def progress_for(
+    indicator: Indicator, city_by_year: Mapping[int, Snapshot | LatestValue], year: int
+) -> Progress | None:
     """On/off track for the city's value in `year`, against the plan target the indicator carries."""
     target = indicator.target
     snapshot = city_by_year.get(year)
@@ -75,26 +101,49 @@ def progress_for(indicator: Indicator, city_by_year: dict[int, Snapshot], year: 
     )
 
 
+def dashboard_values(year: int) -> list[tuple[int, int | None, LatestValue]]:
+    """(indicator id, region id, latest value) for the city in every year and each region in
+    `year`: one query, the latest as-of date per indicator × region × year chosen by the database."""
+    newest = Window(Max("as_of"), partition_by=[F("indicator_id"), F("region_id"), F("year")])
+    rows = (
+        Snapshot.objects.filter(Q(region__isnull=True) | Q(year=year))
+        .annotate(newest=newest)
+        .filter(as_of=F("newest"))
+        .order_by()
+        .values_list("indicator_id", "region_id", "pk", "year", "as_of", "status", "value", "note")
+    )
+    return [
+        (i, r, LatestValue(pk, y, as_of, status, value, note))
+        for i, r, pk, y, as_of, status, value, note in rows
+    ]
+
+
 def dashboard(year: int) -> dict[str, Any]:
+    """Per indicator: the city's value in `year`, its trend over the years, progress to target,
+    and each region's value in `year` (in the regions' order). Four queries."""
     indicators = list(Indicator.objects.select_related("target"))
-    latest = latest_snapshots(indicators)
+    regions = list(Region.objects.order_by("position", "id").only("name", "code", "position"))
+    city: dict[int, dict[int, LatestValue]] = defaultdict(dict)
+    by_region: dict[tuple[int, int], LatestValue] = {}
+    for indicator_id, region_id, value in dashboard_values(year):
+        if region_id is None:
+            city[indicator_id][value.year] = value
+        else:
+            by_region[indicator_id, region_id] = value
     rows: list[dict[str, Any]] = []
     for indicator in indicators:
-        city_by_year = {y: s for (i, r, y), s in latest.items() if i == indicator.pk and r is None}
+        city_by_year = city.get(indicator.pk, {})
         rows.append(
             {
                 "indicator": indicator,
                 "snapshot": city_by_year.get(year),
-                "trend": [(y, city_by_year[y]) for y in sorted(city_by_year)],
+                "trend": sorted(city_by_year.items()),
                 "progress": progress_for(indicator, city_by_year, year),
-                "regions": sorted(
-                    (
-                        s
-                        for (i, r, y), s in latest.items()
-                        if i == indicator.pk and r is not None and y == year
-                    ),
-                    key=lambda s: s.region.position,
-                ),
+                "regions": [
+                    (region, by_region[indicator.pk, region.pk])
+                    for region in regions
+                    if (indicator.pk, region.pk) in by_region
+                ],
             }
         )
     return {"rows": rows}

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ipcity.accounts.guards import deny
 from ipcity.accounts.permissions import can_enter_indicator_data, can_view_indicators
 from ipcity.core.audit import Actor
+from ipcity.core.cache import cached, data_version
 from ipcity.core.models import Region
 from ipcity.indicators import selectors, services
 from ipcity.indicators.compute import Context
@@ -34,12 +38,33 @@ def _year(request: HttpRequest, years: list[int]) -> int:
     return year
 
 
+# What the dashboard shows: snapshots of indicators (carrying plan targets) per region.
+DASHBOARD_DATA = ("indicators.snapshot", "indicators.indicator", "plans.target", "core.region")
+
+
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """The same numbers for every user who may see them (docs/permissions.md): the body is cached
+    per year and data version and built without the request; the user's parts are rendered here."""
     if not can_view_indicators(request.user):
         return deny(request)
-    years = selectors.snapshot_years()
+    version = data_version(*DASHBOARD_DATA)  # before the data: see ipcity.core.cache
+    years = cached("indicators.years", [version], selectors.snapshot_years)
     year = _year(request, years)
+    body = cached("indicators.dashboard", [year, version], lambda: _dashboard_body(year, years))
+    return render(
+        request,
+        "indicators/dashboard.html",
+        {
+            "year": year,
+            "years": years,
+            "body": mark_safe(body),  # rendered from our template, escaped there
+            "can_enter": can_enter_indicator_data(request.user),
+        },
+    )
+
+
+def _dashboard_body(year: int, years: list[int]) -> str:
     data = selectors.dashboard(year)
     chart = {
         "years": years,
@@ -48,17 +73,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "code": row["indicator"].code,
                 "name": row["indicator"].name,
                 "unit": row["indicator"].unit,
-                "trend": [[y, float(s.value) if s.value is not None else None] for y, s in row["trend"]],
-                "target": float(row["indicator"].target.value)
-                if row["indicator"].target and row["indicator"].target.value is not None
-                else None,
+                "trend": [[y, _float(s.value)] for y, s in row["trend"]],
+                "target": _float(row["indicator"].target.value) if row["indicator"].target else None,
                 "regions": [
-                    {
-                        "name": s.region.name,
-                        "code": s.region.code,
-                        "value": float(s.value) if s.value is not None else None,
-                    }
-                    for s in row["regions"]
+                    {"name": region.name, "code": region.code, "value": _float(s.value)}
+                    for region, s in row["regions"]
                 ],
             }
             for row in data["rows"]
@@ -66,17 +85,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     tiles, _checksum = read_yaml(settings.DATA_DIR / "indicators" / "tilemap.yaml")
     chart["tiles"] = tiles["tiles"]
-    return render(
-        request,
-        "indicators/dashboard.html",
-        {
-            "year": year,
-            "years": years,
-            "rows": data["rows"],
-            "chart": chart,
-            "can_enter": can_enter_indicator_data(request.user),
-        },
+    return render_to_string(
+        "indicators/_dashboard_body.html",
+        {"year": year, "years": years, "rows": data["rows"], "chart": chart},
     )
+
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
 
 
 @require_GET

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from ipcity.lib.datafile import load_data_file
 from ipcity.lib.inputs import parse_date
+from ipcity.plans.models import Plan
 from ipcity.plans.selectors import find_current_plan
 from ipcity.supervision import engine
 from ipcity.supervision.choices import EscalationStatus, FollowUpKind, ReminderKind, ReviewDecision, RuleKind
@@ -49,8 +50,9 @@ RULE_SCHEMAS: dict[str, dict[str, Any]] = {
 PLAN_YEARS = (2022, 2023, 2024)
 
 
-def local_date(moment: dt.datetime) -> dt.date:
-    return timezone.localtime(moment).date()
+def local_date(moment: dt.datetime, tz: dt.tzinfo | None = None) -> dt.date:
+    """The local (Asia/Shanghai) date of `moment`; loops pass `tz` (the current time zone) once."""
+    return moment.astimezone(tz or timezone.get_current_timezone()).date()
 
 
 def today() -> dt.date:
@@ -162,18 +164,19 @@ def facts_for(milestones: Iterable[Milestone]) -> dict[int, engine.MilestoneFact
     """
     items = list(milestones)
     ids = [m.pk for m in items]
+    tz = timezone.get_current_timezone()
     events: dict[int, list[engine.ReportEvent]] = defaultdict(list)
     versions = ReportVersion.objects.filter(report__milestone_id__in=ids).values_list(
         "report__milestone_id", "report__period_code", "submitted_at", "percent_complete"
     )
     for milestone_id, code, at, percent in versions:
-        events[milestone_id].append(engine.ReportEvent(at, local_date(at), code, engine.SUBMIT, percent))
+        events[milestone_id].append(engine.ReportEvent(at, local_date(at, tz), code, engine.SUBMIT, percent))
     reviews = ReportReview.objects.filter(report__milestone_id__in=ids).values_list(
         "report__milestone_id", "report__period_code", "reviewed_at", "decision"
     )
     for milestone_id, code, at, decision in reviews:
         kind = engine.RETURN if decision == ReviewDecision.RETURNED else engine.ACCEPT
-        events[milestone_id].append(engine.ReportEvent(at, local_date(at), code, kind))
+        events[milestone_id].append(engine.ReportEvent(at, local_date(at, tz), code, kind))
     checks = _indicator_check_source(items) if _indicator_check_source is not None else {}
     return {
         m.pk: engine.MilestoneFacts(m.start, m.due, m.frequency, events.get(m.pk, []), checks.get(m.pk, []))
@@ -309,9 +312,12 @@ def grouped_counts(items: list[MilestoneStatus], key: str) -> list[tuple[str, Co
     return [(name, colour_counts(group)) for name, group in groups.items()]
 
 
-def flag_trend(milestone_ids: list[int], until: dt.date, colours: list[str]) -> dict[str, Any]:
-    """Counts of milestones by colour at each month end from the plan start to `until`."""
-    plan = find_current_plan()
+def flag_trend(
+    milestone_ids: list[int], until: dt.date, colours: list[str], *, plan: Plan | None = None
+) -> dict[str, Any]:
+    """Counts of milestones by colour at each month end from the plan start to `until`
+    (`plan`: the current plan, when the caller has it)."""
+    plan = plan or find_current_plan()
     start = plan.period_start if plan else dt.date(until.year, 1, 1)
     records = list(
         FlagRecord.objects.filter(milestone_id__in=milestone_ids, since__lte=until).values_list(

@@ -16,12 +16,15 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ipcity.accounts.guards import deny
 from ipcity.core.attachments import attachment_response
 from ipcity.core.audit import Actor
+from ipcity.core.cache import cached, data_version, user_scope
 from ipcity.core.uploads import keep_upload
 from ipcity.core.workflow import Refused, Workflow, act
 from ipcity.lib.datafile import DataFileError
@@ -74,8 +77,12 @@ def _colour_context(book: selectors.RuleBook, on: dt.date) -> dict[str, Any]:
 
 
 def _stale(as_of: dt.date) -> str:
-    """A note when the stored flag history ends before `as_of` (trend and history are then short)."""
-    horizon = selectors.flag_horizon()
+    return _stale_note(as_of, selectors.flag_horizon())
+
+
+def _stale_note(as_of: dt.date, horizon: dt.date | None) -> str:
+    """A note when the stored flag history (up to `horizon`) ends before `as_of` (trend and
+    history are then short)."""
     if horizon is None:
         return "标记历史尚未计算"
     return f"标记历史计算至 {horizon}" if horizon < as_of else ""
@@ -101,10 +108,10 @@ def _escalation(request: HttpRequest, pk: int) -> Escalation:
     )
 
 
-def _escalations_raised_by(request: HttpRequest, as_of: dt.date) -> QuerySet[Escalation]:
+def _escalations_raised_by(user: Any, as_of: dt.date) -> QuerySet[Escalation]:
     """The escalations the user may see, issued on or before `as_of`, ready for with_status_on."""
     return (
-        Escalation.objects.visible_to(request.user)
+        Escalation.objects.visible_to(user)
         .filter(raised_on__lte=as_of)
         .select_related("milestone__row", "milestone__department", "milestone__region")
         .prefetch_related("follow_ups")
@@ -115,34 +122,63 @@ def _escalations_raised_by(request: HttpRequest, as_of: dt.date) -> QuerySet[Esc
 # Dashboard and milestones
 
 
+# What the dashboard shows: milestones, reports, flags, escalations and rules (this app), the
+# plan's rows and targets, the indicator checks behind flags, units' names.
+DASHBOARD_DATA = (
+    "supervision",
+    "plans",
+    "indicators.snapshot",
+    "indicators.indicator",
+    "core.department",
+    "core.region",
+)
+
+
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """The body depends on the as-of date, the user's scope and the data: cached by those (built
+    without the request, so no token or message is in it); the user's parts are rendered here."""
     if not can_view_supervision(request.user):
         return deny(request)
+    version = data_version(*DASHBOARD_DATA)  # before the data: see ipcity.core.cache
+    as_of = selectors.parse_as_of(request.GET.get("as_of")) or cached(
+        "supervision.default_as_of", [selectors.today(), version], selectors.default_as_of
+    )
+    body = cached(
+        "supervision.dashboard",
+        [as_of, user_scope(request.user), version],
+        lambda: _dashboard_body(request.user, as_of),
+    )
+    horizon = cached("supervision.horizon", [version], selectors.flag_horizon)
+    return render(
+        request,
+        "supervision/dashboard.html",
+        {
+            "as_of": as_of,
+            "body": mark_safe(body),  # rendered from our template, escaped there
+            "stale_note": _stale_note(as_of, horizon),
+            "can_manage": can_manage_supervision(request.user),
+        },
+    )
+
+
+def _dashboard_body(user: Any, as_of: dt.date) -> str:
+    """Reads only what `user_scope(user)` decides (visible_to, own_first): users of one scope share it."""
     plan = current_plan()
-    as_of = _as_of(request)
     book = selectors.flag_rule_book()
-    milestones = list(Milestone.objects.visible_to(request.user).filter(row__plan=plan).with_plan())
+    milestones = list(Milestone.objects.visible_to(user).filter(row__plan=plan).with_plan())
     # Milestones completed in earlier years are history: the dashboard leaves them out.
     items = [
         s
-        for s in selectors.own_first(selectors.statuses(milestones, as_of, book=book), request.user)
+        for s in selectors.own_first(selectors.statuses(milestones, as_of, book=book), user)
         if not (s.milestone.due.year < as_of.year and s.state.complete)
     ]
     colour_ctx = _colour_context(book, as_of)
     codes = [c.code for c in colour_ctx["colours"]]
     started = [s for s in items if s.started]
-    counts = selectors.colour_counts(started)
-    overdue = [s for s in started if s.state.overdue]
-    upcoming = sorted(
-        (s for s in items if not s.state.complete and 0 <= s.state.days_to_due <= UPCOMING_DAYS),
-        key=lambda s: s.milestone.due,
-    )
     by_programme = selectors.grouped_counts(started, "programme")
-    by_unit = selectors.grouped_counts(started, "unit")
-    trend = selectors.flag_trend([m.pk for m in milestones], as_of, codes)
     chart = {
-        "trend": trend,
+        "trend": selectors.flag_trend([m.pk for m in milestones], as_of, codes, plan=plan),
         "colours": [{"code": c.code, "label": c.label, "hex": c.hex} for c in colour_ctx["colours"]],
         "programmes": {
             "names": [name for name, _c in by_programme],
@@ -151,27 +187,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             },
         },
     }
-    own = [s for s in items if _is_own(request.user, s.milestone)]
-    escalations = selectors.with_status_on(_escalations_raised_by(request, as_of)[:10], as_of)
-    return render(
-        request,
-        "supervision/dashboard.html",
+    return render_to_string(
+        "supervision/_dashboard_body.html",
         {
-            "plan": plan,
             "as_of": as_of,
-            "form": AsOfForm(initial={"as_of": as_of}),
-            "counts": counts,
+            "counts": selectors.colour_counts(started),
             "total": len(started),
             "not_started": len(items) - len(started),
-            "overdue": overdue,
-            "upcoming": upcoming,
+            "overdue": [s for s in started if s.state.overdue],
+            "upcoming": sorted(
+                (s for s in items if not s.state.complete and 0 <= s.state.days_to_due <= UPCOMING_DAYS),
+                key=lambda s: s.milestone.due,
+            ),
             "by_programme": by_programme,
-            "by_unit": by_unit,
+            "by_unit": selectors.grouped_counts(started, "unit"),
             "chart": chart,
-            "own": own,
-            "escalations": escalations,
-            "stale_note": _stale(as_of),
-            "can_manage": can_manage_supervision(request.user),
+            "own": [s for s in items if _is_own(user, s.milestone)],
+            "escalations": selectors.with_status_on(_escalations_raised_by(user, as_of)[:10], as_of),
             **colour_ctx,
         },
     )
@@ -492,7 +524,7 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
     if not can_view_supervision(request.user):
         return deny(request)
     as_of = _as_of(request)
-    escalations = selectors.with_status_on(_escalations_raised_by(request, as_of), as_of)
+    escalations = selectors.with_status_on(_escalations_raised_by(request.user, as_of), as_of)
     return render(
         request,
         "supervision/escalation_list.html",

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from ipcity.core.models import Job
@@ -188,6 +189,16 @@ def test_patent_filters(tmp_path: Path, client, params, expected) -> None:
     patents(tmp_path, 8)
     response = client.get("/registry/patents/", params)
     assert response.context["page"].paginator.count == expected
+
+
+def test_patent_list_rows_link_to_their_pages_and_show_labels(tmp_path: Path, client) -> None:
+    numbers = patents(tmp_path, 4)
+    html = client.get("/registry/patents/").content.decode()
+    for number in numbers:
+        patent = Patent.objects.get(application_number=number)
+        assert f'href="{reverse("registry:patent", args=[number])}"' in html
+        assert patent.get_legal_status_display() in html and patent.get_patent_type_display() in html
+    assert client.get(reverse("registry:patent", args=[numbers[0]])).status_code == 200
 
 
 def test_patent_filters_by_tag_region_and_organisation(tmp_path: Path, personas: Personas, client) -> None:

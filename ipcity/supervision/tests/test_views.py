@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -452,3 +453,82 @@ def test_dashboard_leaves_out_milestones_completed_in_earlier_years(personas, wo
     shown = {s.milestone.pk for s in [*context["overdue"], *context["upcoming"]]}
     assert open_.pk in shown and done.pk not in shown
     assert context["total"] == 4  # the three 2023 milestones and the unfinished 2022 one
+
+
+# ---- the dashboard's cached body: fresh after every change, never shared between users who see
+# different milestones, and a fixed number of queries when served from the cache.
+
+DASHBOARD = "/supervision/?as_of=2023-03-01"
+
+
+def counts(html: str) -> dict[str, int]:
+    return {code: int(n) for code, n in re.findall(r'data-count="(\w+)">(\d+)<', html)}
+
+
+def started(html: str) -> int:
+    found = re.search(r'已启动节点 / 未开始</div><div class="fs-3">(\d+)', html)
+    assert found
+    return int(found.group(1))
+
+
+@pytest.mark.django_db
+def test_a_report_shows_on_the_next_request(personas, world: World) -> None:
+    client = personas.client(personas.admin)
+    before = client.get(DASHBOARD).content.decode()
+    assert counts(client.get(DASHBOARD).content.decode()) == counts(before)  # served from the cache
+    # 59 % elapsed: 市财政局 reported 40 % (yellow); 市市场监管局 and 芝罘区 reported nothing (red).
+    assert counts(before) == {"yellow": 1, "red": 2, "none": 0, "complete": 0, "blue": 0}
+    services.submit_report(
+        world.amr,
+        period_code="2023-Q1",
+        percent_complete=100,
+        narrative="完成",
+        actor=CLI,
+        at=at("2023-02-25"),
+    )
+    after = counts(client.get(DASHBOARD).content.decode())
+    assert after["red"] == 1 and after["complete"] == 1
+
+
+@pytest.mark.django_db
+def test_a_follow_up_shows_on_the_next_request(personas, world: World) -> None:
+    client = personas.client(personas.admin)
+    assert world.escalation.number in client.get(DASHBOARD).content.decode()
+    assert "已整改" not in client.get(DASHBOARD).content.decode()
+    services.record_follow_up(
+        world.escalation, kind="rectified", on=dt.date(2023, 2, 28), note="已落实", actor=CLI
+    )
+    assert "已整改" in client.get(DASHBOARD).content.decode()
+
+
+@pytest.mark.django_db
+def test_users_who_see_different_milestones_do_not_share_the_body(personas, world: World) -> None:
+    own = f'data-milestone="{world.zhifu.pk}"'
+    admin = personas.client(personas.admin).get(DASHBOARD).content.decode()
+    zhifu = personas.client(personas.district_a).get(DASHBOARD).content.decode()
+    laishan = personas.client(personas.district_b).get(DASHBOARD).content.decode()
+    finance = personas.client(personas.liaison).get(DASHBOARD).content.decode()
+    court = personas.client(personas.liaison_other).get(DASHBOARD).content.decode()
+    assert started(admin) == 3 and "本单位节点" not in admin
+    assert started(zhifu) == 1 and "本单位节点" in zhifu and own in zhifu
+    assert started(laishan) == 0 and own not in laishan
+    assert started(finance) == 3 and "本单位节点" in finance  # it leads 附件一(二), co-leads 附件三(二)
+    assert started(court) == 0
+    # The user's own parts stay outside the cached body: only the office may recompute.
+    assert "可在“蓝黄红标记”页重算" not in zhifu
+    assert world.escalation.number in admin and world.escalation.number in zhifu
+    assert world.escalation.number not in laishan
+
+
+@pytest.mark.django_db
+def test_query_budget_when_served_from_the_cache(
+    personas, world: World, django_assert_max_num_queries
+) -> None:
+    client = personas.client(personas.district_a)
+    client.get(DASHBOARD)
+    # Session, user, the data version and the navigation's two.
+    with django_assert_max_num_queries(5):
+        assert client.get(DASHBOARD).status_code == 200
+    client.get("/supervision/")
+    with django_assert_max_num_queries(5):  # today's date as of, from the cache too
+        assert client.get("/supervision/").status_code == 200
