@@ -7,4 +7,5 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("desk/", desk.desk, name="desk"),
+    path("desk/count/", desk.desk_count, name="desk_count"),
 ]

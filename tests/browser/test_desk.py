@@ -118,9 +118,12 @@ def test_district_reviews_an_application_from_the_desk(page, personas: Personas,
     expect(applications).to_contain_text("剩余 60 个工作日")
     expect(applications).not_to_contain_text(other.number)
     applications.get_by_role("link", name=f"待区市初审：涉外知识产权诉讼胜诉补贴（{app.number}）").click()
+    # Away from the desk the navigation loads the count after the page (htmx).
+    expect(page.get_by_test_id("nav-desk")).to_have_text("工作台 1 项待办")
     page.get_by_label("通过").check()
     page.get_by_role("button", name="提交初审意见").click()
     expect(page.get_by_test_id("status")).to_have_text("待市级审核")
+    expect(page.get_by_test_id("nav-desk")).to_have_text("工作台")
 
     back_to_the_desk(page)
     expect(page.get_by_test_id("desk-applications")).to_contain_text("暂无待办")

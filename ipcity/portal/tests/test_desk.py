@@ -262,16 +262,32 @@ def test_anonymous_visitors_are_sent_to_login(personas: Personas) -> None:
     assert response["Location"] == f"{reverse('accounts:login')}?next=/desk/"
 
 
-def test_the_navigation_links_the_desk_with_the_number_of_tasks(personas: Personas, world: World) -> None:
-    page = personas.client(personas.enterprise_a).get(reverse("accounts:me")).content.decode()
-    nav = page[page.index('data-testid="nav-desk"') :].split("</a>", 1)[0]
-    # Returned, draft, entitlement to confirm.
-    assert re.search(r">3<span class=\"visually-hidden\"> 项待办</span>", nav), nav
-    assert link(reverse("portal:desk")) in page[: page.index('data-testid="nav-desk"') + 30]
-    other = personas.client(personas.liaison_other).get(reverse("accounts:me")).content.decode()
-    nav = other[other.index('data-testid="nav-desk"') :].split("</a>", 1)[0]
-    assert "badge" not in nav  # nothing waits: no badge
+def test_the_navigation_links_the_desk_and_loads_the_number_of_tasks(
+    personas: Personas, world: World
+) -> None:
+    client = personas.client(personas.enterprise_a)
+    page = client.get(reverse("accounts:me")).content.decode()
+    nav = page[page.index('data-testid="nav-desk"') - 60 :].split("</a>", 1)[0]
+    assert link(reverse("portal:desk")) in nav
+    # The count comes after the page (htmx), so that no page pays its queries.
+    assert f'hx-get="{reverse("portal:desk_count")}" hx-trigger="load"' in nav
+    badge = client.get(reverse("portal:desk_count")).content.decode()
+    assert re.fullmatch(
+        r'<span class="badge [^"]+" data-testid="desk-count">3<span class="visually-hidden"> 项待办</span></span>\s*',
+        badge,
+    )
+    # On the desk itself the count is in the page: returned, draft, entitlement to confirm.
+    desk = client.get(reverse("portal:desk")).content.decode()
+    nav = desk[desk.index('data-testid="nav-desk"') :].split("</a>", 1)[0]
+    assert 'data-testid="desk-count">3<' in nav and "hx-get" not in nav
+    # Nothing waits: no badge. Not signed in: no link, and the fragment is empty (never a redirect).
+    assert (
+        personas.client(personas.liaison_other).get(reverse("portal:desk_count")).content.decode().strip()
+        == ""
+    )
     assert 'data-testid="nav-desk"' not in personas.client(None).get("/").content.decode()
+    anonymous = personas.client(None).get(reverse("portal:desk_count"))
+    assert anonymous.status_code == 200 and anonymous.content.decode().strip() == ""
 
 
 # --- each persona -------------------------------------------------------------------------------------
@@ -415,6 +431,11 @@ def test_the_badge_counts_the_desk_tasks_in_at_most_six_queries(personas: Person
         assert count == expected[name], name
         assert len(queries) <= 6, f"{name}: {len(queries)} queries"
         assert selectors.desk_for(user).waiting == count, name
+        # The request the navigation makes: the session and the user, then the count.
+        client = personas.client(user)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(reverse("portal:desk_count"))
+        assert len(queries) <= 8, f"{name}: {len(queries)} queries for the badge"
 
 
 def _desk_queries(personas: Personas, name: str) -> int:
