@@ -261,7 +261,7 @@ def _city_sections(user: Any, today: dt.date, grants_today: dt.date) -> list[Des
         ),
         _section(
             "budgets",
-            f"预算即将用尽（余额不足 {share}%）",
+            f"预算即将用尽（余额不超过预算的 {share}%）",
             low,
             _budget,
             is_task=False,
