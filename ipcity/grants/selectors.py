@@ -8,13 +8,29 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 
+from ipcity.accounts.choices import Role
+from ipcity.accounts.permissions import has_role, is_city_admin
 from ipcity.core.models import Region
 from ipcity.core.workdays import WorkdayCalendarError, working_days_between
 from ipcity.grants import clock
-from ipcity.grants.choices import OPEN_STATUSES, ApplicationStatus
-from ipcity.grants.models import Application, Budget, Entitlement, Grant, Payment
+from ipcity.grants.choices import (
+    EDITABLE_STATUSES,
+    OPEN_STATUSES,
+    ApplicationStatus,
+    EntitlementStatus,
+    ObjectionStatus,
+)
+from ipcity.grants.models import (
+    Application,
+    Budget,
+    Entitlement,
+    Grant,
+    Objection,
+    Payment,
+    WorkflowStep,
+)
 from ipcity.grants.permissions import ledger_region_id
 from ipcity.policy.engine import Item, default_catalog
 
@@ -49,6 +65,10 @@ class SlaState:
             return self.note or "—"
         if self.done_on is not None:
             return f"已于 {self.done_on.isoformat()} 兑现（期限 {self.due.isoformat()}）"
+        if self.remaining is None:  # the clock is not running: closed, returned, or not computable
+            return (
+                f"{self.note}（期限 {self.due.isoformat()}）" if self.note else f"期限 {self.due.isoformat()}"
+            )
         if self.overdue:
             return f"已超期 {-(self.remaining or 0)} 个工作日（期限 {self.due.isoformat()}）"
         return f"剩余 {self.remaining} 个工作日（期限 {self.due.isoformat()}）"
@@ -68,6 +88,8 @@ def sla_state(app: Application, today: dt.date | None = None) -> SlaState | None
         except (Grant.DoesNotExist, Payment.DoesNotExist):
             done_on = None
         return SlaState(app.sla_due, None, bool(done_on and done_on > app.sla_due), "", done_on)
+    if app.status == ApplicationStatus.RETURNED:
+        return SlaState(None, None, False, "退回修改中，重新提交后重新起算")
     if app.status not in OPEN_STATUSES:
         return SlaState(app.sla_due, None, False, "已办结")
     try:
@@ -229,3 +251,96 @@ def ledger_table(payments: QuerySet[Payment]) -> LedgerTable:
         by_item=dict(by_item),
         by_region=dict(by_region),
     )
+
+
+# ---------------------------------------------------------------- what waits for a user (工作台)
+
+# A budget line is "running low" when at most this share of it is left uncommitted.
+BUDGET_LOW_SHARE = Decimal("0.1")
+
+
+def _applies(user: Any) -> bool:
+    """An applicant or agency account: it acts for its organisation (permissions.member_organisation)."""
+    return has_role(user, Role.APPLICANT) or has_role(user, Role.AGENCY)
+
+
+def applications_awaiting(user: Any, today: dt.date | None = None) -> QuerySet[Application]:
+    """The applications waiting for `user` to act now, the most urgent 兑现期限 first. The statuses
+    are those in which permissions.APPLICATION_RULES gives this role an action that moves the
+    application on (withdrawing, and objections during publicity, are not waiting work):
+
+    - the city office: 市级审核, 专家评审, 公示 once it is over (核定) or while an objection is
+      open, 核定 done and the payment to record;
+    - a district bureau: submitted applications of its region (初审);
+    - an applicant or agency: its organisation's drafts and those returned for revision.
+    """
+    today = today or clock.today()
+    S = ApplicationStatus
+    qs = Application.objects.visible_to(user)
+    if is_city_admin(user):
+        open_objection = Exists(
+            Objection.objects.filter(application=OuterRef("pk"), status=ObjectionStatus.OPEN)
+        )
+        qs = qs.filter(
+            Q(status__in=[S.CITY_REVIEW, S.EXPERT_REVIEW, S.APPROVED])
+            | (Q(status=S.PUBLICITY) & (Q(publicity_end__lt=today) | open_objection))
+        )
+    elif has_role(user, Role.DISTRICT_OFFICER):
+        qs = qs.filter(status=S.SUBMITTED)
+    elif _applies(user):
+        qs = qs.filter(status__in=EDITABLE_STATUSES).prefetch_related(
+            Prefetch(
+                "steps",
+                queryset=WorkflowStep.objects.filter(to_status=S.RETURNED).order_by("-at", "-id"),
+                to_attr="returns",
+            )
+        )
+    else:
+        qs = qs.none()
+    return qs.select_related("organisation__region").order_by(
+        F("sla_due").asc(nulls_last=True), "submitted_on", "created_on", "pk"
+    )
+
+
+def applications_in_progress(user: Any) -> QuerySet[Application]:
+    """Submitted applications still under way (review, publicity, payment) that `user` may see."""
+    return (
+        Application.objects.visible_to(user)
+        .filter(status__in=OPEN_STATUSES)
+        .select_related("organisation__region")
+        .order_by(F("sla_due").asc(nulls_last=True), "submitted_on", "pk")
+    )
+
+
+def entitlements_awaiting(user: Any) -> QuerySet[Entitlement]:
+    """免申即享 entitlements waiting for `user`: 意愿确认 for the organisation's account; 核定 and
+    the payment for the city office (permissions.ENTITLEMENT_RULES)."""
+    E = EntitlementStatus
+    qs = Entitlement.objects.visible_to(user)
+    if is_city_admin(user):
+        qs = qs.filter(status__in=[E.CONFIRMED, E.APPROVED])
+    elif _applies(user):
+        qs = qs.filter(status=E.PENDING)
+    else:
+        qs = qs.none()
+    return qs.select_related("organisation__region").order_by("detected_at", "pk")
+
+
+def entitlements_in_progress(user: Any) -> QuerySet[Entitlement]:
+    """Confirmed entitlements not yet paid that `user` may see."""
+    E = EntitlementStatus
+    return (
+        Entitlement.objects.visible_to(user)
+        .filter(status__in=[E.CONFIRMED, E.APPROVED])
+        .select_related("organisation__region")
+        .order_by("detected_at", "pk")
+    )
+
+
+def budgets_running_low(year: int) -> list[BudgetLine]:
+    """The year's budget lines with at most BUDGET_LOW_SHARE of a (non-zero) budget left."""
+    return [
+        line
+        for line in budget_execution(year)
+        if line.budget and line.remaining is not None and line.remaining <= line.budget * BUDGET_LOW_SHARE
+    ]

@@ -25,7 +25,7 @@ from django.db.models.functions import Cast, Coalesce
 from ipcity.accounts.choices import Role
 from ipcity.accounts.permissions import has_role, is_city_admin
 from ipcity.lib.text import fold
-from ipcity.registry.choices import LegalStatus, PatentType
+from ipcity.registry.choices import LegalStatus, PatentType, ReviewStatus
 from ipcity.registry.models import (
     Award,
     GeographicalIndication,
@@ -38,6 +38,7 @@ from ipcity.registry.models import (
     PatentIPC,
     Pledge,
     PledgeItem,
+    ReviewItem,
     Trademark,
 )
 
@@ -376,3 +377,11 @@ def organisation_profile(org: Organisation, user: Any, *, recent: int = 20) -> P
         ),
         awards=list(org.awards.order_by("-year")),
     )
+
+
+def review_items_to_decide(user: Any) -> QuerySet[ReviewItem]:
+    """Names in imported files that match several organisations and wait for the city office to
+    decide (the review queue), the most frequent first."""
+    if not is_city_admin(user):
+        return ReviewItem.objects.none()
+    return ReviewItem.objects.filter(status=ReviewStatus.OPEN).order_by("-occurrences", "name", "pk")

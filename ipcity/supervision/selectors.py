@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Max, Q
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from ipcity.lib.datafile import load_data_file
@@ -19,12 +19,21 @@ from ipcity.lib.inputs import parse_date
 from ipcity.plans.models import Plan
 from ipcity.plans.selectors import find_current_plan
 from ipcity.supervision import engine
-from ipcity.supervision.choices import EscalationStatus, FollowUpKind, ReminderKind, ReviewDecision, RuleKind
+from ipcity.supervision.choices import (
+    EscalationStatus,
+    FollowUpKind,
+    ReminderKind,
+    ReportStatus,
+    ReviewDecision,
+    RuleKind,
+)
 from ipcity.supervision.models import (
     Escalation,
     FlagComputation,
     FlagRecord,
     Milestone,
+    MilestoneQuerySet,
+    ProgressReport,
     Reminder,
     ReportReview,
     ReportVersion,
@@ -422,3 +431,114 @@ def due_reminders(*, as_of: dt.date) -> list[PlannedReminder]:
             users = responsible_users(milestone)
             planned.append(PlannedReminder(milestone, period, kind, due, tuple(u.username for u in users)))
     return planned
+
+
+# ---------------------------------------------------------------------------------------------
+# What waits for a user (the 工作台 of the portal)
+
+# A period's report is listed from this many days before it is due (and while it is overdue).
+REPORTS_DUE_WITHIN_DAYS = 15
+
+
+def reportable_milestones(user: Any) -> MilestoneQuerySet:
+    """The milestones whose progress `user` files (permissions.can_report_on, as a query)."""
+    from ipcity.accounts.choices import Role
+    from ipcity.accounts.permissions import has_role
+
+    milestones = Milestone.objects.visible_to(user)
+    if has_role(user, Role.DISTRICT_OFFICER) and user.region_id:
+        return milestones.filter(region_id=user.region_id)
+    if has_role(user, Role.DEPT_LIAISON) and user.department_id:
+        return milestones.filter(department_id=user.department_id, region__isnull=True)
+    return milestones.none()
+
+
+@dataclass(frozen=True)
+class ReportToFile:
+    """One period's progress report that a responsible unit should file (or file again)."""
+
+    milestone: Milestone
+    period: engine.Period
+    report_due: dt.date
+    days_left: int  # to report_due; negative when overdue
+    returned: bool  # filed, returned by the office, not yet filed again
+
+
+def reports_to_file(user: Any, on: dt.date, *, within: int = REPORTS_DUE_WITHIN_DAYS) -> list[ReportToFile]:
+    """The reports `user` should file on `on`, the earliest due first. For each of its milestones
+    not yet complete: every report the office returned and that was not filed again; and every
+    started period without a report whose report is due within `within` days or overdue — only
+    the periods after the latest one reported (a later report carries the progress: 最多报一次,
+    and the flag rules count missing periods the same way).
+
+    Three queries: the rules, the milestones, their reports."""
+    milestones = list(reportable_milestones(user).with_plan())
+    if not milestones:
+        return []
+    rules = flag_rule_book().at(on)
+    filed: dict[int, dict[str, tuple[str, Any, dt.datetime]]] = defaultdict(dict)
+    rows = ProgressReport.objects.filter(milestone__in=[m.pk for m in milestones]).values_list(
+        "milestone_id", "period_code", "status", "percent_complete", "submitted_at"
+    )
+    for milestone_id, code, status, percent, submitted_at in rows:
+        filed[milestone_id][code] = (status, percent, submitted_at)
+    out = []
+    for milestone in milestones:
+        reports = filed.get(milestone.pk, {})
+        latest = max(reports.values(), key=lambda r: r[2], default=None)
+        if latest is not None and latest[1] >= 100 and latest[0] != ReportStatus.RETURNED:
+            continue  # complete (engine.state_at)
+        periods = engine.reporting_periods(milestone.start, milestone.due, milestone.frequency)
+        last_reported = max((i for i, p in enumerate(periods) if p.code in reports), default=-1)
+        for index, period in enumerate(periods):
+            due = period.report_due(rules)
+            report = reports.get(period.code)
+            if report is not None:
+                if report[0] != ReportStatus.RETURNED:
+                    continue
+            elif index < last_reported or period.start > on or (due - on).days > within:
+                continue
+            out.append(ReportToFile(milestone, period, due, (due - on).days, returned=report is not None))
+    out.sort(key=lambda r: (r.report_due, r.milestone.pk))
+    return out
+
+
+def reports_to_review(user: Any) -> QuerySet[ProgressReport]:
+    """Reports filed and waiting for the office's review, the longest waiting first (the office only)."""
+    from ipcity.supervision.permissions import can_review_reports
+
+    if not can_review_reports(user):
+        return ProgressReport.objects.none()
+    return (
+        ProgressReport.objects.visible_to(user)
+        .filter(status=ReportStatus.SUBMITTED)
+        .select_related("milestone__row", "milestone__department", "milestone__region")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def open_escalations(user: Any) -> QuerySet[Escalation]:
+    """The 督办单 still open that `user` may see, the nearest 整改期限 first."""
+    return (
+        Escalation.objects.visible_to(user)
+        .filter(status=EscalationStatus.OPEN)
+        .select_related("milestone__row", "milestone__department", "milestone__region")
+        .order_by("deadline", "pk")
+    )
+
+
+def most_severe_colour(on: dt.date) -> tuple[str, str]:
+    """(code, label) of the first (most severe) colour of the rules in force on `on`."""
+    colour = flag_rule_book().at(on).colours[0]
+    return colour.code, colour.label
+
+
+def flags_in_force(user: Any, on: dt.date, colour: str) -> QuerySet[FlagRecord]:
+    """The stored flags of `colour` in force on `on` that `user` may see, the oldest first."""
+    return (
+        FlagRecord.objects.visible_to(user)
+        .on(on)
+        .filter(colour=colour)
+        .select_related("milestone__row", "milestone__department", "milestone__region")
+        .order_by("since", "pk")
+    )

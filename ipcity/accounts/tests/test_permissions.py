@@ -72,6 +72,7 @@ MATRIX: list[tuple[str, str, object, dict[str, object]]] = [
         lambda p: "/regions/370602/contacts/",
         only(["admin", "district_a"], yes="ok"),
     ),
+    ("desk", "get", lambda p: "/desk/", only(SIGNED_IN)),
     ("my account", "get", lambda p: "/accounts/me/", only(SIGNED_IN)),
     ("organisations", "get", lambda p: "/registry/organisations/", only(SIGNED_IN)),
     (

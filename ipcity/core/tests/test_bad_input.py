@@ -16,7 +16,9 @@ from django import forms
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import QueryDict
+from django.template import Context
 from django.test import Client
+from django.test.utils import ContextList
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.converters import get_converters
 
@@ -180,8 +182,10 @@ def _params_read(client: Client, url: str) -> dict[str, set[str]] | None:
     if response.status_code != 200 or response.get("Content-Type", "").startswith("application/"):
         return None
     params = {name: {"number", "date", "text"} for name in read - {"walk"}}
-    for key in response.context.keys() if response.context else ():
-        value = response.context[key]
+    # The test client gives one Context (not a list) for a page drawn from a single template.
+    context = ContextList([response.context]) if isinstance(response.context, Context) else response.context
+    for key in context.keys() if context else ():
+        value = context[key]
         if isinstance(value, forms.BaseForm):
             for name, field in value.fields.items():
                 params[value.add_prefix(name)] = _kind_of(field)
