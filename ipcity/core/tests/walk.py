@@ -71,6 +71,21 @@ class Try:
     label: str = ""
 
 
+def take(
+    action: str,
+    service: Callable[..., Any],
+    url: str,
+    data: Mapping[str, Any] | None = None,
+    *,
+    actor: Actor,
+    **inputs: Any,
+) -> Try:
+    """The usual try: `service(obj, actor=actor, **inputs)`, and the page's POST of `data` to `url`."""
+    return Try(
+        action, lambda obj: service(obj, actor=actor, **inputs), lambda client: client.post(url, data or {})
+    )
+
+
 @dataclass
 class Walk(Generic[M]):
     """What walking one workflow needs (see the module docstring). `states`, a generator, yields (a

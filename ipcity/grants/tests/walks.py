@@ -6,7 +6,7 @@ page offers an action by its form's address."""
 from __future__ import annotations
 
 import re
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from ipcity.accounts.services import upsert_user
 from ipcity.core.audit import Actor
-from ipcity.core.tests.walk import Try, Walk, rolled_back, walk_for
+from ipcity.core.tests.walk import Try, Walk, rolled_back, take, walk_for
 from ipcity.grants import clock, services
 from ipcity.grants.choices import ReviewDecision
 from ipcity.grants.detection import run_detection
@@ -24,6 +24,8 @@ from ipcity.grants.tests import registry_data as reg
 from ipcity.grants.tests.conftest import CLI, TODAY, after, draft, ensure_experts, pdf_upload, set_budget, web
 from ipcity.grants.workflows import APPLICATION_WORKFLOW, ENTITLEMENT_WORKFLOW
 from ipcity.test import Personas
+
+PASS = ReviewDecision.PASS
 
 # Who may do what in each state. A persona not named may do nothing; the command line may do
 # everything the status allows.
@@ -175,10 +177,17 @@ def application_walk(personas: Personas, tmp_path: Path) -> Walk[Application]:
         assignment = own or (assignments[0] if assignments else None)
         material = app.materials.first()  # removed as a fresh copy each try (delete() clears the pk)
         assert material is not None
-        today = clock.today()
+        objection = {
+            "received_on": app.publicity_start or clock.today(),
+            "submitter": "甲",
+            "content": "异议",
+        }
 
         def url(name: str, *args: Any) -> str:
             return reverse(f"grants:{name}", args=args or [app.pk])
+
+        def review(action: str, service: Callable[..., Any]) -> Try:
+            return take(action, service, url(action), {"decision": PASS}, actor=actor, decision=PASS)
 
         def resolve(app: Application) -> None:
             services.resolve_objection(_objection(app), actor=actor, upheld=False, resolution="经核实无误")
@@ -205,26 +214,10 @@ def application_walk(personas: Personas, tmp_path: Path) -> Walk[Application]:
                 lambda c: c.post(url("material_remove", app.pk, material.pk)),
                 label="remove material",
             ),
-            Try(
-                "submit",
-                lambda app: services.submit_application(app, actor=actor),
-                lambda c: c.post(url("submit")),
-            ),
-            Try(
-                "withdraw",
-                lambda app: services.withdraw_application(app, actor=actor),
-                lambda c: c.post(url("withdraw")),
-            ),
-            Try(
-                "district_review",
-                lambda app: services.review_in_district(app, actor=actor, decision=ReviewDecision.PASS),
-                lambda c: c.post(url("district_review"), {"decision": ReviewDecision.PASS}),
-            ),
-            Try(
-                "city_review",
-                lambda app: services.review_in_city(app, actor=actor, decision=ReviewDecision.PASS),
-                lambda c: c.post(url("city_review"), {"decision": ReviewDecision.PASS}),
-            ),
+            take("submit", services.submit_application, url("submit"), actor=actor),
+            take("withdraw", services.withdraw_application, url("withdraw"), actor=actor),
+            review("district_review", services.review_in_district),
+            review("city_review", services.review_in_city),
             Try(
                 "assign_experts",
                 lambda app: services.assign_experts(app, [spare_expert], actor=actor),
@@ -237,24 +230,22 @@ def application_walk(personas: Personas, tmp_path: Path) -> Walk[Application]:
             )
             if assignment is not None
             else Try("score"),
-            Try(
+            take(
                 "conclude_expert_review",
-                lambda app: services.conclude_expert_review(
-                    app, actor=actor, decision=ReviewDecision.PASS, decided_amount=Decimal("150000")
-                ),
-                lambda c: c.post(
-                    url("expert_conclude"), {"decision": ReviewDecision.PASS, "decided_amount": "150000"}
-                ),
+                services.conclude_expert_review,
+                url("expert_conclude"),
+                {"decision": PASS, "decided_amount": "150000"},
+                actor=actor,
+                decision=PASS,
+                decided_amount=Decimal("150000"),
             ),
-            Try(
+            take(
                 "record_objection",
-                lambda app: services.record_objection(
-                    app, actor=actor, received_on=app.publicity_start or today, submitter="甲", content="异议"
-                ),
-                lambda c: c.post(
-                    url("objection_add"),
-                    {"received_on": app.publicity_start or today, "submitter": "甲", "content": "异议"},
-                ),
+                services.record_objection,
+                url("objection_add"),
+                objection,
+                actor=actor,
+                **objection,
             ),
             Try(
                 "resolve_objection",
@@ -264,11 +255,7 @@ def application_walk(personas: Personas, tmp_path: Path) -> Walk[Application]:
                     {"upheld": "false", "resolution": "经核实无误"},
                 ),
             ),
-            Try(
-                "approve",
-                lambda app: services.approve_application(app, actor=actor),
-                lambda c: c.post(url("approve")),
-            ),
+            take("approve", services.approve_application, url("approve"), actor=actor),
             _pay(app, actor),
         ]
 
@@ -321,15 +308,14 @@ def entitlement_walk(personas: Personas, tmp_path: Path) -> Walk[Entitlement]:
                 lambda c: c.post(url("confirm"), {"accept": "false"}),
                 label="decline",
             ),
-            Try(
-                "approve",
-                lambda e: services.approve_entitlement(e, actor=actor),
-                lambda c: c.post(url("approve")),
-            ),
-            Try(
+            take("approve", services.approve_entitlement, url("approve"), actor=actor),
+            take(
                 "cancel",
-                lambda e: services.cancel_entitlement(e, actor=actor, comment="登记数据有误"),
-                lambda c: c.post(url("cancel"), {"comment": "登记数据有误"}),
+                services.cancel_entitlement,
+                url("cancel"),
+                {"comment": "有误"},
+                actor=actor,
+                comment="有误",
             ),
             _pay(e, actor),
         ]

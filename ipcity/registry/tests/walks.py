@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from ipcity.core.audit import Actor
-from ipcity.core.tests.walk import Try, Walk, data_actions, walk_for
+from ipcity.core.tests.walk import Try, Walk, data_actions, take, walk_for
 from ipcity.registry.choices import ReviewStatus
 from ipcity.registry.importers import import_file
 from ipcity.registry.models import OrganisationName, ReviewItem
@@ -52,14 +52,18 @@ def review_item_walk(personas: Personas, tmp_path: Path) -> Walk[ReviewItem]:
         def url(action: str) -> str:
             return reverse(f"registry:review_{action}", args=[item.pk])
 
+        org = personas.org_b
         return [
-            Try(
+            take(
                 "resolve",
-                lambda i: resolve_review_item(i, organisation=personas.org_b, actor=actor),
-                lambda c: c.post(url("resolve"), {"organisation": personas.org_b.pk}),
+                resolve_review_item,
+                url("resolve"),
+                {"organisation": org.pk},
+                actor=actor,
+                organisation=org,
             ),
-            Try("dismiss", lambda i: dismiss_review_item(i, actor=actor), lambda c: c.post(url("dismiss"))),
-            Try("reopen", lambda i: reopen_review_item(i, actor=actor), lambda c: c.post(url("reopen"))),
+            take("dismiss", dismiss_review_item, url("dismiss"), actor=actor),
+            take("reopen", reopen_review_item, url("reopen"), actor=actor),
         ]
 
     return Walk(

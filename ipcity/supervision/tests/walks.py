@@ -13,7 +13,7 @@ from typing import Any
 from django.urls import reverse
 
 from ipcity.core.audit import Actor
-from ipcity.core.tests.walk import Try, Walk, data_actions, walk_for
+from ipcity.core.tests.walk import Try, Walk, data_actions, take, walk_for
 from ipcity.plans.models import Plan
 from ipcity.supervision import services
 from ipcity.supervision.choices import EscalationStatus, ReportStatus
@@ -83,15 +83,21 @@ def report_walk(personas: Personas, tmp_path: Path) -> Walk[ProgressReport]:
                 lambda r: _resubmit(r, actor),
                 lambda c: c.post(form, {"percent_complete": "55", "narrative": "补充了材料"}),
             ),
-            Try(
+            take(
                 "return",
-                lambda r: services.return_report(r, comment="请补充", actor=actor, recompute=False),
-                lambda c: c.post(reverse("supervision:report_return", args=[r.pk]), {"comment": "请补充"}),
+                services.return_report,
+                reverse("supervision:report_return", args=[r.pk]),
+                {"comment": "请补充"},
+                actor=actor,
+                comment="请补充",
+                recompute=False,
             ),
-            Try(
+            take(
                 "accept",
-                lambda r: services.accept_report(r, actor=actor, recompute=False),
-                lambda c: c.post(reverse("supervision:report_accept", args=[r.pk])),
+                services.accept_report,
+                reverse("supervision:report_accept", args=[r.pk]),
+                actor=actor,
+                recompute=False,
             ),
         ]
 
@@ -128,15 +134,15 @@ def escalation_walk(personas: Personas, tmp_path: Path) -> Walk[Escalation]:
 
     def tries(e: Escalation, actor: Actor) -> list[Try]:
         return [
-            Try(
+            take(
                 "follow_up",
-                lambda e: services.record_follow_up(
-                    e, kind="interview", on=e.raised_on, note="约谈", actor=actor
-                ),
-                lambda c: c.post(
-                    reverse("supervision:escalation_follow_up", args=[e.pk]),
-                    {"kind": "interview", "on": "2023-03-02", "note": "约谈"},
-                ),
+                services.record_follow_up,
+                reverse("supervision:escalation_follow_up", args=[e.pk]),
+                {"kind": "interview", "on": "2023-03-02", "note": "约谈"},
+                actor=actor,
+                kind="interview",
+                on=e.raised_on,
+                note="约谈",
             )
         ]
 
