@@ -3,10 +3,11 @@ the page, the service and the POST agree. Run for every registered workflow by
 ipcity/core/tests/test_every_workflow.py.
 
 Each app describes the walk of each of its workflows in `<app>/tests/walks.py`: a function
-registered with `@walk_for(Model)` that, given the personas, returns a `Walk` — the objects to walk
-(`states`: one in each status at least, reached with the real services), the ways to take each
-action (`tries`: service calls, and the page's POST), what the page offers (`shown`), and who may do
-what in each state (`expected`). `check_walk` then finds, for every state and every persona (the
+registered with `@walk_for(Model)` that, given the personas and a folder for files, returns a
+`Walk` — the objects to walk (`states`: one in each status at least, reached with the real
+services), the ways to take each action (`tries`: service calls and the page's POSTs, most often one
+`take` each), what the page offers (`shown`; `data_actions` for a page that marks its controls), and
+who may do what in each state (`expected`). `check_walk` then finds, for every state and every persona (the
 shared ones, the anonymous visitor, the walk's own users and the command line):
 
 - the page offers exactly the allowed actions (a page the persona may not open offers none);
@@ -204,6 +205,8 @@ def check_walk(walk: Walk[Any], personas: Personas) -> list[str]:
                 allowed_by[name] = set(allowed)
                 client = clients[name] if user is not None else None
                 problems += _try_all(walk, f"{state} × {name}", fresh, user, allowed, client, served, sent)
+            if allowed_by["anonymous"]:
+                problems.append(f"{state}: the anonymous visitor may {sorted(allowed_by['anonymous'])}")
             cli = allowed_by.pop(CLI)
             if cli != set().union(*allowed_by.values()):
                 problems.append(f"{state}: the command line may {sorted(cli)}, the personas together not")
@@ -272,6 +275,12 @@ def _overall(
         problems.append(f"never tried through a POST: {sorted(names - sent)}")
     expected = {state: {k: set(v) for k, v in table.items() if v} for state, table in walk.expected.items()}
     for state in sorted(set(seen) | set(expected)):
-        if seen.get(state) != expected.get(state):
-            problems.append(f"{state}: allowed {seen.get(state)}, expected {expected.get(state)}")
+        if seen.get(state, {}) != expected.get(state, {}):
+            problems.append(
+                f"{state}: allowed {_table(seen.get(state, {}))}, expected {_table(expected.get(state, {}))}"
+            )
     return problems
+
+
+def _table(allowed: Mapping[str, set[str]]) -> str:
+    return "; ".join(f"{name} {sorted(actions)}" for name, actions in sorted(allowed.items())) or "nothing"
