@@ -13,7 +13,8 @@ An action whose `to` is empty leaves the status as it is (editing, scoring); the
 `require` so that the same table decides. `user=None` is the command line or the platform itself:
 every role, the status still applies. Views use `act` (one POST helper): 403 when the user never
 takes this action on this object, else form → one service call → back, a refusal (or a value the
-service finds wrong, a ValidationError) shown as a message.
+service finds wrong, a ValidationError) shown as a message; `action_view` makes the one POST view of a
+model's actions from a `Door` per action (service call, success message, form).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from ipcity.core.audit import Actor, record_event
 
@@ -274,6 +276,62 @@ def act(
     else:
         messages.success(request, success(data) if callable(success) else success)
     return redirect(back)
+
+
+@dataclass(frozen=True)
+class Door:
+    """How a page posts one workflow action: the service call `call(obj, actor, form data)`, what
+    success says (it may depend on the form's data) and the form it binds, with the arguments the
+    form needs for the object (`form_kwargs(obj)`)."""
+
+    call: Callable[[Any, Actor, dict[str, Any]], Any]
+    success: str | Callable[[dict[str, Any]], str]
+    form_class: Any = None
+    form_kwargs: Callable[[Any], dict[str, Any]] | None = None
+
+
+def keywords(service: Callable[..., Any]) -> Callable[[Any, Actor, dict[str, Any]], Any]:
+    """A door's call to a service that takes the form's fields as they are: `service(obj, actor=,
+    **data)`."""
+    return lambda obj, actor, data: service(obj, actor=actor, **data)
+
+
+def action_view(
+    workflow: Workflow[M],
+    doors: Mapping[str, Door],
+    *,
+    guard: Callable[[Any], bool],
+    fetch: Callable[[HttpRequest, int], M],
+    back: Callable[[HttpRequest, M], str],
+) -> Callable[..., HttpResponse]:
+    """The POST view of one model's actions (urls.py passes the action: `{"action": "submit"}`):
+    403 unless `guard(user)` (who may use the pages at all), the object from `fetch` (the
+    user-scoped queryset: 404 outside it), then `act` with the action's door, back to `back`."""
+    from ipcity.accounts.guards import deny
+
+    unknown = set(doors) - set(workflow.actions)
+    if unknown:
+        raise ValueError(f"{workflow.model.__name__}: doors for no action {sorted(unknown)}")
+
+    @require_POST
+    def view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+        if not guard(request.user):
+            return deny(request)
+        obj = fetch(request, pk)
+        door = doors[action]
+        return act(
+            request,
+            obj,
+            workflow,
+            action,
+            call=door.call,
+            success=door.success,
+            back=back(request, obj),
+            form_class=door.form_class,
+            form_kwargs=door.form_kwargs(obj) if door.form_kwargs else None,
+        )
+
+    return view
 
 
 def form_errors(request: HttpRequest, form: Any) -> None:

@@ -16,7 +16,6 @@ from ipcity.core.models import Region
 from ipcity.core.workdays import WorkdayCalendarError, working_days_between
 from ipcity.grants import clock
 from ipcity.grants.choices import (
-    EDITABLE_STATUSES,
     OPEN_STATUSES,
     ApplicationStatus,
     EntitlementStatus,
@@ -288,7 +287,9 @@ def applications_awaiting(user: Any, today: dt.date | None = None) -> QuerySet[A
     elif has_role(user, Role.DISTRICT_OFFICER):
         qs = qs.filter(status=S.SUBMITTED)
     elif _applies(user):
-        qs = qs.filter(status__in=EDITABLE_STATUSES).prefetch_related(
+        from ipcity.grants.workflows import APPLICATION_WORKFLOW  # the statuses the applicant edits in
+
+        qs = qs.filter(status__in=APPLICATION_WORKFLOW.action("edit").sources).prefetch_related(
             Prefetch(
                 "steps",
                 queryset=WorkflowStep.objects.filter(to_status=S.RETURNED).order_by("-at", "-id"),

@@ -19,14 +19,14 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from ipcity.accounts.guards import deny
 from ipcity.accounts.permissions import is_city_admin
 from ipcity.core.audit import Actor
 from ipcity.core.models import AuditEvent
 from ipcity.core.uploads import keep_upload
-from ipcity.core.workflow import act
+from ipcity.core.workflow import Door, action_view, keywords
 from ipcity.lib.excel import stream_table, xlsx_response
 from ipcity.registry import selectors, services
 from ipcity.registry.choices import CertificateVersion, ReviewStatus
@@ -515,28 +515,21 @@ def review_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-# The decisions on a name, one POST view for the three (urls pass the action).
-REVIEW_ACTIONS: dict[str, tuple[Callable[..., Any], type[forms.Form] | None, str]] = {
-    "resolve": (services.resolve_review_item, ReviewResolveForm, "已确认机构，已导入的记录已关联。"),
-    "dismiss": (services.dismiss_review_item, None, "已确认该名称不属于任何候选机构。"),
-    "reopen": (services.reopen_review_item, None, "已重新打开，以后的导入将再次等待确认。"),
-}
-
-
-@require_POST
-def review_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    if not can_review_names(request.user):
-        return deny(request)
-    item = get_object_or_404(ReviewItem.objects.visible_to(request.user), pk=pk)
-    service, form_class, success = REVIEW_ACTIONS[action]
-    return act(
-        request,
-        item,
-        REVIEW_FLOW,
-        action,
-        call=lambda obj, actor, data: service(obj, actor=actor, **data),
-        success=success,
-        back=f"{reverse('registry:reviews')}?{request.GET.urlencode()}",  # the list as it was filtered
-        form_class=form_class,
-        form_kwargs={"item": item} if form_class else None,
-    )
+# The decisions on a name, one POST view for the three (urls pass the action); back to the list as
+# it was filtered.
+review_act = action_view(
+    REVIEW_FLOW,
+    {
+        "resolve": Door(
+            keywords(services.resolve_review_item),
+            "已确认机构，已导入的记录已关联。",
+            ReviewResolveForm,
+            lambda item: {"item": item},
+        ),
+        "dismiss": Door(keywords(services.dismiss_review_item), "已确认该名称不属于任何候选机构。"),
+        "reopen": Door(keywords(services.reopen_review_item), "已重新打开，以后的导入将再次等待确认。"),
+    },
+    guard=can_review_names,
+    fetch=lambda request, pk: get_object_or_404(ReviewItem.objects.visible_to(request.user), pk=pk),
+    back=lambda request, item: f"{reverse('registry:reviews')}?{request.GET.urlencode()}",
+)

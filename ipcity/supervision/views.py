@@ -5,11 +5,8 @@ workflow actions the user may take (supervision.workflows); their POSTs go throu
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -26,7 +23,7 @@ from ipcity.core.attachments import attachment_response
 from ipcity.core.audit import Actor
 from ipcity.core.cache import cached, data_version, user_scope
 from ipcity.core.uploads import keep_upload
-from ipcity.core.workflow import Refused, Workflow, act
+from ipcity.core.workflow import Door, Refused, action_view, keywords
 from ipcity.lib.datafile import DataFileError
 from ipcity.lib.excel import xlsx_response
 from ipcity.plans.models import Row
@@ -561,71 +558,26 @@ def escalation_docx_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # ---------------------------------------------------------------------------------------------
-# Workflow actions: every POST that moves a report or a 督办单 (urls name the door)
+# Workflow actions: every POST that moves a report or a 督办单 (urls pass the action)
 
 
-@dataclass(frozen=True)
-class Door:
-    """How a page posts one workflow action: where the object comes from (scoped: 404 outside the
-    user's view), its table and action, the service `service(obj, *, actor, **form data)`, the
-    form, what success says and the page to go back to."""
-
-    fetch: Callable[[HttpRequest, int], Any]
-    workflow: Workflow[Any]
-    action: str
-    service: Callable[..., Any]
-    form_class: type[forms.Form]
-    success: str
-    back: str
-
-
-DOORS = {
-    "report_return": Door(
-        _report,
-        REPORT_FLOW,
-        "return",
-        services.return_report,
-        ReturnForm,
-        "报告已退回，已通知报送单位。",
-        "supervision:report",
-    ),
-    "report_accept": Door(
-        _report,
-        REPORT_FLOW,
-        "accept",
-        services.accept_report,
-        AcceptForm,
-        "报告已确认。",
-        "supervision:report",
-    ),
-    "escalation_follow_up": Door(
-        _escalation,
-        ESCALATION_FLOW,
-        "follow_up",
-        services.record_follow_up,
-        FollowUpForm,
-        "跟进记录已保存。",
-        "supervision:escalation",
-    ),
-}
-
-
-@require_POST
-def workflow_post(request: HttpRequest, pk: int, door: str) -> HttpResponse:
-    if not can_view_supervision(request.user):
-        return deny(request)
-    way = DOORS[door]
-    obj = way.fetch(request, pk)
-    return act(
-        request,
-        obj,
-        way.workflow,
-        way.action,
-        call=lambda o, actor, data: way.service(o, actor=actor, **data),
-        success=way.success,
-        back=reverse(way.back, args=[obj.pk]),
-        form_class=way.form_class,
-    )
+report_action = action_view(
+    REPORT_FLOW,
+    {
+        "return": Door(keywords(services.return_report), "报告已退回，已通知报送单位。", ReturnForm),
+        "accept": Door(keywords(services.accept_report), "报告已确认。", AcceptForm),
+    },
+    guard=can_view_supervision,
+    fetch=_report,
+    back=lambda request, report: reverse("supervision:report", args=[report.pk]),
+)
+escalation_action = action_view(
+    ESCALATION_FLOW,
+    {"follow_up": Door(keywords(services.record_follow_up), "跟进记录已保存。", FollowUpForm)},
+    guard=can_view_supervision,
+    fetch=_escalation,
+    back=lambda request, escalation: reverse("supervision:escalation", args=[escalation.pk]),
+)
 
 
 # ---------------------------------------------------------------------------------------------

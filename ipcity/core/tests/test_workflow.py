@@ -8,13 +8,14 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.test import RequestFactory
 
 from ipcity.accounts.permissions import is_city_admin
 from ipcity.core.audit import Actor
 from ipcity.core.models import AuditEvent, Job, JobStatus
-from ipcity.core.workflow import Action, Outcome, Refused, Workflow, act
+from ipcity.core.workflow import Action, Door, Outcome, Refused, Workflow, act, action_view, keywords
 from ipcity.test import Personas
 
 Q, R, S, F = JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.SUCCEEDED, JobStatus.FAILED
@@ -280,3 +281,83 @@ def test_act_names_the_field_of_a_form_error_and_may_word_success_by_the_data(pe
 
     assert post({"comment": "太长的备注"}) == ["备注内容：确保该变量包含不超过 4 字符 (目前字符数 5)。"]
     assert post({"comment": "先放"}) == ["已备注：先放"]
+
+
+def _note(job: Job, *, actor: Actor, comment: str) -> None:
+    """A service that takes the form's field as its keyword argument."""
+    with transaction.atomic():
+        FLOW.move(FLOW.lock(job), "note", actor=actor, comment=comment)
+
+
+@pytest.mark.django_db
+def test_action_view_guards_fetches_binds_the_door_and_goes_back(personas: Personas) -> None:
+    from django import forms
+    from django.contrib.messages import get_messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.http import Http404
+
+    class NoteForm(forms.Form):
+        comment = forms.CharField(label="备注内容")
+
+        def __init__(self, *args: Any, limit: int, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.fields["comment"].validators.append(MaxLengthValidator(limit))
+
+    job = _job(personas)
+    fetched: list[Any] = []
+
+    def fetch(request: Any, pk: Any) -> Job:
+        fetched.append(pk)
+        if pk != job.pk:
+            raise Http404
+        return job
+
+    view = action_view(
+        FLOW,
+        {"note": Door(keywords(_note), "已备注。", NoteForm, lambda obj: {"limit": len(obj.label) + 1})},
+        guard=lambda user: user != personas.enterprise_b,  # who may use the pages at all
+        fetch=fetch,
+        back=lambda request, obj: f"/jobs/{obj.pk}/?{request.GET.urlencode()}",
+    )
+
+    def post(user: Any, pk: Any, data: dict[str, str], method: str = "post") -> tuple[int, str, list[str]]:
+        request = getattr(RequestFactory(), method)("/x/?page=2", data)
+        request.user = user
+        request.session = SessionStore()
+        request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
+        response = view(request, pk=pk, action="note")
+        return response.status_code, response.get("Location", ""), [str(m) for m in get_messages(request)]
+
+    assert post(personas.enterprise_a, job.pk, {"comment": "先放"}, method="get")[0] == 405
+    with pytest.raises(PermissionDenied):  # the guard: answered 403 by Django, before any fetch
+        post(personas.enterprise_b, job.pk, {"comment": "先放"})
+    assert fetched == []
+    with pytest.raises(Http404):
+        post(personas.enterprise_a, 0, {"comment": "先放"})
+    assert post(personas.enterprise_a, job.pk, {"comment": "一二三四五"}) == (
+        302,
+        f"/jobs/{job.pk}/?page=2",
+        ["备注内容：确保该变量包含不超过 4 字符 (目前字符数 5)。"],
+    )
+    assert post(personas.enterprise_a, job.pk, {"comment": "先放"}) == (
+        302,
+        f"/jobs/{job.pk}/?page=2",
+        ["已备注。"],
+    )
+    assert AuditEvent.objects.filter(action="test.job.note", note="先放").exists()
+
+
+def test_action_view_refuses_a_door_for_no_action() -> None:
+    with pytest.raises(ValueError, match=r"doors for no action \['nap'\]"):
+        action_view(
+            FLOW,
+            {"nap": Door(keywords(_note), "")},
+            guard=bool,
+            fetch=_no_fetch,
+            back=lambda request, job: "/",
+        )
+
+
+def _no_fetch(request: Any, pk: int) -> Job:
+    raise AssertionError("not reached")

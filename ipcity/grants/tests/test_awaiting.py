@@ -1,5 +1,5 @@
 """What waits for each role (the desk's grants selectors): applications and entitlements that wait for
-the user's action, agreeing with permissions.allowed_actions; budgets running low; the SLA text of an
+the user's action, agreeing with the workflow's allowed_actions; budgets running low; the SLA text of an
 application whose clock is not running."""
 
 from __future__ import annotations
@@ -9,24 +9,24 @@ from decimal import Decimal
 import pytest
 
 from ipcity.grants import selectors, services
-from ipcity.grants.choices import Action, ObjectionStatus, ReviewDecision
+from ipcity.grants.choices import ObjectionStatus, ReviewDecision
 from ipcity.grants.detection import run_detection
 from ipcity.grants.models import Application, Entitlement
-from ipcity.grants.permissions import allowed_actions
 from ipcity.grants.tests import registry_data as reg
 from ipcity.grants.tests.conftest import CLI, approve_after_publicity, draft, set_budget, to_publicity, web
+from ipcity.grants.workflows import APPLICATION_WORKFLOW
 
 pytestmark = pytest.mark.django_db
 
 # Actions that go with a task rather than being one (editing before submitting), that may be taken
 # but do not wait for anyone (withdrawing, recording an objection received).
-NOT_WAITING = {Action.EDIT, Action.WITHDRAW, Action.RECORD_OBJECTION}
+NOT_WAITING = {"edit", "withdraw", "record_objection"}
 
 
 def waits_for(app: Application, user) -> bool:
-    actions = set(allowed_actions(app, user)) - NOT_WAITING
+    actions = set(APPLICATION_WORKFLOW.allowed_actions(app, user)) - NOT_WAITING
     if not app.objections.filter(status=ObjectionStatus.OPEN).exists():
-        actions.discard(Action.RESOLVE_OBJECTION)  # offered all through publicity, a task only when open
+        actions.discard("resolve_objection")  # offered all through publicity, a task only when open
     return bool(actions)
 
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ipcity.accounts.guards import deny
 from ipcity.core.attachments import attachment_response
 from ipcity.core.audit import Actor
-from ipcity.core.workflow import Refused, act
+from ipcity.core.workflow import Door, Refused, act, action_view, keywords, workflow_for
 from ipcity.grants import clock, exports, selectors, services
 from ipcity.grants.choices import ObjectionStatus
 from ipcity.grants.evaluation import decide, item_or_none
@@ -51,14 +51,7 @@ from ipcity.grants.permissions import (
     member_organisation,
 )
 from ipcity.grants.records import organisation_records
-from ipcity.grants.views.common import (
-    PAGE_SIZE,
-    Post,
-    _query_without,
-    fact_rows,
-    pay_refusal,
-    workflow_post,
-)
+from ipcity.grants.views.common import PAGE_SIZE, _query_without, fact_rows, pay_refusal
 from ipcity.grants.workflows import APPLICATION_WORKFLOW as FLOW
 from ipcity.lib.excel import xlsx_response
 from ipcity.policy.engine import Decision, Item, PolicyError
@@ -325,56 +318,49 @@ def _review(service: Callable[..., Any]) -> Callable[[Application, Actor, dict[s
 
 
 # The workflow POSTs on an application page, by action (urls.py names the action of each address).
-POSTS: dict[str, Post] = {
-    "edit": Post(
+POSTS: dict[str, Door] = {
+    "edit": Door(
         lambda app, actor, data: services.add_material(app, data["file"], actor=actor, label=data["label"]),
         "材料已上传。",
         MaterialForm,
         _material_form,
     ),
-    "submit": Post(
+    "submit": Door(
         lambda app, actor, data: services.submit_application(app, actor=actor), "申请已提交，等待区市初审。"
     ),
-    "withdraw": Post(
+    "withdraw": Door(
         lambda app, actor, data: services.withdraw_application(app, actor=actor), "申请已撤回。"
     ),
-    "district_review": Post(
+    "district_review": Door(
         lambda app, actor, data: services.review_in_district(
             app, actor=actor, decision=data["decision"], comment=data["comment"]
         ),
         "区市初审意见已提交。",
         ReviewForm,
     ),
-    "city_review": Post(_review(services.review_in_city), "市级审核意见已提交。", ReviewForm),
-    "assign_experts": Post(
+    "city_review": Door(_review(services.review_in_city), "市级审核意见已提交。", ReviewForm),
+    "assign_experts": Door(
         lambda app, actor, data: services.assign_experts(app, data["experts"], actor=actor),
         "已指派评审专家。",
         AssignExpertsForm,
         _experts_form,
     ),
-    "conclude_expert_review": Post(
+    "conclude_expert_review": Door(
         _review(services.conclude_expert_review),
         "专家评审结论已记录。",
         ReviewForm,
         lambda app: {"allow_return": False},
     ),
-    "record_objection": Post(
-        lambda app, actor, data: services.record_objection(app, actor=actor, **data),
-        "异议已登记。",
-        ObjectionForm,
-    ),
-    "approve": Post(
+    "record_objection": Door(keywords(services.record_objection), "异议已登记。", ObjectionForm),
+    "approve": Door(
         lambda app, actor, data: services.approve_application(app, actor=actor), "已核定，待兑现。"
     ),
 }
 
 
-@require_POST
-def application_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    if not can_view_grants(request.user):
-        return deny(request)
-    app = _application(request, pk)
-    return workflow_post(request, app, action, POSTS[action], back=_page(app))
+application_action = action_view(
+    FLOW, POSTS, guard=can_view_grants, fetch=_application, back=lambda request, app: _page(app)
+)
 
 
 @require_POST
@@ -466,4 +452,13 @@ def grant_pay(request: HttpRequest, pk: int) -> HttpResponse:
 
     source = grant.source
     back = reverse("grants:application" if grant.application_id else "grants:entitlement", args=[source.pk])
-    return workflow_post(request, source, "pay", Post(pay, "兑现记录已登记。", PaymentForm), back=back)
+    return act(
+        request,
+        source,
+        workflow_for(source),
+        "pay",
+        call=pay,
+        success="兑现记录已登记。",
+        back=back,
+        form_class=PaymentForm,
+    )

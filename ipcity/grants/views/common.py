@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 
-from ipcity.core.audit import Actor
-from ipcity.core.workflow import act, workflow_for
+from ipcity.core.workflow import workflow_for
 from ipcity.policy.engine import Item, PolicyError
 from ipcity.policy.engine.explain import show_fact
 
@@ -47,29 +43,3 @@ def pay_refusal(obj: Any, user: Any, grant: Any, payment: Any) -> str | None:
     if not workflow.holds_role(user, obj, "pay"):
         return None
     return workflow.refusal(obj, user, "pay")
-
-
-@dataclass(frozen=True)
-class Post:
-    """One workflow POST of a page: the service it calls with the form's data, what it says when
-    done, and the form it binds (with the arguments the form needs for the object)."""
-
-    call: Callable[[Any, Actor, dict[str, Any]], Any]
-    success: str | Callable[[dict[str, Any]], str]
-    form_class: type[forms.Form] | None = None
-    form_kwargs: Callable[[Any], dict[str, Any]] | None = None
-
-
-def workflow_post(request: HttpRequest, obj: Any, name: str, post: Post, *, back: str) -> HttpResponse:
-    """Take the action `name` on `obj` (from the user's scoped queryset) through core.workflow.act."""
-    return act(
-        request,
-        obj,
-        workflow_for(obj),
-        name,
-        call=post.call,
-        success=post.success,
-        back=back,
-        form_class=post.form_class,
-        form_kwargs=post.form_kwargs(obj) if post.form_kwargs else None,
-    )

@@ -9,11 +9,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from ipcity.accounts.guards import deny
 from ipcity.core.audit import Actor
-from ipcity.core.workflow import Refused
+from ipcity.core.workflow import Door, Refused, action_view, keywords
 from ipcity.grants import clock, exports, selectors, services
 from ipcity.grants.evaluation import item_or_none
 from ipcity.grants.forms import (
@@ -31,14 +31,7 @@ from ipcity.grants.models import (
     Grant,
 )
 from ipcity.grants.permissions import can_manage_grants, can_view_grants, can_view_ledger
-from ipcity.grants.views.common import (
-    PAGE_SIZE,
-    Post,
-    _query_without,
-    fact_rows,
-    pay_refusal,
-    workflow_post,
-)
+from ipcity.grants.views.common import PAGE_SIZE, _query_without, fact_rows, pay_refusal
 from ipcity.grants.workflows import ENTITLEMENT_WORKFLOW as FLOW
 from ipcity.lib.excel import xlsx_response
 from ipcity.registry.permissions import can_see_all_payee_accounts
@@ -116,8 +109,8 @@ def _confirm_form(ent: Entitlement) -> dict[str, Any]:
 
 
 # The workflow POSTs on an entitlement page, by action (urls.py names the action of each address).
-POSTS: dict[str, Post] = {
-    "confirm": Post(
+POSTS: dict[str, Door] = {
+    "confirm": Door(
         lambda ent, actor, data: services.confirm_entitlement(
             ent, actor=actor, accept=data["accept"], facts=data["facts"], comment=data["comment"]
         ),
@@ -125,25 +118,18 @@ POSTS: dict[str, Post] = {
         ConfirmEntitlementForm,
         _confirm_form,
     ),
-    "approve": Post(
-        lambda ent, actor, data: services.approve_entitlement(ent, actor=actor, **data),
-        "已核定，待兑现。",
-        ApproveForm,
-    ),
-    "cancel": Post(
-        lambda ent, actor, data: services.cancel_entitlement(ent, actor=actor, **data), "已撤销。", CancelForm
-    ),
+    "approve": Door(keywords(services.approve_entitlement), "已核定，待兑现。", ApproveForm),
+    "cancel": Door(keywords(services.cancel_entitlement), "已撤销。", CancelForm),
 }
 
 
-@require_POST
-def entitlement_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    if not can_view_grants(request.user):
-        return deny(request)
-    ent = _entitlement(request, pk)
-    return workflow_post(
-        request, ent, action, POSTS[action], back=reverse("grants:entitlement", args=[ent.pk])
-    )
+entitlement_action = action_view(
+    FLOW,
+    POSTS,
+    guard=can_view_grants,
+    fetch=_entitlement,
+    back=lambda request, ent: reverse("grants:entitlement", args=[ent.pk]),
+)
 
 
 @require_http_methods(["GET", "POST"])

@@ -11,7 +11,7 @@ import pytest
 
 from ipcity.core.audit import Actor
 from ipcity.core.models import Department, Region
-from ipcity.plans.models import Row
+from ipcity.plans.models import Plan, Row
 from ipcity.supervision import services
 from ipcity.supervision.models import Milestone
 
@@ -26,8 +26,9 @@ def at(day: dt.date | str, hour: int = 10) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, hour, tzinfo=SHANGHAI)
 
 
-@pytest.fixture
-def make_milestone(plan) -> Callable[..., Milestone]:
+def milestone_maker(plan: Plan) -> Callable[..., Milestone]:
+    """Make milestones of `plan` through the real services (what `make_milestone` gives a test)."""
+
     def make(
         code: str = "P1.S2",
         *,
@@ -61,3 +62,8 @@ def make_milestone(plan) -> Callable[..., Milestone]:
         return Milestone.objects.with_plan().get(pk=milestone.pk)
 
     return make
+
+
+@pytest.fixture
+def make_milestone(plan: Plan) -> Callable[..., Milestone]:
+    return milestone_maker(plan)
