@@ -21,7 +21,17 @@ from ipcity.grants.choices import ReviewDecision
 from ipcity.grants.detection import run_detection
 from ipcity.grants.models import Application, Entitlement, Grant, Objection
 from ipcity.grants.tests import registry_data as reg
-from ipcity.grants.tests.conftest import CLI, TODAY, after, draft, ensure_experts, pdf_upload, set_budget, web
+from ipcity.grants.tests.conftest import (
+    CLI,
+    TODAY,
+    after,
+    draft,
+    ensure_experts,
+    give_payee_accounts,
+    pdf_upload,
+    set_budget,
+    web,
+)
 from ipcity.grants.workflows import APPLICATION_WORKFLOW, ENTITLEMENT_WORKFLOW
 from ipcity.test import Personas
 
@@ -126,6 +136,7 @@ def _shown(obj: Application | Entitlement, client: Any) -> set[str]:
 def application_walk(personas: Personas, tmp_path: Path) -> Walk[Application]:
     for item in ("city_advantage_enterprise", "foreign_litigation"):
         set_budget(item, "10000000")
+    give_payee_accounts(personas.org_a)  # paying needs the 一企一档's 收款账户
     expert_user, _ = upsert_user("t-expert", actor=CLI, role="applicant", password="x-long-password-1")
     own_expert = services.upsert_expert(actor=CLI, name="张专家", affiliation="测试大学", user=expert_user)
     *_, spare_expert = ensure_experts(3)  # never assigned: what "assign experts" is tried with
@@ -273,6 +284,7 @@ def application_walk(personas: Personas, tmp_path: Path) -> Walk[Application]:
 @walk_for(Entitlement)
 def entitlement_walk(personas: Personas, tmp_path: Path) -> Walk[Entitlement]:
     set_budget("madrid_trademark", "10000000")
+    give_payee_accounts(personas.org_a)
     admin, ent = web(personas.admin), web(personas.enterprise_a)
 
     def states() -> Generator[tuple[str, Entitlement], None, None]:
