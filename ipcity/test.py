@@ -25,7 +25,7 @@ from ipcity.registry.services import bind_user_to_organisation, upsert_organisat
 PLAN_FILE = settings.DATA_DIR / "plans" / "yantai-2022-2024.yaml"
 SEED_FILE = settings.BASE_DIR.parent / "shared" / "seed" / "000_e06214998f249aae.txt"
 PASSWORD = "test-password-123"
-SETUP = Actor.cli("test set-up")
+SETUP = Actor.cli("测试数据准备")
 
 
 def load_plan_for_tests(path: Path = PLAN_FILE) -> Plan:

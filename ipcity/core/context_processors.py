@@ -37,11 +37,14 @@ def system_notices(user: Any) -> list[SystemNotice]:
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    """Site name, the demo-data banner flag, and what the navigation may offer this user."""
+    """The platform's name, the demo-data banner flag, and what the navigation may offer this user.
+
+    `platform_name`, not `site_name`: Django's own views (the login page) put the host name into
+    the context as `site_name`, which would replace the platform's name on those pages."""
     user = getattr(request, "user", None)
     return {
         "system_notices": system_notices(user),
-        "site_name": settings.IPCITY_SITE_NAME,
+        "platform_name": settings.IPCITY_SITE_NAME,
         "demo_data_present": DataSet.objects.filter(is_demo=True).exists(),
         "nav_audit": can_view_audit_log(user),
         "nav_calendar": is_city_admin(user),

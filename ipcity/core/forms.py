@@ -8,6 +8,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from openpyxl import load_workbook
 
+from ipcity.core.audit_labels import object_type_label
 from ipcity.core.choices import CalendarDayKind
 from ipcity.core.models import AuditEvent
 from ipcity.lib.inputs import DateField, SearchField
@@ -46,7 +47,8 @@ class AuditFilterForm(forms.Form):
         types = AuditEvent.objects.order_by("object_type").values_list("object_type", flat=True).distinct()
         field = self.fields["object_type"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", "全部"), *[(t, t) for t in types]]
+        labelled = sorted(((t, object_type_label(t)) for t in types), key=lambda c: c[1])
+        field.choices = [("", "全部"), *labelled]
 
 
 MAX_TABLE_ROWS = 200

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from ipcity.core.audit_labels import action_codes_matching
 from ipcity.core.choices import CalendarDayKind
 from ipcity.core.models import AuditEvent, CalendarDay, CalendarYear
 from ipcity.lib.workdays import KIND_LABELS, WEEKEND
@@ -18,7 +19,9 @@ def filter_audit_events(events: QuerySet[AuditEvent], filters: dict[str, Any]) -
     if filters.get("actor"):
         events = events.filter(actor_label__icontains=filters["actor"])
     if filters.get("action"):
-        events = events.filter(action__icontains=filters["action"])
+        # The code or its Chinese label (登录, 区市初审): the codes whose label matches are few.
+        codes = list(AuditEvent.objects.order_by().values_list("action", flat=True).distinct())
+        events = events.filter(action__in=action_codes_matching(filters["action"], codes))
     if filters.get("object_type"):
         events = events.filter(object_type=filters["object_type"])
     if filters.get("q"):

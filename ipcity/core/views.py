@@ -25,6 +25,7 @@ from ipcity.accounts.permissions import (
 )
 from ipcity.core import jobs, notifications, selectors, services, workdays
 from ipcity.core.audit import Actor
+from ipcity.core.audit_labels import action_label, field_label, object_type_label, value_text
 from ipcity.core.forms import AuditFilterForm, CalendarDayForm, CalendarImportForm, ContactForm
 from ipcity.core.models import (
     AuditEvent,
@@ -55,19 +56,32 @@ def audit_log(request: HttpRequest) -> HttpResponse:
                 e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
                 e.actor_label,
                 e.get_source_display(),
-                e.action,
-                e.object_type,
+                action_label(e.action),
+                object_type_label(e.object_type),
                 e.object_id,
                 e.object_repr,
-                ", ".join(e.changed_fields),
+                "、".join(field_label(e.object_type, k) for k in e.changed_fields),
+                e.action,
+                e.object_type,
             ]
             for e in events[:50000]
         )
         wb = simple_table(
             "审计日志",
-            ["时间", "操作人", "来源", "操作", "对象类型", "对象标识", "对象", "变更字段"],
+            [
+                "时间",
+                "操作人",
+                "来源",
+                "操作",
+                "对象类型",
+                "对象标识",
+                "对象",
+                "变更字段",
+                "操作代码",
+                "对象类型代码",
+            ],
             rows,
-            [20, 16, 8, 28, 20, 10, 40, 40],
+            [20, 16, 8, 28, 20, 10, 40, 40, 28, 20],
         )
         return xlsx_response(wb, "审计日志.xlsx")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
@@ -82,7 +96,16 @@ def audit_event(request: HttpRequest, pk: int) -> HttpResponse:
         return deny(request)
     event = get_object_or_404(AuditEvent.objects.visible_to(request.user), pk=pk)
     keys = sorted(set(event.before or {}) | set(event.after or {}))
-    changes = [(k, (event.before or {}).get(k), (event.after or {}).get(k)) for k in keys]
+    kind, action = event.object_type, event.action
+    memo: dict[object, str] = {}
+    changes = [
+        (
+            field_label(kind, k),
+            value_text(kind, k, (event.before or {}).get(k), action=action, memo=memo),
+            value_text(kind, k, (event.after or {}).get(k), action=action, memo=memo),
+        )
+        for k in keys
+    ]
     return render(request, "core/audit_event.html", {"event": event, "changes": changes})
 
 

@@ -47,7 +47,8 @@ class Refused(Exception):
 class Outcome:
     """Where an action (or one decision of it) leads, and what it then needs (e.g. a comment).
     `to=""` keeps the status (a decision that lets the object go on as it is); `label` names the
-    decision in the refusal when what it needs is missing (退回修改需要填写意见)."""
+    decision in the audit log (区市初审：退回修改) and in the refusal when what it needs is missing
+    (退回修改需要填写意见); every decision of a registered table has one (core/tests/test_audit_labels.py)."""
 
     to: str
     requires: tuple[str, ...] = ()
@@ -178,7 +179,9 @@ class Workflow(Generic[M]):
         missing = [key for key in needed if not str(inputs.get(key) or "").strip()]
         if missing:
             labels = "、".join(REQUIRED_LABELS.get(key, key) for key in missing)
-            subject = outcome.label if outcome is not None and outcome.label else action.label
+            # The decision names the refusal when it is the decision that needs the input.
+            by_decision = outcome is not None and outcome.label and set(missing) & set(outcome.requires)
+            subject = outcome.label if outcome is not None and by_decision else action.label
             raise Refused(f"{subject}需要填写{labels}")
         return outcome
 

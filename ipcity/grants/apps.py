@@ -18,3 +18,10 @@ class GrantsConfig(AppConfig):
         from ipcity.registry.profile_sections import register_profile_section
 
         register_profile_section(organisation_section)
+
+        from ipcity.core.audit_labels import register_value_display
+        from ipcity.grants.selectors import facts_text, item_name
+
+        # The audit log shows a reward item by its name and the facts by their labels, not codes.
+        register_value_display("item_code", lambda code: item_name(str(code)))
+        register_value_display("facts", facts_text)

@@ -16,7 +16,7 @@ from ipcity.grants import clock
 from ipcity.grants.choices import CreditKind
 from ipcity.grants.models import Application, CreditRecord, Entitlement, Grant
 from ipcity.grants.selectors import item_name
-from ipcity.lib.numbers import format_yuan
+from ipcity.lib.numbers import format_yuan_exact
 from ipcity.registry.models import Organisation
 from ipcity.registry.profile_sections import ProfileSection
 
@@ -35,14 +35,14 @@ def _amount(obj: Application | Entitlement) -> str:
     """The amount as far as it is known: approved, decided, computed (a maximum says so) or a ceiling."""
     grant = getattr(obj, "grant", None)
     if grant is not None:
-        return format_yuan(grant.amount)
+        return format_yuan_exact(grant.amount)
     if obj.decided_amount is not None:
-        return format_yuan(obj.decided_amount)
+        return format_yuan_exact(obj.decided_amount)
     if obj.amount is not None:
         maximum = bool(obj.decision and obj.decision.get("amount_is_maximum"))
-        return f"最高 {format_yuan(obj.amount)}" if maximum else format_yuan(obj.amount)
+        return f"最高 {format_yuan_exact(obj.amount)}" if maximum else format_yuan_exact(obj.amount)
     if obj.ceiling is not None and obj.eligible:
-        return f"待审定，最高 {format_yuan(obj.ceiling)}"
+        return f"待审定，最高 {format_yuan_exact(obj.ceiling)}"
     return "—"
 
 

@@ -24,7 +24,7 @@ from ipcity.grants.forms import (
 from ipcity.grants.permissions import can_apply, member_organisation
 from ipcity.grants.records import platform_facts
 from ipcity.lib.excel import simple_table, xlsx_response
-from ipcity.lib.numbers import format_yuan
+from ipcity.lib.numbers import format_yuan_exact
 from ipcity.policy.engine import Decision, Item, PolicyError, default_catalog, evaluate, screen
 from ipcity.policy.engine.export import item_as_json
 from ipcity.registry.models import Organisation
@@ -195,10 +195,10 @@ def amount_text(decision: Decision) -> str:
         by = "专家评审" if rule is not None and rule.decided_by == "expert_review" else "市局审定"
         if decision.ceiling is None:
             return f"金额由{by}确定（方案未规定金额）"
-        return f"金额由{by}确定，最高 {format_yuan(decision.ceiling)}"
+        return f"金额由{by}确定，最高 {format_yuan_exact(decision.ceiling)}"
     if decision.amount_is_maximum:
-        return f"最高 {format_yuan(decision.amount)}"
-    return format_yuan(decision.amount)
+        return f"最高 {format_yuan_exact(decision.amount)}"
+    return format_yuan_exact(decision.amount)
 
 
 def profile_facts(org: Organisation, today: dt.date) -> dict[str, dict[str, Any]]:

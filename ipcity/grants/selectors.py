@@ -31,7 +31,8 @@ from ipcity.grants.models import (
     WorkflowStep,
 )
 from ipcity.grants.permissions import ledger_region_id
-from ipcity.policy.engine import Item, default_catalog
+from ipcity.policy.engine import Item, PolicyError, default_catalog
+from ipcity.policy.engine.explain import show_fact
 
 ZERO = Decimal("0")
 
@@ -39,6 +40,30 @@ ZERO = Decimal("0")
 def item_name(code: str) -> str:
     item = default_catalog().items.get(code)
     return item.name if item else code
+
+
+def facts_text(facts: Any) -> str:
+    """Facts as read in the audit log (label：value), each by the first catalog item that asks for
+    it: the log does not name the item, and items that share a fact share its label."""
+    if not isinstance(facts, dict):
+        return str(facts)
+    owners: dict[str, Item] = {}
+    for item in items_in_order():
+        for name in item.facts:
+            owners.setdefault(name, item)
+    parts = []
+    for name, value in facts.items():
+        owner = owners.get(name)
+        if owner is None:
+            parts.append(f"{name}：{value}")
+            continue
+        spec = owner.facts[name]
+        try:
+            shown = show_fact(owner, name, spec.coerce(owner.code, value))
+        except PolicyError:
+            shown = str(value)
+        parts.append(f"{spec.label}：{shown}")
+    return "；".join(parts)
 
 
 def items_in_order() -> list[Item]:
@@ -69,7 +94,7 @@ class SlaState:
                 f"{self.note}（期限 {self.due.isoformat()}）" if self.note else f"期限 {self.due.isoformat()}"
             )
         if self.overdue:
-            return f"已超期 {-(self.remaining or 0)} 个工作日（期限 {self.due.isoformat()}）"
+            return f"已超期 {-self.remaining} 个工作日（期限 {self.due.isoformat()}）"
         return f"剩余 {self.remaining} 个工作日（期限 {self.due.isoformat()}）"
 
 

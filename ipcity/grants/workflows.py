@@ -107,7 +107,7 @@ APPLICATION_WORKFLOW: Workflow[Application] = Workflow(
             "区市初审",
             frozenset({S.SUBMITTED}),
             can_review_in_district,
-            decisions={"pass": Outcome(S.CITY_REVIEW), "return": RETURN, "reject": REJECT},
+            decisions={"pass": Outcome(S.CITY_REVIEW, label="通过"), "return": RETURN, "reject": REJECT},
             not_in_stage="不在区市初审阶段",
         ),
         # 通过 leads to expert review for a 择优 item (the service names that outcome "experts"),
@@ -118,8 +118,8 @@ APPLICATION_WORKFLOW: Workflow[Application] = Workflow(
             frozenset({S.CITY_REVIEW}),
             _city,
             decisions={
-                "pass": Outcome(S.PUBLICITY),
-                "experts": Outcome(S.EXPERT_REVIEW),
+                "pass": Outcome(S.PUBLICITY, label="通过"),
+                "experts": Outcome(S.EXPERT_REVIEW, label="转专家评审"),
                 "return": RETURN,
                 "reject": REJECT,
             },
@@ -144,7 +144,7 @@ APPLICATION_WORKFLOW: Workflow[Application] = Workflow(
             "给出专家评审结论",
             frozenset({S.EXPERT_REVIEW}),
             _city,
-            decisions={"pass": Outcome(S.PUBLICITY), "reject": REJECT},
+            decisions={"pass": Outcome(S.PUBLICITY, label="通过"), "reject": REJECT},
             not_in_stage="不在专家评审阶段",
         ),
         Action(
@@ -160,7 +160,10 @@ APPLICATION_WORKFLOW: Workflow[Application] = Workflow(
             "处理公示异议",
             frozenset({S.PUBLICITY}),
             _city,
-            decisions={"dismiss": Outcome(""), "uphold": Outcome(S.REJECTED)},
+            decisions={
+                "dismiss": Outcome("", label="异议不成立"),
+                "uphold": Outcome(S.REJECTED, label="异议成立"),
+            },
             requires=("comment",),
             not_in_stage="不在公示期，不能处理异议",
         ),
@@ -183,7 +186,10 @@ ENTITLEMENT_WORKFLOW: Workflow[Entitlement] = Workflow(
             "确认申领意愿",
             frozenset({E.PENDING}),
             can_confirm_entitlement,
-            decisions={"accept": Outcome(E.CONFIRMED), "decline": Outcome(E.DECLINED)},
+            decisions={
+                "accept": Outcome(E.CONFIRMED, label="确认申领"),
+                "decline": Outcome(E.DECLINED, label="放弃申领"),
+            },
         ),
         Action("approve", "核定", frozenset({E.CONFIRMED}), _city_money, to=E.APPROVED),
         Action(

@@ -17,7 +17,8 @@ from django.db.models import Count
 
 from ipcity.core.models import Region
 from ipcity.indicators.choices import PopulationKind, SnapshotStatus
-from ipcity.indicators.models import Indicator, Population, Survey, TrainingAttendance
+from ipcity.indicators.models import Indicator, Population, PopulationGap, Survey, TrainingAttendance
+from ipcity.lib.numbers import format_count
 
 TEN_THOUSAND = Decimal(10000)
 
@@ -103,15 +104,28 @@ def year_end_population(ctx: Context) -> Population | None:
     return populations.get(ctx.region.pk if ctx.region else None)
 
 
+def population_gap_reason(ctx: Context) -> str:
+    """The office's reason why the region has no population for the year (功能区无常住人口统计)."""
+    reasons = ctx.run.get(
+        ("population_gap", ctx.year),
+        lambda: {g.region_id: g.reason for g in PopulationGap.objects.filter(year=ctx.year)},
+    )
+    return str(reasons.get(ctx.region.pk if ctx.region else None, ""))
+
+
 def per_ten_thousand(ctx: Context, count: int, what: str) -> Result:
-    """count ÷ (year-end population ÷ 10,000); missing population → say so, never guess."""
+    """count ÷ (year-end population ÷ 10,000); missing population → say so (with the office's
+    recorded reason when there is one), never guess."""
     population = year_end_population(ctx)
     numerator = Decimal(count)
     if population is None:
+        reason = population_gap_reason(ctx)
+        missing = reason or f"缺少{ctx.region_label}{ctx.year}年末常住人口"
         return Result(
             SnapshotStatus.MISSING_DENOMINATOR,
             numerator=numerator,
-            note=f"缺少{ctx.region_label}{ctx.year}年末常住人口，未计算（{what} {count} 件）",
+            note=f"{missing}，未计算（{what} {format_count(count, '件')}）",
+            details={"missing_reason": reason} if reason else {},
         )
     denominator = Decimal(population.value) / TEN_THOUSAND
     value = quantize(numerator / denominator, ctx.indicator.decimals)
@@ -120,7 +134,7 @@ def per_ten_thousand(ctx: Context, count: int, what: str) -> Result:
         value=value,
         numerator=numerator,
         denominator=denominator,
-        note=f"{what} {count} 件 ÷ 年末常住人口 {population.value} 人 × 10000"
+        note=f"{what} {format_count(count, '件')} ÷ 年末常住人口 {format_count(population.value, '人')}"
         + ("（演示人口）" if population.is_demo else ""),
         details={
             "population": population.value,
@@ -130,8 +144,14 @@ def per_ten_thousand(ctx: Context, count: int, what: str) -> Result:
     )
 
 
-def average_growth(ctx: Context, series: Callable[[int], Decimal | None], base_year: int = 2021) -> Result:
-    """Average annual growth since base_year, in %: (Vy / Vbase)^(1/(y−base)) − 1; also year-on-year."""
+def average_growth(
+    ctx: Context,
+    series: Callable[[int], Decimal | None],
+    base_year: int = 2021,
+    show: Callable[[Decimal], str] = format_count,
+) -> Result:
+    """Average annual growth since base_year, in %: (Vy / Vbase)^(1/(y−base)) − 1; also year-on-year.
+    `show` writes the series' values in the explanation (format_yuan for money)."""
     if ctx.year <= base_year:
         return Result(SnapshotStatus.NOT_APPLICABLE, note=f"基期为 {base_year} 年")
     current, base, previous = series(ctx.year), series(base_year), series(ctx.year - 1)
@@ -153,7 +173,7 @@ def average_growth(ctx: Context, series: Callable[[int], Decimal | None], base_y
         value=quantize(growth, ctx.indicator.decimals),
         numerator=current,
         denominator=base,
-        note=f"({current} ÷ {base})^(1/{years}) − 1",
+        note=f"（{ctx.year} 年 {show(current)} ÷ {base_year} 年 {show(base)}）^(1/{years}) − 1",
         details=details,
     )
 

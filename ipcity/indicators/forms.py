@@ -65,6 +65,16 @@ class PopulationForm(forms.Form):
     )
 
 
+class PopulationGapForm(forms.Form):
+    region = forms.ModelChoiceField(
+        queryset=Region.objects.all(), required=False, label="区市", empty_label="烟台市（全市）"
+    )
+    year = forms.IntegerField(label="年份", min_value=2015, max_value=2035, error_messages=YEAR_ERRORS)
+    reason = forms.CharField(
+        label="原因（如“功能区无常住人口统计”；留空则删除已有说明）", max_length=200, required=False
+    )
+
+
 class UploadForm(forms.Form):
     file = forms.FileField(label="Excel 文件（.xlsx）", error_messages={"required": "请选择文件。"})
 

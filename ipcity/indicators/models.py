@@ -80,6 +80,29 @@ class Population(models.Model):
         return f"{self.region or '烟台市'} {self.year} {self.get_kind_display()} {self.value}"
 
 
+class PopulationGap(models.Model):
+    """Why a region (null = the whole city) has no 常住人口 for a year — 功能区无常住人口统计 — so its
+    per-10,000 indicators say why instead of just 缺少分母数据. A figure, once entered, wins."""
+
+    region = models.ForeignKey("core.Region", null=True, blank=True, on_delete=models.PROTECT)
+    year = models.PositiveIntegerField(_("年份"))
+    reason = models.CharField(_("缺少人口数据的原因"), max_length=200)
+
+    class Meta:
+        ordering = ["year", "region__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year"], name="populationgap_unique"),
+            models.UniqueConstraint(
+                fields=["year"], condition=models.Q(region__isnull=True), name="populationgap_unique_city"
+            ),
+        ]
+        verbose_name = _("常住人口缺失说明")
+        verbose_name_plural = _("常住人口缺失说明")
+
+    def __str__(self) -> str:
+        return f"{self.region or '烟台市'} {self.year}：{self.reason}"
+
+
 class ReportedValue(models.Model):
     """A value entered by the office for an indicator the registry cannot compute, with its source."""
 
@@ -240,6 +263,12 @@ class Snapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.region or '烟台市'} {self.year}: {self.value}"
+
+    @property
+    def status_text(self) -> str:
+        """What a cell without a value says: the recorded reason for a missing denominator
+        (功能区无常住人口统计), else the status (缺少分母数据, 不适用)."""
+        return str((self.details or {}).get("missing_reason") or self.get_status_display())
 
 
 class PatentFact(models.Model):

@@ -12,6 +12,7 @@ target. Targets to stay at or below (≤) are never pro-rated.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -55,18 +56,18 @@ def assess(
     value: Decimal,
     base: Decimal | None = None,
     as_of: dt.date | None = None,
+    show: Callable[[Decimal], str] = str,
 ) -> Progress:
     """On/off track for one year's value. `base` is the 2021 value (needed for `end` targets);
-    `as_of` the date the value was measured (default: the year's end)."""
+    `as_of` the date the value was measured (default: the year's end); `show` writes the values in
+    the explanation (lib.numbers.format_quantity for the indicator's unit: 1 亿元, not 100000000)."""
     higher = comparison != "<="
     share = year_share(year, as_of) if higher else Decimal(1)
     if period == "annual":
         if share < 1:
             expected = _q(target * share)
             on_track = value >= expected
-            text = (
-                f"年度目标 ≥ {target}，按序时（{as_of} 已过 {_q(share * 100)}%）应达 {expected}，已达 {value}"
-            )
+            text = f"年度目标 ≥ {show(target)}，按序时（{as_of} 已过 {_q(share * 100)}%）应达 {show(expected)}，已达 {show(value)}"
             return Progress(year, value, target, expected, None, None, on_track, text)
         on_track = value >= target if higher else value <= target
         return Progress(
@@ -77,7 +78,7 @@ def assess(
             None,
             None,
             on_track,
-            f"年度目标 {'≥' if higher else '≤'} {target}，当年 {value}",
+            f"年度目标 {'≥' if higher else '≤'} {show(target)}，当年 {show(value)}",
         )
     if period == "total":
         done = min(year, target_year) - PLAN_FIRST_YEAR + (share if year <= target_year else 1)
@@ -94,7 +95,7 @@ def assess(
             projected,
             None,
             on_track,
-            f"期内累计目标 {target}：按序时应达 {expected}，已达 {value}",
+            f"期内累计目标 {show(target)}：按序时应达 {show(expected)}，已达 {show(value)}",
         )
     # period == "end": a level to reach by target_year from the 2021 base.
     if base is None:
@@ -106,7 +107,7 @@ def assess(
             None,
             None,
             value >= target,
-            f"缺少 {BASE_YEAR} 年基数，仅与目标值 {target} 比较",
+            f"缺少 {BASE_YEAR} 年基数，仅与目标值 {show(target)} 比较",
         )
     years_total = target_year - BASE_YEAR
     years_done = year - BASE_YEAR - 1 + share
@@ -125,5 +126,5 @@ def assess(
         projected_linear,
         projected_compound,
         on_track,
-        f"{BASE_YEAR} 年基数 {base} → {target_year} 年目标 {target}：按线性路径 {year} 年应达 {expected}，实际 {value}",
+        f"{BASE_YEAR} 年基数 {show(base)} → {target_year} 年目标 {show(target)}：按线性路径 {year} 年应达 {show(expected)}，实际 {show(value)}",
     )

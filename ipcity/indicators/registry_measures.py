@@ -31,6 +31,7 @@ from ipcity.indicators.compute import (
 from ipcity.indicators.facts import ENDED as ENDED_STATUSES
 from ipcity.indicators.high_value import Criterion
 from ipcity.indicators.models import PatentFact, TrainingAttendance
+from ipcity.lib.numbers import format_yuan
 from ipcity.registry.choices import LegalStatus, OrganisationTagKind, PatentType
 from ipcity.registry.models import (
     GeographicalIndication,
@@ -323,7 +324,7 @@ def pledge_count(ctx: Context) -> Result:
 
 @measure("pledge_amount_growth")
 def pledge_amount_growth(ctx: Context) -> Result:
-    return average_growth(ctx, lambda y: _pledge_totals(ctx, y)[0], PLAN_BASE_YEAR)
+    return average_growth(ctx, lambda y: _pledge_totals(ctx, y)[0], PLAN_BASE_YEAR, show=format_yuan)
 
 
 @measure("pledge_count_growth")

@@ -54,5 +54,23 @@ POPULATION_SCHEMA: dict[str, Any] = {
                 },
             },
         },
+        # Regions without a figure and why (功能区无常住人口统计), for each of the years listed.
+        "gaps": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["region", "years", "reason"],
+                "additionalProperties": False,
+                "properties": {
+                    "region": {"type": "string"},
+                    "years": {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": {"type": "integer", "minimum": 1990, "maximum": 2100},
+                    },
+                    "reason": {"type": "string", "minLength": 1, "maxLength": 200},
+                },
+            },
+        },
     },
 }

@@ -15,6 +15,7 @@ from ipcity.core.models import Region
 from ipcity.indicators.choices import SnapshotStatus
 from ipcity.indicators.models import CITY_CODE, Indicator, Snapshot
 from ipcity.indicators.progress import Progress, assess
+from ipcity.lib.numbers import format_quantity
 
 
 def region_code(snapshot: Snapshot) -> str:
@@ -74,10 +75,16 @@ class LatestValue:
     status: str
     value: Decimal | None
     note: str
+    missing_reason: str = ""
 
     @property
     def status_label(self) -> str:
         return str(SnapshotStatus(self.status).label)
+
+    @property
+    def status_text(self) -> str:
+        """As Snapshot.status_text: the recorded reason for a missing denominator, else the status."""
+        return self.missing_reason or self.status_label
 
 
 def progress_for(
@@ -98,6 +105,7 @@ def progress_for(
         value=snapshot.value,
         base=base.value if base is not None else None,
         as_of=snapshot.as_of,
+        show=lambda v: format_quantity(v, indicator.unit, indicator.decimals),
     )
 
 
@@ -110,11 +118,21 @@ def dashboard_values(year: int) -> list[tuple[int, int | None, LatestValue]]:
         .annotate(newest=newest)
         .filter(as_of=F("newest"))
         .order_by()
-        .values_list("indicator_id", "region_id", "pk", "year", "as_of", "status", "value", "note")
+        .values_list(
+            "indicator_id",
+            "region_id",
+            "pk",
+            "year",
+            "as_of",
+            "status",
+            "value",
+            "note",
+            "details__missing_reason",
+        )
     )
     return [
-        (i, r, LatestValue(pk, y, as_of, status, value, note))
-        for i, r, pk, y, as_of, status, value, note in rows
+        (i, r, LatestValue(pk, y, as_of, status, value, note, reason or ""))
+        for i, r, pk, y, as_of, status, value, note, reason in rows
     ]
 
 

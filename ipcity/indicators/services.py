@@ -11,13 +11,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ipcity.core.audit import Actor, record_event, upsert
+from ipcity.core.audit import Actor, delete_audited, record_event, upsert
 from ipcity.core.models import Region
 from ipcity.core.services import LoadResult
 from ipcity.indicators.models import (
     CITY_CODE,
     Indicator,
     Population,
+    PopulationGap,
     ReportedValue,
     Survey,
     SurveyGroup,
@@ -103,6 +104,20 @@ def load_population(*, actor: Actor, path: Path = POPULATION_FILE, is_demo: bool
             action_prefix="population",
         )
         result.add("population", status)
+    for index, item in enumerate(data.get("gaps", [])):
+        try:
+            region = region_by_code(item["region"])
+        except LookupError:
+            raise DataFileError(path, f"gaps[{index}].region", f"未知的区市代码 {item['region']}") from None
+        for year in item["years"]:
+            _gap, status = upsert(
+                PopulationGap,
+                key={"region": region, "year": year},
+                values={"reason": item["reason"]},
+                actor=actor,
+                action_prefix="population_gap",
+            )
+            result.add("population_gap", status)
     return result
 
 
@@ -395,6 +410,30 @@ def _reported_result(reported: ReportedValue | None) -> Any:
         note=f"填报：{reported.source}（{reported.source_date}）"
         + ("（演示数据）" if reported.is_demo else ""),
     )
+
+
+@transaction.atomic
+def set_population_gap(
+    *, actor: Actor, region: Region | None, year: int, reason: str
+) -> PopulationGap | None:
+    """Record why `region` has no 常住人口 for `year` (功能区无常住人口统计); an empty reason removes
+    the record. Its per-10,000 indicators say so at the next computation."""
+    reason = reason.strip()
+    if not reason:
+        gap = PopulationGap.objects.filter(region=region, year=year).first()
+        if gap is not None:
+            delete_audited(
+                gap, actor=actor, action_prefix="population_gap", fields=["region", "year", "reason"]
+            )
+        return None
+    gap, _status = upsert(
+        PopulationGap,
+        key={"region": region, "year": year},
+        values={"reason": reason},
+        actor=actor,
+        action_prefix="population_gap",
+    )
+    return gap
 
 
 @transaction.atomic

@@ -21,13 +21,20 @@ from ipcity.core.cache import cached, data_version
 from ipcity.core.models import Region
 from ipcity.indicators import selectors, services
 from ipcity.indicators.compute import Context
-from ipcity.indicators.forms import PopulationForm, ReportedValueForm, SurveyUploadForm, UploadForm
+from ipcity.indicators.forms import (
+    PopulationForm,
+    PopulationGapForm,
+    ReportedValueForm,
+    SurveyUploadForm,
+    UploadForm,
+)
 from ipcity.indicators.importers import ImportRejected, import_survey, import_training
-from ipcity.indicators.models import Indicator, Population, ReportedValue, Snapshot
+from ipcity.indicators.models import Indicator, Population, PopulationGap, ReportedValue, Snapshot
 from ipcity.indicators.registry_measures import RECORDS
 from ipcity.lib.datafile import read_yaml
 from ipcity.lib.excel import simple_table, xlsx_response
 from ipcity.lib.inputs import parse_id
+from ipcity.lib.numbers import format_quantity
 
 
 def _year(request: HttpRequest, years: list[int]) -> int:
@@ -66,6 +73,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def _dashboard_body(year: int, years: list[int]) -> str:
     data = selectors.dashboard(year)
+
+    def shown(indicator: Indicator, value: Any) -> str:
+        return format_quantity(value, indicator.unit, indicator.decimals) if value is not None else "—"
+
+    # Each value goes with its text as the pages write it (4.55 亿元): the charts label with that.
     chart = {
         "years": years,
         "indicators": [
@@ -74,9 +86,15 @@ def _dashboard_body(year: int, years: list[int]) -> str:
                 "name": row["indicator"].name,
                 "unit": row["indicator"].unit,
                 "trend": [[y, _float(s.value)] for y, s in row["trend"]],
+                "trend_text": [shown(row["indicator"], s.value) for _y, s in row["trend"]],
                 "target": _float(row["indicator"].target.value) if row["indicator"].target else None,
                 "regions": [
-                    {"name": region.name, "code": region.code, "value": _float(s.value)}
+                    {
+                        "name": region.name,
+                        "code": region.code,
+                        "value": _float(s.value),
+                        "text": shown(row["indicator"], s.value) if s.value is not None else s.status_text,
+                    }
                     for region, s in row["regions"]
                 ],
             }
@@ -112,6 +130,9 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "table": table,
             "progress": progress,
             "drillable": indicator.function in RECORDS,
+            # The formulas behind the city's figures (计算说明), year by year; the dashboard shows
+            # only the figures.
+            "explanations": [(y, city[y]) for y in years if y in city and city[y].note],
         },
     )
 
@@ -163,6 +184,7 @@ def data_entry(request: HttpRequest) -> HttpResponse:
     kind = request.POST.get("kind", "")
     reported_form = ReportedValueForm(request.POST if kind == "reported" else None, prefix="reported")
     population_form = PopulationForm(request.POST if kind == "population" else None, prefix="population")
+    gap_form = PopulationGapForm(request.POST if kind == "population_gap" else None, prefix="gap")
     training_form = UploadForm(
         request.POST if kind == "training" else None,
         request.FILES if kind == "training" else None,
@@ -199,6 +221,16 @@ def data_entry(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, f"已保存 {data['region'] or '烟台市'} {data['year']} 年末常住人口。")
             return redirect("indicators:data")
+        if kind == "population_gap" and gap_form.is_valid():
+            data = gap_form.cleaned_data
+            gap = services.set_population_gap(
+                actor=actor, region=data["region"], year=data["year"], reason=data["reason"]
+            )
+            where = f"{data['region'] or '烟台市'} {data['year']} 年"
+            messages.success(
+                request, f"已保存{where}缺少人口数据的原因。" if gap else f"已删除{where}的说明。"
+            )
+            return redirect("indicators:data")
         for form, name in ((training_form, "training"), (survey_form, "survey")):
             if kind == name and form.is_valid():
                 try:
@@ -226,6 +258,8 @@ def data_entry(request: HttpRequest) -> HttpResponse:
         {
             "reported_form": reported_form,
             "population_form": population_form,
+            "gap_form": gap_form,
+            "gaps": PopulationGap.objects.select_related("region").order_by("-year", "region__position")[:80],
             "training_form": training_form,
             "survey_form": survey_form,
             "import_errors": import_errors,

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ipcity.lib.numbers import COUNT_UNITS, format_quantity
 from ipcity.plans.choices import Comparison, DepartmentRole, TargetKind, TargetPeriod
 
 if TYPE_CHECKING:
@@ -236,14 +237,14 @@ class Target(models.Model):
 
     @property
     def display_value(self) -> str:
-        """The target as people say it: "≥ 8.1 件", "5–10 个/年", "≤ 10 个/年"."""
+        """The target as people say it: "≥ 8.1 件", "5–10 个/年", "≥ 1 亿元", "≥ 1,000 人次/年"."""
         if self.kind == TargetKind.MILESTONE:
             return ""
         if self.comparison == Comparison.RANGE:
             text = f"{_fmt(self.min_value)}–{_fmt(self.max_value)} {self.unit}"
         else:
             symbol = {">=": "≥", "<=": "≤", "=": ""}.get(self.comparison, self.comparison)
-            text = f"{symbol} {_fmt(self.value)} {self.unit}".strip()
+            text = f"{symbol} {_quantity(self.value, self.unit)}".strip()
         if self.period == TargetPeriod.ANNUAL:
             text += "/年"
         return text
@@ -253,7 +254,18 @@ def _fmt(value: Decimal | None) -> str:
     if value is None:
         return ""
     normalized = value.normalize()
-    return f"{normalized:f}"
+    return f"{normalized:,f}"
+
+
+def _quantity(value: Decimal | None, unit: str) -> str:
+    """Money in 万元/亿元 and counts in 万 (lib.numbers); other units with the plan's own digits."""
+    if value is None:
+        return ""
+    if unit in ("元", "万元") or unit in COUNT_UNITS:
+        return format_quantity(value, unit)
+    if unit == "%":
+        return f"{_fmt(value)}%"
+    return f"{_fmt(value)} {unit}".strip()
 
 
 class Stage(models.Model):

@@ -21,7 +21,7 @@ def current_plan() -> Plan:
     """As find_current_plan, but 404 until a plan is loaded."""
     plan = find_current_plan()
     if plan is None:
-        raise Http404("工作方案尚未载入：请运行 ipcity plan load data/plans/yantai-2022-2024.yaml")
+        raise Http404("工作方案尚未载入，请联系系统管理员载入工作方案。")
     return plan
 
 

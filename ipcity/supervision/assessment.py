@@ -76,6 +76,27 @@ class Assessment:
     rules: AssessmentRules
     departments: list[Score]
     regions: list[Score]
+    colour_labels: dict[str, str] = field(default_factory=dict)  # flag colour code → 红/黄/蓝
+
+    @property
+    def rules_text(self) -> str:
+        """How the scores are counted, in the words of the page (计分：完成进度 60 分，…)."""
+        rules = self.rules
+        # In the page's order (a JSON column on PostgreSQL keeps no key order): the components as
+        # COMPONENT_LABELS lists them, the colours as the flag rules do (most severe first).
+        weights = "，".join(f"{label} {rules.weights[k]} 分" for k, label in COMPONENT_LABELS.items())
+        order = [*self.colour_labels, *sorted(set(rules.flag_penalties) - set(self.colour_labels))]
+        flags = "，".join(
+            f"{self.colour_labels.get(k, k)}牌每次扣 {rules.flag_penalties[k]} 分"
+            for k in order
+            if k in rules.flag_penalties
+        )
+        average = "（扣分按单位节点数平均）" if rules.penalty_basis == "per_milestone" else ""
+        return (
+            f"计分：{weights}；每次报告退回扣 {rules.returned_penalty} 分"
+            + (f"；{flags}" if flags else "")
+            + f"{average}（{rules.name}）。"
+        )
 
     def commendations(self) -> list[Score]:
         """The best `top` of each kind whose score reaches `min_score` (表彰名单)."""
@@ -208,7 +229,7 @@ def assess(year: int, *, as_of: dt.date) -> Assessment:
                 if index and kind_scores[index - 1].total == s.total
                 else index + 1
             )
-    return Assessment(year, as_of, evaluated_on, rules, scores["department"], scores["region"])
+    return Assessment(year, as_of, evaluated_on, rules, scores["department"], scores["region"], colour_labels)
 
 
 def _indicators(kind: str, code: str, year: int, on: dt.date) -> tuple[Decimal | None, str]:

@@ -131,7 +131,7 @@ class FollowUpForm(forms.Form):
 class RuleSetForm(forms.Form):
     kind = forms.ChoiceField(label="规则类型", choices=RuleKind.choices, widget=forms.HiddenInput)
     text = forms.CharField(
-        label="规则文本（YAML）", widget=forms.Textarea(attrs={"rows": 30, "class": "font-monospace"})
+        label="规则文本", widget=forms.Textarea(attrs={"rows": 30, "class": "font-monospace"})
     )
     note = forms.CharField(label="修改说明", max_length=300)
 

@@ -133,6 +133,61 @@ ASSESSMENT_SCHEMA: dict[str, Any] = {
 }
 
 
+# What each name in a rules text means, for the page where the office edits it (规则文本的写法):
+# every name the schemas accept, and the values of `condition` and `basis`.
+RULE_KEYS: dict[str, tuple[tuple[str, str], ...]] = {
+    "flags": (
+        ("schema_version", "格式版本，保持为 1"),
+        ("name", "规则名称"),
+        ("source", "依据（文件、文号或会议纪要）"),
+        ("effective_from", "生效日期（年-月-日）：此日起的标记按本版规则计算"),
+        ("colours", "各颜色标记，最严重的写在最前：节点取第一个满足条件的颜色"),
+        ("code", "颜色代码（小写字母），考核评比的扣分按它对应"),
+        ("label", "颜色名称（红、黄、蓝）"),
+        ("meaning", "含义，显示在标记旁"),
+        ("colour", "显示颜色（#加六位十六进制数）"),
+        ("when", "条件，满足任一条即标记此颜色"),
+        ("condition", "条件类型，取下列之一"),
+        ("overdue", "条件类型：已过完成时限且未完成"),
+        ("behind", "条件类型：落后序时进度的百分点数，用 at_least/above 和 at_most/below 限定范围"),
+        ("missing_periods", "条件类型：最近连续未报送进度的周期数，用 at_least 限定"),
+        ("returned_report", "条件类型：进度报告被退回且尚未重新报送"),
+        ("due_within", "条件类型：距完成时限不足若干天且未完成，用 days 限定"),
+        ("indicator_off_track", "条件类型：节点关联的方案指标偏离目标进度"),
+        ("at_least", "不少于（含）"),
+        ("above", "多于（不含）"),
+        ("at_most", "不多于（含）"),
+        ("below", "少于（不含）"),
+        ("days", "天数"),
+        ("reporting", "进度报送"),
+        ("report_due_days", "报送周期结束后几天内报送"),
+        ("reminder_days_before", "截止前几天提醒"),
+        ("overdue_reminder_days", "逾期多少天内继续提醒"),
+        ("escalation", "督办"),
+        ("rectification_days", "督办单的整改期限（天）"),
+    ),
+    "assessment": (
+        ("schema_version", "格式版本，保持为 1"),
+        ("name", "权重方案名称"),
+        ("source", "依据（文件、文号或会议纪要）"),
+        ("effective_from", "生效日期（年-月-日）：此日起的考核按本版权重计算"),
+        ("weights", "各项权重（分）"),
+        ("completion", "完成进度：单位各节点的平均完成进度"),
+        ("timeliness", "按时率：按时报送的报告和按期完成的节点所占比例"),
+        ("indicators", "指标达成：方案指标的进度情况"),
+        ("penalties", "扣分"),
+        ("basis", "扣分方式，取下列之一"),
+        ("per_milestone", "扣分方式：扣分按单位节点数平均"),
+        ("total", "扣分方式：扣分直接累计"),
+        ("returned_report", "每次进度报告被退回扣的分"),
+        ("flags", "每次被标记扣的分，每种颜色一行，写作“颜色代码: 分数”（颜色代码即标记规则中的 code）"),
+        ("commendation", "表彰名单"),
+        ("top", "部门、区市各取前几名"),
+        ("min_score", "入选的最低分"),
+    ),
+}
+
+
 class RulesError(ValueError):
     """A rules document that passed the schema but is inconsistent. `path` names the field."""
 
@@ -214,6 +269,12 @@ class FlagRules:
 
     def colour(self, code: str) -> Colour | None:
         return next((c for c in self.colours if c.code == code), None)
+
+    @property
+    def escalation_label(self) -> str:
+        """The name of the colour that issues a 督办单 (红), not its code."""
+        colour = self.colour(self.escalation_colour)
+        return colour.label if colour is not None else self.escalation_colour
 
 
 def parse_flag_rules(data: dict[str, Any]) -> FlagRules:

@@ -137,6 +137,15 @@ def flag_rule_book() -> RuleBook:
     return RuleBook([RuleVersion(None, 0, rules.effective_from, rules)])
 
 
+def colour_label(code: str) -> str:
+    """A flag colour's name in the newest rules that define it ('red' → '红'); the audit log's."""
+    for version in reversed(flag_rule_book().versions):
+        colour = version.flags.colour(code)
+        if colour is not None:
+            return colour.label
+    return code
+
+
 def assessment_rules_at(day: dt.date) -> AssessmentRules:
     stored = [r for r in rule_sets(RuleKind.ASSESSMENT) if r.effective_from <= day] or rule_sets(
         RuleKind.ASSESSMENT

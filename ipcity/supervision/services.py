@@ -128,7 +128,7 @@ def seed_rules(*, actor: Actor) -> list[RuleSet]:
             continue
         path = selectors.RULE_FILES[kind]
         text = path.read_text(encoding="utf-8")
-        created.append(_store_rule_set(kind, text=text, actor=actor, source=f"data/supervision/{path.name}"))
+        created.append(_store_rule_set(kind, text=text, actor=actor, source="平台默认规则"))
     return created
 
 

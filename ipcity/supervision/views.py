@@ -54,6 +54,7 @@ from ipcity.supervision.models import (
     RuleSet,
 )
 from ipcity.supervision.permissions import can_manage_supervision, can_view_assessment, can_view_supervision
+from ipcity.supervision.rules import RULE_KEYS
 from ipcity.supervision.workflows import ESCALATION_FLOW, REPORT_FLOW
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -508,6 +509,7 @@ def rules(request: HttpRequest) -> HttpResponse:
             "error": error,
             "flag_rules": book.at(selectors.default_as_of()),
             "from_file": not versions,
+            "rule_keys": RULE_KEYS[kind],
         },
     )
 

@@ -102,9 +102,9 @@ ESCALATION_FLOW: Workflow[Escalation] = Workflow(
             frozenset({OPEN}),
             _manager,
             decisions={
-                FollowUpKind.INTERVIEW: Outcome(OPEN),
-                FollowUpKind.EXPLANATION: Outcome(OPEN),
-                FollowUpKind.RECTIFIED: Outcome(RECTIFIED),
+                FollowUpKind.INTERVIEW: Outcome(OPEN, label=str(FollowUpKind.INTERVIEW.label)),
+                FollowUpKind.EXPLANATION: Outcome(OPEN, label=str(FollowUpKind.EXPLANATION.label)),
+                FollowUpKind.RECTIFIED: Outcome(RECTIFIED, label=str(FollowUpKind.RECTIFIED.label)),
             },
             requires=("comment",),
             not_in_stage="不能再跟进",

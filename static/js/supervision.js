@@ -33,7 +33,7 @@
       legend: { data: stacks.map(function (s) { return s.label; }) },
       grid: { left: 150, right: 16, bottom: 24 },
       xAxis: { type: "value", minInterval: 1 },
-      yAxis: { type: "category", data: data.programmes.names, axisLabel: { width: 140, overflow: "truncate" } },
+      yAxis: { type: "category", data: data.programmes.names, axisLabel: { interval: 0, width: 140, overflow: "truncate" } },
       series: stacks.map(function (s) {
         return { name: s.label, type: "bar", stack: "all", itemStyle: { color: s.hex }, data: data.programmes.series[s.code] || [] };
       })

@@ -50,10 +50,23 @@ def test_main_pages_raise_no_policy_violation(page) -> None:
     expect(page.get_by_test_id("demo-banner")).to_be_visible()
 
     sign_in(page, "admin")
+    script_errors: list[str] = []
+    page.on("pageerror", lambda error: script_errors.append(str(error)))
     page.goto("/indicators/")
     expect(page.locator("#chart-trend canvas")).to_have_count(1)
     hover_chart(page, "#chart-trend")
     hover_chart(page, "#chart-regions")
+    # Every district is labelled on the comparison chart, and its bars carry the values' text.
+    regions = page.evaluate(
+        """() => {
+            const option = echarts.getInstanceByDom(document.getElementById("chart-regions")).getOption();
+            return {interval: option.yAxis[0].axisLabel.interval, names: option.yAxis[0].data};
+        }"""
+    )
+    assert regions["interval"] == 0 and {"芝罘区", "烟台开发区", "长岛综合试验区"} <= set(regions["names"])
+    page.get_by_label("指标", exact=True).select_option("pledge_amount")
+    hover_chart(page, "#chart-trend")
+    assert script_errors == []
     # The year select submits its form without an inline handler.
     year = page.get_by_label("年份", exact=True)
     other = year.locator("option:not([selected])").first.get_attribute("value")

@@ -146,7 +146,7 @@ def test_application_from_submission_to_payment(page, workflow_day, tmp_path) ->
     expect(page.get_by_test_id("payment-payee")).to_contain_text("6222021602000123")
     page.goto("/grants/ledger/")
     expect(page.get_by_test_id("ledger")).to_contain_text("芝罘区")
-    expect(page.get_by_test_id("ledger-total")).to_contain_text("合计 1 笔，150,000.00 元")
+    expect(page.get_by_test_id("ledger-total")).to_contain_text("合计 1 笔，15 万元")
     sign_out(page)
 
     # The district sees the payment, not the whole account number.

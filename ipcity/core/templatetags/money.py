@@ -1,8 +1,9 @@
 """Money and counts in templates (any app's pages):
 
 - `{{ amount|yuan }}` → "1,234.50 元" (the engine's form, used in explanations and ledgers);
-- `{{ amount|format_yuan }}` → "100万元" (for readers: 万元/亿元 when exact, see ipcity.lib.numbers);
-- `{{ n|format_count }}` → "12,345".
+- `{{ amount|yuan_exact }}` → "100万元" (a reward amount or ceiling, never rounded: 万元/亿元 only when
+  exact, see ipcity.lib.numbers.format_yuan_exact).
+Rounded forms for readers (`format_yuan`, `format_count`) are in the `numbers` library.
 """
 
 from __future__ import annotations
@@ -37,20 +38,9 @@ def yuan(value: Any) -> str:
 
 
 @register.filter
-def format_yuan(value: Any) -> str:
+def yuan_exact(value: Any) -> str:
     """'100万元', '123,456.78元'; '—' for nothing."""
     amount = _decimal(value)
     if amount is None:
         return "—" if value is None or value == "" else str(value)
-    return numbers.format_yuan(amount)
-
-
-@register.filter
-def format_count(value: Any) -> str:
-    """'12,345'; '—' for nothing."""
-    if value is None or value == "":
-        return "—"
-    try:
-        return numbers.format_count(int(value))
-    except (TypeError, ValueError):
-        return str(value)
+    return numbers.format_yuan_exact(amount)

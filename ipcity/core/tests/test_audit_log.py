@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 
 from ipcity.core.models import AuditEvent, Department, Region
+from ipcity.core.tests.visible_text import visible_text
 from ipcity.test import FORMULA_TEXTS, Personas, assert_text_cells
 
 
@@ -59,18 +60,31 @@ def test_audit_log_filters_and_export(personas: Personas) -> None:
 
     page = admin.get("/audit/", {"action": "row.create"})
     assert page.context["page"].paginator.count == 38
+    # The 操作 filter also finds actions by their Chinese label.
+    page = admin.get("/audit/", {"action": "修改区市联络信息"})
+    assert [e.action for e in page.context["page"]] == ["region.contacts.update"]
+    html = page.content.decode()
+    assert "<td>修改区市联络信息</td>" in html and "<td>区市 · 芝罘区</td>" in html
+    text, _links = visible_text(html)
+    assert "region.contacts.update" not in text and "core.region" not in text
 
     page = admin.get("/audit/", {"date_from": "not-a-date"})
     assert "日期格式应为 YYYY-MM-DD" in page.content.decode()
 
     event = AuditEvent.objects.get(action="region.contacts.update")
     detail = admin.get(f"/audit/{event.pk}/").content.decode()
-    assert "王五" in detail and "contact_person" in detail
+    assert (
+        "王五" in detail and "<td>联络人</td>" in detail and "contact_person" not in visible_text(detail)[0]
+    )
 
     xlsx = admin.get("/audit/", {"actor": "t-zhifu", "action": "contacts", "format": "xlsx"})
     rows = list(openpyxl.load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
-    assert rows[0][:4] == ("时间", "操作人", "来源", "操作")
-    assert [r[3] for r in rows[1:]] == ["region.contacts.update"]
+    assert rows[0] == (
+        "时间", "操作人", "来源", "操作", "对象类型", "对象标识", "对象", "变更字段", "操作代码", "对象类型代码"
+    )  # fmt: skip
+    assert [r[3:5] + r[7:] for r in rows[1:]] == [
+        ("修改区市联络信息", "区市", "联络人", "region.contacts.update", "core.region")
+    ]
 
 
 @pytest.mark.django_db

@@ -8,7 +8,8 @@ from django import template
 from django.forms import BoundField
 from django.utils.safestring import SafeString
 
-from ipcity.core.templatetags.money import format_count, format_yuan, yuan
+from ipcity.core.templatetags.money import yuan, yuan_exact
+from ipcity.core.templatetags.numbers import format_count, format_yuan
 
 register = template.Library()
 
@@ -35,6 +36,7 @@ def bs(field: BoundField) -> SafeString:
 
 # The core filters, also here for the grants templates that load only this library.
 register.filter("yuan", yuan)
+register.filter("yuan_exact", yuan_exact)
 register.filter("format_yuan", format_yuan)
 register.filter("format_count", format_count)
 

@@ -13,7 +13,15 @@ from ipcity.grants.choices import ObjectionStatus, ReviewDecision
 from ipcity.grants.detection import run_detection
 from ipcity.grants.models import Application, Entitlement
 from ipcity.grants.tests import registry_data as reg
-from ipcity.grants.tests.conftest import CLI, approve_after_publicity, draft, set_budget, to_publicity, web
+from ipcity.grants.tests.conftest import (
+    CLI,
+    approve_after_publicity,
+    draft,
+    give_payee_accounts,
+    set_budget,
+    to_publicity,
+    web,
+)
 from ipcity.grants.workflows import APPLICATION_WORKFLOW
 
 pytestmark = pytest.mark.django_db
@@ -146,6 +154,7 @@ def test_a_budget_runs_low_when_at_most_a_tenth_is_left(personas, fixed_clock) -
         "newly_recognised": True,
     }
     set_budget("standardised_market", "100000")
+    give_payee_accounts(personas.org_a)  # submitting needs the 一企一档's 收款账户
     app = to_publicity(
         personas, draft(personas, item="standardised_market", facts=facts), decided=Decimal("90000")
     )

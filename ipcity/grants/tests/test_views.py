@@ -282,7 +282,11 @@ def test_budget_page(personas, fixed_clock) -> None:
     assert response.status_code == 302
     assert Budget.objects.get(item_code="foreign_litigation", year=2024).amount == Decimal("800000")
     page = client.get(url, {"year": "2024"}).content.decode()
-    assert "涉外知识产权诉讼胜诉补贴" in page and "800,000.00 元" in page
+    # Read in 万元; the exact amount is the cell's tooltip.
+    assert (
+        "涉外知识产权诉讼胜诉补贴" in page
+        and '<td class="text-end" title="800,000.00 元">80 万元</td>' in page
+    )
     response = client.post(url, {"item_code": "foreign_litigation", "year": "2024", "amount": "-5"})
     assert response.status_code == 200 and not Budget.objects.filter(amount__lt=0).exists()
     rows = xlsx_rows(client.get(url, {"year": "2024", "format": "xlsx"}).content)
@@ -299,11 +303,11 @@ def test_ledger_by_item_district_year_with_excel(personas, fixed_clock) -> None:
     url = reverse("grants:ledger")
     assert personas.client(personas.enterprise_a).get(url).status_code == 403
     admin_page = personas.client(personas.admin).get(url).content.decode()
-    assert "合计 3 笔，450,000.00 元" in admin_page
+    assert '合计 3 笔，<span title="450,000.00 元">45 万元</span>' in admin_page
     assert "合计 3 笔" in personas.client(personas.liaison).get(url).content.decode()
     zhifu = personas.client(personas.district_a).get(url).content.decode()
     assert (
-        "合计 2 笔，300,000.00 元" in zhifu
+        '合计 2 笔，<span title="300,000.00 元">30 万元</span>' in zhifu
         and "莱山区" not in zhifu.split('data-testid="ledger"')[1].split("</table>")[0]
     )
     rows = xlsx_rows(personas.client(personas.admin).get(url, {"format": "xlsx"}).content)

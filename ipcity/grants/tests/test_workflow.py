@@ -292,6 +292,18 @@ def test_sla_overdue_is_reported(personas, budgets, fixed_clock) -> None:
     assert "已超期" in state.text
 
 
+def test_sla_of_a_closed_application_says_so_without_a_count(personas, budgets, fixed_clock) -> None:
+    from ipcity.grants.selectors import sla_state
+
+    app = draft(personas)
+    services.submit_application(app, actor=web(personas.enterprise_a))
+    services.withdraw_application(app, actor=web(personas.enterprise_a), comment="不再申请")
+    app.refresh_from_db()
+    state = sla_state(app, fixed_clock.day)
+    assert state is not None and state.remaining is None
+    assert state.text == f"已办结（期限 {app.sla_due.isoformat()}）"  # type: ignore[union-attr]
+
+
 def test_sla_beyond_the_calendar_is_explained_not_guessed(personas, budgets, fixed_clock) -> None:
     fixed_clock.set(dt.date(2026, 11, 27))
     app = draft(personas, on=dt.date(2026, 11, 20))

@@ -14,7 +14,13 @@ from django.utils import timezone
 from ipcity.core.audit import Actor
 from ipcity.core.models import AuditEvent, Region
 from ipcity.indicators.models import Indicator, Population, Snapshot
-from ipcity.indicators.services import compute_snapshots, load_population, record_survey, record_training
+from ipcity.indicators.services import (
+    compute_snapshots,
+    load_population,
+    record_survey,
+    record_training,
+    set_population_gap,
+)
 from ipcity.indicators.tests.conftest import pledge
 
 ACTOR = Actor.cli("tests")
@@ -57,6 +63,40 @@ def test_per_ten_thousand_with_and_without_population(make_patent, indicators) -
     missing = _one("hv_invention_patents_per_10k", "370613")
     assert missing.status == "missing_denominator" and missing.value is None
     assert "缺少莱山区2024年末常住人口" in missing.note
+    assert missing.status_text == "缺少分母数据"
+    # The explanation reads as people count: 1.5 万人, not 15000 人 × 10000.
+    assert snapshot.note == "高价值发明专利 3 件 ÷ 年末常住人口 1.5 万人"
+
+
+@pytest.mark.django_db
+def test_a_recorded_reason_for_a_missing_population_is_shown_instead_of_the_status(  # type: ignore[no-untyped-def]
+    make_patent, indicators
+) -> None:
+    zone = Region.objects.get(code="YT-KFQ")
+    make_patent(region="YT-KFQ", overseas=True)
+    set_population_gap(actor=ACTOR, region=zone, year=2024, reason="功能区无常住人口统计")
+    event = AuditEvent.objects.get(action="population_gap.create")
+    assert event.after == {"region": "烟台开发区", "year": 2024, "reason": "功能区无常住人口统计"}
+    snapshot = _one("hv_invention_patents_per_10k", "YT-KFQ")
+    assert snapshot.status == "missing_denominator" and snapshot.value is None
+    assert snapshot.status_text == "功能区无常住人口统计"
+    assert snapshot.note == "功能区无常住人口统计，未计算（高价值发明专利 1 件）"
+    assert (
+        _one("hv_invention_patents_per_10k", "YT-KFQ", 2023).status_text == "缺少分母数据"
+    )  # that year only
+    # An empty reason removes the record (audited); the status speaks again.
+    set_population_gap(actor=ACTOR, region=zone, year=2024, reason=" ")
+    assert AuditEvent.objects.filter(action="population_gap.delete").count() == 1
+    assert _one("hv_invention_patents_per_10k", "YT-KFQ").status_text == "缺少分母数据"
+
+
+@pytest.mark.django_db
+def test_the_population_file_records_why_the_functional_zones_have_no_population(indicators) -> None:  # type: ignore[no-untyped-def]
+    from ipcity.indicators.models import PopulationGap
+
+    load_population(actor=ACTOR)
+    gaps = PopulationGap.objects.filter(year=2024).values_list("region__code", "reason")
+    assert sorted(gaps) == [(code, "功能区无常住人口统计") for code in ("YT-CD", "YT-GXQ", "YT-KFQ")]
 
 
 @pytest.mark.django_db
@@ -75,6 +115,7 @@ def test_pledge_growth_since_2021(make_patent, indicators) -> None:  # type: ign
     growth = _one("pledge_amount_growth", "370602", 2023)
     # (1.69)^(1/2) − 1 = 30.00 %; year on year 1.69/1.3 − 1 = 30.00 %
     assert growth.value == Decimal("30.00")
+    assert growth.note == "（2023 年 169 万元 ÷ 2021 年 100 万元）^(1/2) − 1"
     assert growth.details["year_on_year"] == "30.00"
     assert _one("pledge_amount_growth", "370602", 2021).status == "not_applicable"
 

@@ -132,7 +132,9 @@ def test_off_track_indicator_turns_the_linked_milestone_yellow_and_replay_ignore
     (status,) = selectors.statuses([linked], D("2023-07-15"))
     assert status.flag is not None and status.flag.reasons == (REASON,)
     assert status.state.indicator_check is not None
-    assert "按线性路径 2023 年应达 5.54，实际 5" in status.state.indicator_check.explanation
+    assert (
+        "按线性路径 2023 年应达 5.54 件/万人，实际 5.00 件/万人" in status.state.indicator_check.explanation
+    )
     assert "偏离目标进度" in status.state.indicator_check.explanation
     assert [(f["milestone_id"], f["colour"], f["reason"]) for f in flags_json("2023-07-15")] == [
         (linked.pk, "yellow", REASON)
@@ -206,6 +208,6 @@ def test_the_milestone_page_shows_the_indicator_check(high_value: Indicator, per
     compute_snapshots(year=2023, as_of=D("2023-06-30"), actor=ACTOR, indicators=[high_value], regions=[None])
     url = reverse("supervision:milestone", args=[linked.pk])
     page = personas.client(personas.admin).get(url, {"as_of": "2023-07-15"}).content.decode()
-    assert "关联指标" in page and "按线性路径 2023 年应达 5.54，实际 5" in page
+    assert "关联指标" in page and "按线性路径 2023 年应达 5.54 件/万人，实际 5.00 件/万人" in page
     before = personas.client(personas.admin).get(url, {"as_of": "2023-06-29"}).content.decode()
     assert 'data-testid="indicator-check"' not in before  # no snapshot yet on that day

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 
 import openpyxl
 import pytest
 
 from ipcity.core.audit import Actor
 from ipcity.core.models import AuditEvent, Region
+from ipcity.core.tests.visible_text import visible_text
 from ipcity.indicators.models import Indicator, Population, ReportedValue, Snapshot, TrainingAttendance
 from ipcity.indicators.services import compute_snapshots
 from ipcity.test import Personas
@@ -51,6 +53,76 @@ def test_dashboard_shows_kpis_against_targets(personas: Personas, computed) -> N
     assert 'data-kpi="hv_invention_patents_per_10k"' in html
     assert "1.00" in html  # 3 high-value ÷ 3.0 (×10k)
     assert "目标 ≥ 8.1 件" in html
+
+
+@pytest.mark.django_db
+def test_dashboard_cards_show_formatted_numbers_and_the_detail_page_the_formulas(  # type: ignore[no-untyped-def]
+    personas: Personas, make_patent, indicators
+) -> None:
+    make_patent(overseas=True)
+    Population.objects.create(
+        region=None, year=2024, kind="year_end", date=dt.date(2024, 12, 31), value=6824000, source="测试"
+    )
+    fund = Indicator.objects.get(code="ip_operation_fund_size")
+    ReportedValue.objects.create(
+        indicator=fund,
+        region=None,
+        year=2024,
+        value=455000000,
+        source="测试",
+        source_date=dt.date(2025, 1, 20),
+    )
+    compute_snapshots(year=2024, as_of=dt.date(2024, 12, 31), actor=Actor.cli())
+    client = personas.client(personas.admin)
+    html = client.get("/indicators/?year=2024").content.decode()
+    cards = html.split('data-testid="kpi-cards"')[1].split('<div class="row g-3">')[0]
+    assert ">4.55 亿元</a>" in cards and "目标 ≥ 1 亿元" in cards
+    # The formula is not on the dashboard, but in the indicator's 计算说明.
+    text, _links = visible_text(html)
+    assert "常住人口" not in text and "÷" not in text and "455000000" not in text
+    detail = client.get("/indicators/hv_invention_patents_per_10k/").content.decode()
+    explained = detail.split('data-testid="calculation"')[1].split("</ul>")[0]
+    assert "2024 年（全市）：高价值发明专利 1 件 ÷ 年末常住人口 682.4 万人" in explained
+    # Progress to target in the indicator's unit.
+    fund_page, _links = visible_text(client.get("/indicators/ip_operation_fund_size/").content.decode())
+    assert "2024 年：缺少 2021 年基数，仅与目标值 1 亿元 比较" in fund_page and "100000000" not in fund_page
+    # Every district labelled in the chart: the value's text goes with it.
+    page = client.get("/indicators/?year=2024").content.decode()
+    data = page.split('id="indicator-data" type="application/json">')[1].split("</script>")[0]
+    chart = json.loads(data)  # the page's chart data (the body is cached: not in the context)
+    fund_chart = next(i for i in chart["indicators"] if i["code"] == "ip_operation_fund_size")
+    assert fund_chart["trend_text"] == ["4.55 亿元"]
+
+
+@pytest.mark.django_db
+def test_the_office_records_why_a_region_has_no_population(
+    personas: Personas, make_patent, indicators
+) -> None:  # type: ignore[no-untyped-def]
+    zone = Region.objects.get(code="YT-GXQ")
+    make_patent(region="YT-GXQ", overseas=True)
+    client = personas.client(personas.admin)
+    data = {
+        "kind": "population_gap",
+        "gap-region": zone.pk,
+        "gap-year": 2024,
+        "gap-reason": "功能区无常住人口统计",
+    }
+    assert personas.client(personas.liaison).post("/indicators/data/", data).status_code == 403
+    response = client.post("/indicators/data/", data)
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="population_gap.create")
+    assert event.actor == personas.admin and event.after == {
+        "region": "烟台高新区",
+        "year": 2024,
+        "reason": "功能区无常住人口统计",
+    }
+    assert "功能区无常住人口统计" in client.get("/indicators/data/").content.decode()
+    compute_snapshots(year=2024, as_of=dt.date(2024, 12, 31), actor=Actor.cli())
+    detail = client.get("/indicators/hv_invention_patents_per_10k/").content.decode()
+    row = detail.split("烟台高新区")[1].split("</tr>")[0]
+    assert "功能区无常住人口统计" in row and "缺少分母数据" not in row
+    bad = client.post("/indicators/data/", {**data, "gap-year": "1800"})
+    assert "年份不能早于 2015" in bad.content.decode()
 
 
 @pytest.mark.django_db

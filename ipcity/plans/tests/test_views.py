@@ -21,6 +21,14 @@ def test_home_shows_goals_with_targets_and_programmes(plan, client) -> None:
 
 
 @pytest.mark.django_db
+def test_targets_read_as_people_say_them(plan, client) -> None:
+    html = client.get("/plan/programmes/P3/").content.decode()
+    assert "知识产权运营基金规模" in html and "≥ 1 亿元" in html
+    assert "100000000" not in html
+    assert "≥ 1,000 人次/年" in client.get("/plan/programmes/P7/").content.decode()
+
+
+@pytest.mark.django_db
 def test_row_page_shows_clause_text_departments_and_stage(plan, client) -> None:
     html = client.get("/plan/rows/P2.S2.R2/").content.decode()
     assert "附件二(二)2" in html

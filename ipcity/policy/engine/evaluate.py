@@ -244,10 +244,10 @@ def select_rule(item: Item, facts: Mapping[str, Any]) -> Rule:
         return rules[0]
     applicable = [r for r in rules if all(c.check(facts.get(c.fact)) for c in r.when)]
     if not applicable:
-        raise NoRuleApplies(f"{item.name}（{item.code}）：没有一条规则适用于所给事实，无法计算（不是零）")
+        raise NoRuleApplies(f"{item.name}：没有一条规则适用于所给事实，无法计算（不是零）")
     if len(applicable) > 1:
-        names = "、".join(f"{r.label}（{r.code}）" for r in applicable)
-        raise AmbiguousRules(f"{item.name}（{item.code}）：同时适用多条规则 {names}，目录有歧义，无法计算")
+        names = "、".join(f"{r.label}（{r.clause}）" for r in applicable)
+        raise AmbiguousRules(f"{item.name}：同时适用多条规则 {names}，目录有歧义，无法计算")
     return applicable[0]
 
 

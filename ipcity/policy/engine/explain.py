@@ -129,7 +129,7 @@ def _calc(decision: Decision, step: Step) -> str:
 def render(decision: Decision) -> str:
     item = decision.item
     lines = [
-        f"{item.name}（{item.code}）",
+        item.name,
         f"判定日期：{decision.on.isoformat()}（{item.decisive_date}）；办理方式：{item.track.label}",
         f"适用条款：{item.applies_clause}。{item.applies_reason}",
     ]

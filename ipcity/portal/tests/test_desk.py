@@ -29,6 +29,7 @@ from ipcity.grants.tests.conftest import (
     Clock,
     approve_after_publicity,
     draft,
+    give_payee_accounts,
     set_budget,
     to_publicity,
 )
@@ -132,6 +133,7 @@ def world(personas: Personas, day: dt.date, clock: Any, tmp_path: Path) -> World
     # Grants (on the workflow clock). A budget nine tenths committed first.
     clock.set(dt.date(2024, 5, 13))
     set_budget("standardised_market", "100000", year=2024)
+    give_payee_accounts(personas.org_a, personas.org_b)  # submitting needs a 收款账户
     facts = {
         "recognition_level": "provincial",
         "recognition_kind": "standardised_market",
@@ -386,7 +388,7 @@ def test_agency_desk_lists_its_organisation_and_says_what_comes_later(
     assert "测试代理所 · 服务机构" in html
     assert "更多服务（运营、维权、服务机构管理）将随相应模块上线" in html
     assert html.count("暂无待办") == 4  # returned, to confirm, drafts, in progress
-    ours = draft(personas, user=personas.agency)
+    ours = draft(personas, user=personas.agency, item="service_agency_quality", facts={})
     assert app_url(ours) in section(desk_html(personas, personas.agency), "drafts")
 
 
@@ -465,7 +467,7 @@ def test_the_desk_costs_the_same_queries_whatever_the_number_of_items(
         grants.review_in_district(
             returned, actor=web(personas.district_b), decision=ReviewDecision.RETURN, comment="补充材料"
         )
-        draft(personas, user=personas.agency)
+        draft(personas, user=personas.agency, item="service_agency_quality", facts={})
 
     more_of_everything(3)
     before = {name: _desk_queries(personas, name) for name in PERSONAS}

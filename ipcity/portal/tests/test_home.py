@@ -37,11 +37,12 @@ def test_a_reloaded_plan_shows_on_the_next_request(plan: Any, client: Any, tmp_p
 @pytest.mark.django_db
 def test_query_budget(plan: Any, personas: Personas, django_assert_max_num_queries: Any) -> None:
     admin = personas.client(personas.admin)
-    # Built: the data version, the plan, goals, targets, programmes with counts, stages (+4 for
-    # session, user and the navigation); served: the data version only.
-    with django_assert_max_num_queries(10):
+    # Built: the data version, the plan, goals, targets, programmes with counts, stages (+5 for
+    # session, user, the navigation's two and the city office's working-day calendar notice);
+    # served: the data version only.
+    with django_assert_max_num_queries(11):
         assert admin.get("/").status_code == 200
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         assert admin.get("/").status_code == 200
     with django_assert_max_num_queries(2):  # the public: no session, no notifications
         assert personas.client(None).get("/").status_code == 200

@@ -253,9 +253,9 @@ def test_saving_rules_seeds_the_files_in_the_same_transaction(monkeypatch) -> No
         RuleSet.objects.order_by("kind", "version").values_list("kind", "version", "source", "note")
     )
     assert stored == [
-        ("assessment", 1, "data/supervision/assessment.yaml", ""),
+        ("assessment", 1, "平台默认规则", ""),  # where a version comes from, as the office reads it
         ("assessment", 2, "管理员在线修改", "红牌扣3分"),
-        ("flags", 1, "data/supervision/flag-rules.yaml", ""),
+        ("flags", 1, "平台默认规则", ""),
     ]
     assert rule_set.version == 2
     assert AuditEvent.objects.filter(action="supervision.rules.create").count() == 3

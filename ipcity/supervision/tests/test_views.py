@@ -423,6 +423,41 @@ def test_assessment_page_shows_breakdown_and_commendations(personas, world) -> N
     assert set(names) == {"市财政局", "市市场监管局"} and [s.name for s in a.regions] == ["芝罘区"]
     html = response.content.decode()
     assert "平均完成进度" in html and "计分明细" in html
+    # How it is counted, in Chinese: components and flag colours by their names, not their codes.
+    rules = html.split('data-testid="assessment-rules">')[1].split("</p>")[0]
+    assert (
+        "计分：完成进度 60 分，按时率 40 分，指标达成 0 分；每次报告退回扣 1 分；红牌每次扣 2 分，黄牌每次扣 1 分"
+        in rules
+    )
+    assert not re.search("[a-z]", rules)
+
+
+@pytest.mark.django_db
+def test_rules_page_explains_the_rule_text_in_chinese(personas) -> None:
+    from ipcity.supervision.rules import ASSESSMENT_SCHEMA, FLAG_RULES_SCHEMA, RULE_KEYS
+
+    def names(schema: object) -> set[str]:
+        found: set[str] = set()
+        if isinstance(schema, dict):
+            found |= set(schema.get("properties", {}))
+            found |= {v for v in schema.get("enum", []) if isinstance(v, str)}
+            for value in schema.values():
+                found |= names(value)
+        elif isinstance(schema, list):
+            for value in schema:
+                found |= names(value)
+        return found
+
+    # Every name the rule text may hold is explained on the page.
+    for kind, schema in (("flags", FLAG_RULES_SCHEMA), ("assessment", ASSESSMENT_SCHEMA)):
+        explained = {key for key, _meaning in RULE_KEYS[kind]}
+        assert names(schema) <= explained, (kind, names(schema) - explained)
+        html = personas.client(personas.admin).get(f"/supervision/rules/?kind={kind}").content.decode()
+        assert "规则文本的写法" in html and "YAML" not in html and "data/supervision" not in html
+        for key, meaning in RULE_KEYS[kind]:
+            assert f'<td class="font-monospace">{key}</td><td>{meaning}</td>' in html
+    flags = personas.client(personas.admin).get("/supervision/rules/?kind=flags").content.decode()
+    assert "红牌挂在重点项目上时自动生成督办单" in flags
 
 
 @pytest.mark.django_db

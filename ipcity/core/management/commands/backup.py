@@ -70,7 +70,7 @@ class Command(BaseCommand):
 
     def _create(self, options: dict[str, Any]) -> None:
         out = Path(options["out"]) if options["out"] else default_backup_dir()
-        result = create_backup(out, actor=Actor.cli("backup create"), progress=True, say=self.stdout.write)
+        result = create_backup(out, actor=Actor.cli("创建数据备份"), progress=True, say=self.stdout.write)
         self.stdout.write(f"备份已完成：{result.path}（{_size(result.path.stat().st_size)}）")
         self._summary(result.manifest)
         problems = result.manifest["attachments"]["problems"]
@@ -86,7 +86,7 @@ class Command(BaseCommand):
         self._summary(manifest)
 
     def _restore(self, path: Path) -> None:
-        result = restore_backup(path, actor=Actor.cli("backup restore"), progress=True, say=self.stdout.write)
+        result = restore_backup(path, actor=Actor.cli("恢复数据备份"), progress=True, say=self.stdout.write)
         manifest = result.manifest
         self._summary(manifest)
         tables = len(manifest["tables"])

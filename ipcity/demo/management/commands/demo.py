@@ -33,7 +33,7 @@ class Command(BaseCommand):
         if options["action"] == "generate":
             self._generate(options)
             return
-        actor = Actor.cli("demo load")
+        actor = Actor.cli("载入演示数据")
         started = time.monotonic()
         last = [started]
 

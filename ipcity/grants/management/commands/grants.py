@@ -76,9 +76,7 @@ class Command(BaseCommand):
             bar.set_postfix_str(message)
             bar.refresh()
 
-        report = run_detection(
-            year, actor=Actor.cli("ipcity grants entitlements"), dry_run=dry_run, progress=progress
-        )
+        report = run_detection(year, actor=Actor.cli("免申即享比对"), dry_run=dry_run, progress=progress)
         bar.close()
         if options["json"]:
             self.stdout.write(
@@ -147,7 +145,7 @@ class Command(BaseCommand):
                 options["item"],
                 options["year"],
                 amount,
-                actor=Actor.cli("ipcity grants budget"),
+                actor=Actor.cli("设置奖补预算"),
                 note=options["note"],
             )
             self.stdout.write(

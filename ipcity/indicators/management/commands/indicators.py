@@ -64,7 +64,7 @@ class Command(BaseCommand):
         compute.add_argument("--json", action="store_true", help="以 JSON 输出结果")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        actor = Actor.cli("indicators")
+        actor = Actor.cli("指标数据")
         if options["action"] == "load":
             try:
                 definitions = load_definitions(actor=actor)

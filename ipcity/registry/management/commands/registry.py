@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from ipcity.core.audit import Actor
+from ipcity.registry.choices import ImportKind
 from ipcity.registry.importers import KINDS, SPECS, import_file
 
 
@@ -58,7 +59,7 @@ class Command(BaseCommand):
             result = import_file(
                 kind,
                 path,
-                actor=Actor.cli(f"registry import {kind}"),
+                actor=Actor.cli(f"导入{ImportKind(kind).label}数据"),
                 dry_run=options["dry_run"],
                 skip_invalid=options["skip_invalid"],
                 mapping_file=options["mapping"],
