@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -36,6 +36,24 @@ def _member_org_id(user: Any) -> int | None:
 
 def _signed_in(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
+
+
+QS = TypeVar("QS", bound=models.QuerySet[Any])
+
+
+def _organisation_scope(queryset: QS, user: Any) -> QS:
+    """City admins: all. District bureaus: their region's organisations'. Applicants and agencies:
+    their own organisation's. Anyone else: nothing."""
+    if is_city_admin(user):
+        return queryset
+    if not _signed_in(user):
+        return queryset.none()
+    if user.role == Role.DISTRICT_OFFICER and user.region_id:
+        return queryset.filter(organisation__region_id=user.region_id)
+    if user.role in {Role.APPLICANT, Role.AGENCY}:
+        org_id = _member_org_id(user)
+        return queryset.filter(organisation_id=org_id) if org_id is not None else queryset.none()
+    return queryset.none()
 
 
 class Budget(models.Model):
@@ -109,16 +127,7 @@ class CreditRecordQuerySet(models.QuerySet["CreditRecord"]):
     def visible_to(self, user: Any) -> CreditRecordQuerySet:
         """City admins: all. District bureaus: their region's organisations'. Applicants and
         agencies: their own organisation's (the 一企一档 shows them their credit standing)."""
-        if is_city_admin(user):
-            return self
-        if not _signed_in(user):
-            return self.none()
-        if user.role == Role.DISTRICT_OFFICER and user.region_id:
-            return self.filter(organisation__region_id=user.region_id)
-        if user.role in {Role.APPLICANT, Role.AGENCY}:
-            org_id = _member_org_id(user)
-            return self.filter(organisation_id=org_id) if org_id is not None else self.none()
-        return self.none()
+        return _organisation_scope(self, user)
 
 
 class CreditRecord(models.Model):
@@ -328,16 +337,7 @@ class Objection(models.Model):
 
 class EntitlementQuerySet(models.QuerySet["Entitlement"]):
     def visible_to(self, user: Any) -> EntitlementQuerySet:
-        if is_city_admin(user):
-            return self
-        if not _signed_in(user):
-            return self.none()
-        if user.role == Role.DISTRICT_OFFICER and user.region_id:
-            return self.filter(organisation__region_id=user.region_id)
-        if user.role in {Role.APPLICANT, Role.AGENCY}:
-            org_id = _member_org_id(user)
-            return self.filter(organisation_id=org_id) if org_id is not None else self.none()
-        return self.none()
+        return _organisation_scope(self, user)
 
 
 class Entitlement(models.Model):
