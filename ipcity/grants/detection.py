@@ -423,6 +423,11 @@ def _consider(candidate: Candidate, report: DetectionReport, *, actor: Actor, to
         return
     item = item_or_none(candidate.item_code)
     assert item is not None
+    org = candidate.organisation
+    if not item.is_for(org.kind):  # e.g. a bank holding a recognised tag: not this item's beneficiary
+        reason = f"{item.name}的惠及对象为{item.beneficiary}，{org.get_kind_display()}类单位不在其列"
+        report.ineligible.append((candidate, reason))
+        return
     try:
         decision = decide(
             item,

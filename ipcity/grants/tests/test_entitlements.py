@@ -193,6 +193,21 @@ def test_blacklisted_organisation_gets_no_entitlement(registry) -> None:
     assert any("严重失信" in r for c, r in report.ineligible if c.organisation == registry.org_b)
 
 
+def test_an_organisation_of_another_kind_gets_no_entitlement(registry) -> None:
+    """A service agency recognised as an advantage organisation: the item is for enterprises."""
+    reg.tag(registry.org_agency, "ip_advantage_province", 2024)
+    report = run_detection(2024, actor=CLI)
+    assert not Entitlement.objects.filter(organisation=registry.org_agency).exists()
+    reasons = [r for c, r in report.ineligible if c.organisation == registry.org_agency]
+    assert reasons == [
+        "国家级、省级知识产权优势（示范）企业认定奖励的惠及对象为获得国家级、省级知识产权优势企业或"
+        "示范企业认定的本市企业，服务机构类单位不在其列"
+    ]
+    assert Entitlement.objects.filter(
+        organisation=registry.org_b, item_code="recognised_advantage_enterprise"
+    )
+
+
 def test_cli_runs_twice_and_reports(registry) -> None:
     out = io.StringIO()
     call_command("grants", "entitlements", "--year", "2024", stdout=out, stderr=io.StringIO())

@@ -88,10 +88,16 @@ def test_the_service_refuses_an_item_not_for_the_organisations_kind(personas) ->
             facts={},
         )
     assert not Application.objects.exists() and AuditEvent.objects.count() == events
-    # The apply form says so instead of saving.
-    response = personas.client(personas.enterprise_a).post(
+
+
+def test_the_apply_form_of_another_kinds_item_says_why_and_goes_back_to_the_list(personas) -> None:
+    client = personas.client(personas.enterprise_a)
+    response = client.get(reverse("grants:apply_form", args=["advanced_park"]), follow=True)
+    assert response.redirect_chain == [(reverse("grants:apply"), 302)]
+    assert "企业类单位不能申报" in response.content.decode()
+    posted = client.post(
         reverse("grants:apply_form", args=["pledge_financing_institution"]),
         {"action": "save", "decisive_date": "2024-05-20", "institution_kind": "bank"},
+        follow=True,
     )
-    assert response.status_code == 200 and "企业类单位不能申报" in response.content.decode()
-    assert not Application.objects.exists()
+    assert "企业类单位不能申报" in posted.content.decode() and not Application.objects.exists()

@@ -136,6 +136,11 @@ def apply_form(request: HttpRequest, code: str) -> HttpResponse:
     if item.track.key == "exempt":
         messages.info(request, f"{item.name}为免申即享项目，平台比对登记数据后推送给您确认，无需申报。")
         return redirect("grants:entitlements")
+    if not item.is_for(org.kind):  # the list does not offer it; a typed or old link says why
+        messages.warning(
+            request, f"{item.name}的惠及对象为{item.beneficiary}，{org.get_kind_display()}类单位不能申报。"
+        )
+        return redirect("grants:apply")
     records = organisation_records(org)
     form = ApplicationForm(request.POST or None, item=item, records=records)
     decision, problem = None, ""
