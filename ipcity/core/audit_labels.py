@@ -192,6 +192,7 @@ FIELDS = {
     "get_data": "查询参数",
     "post_data": "提交的数据",
     "failures_since_start": "失败次数",
+    "value": "值",
 }
 
 # Values of keys that are codes but not a model field's choices.

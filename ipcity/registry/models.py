@@ -25,7 +25,6 @@ from ipcity.registry.choices import (
     DemonstrationZoneStatus,
     GIKind,
     ImportKind,
-    VocabularyField,
     Industry,
     IPKind,
     LegalStatus,
@@ -38,6 +37,7 @@ from ipcity.registry.choices import (
     ReviewStatus,
     TrademarkKind,
     TrademarkStatus,
+    VocabularyField,
 )
 
 # GB/T 29490-2013 certificates lapse after this date (DOMAIN.md: track version and status).

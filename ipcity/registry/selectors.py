@@ -440,7 +440,8 @@ def source_profiles_overview() -> list[ProfileOverview]:
             blocks = []
             for field_name, choices in VOCABULARIES[kind].items():
                 rows = [
-                    WordingRow(w, value_label(kind, field_name, v)) for w, v in profile.wordings.get(field_name, {}).items()
+                    WordingRow(w, value_label(kind, field_name, v))
+                    for w, v in profile.wordings.get(field_name, {}).items()
                 ]
                 rows += [
                     WordingRow(r.wording, value_label(kind, field_name, r.value), r)
@@ -448,7 +449,10 @@ def source_profiles_overview() -> list[ProfileOverview]:
                 ]
                 blocks.append(
                     VocabularyBlock(
-                        field_name, labels.get(field_name, field_name), [(v, str(label)) for v, label in choices.choices], rows
+                        field_name,
+                        labels.get(field_name, field_name),
+                        [(v, str(label)) for v, label in choices.choices],
+                        rows,
                     )
                 )
             out.append(

@@ -19,8 +19,8 @@ from ipcity.core.workflow import Refused
 from ipcity.lib.identifiers import IdentifierError, normalize_bank_account, normalize_uscc
 from ipcity.lib.text import clean_text
 from ipcity.lib.uploads import Limits
-from ipcity.registry.linking import attribute_first_holders, link_name
 from ipcity.registry.choices import ImportKind, VocabularyField
+from ipcity.registry.linking import attribute_first_holders, link_name
 from ipcity.registry.models import Membership, Organisation, ReviewItem, SourceWording
 from ipcity.registry.permissions import can_edit_organisation
 from ipcity.registry.workflows import REVIEW_FLOW
@@ -274,7 +274,9 @@ def add_source_wording(
         raise ValidationError(
             {"wording": f"{source.called}已有这一写法，对应“{value_label(kind, field, known)}”，无需添加。"}
         )
-    existing = SourceWording.objects.filter(kind=kind, profile=source.code, field=field, wording_key=key).first()
+    existing = SourceWording.objects.filter(
+        kind=kind, profile=source.code, field=field, wording_key=key
+    ).first()
     if existing is not None:
         raise ValidationError(
             {

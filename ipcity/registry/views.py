@@ -503,7 +503,8 @@ def source_wording_add(request: HttpRequest) -> HttpResponse:
         messages.error(request, "未添加：" + "；".join(exc.messages))
     else:
         messages.success(
-            request, f"已添加写法“{row.wording}”。以后按这一格式导入的文件中，该写法将被识别；之前被拒绝的文件可重新导入。"
+            request,
+            f"已添加写法“{row.wording}”。以后按这一格式导入的文件中，该写法将被识别；之前被拒绝的文件可重新导入。",
         )
     return redirect(_sources_back(data["kind"], data["profile"]))
 

@@ -364,7 +364,8 @@ def _choose_profile(
         reason = f"按{header.profile.called}读取：" + "；".join(e.message for e in errors)
     else:
         closest = "；".join(
-            f"{h.profile.called}（识别 {h.recognised} 列，{h.misfit()}）" for _s, _o, (_n, h) in candidates[:3]
+            f"{h.profile.called}（识别 {h.recognised} 列，{h.misfit()}）"
+            for _s, _o, (_n, h) in candidates[:3]
         )
         reason = f"没有与表头完全相符的导入格式。最接近的是：{closest}"
     if header.unknown:

@@ -94,7 +94,9 @@ def wording_key(text: str) -> str:
 
 
 def sources_dir() -> Path:
-    return Path(getattr(settings, "IPCITY_REGISTRY_SOURCES_DIR", Path(settings.DATA_DIR) / "registry" / "sources"))
+    return Path(
+        getattr(settings, "IPCITY_REGISTRY_SOURCES_DIR", Path(settings.DATA_DIR) / "registry" / "sources")
+    )
 
 
 class ProfileError(ValueError):
@@ -284,7 +286,11 @@ def spec_columns(spec: ImportSpec) -> dict[str, str]:
 def _standard(spec: ImportSpec) -> Profile:
     """A kind's standard layout without a profile file: the spec's columns, no wordings."""
     return Profile(
-        code=STANDARD, kind=spec.kind, name=STANDARD_NAME, standard_columns=True, own_columns=dict(spec_columns(spec))
+        code=STANDARD,
+        kind=spec.kind,
+        name=STANDARD_NAME,
+        standard_columns=True,
+        own_columns=dict(spec_columns(spec)),
     )
 
 
@@ -324,7 +330,9 @@ def load_profile_file(path: Path, spec: ImportSpec | None = None) -> Profile:
         for wording, value in table.items():
             if value not in choices.values:
                 raise DataFileError(
-                    path, f"wordings.{field_name}.{wording}", f"“{value}”不是可用的值（{'、'.join(choices.values)}）"
+                    path,
+                    f"wordings.{field_name}.{wording}",
+                    f"“{value}”不是可用的值（{'、'.join(choices.values)}）",
                 )
             key = wording_key(str(wording))
             if key in folded and folded[key] != value:
@@ -352,7 +360,9 @@ def _directory_state(directory: Path) -> tuple[tuple[str, int, int], ...]:
     if not directory.is_dir():
         return ()
     return tuple(
-        sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in directory.glob("*.yaml") if p.is_file())
+        sorted(
+            (p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in directory.glob("*.yaml") if p.is_file()
+        )
     )
 
 
@@ -363,7 +373,9 @@ def _load_all(directory: str, _state: tuple[tuple[str, int, int], ...]) -> dict[
         profile = load_profile_file(path)
         same_kind = by_kind.setdefault(profile.kind, {})
         if profile.code in same_kind:
-            raise DataFileError(path, "code", f"导入格式代码“{profile.code}”与 {same_kind[profile.code].path} 重复")
+            raise DataFileError(
+                path, "code", f"导入格式代码“{profile.code}”与 {same_kind[profile.code].path} 重复"
+            )
         same_kind[profile.code] = profile
     return by_kind
 

@@ -125,9 +125,17 @@ def test_a_synonym_added_on_the_page_makes_the_same_file_import(tmp_path: Path, 
     assert "专利有效性" in page and "未缴年费" in page  # its columns and wordings are listed
     response = client.post(
         "/registry/sources/wordings/add/",
-        {"kind": "patents", "profile": "incopat", "field": "legal_status", "wording": f" {UNKNOWN} ", "value": "lapsed"},
+        {
+            "kind": "patents",
+            "profile": "incopat",
+            "field": "legal_status",
+            "wording": f" {UNKNOWN} ",
+            "value": "lapsed",
+        },
     )
-    assert response.status_code == 302 and response["Location"] == "/registry/sources/#profile-patents-incopat"
+    assert (
+        response.status_code == 302 and response["Location"] == "/registry/sources/#profile-patents-incopat"
+    )
     row = SourceWording.objects.get()
     assert (row.profile, row.field, row.wording, row.value, row.created_by) == (
         "incopat",
@@ -172,7 +180,13 @@ def test_a_synonym_added_on_the_page_makes_the_same_file_import(tmp_path: Path, 
 
 def test_the_page_refuses_a_wording_the_profile_already_has(personas: Personas) -> None:
     client = personas.client(personas.admin)
-    post = {"kind": "patents", "profile": "incopat", "field": "legal_status", "wording": "未缴年费", "value": "valid"}
+    post = {
+        "kind": "patents",
+        "profile": "incopat",
+        "field": "legal_status",
+        "wording": "未缴年费",
+        "value": "valid",
+    }
     response = client.post("/registry/sources/wordings/add/", post, follow=True)
     assert "已有这一写法，对应“失效（未缴年费或放弃）”" in response.content.decode()
     post["wording"], post["value"] = "有效", "lapsed"  # the registry's own label, in every profile
@@ -181,11 +195,19 @@ def test_the_page_refuses_a_wording_the_profile_already_has(personas: Personas) 
     post["wording"], post["field"], post["value"] = "新型", "declared_type", "lapsed"  # not a patent type
     response = client.post("/registry/sources/wordings/add/", post, follow=True)
     assert "请选择对应的值" in response.content.decode()
-    assert not SourceWording.objects.exists() and not AuditEvent.objects.filter(action__startswith="registry.wording")
+    assert not SourceWording.objects.exists() and not AuditEvent.objects.filter(
+        action__startswith="registry.wording"
+    )
 
 
 def test_only_the_city_office_may_see_or_change_the_profiles(personas: Personas) -> None:
-    post = {"kind": "patents", "profile": "incopat", "field": "legal_status", "wording": UNKNOWN, "value": "lapsed"}
+    post = {
+        "kind": "patents",
+        "profile": "incopat",
+        "field": "legal_status",
+        "wording": UNKNOWN,
+        "value": "lapsed",
+    }
     for persona in ("district_a", "enterprise_a", "liaison", "agency"):
         client = personas.client(getattr(personas, persona))
         assert client.get("/registry/sources/").status_code == 403
@@ -195,7 +217,10 @@ def test_only_the_city_office_may_see_or_change_the_profiles(personas: Personas)
     admin = personas.client(personas.admin)
     admin.post("/registry/sources/wordings/add/", post)
     row = SourceWording.objects.get()
-    assert personas.client(personas.district_a).post(f"/registry/sources/wordings/{row.pk}/remove/").status_code == 403
+    assert (
+        personas.client(personas.district_a).post(f"/registry/sources/wordings/{row.pk}/remove/").status_code
+        == 403
+    )
     assert SourceWording.objects.filter(pk=row.pk).exists()
     assert 'href="/registry/sources/"' in admin.get("/registry/imports/").content.decode()
 
@@ -222,15 +247,34 @@ def test_the_upload_page_detects_or_forces_the_profile_and_says_which(personas: 
         response = client.post(
             "/registry/imports/", {"kind": "trademarks", "file": handle, "profile": "patents:patsnap"}
         )
-    assert response.status_code == 200 and "所选导入格式用于专利数据，与数据类别不符" in response.content.decode()
+    assert (
+        response.status_code == 200
+        and "所选导入格式用于专利数据，与数据类别不符" in response.content.decode()
+    )
 
 
 def test_cli_profile_option(capsys: pytest.CaptureFixture[str]) -> None:
-    call_command("registry", "import", "patents", str(FIXTURES / "incopat.xlsx"), "--profile", "incopat", "--no-progress")
+    call_command(
+        "registry",
+        "import",
+        "patents",
+        str(FIXTURES / "incopat.xlsx"),
+        "--profile",
+        "incopat",
+        "--no-progress",
+    )
     out, err = capsys.readouterr()
     assert "导入完成（按“incoPat 导出”格式读取）" in out and "提示：按“incoPat 导出”格式读取" in err
     with pytest.raises(CommandError) as info:
-        call_command("registry", "import", "patents", str(FIXTURES / "incopat.xlsx"), "--profile", "nope", "--no-progress")
+        call_command(
+            "registry",
+            "import",
+            "patents",
+            str(FIXTURES / "incopat.xlsx"),
+            "--profile",
+            "nope",
+            "--no-progress",
+        )
     assert "没有代码为“nope”的导入格式" in str(info.value)
 
 
@@ -243,7 +287,9 @@ def test_no_fitting_profile_names_the_closest_and_the_unread_columns(tmp_path: P
     )
     result = import_file("patents", path, actor=ACTOR)
     assert result.refused
-    assert result.reason.startswith("没有与表头完全相符的导入格式。最接近的是：“incoPat 导出”格式（识别 7 列，缺少必需的列“法律状态”）")
+    assert result.reason.startswith(
+        "没有与表头完全相符的导入格式。最接近的是：“incoPat 导出”格式（识别 7 列，缺少必需的列“法律状态”）"
+    )
     assert "未识别的列：某自定义列" in result.reason
     assert [e.as_dict() for e in result.errors] == [
         {"row": 1, "column": "法律状态", "value": "", "message": "缺少必需的列“法律状态”"}
@@ -280,8 +326,12 @@ def test_every_profile_file_is_valid_and_codes_are_unique() -> None:
         profile = load_profile_file(path)
         assert (profile.kind, profile.code) not in codes
         codes.add((profile.kind, profile.code))
-        assert profile.columns and set(profile.columns.values()) <= {c.field for c in SPECS[profile.kind]().columns}
-    assert {"standard", "cnipa-pss", "cnipa-biblio", "incopat", "patsnap", "english"} <= {c for _k, c in codes}
+        assert profile.columns and set(profile.columns.values()) <= {
+            c.field for c in SPECS[profile.kind]().columns
+        }
+    assert {"standard", "cnipa-pss", "cnipa-biblio", "incopat", "patsnap", "english"} <= {
+        c for _k, c in codes
+    }
 
 
 @pytest.mark.parametrize(
@@ -329,7 +379,9 @@ def test_a_changed_profile_file_is_read_again(tmp_path: Path, settings) -> None:
     incopat = directory / "incopat.yaml"
     assert import_file("patents", FIXTURES / "incopat-abandoned.xlsx", actor=ACTOR, dry_run=True).refused
     incopat.write_text(
-        incopat.read_text(encoding="utf-8").replace("    放弃: lapsed\n", f"    放弃: lapsed\n    {UNKNOWN}: lapsed\n"),
+        incopat.read_text(encoding="utf-8").replace(
+            "    放弃: lapsed\n", f"    放弃: lapsed\n    {UNKNOWN}: lapsed\n"
+        ),
         encoding="utf-8",
     )
     assert not import_file("patents", FIXTURES / "incopat-abandoned.xlsx", actor=ACTOR, dry_run=True).refused

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 
@@ -22,7 +23,7 @@ def number(year: int, kind: str, serial: int) -> str:
     return f"CN{digits}.{patent_check_digit(digits)}"
 
 
-def xlsx(path: Path, rows: list[list[object]]) -> None:
+def xlsx(path: Path, rows: list[list[Any]]) -> None:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -32,7 +33,7 @@ def xlsx(path: Path, rows: list[list[object]]) -> None:
 
 
 # 专利检索及分析系统: 著录项目 with the gazette's legal-status event names; dates 2022.03.01.
-CNIPA_HEADER = [
+CNIPA_HEADER: list[Any] = [
     "序号", "申请号", "申请日", "公开（公告）号", "公开（公告）日", "发明名称", "IPC分类号", "IPC主分类号",
     "申请（专利权）人", "发明人", "申请人地址", "申请人邮编", "代理机构", "法律状态", "法律状态公告日",
 ]  # fmt: skip
@@ -58,7 +59,7 @@ CNIPA_ROWS = [
 ]  # fmt: skip
 
 # incoPat: 序号 first; 专利类型 发明申请/发明授权; 法律状态 its detailed status; 专利有效性 coarse.
-INCOPAT_HEADER = [
+INCOPAT_HEADER: list[Any] = [
     "序号", "标题", "申请号", "申请日", "公开（公告）号", "公开（公告）日", "申请人", "发明人", "IPC主分类",
     "IPC", "专利类型", "法律状态", "专利有效性", "申请人地址",
 ]  # fmt: skip
