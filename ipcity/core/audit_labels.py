@@ -75,6 +75,8 @@ ACTIONS = {
     "registry.import.pledges": "导入质押数据",
     "registry.import.licences": "导入许可/转让数据",
     "registry.import.awards": "导入奖项数据",
+    "registry.wording.add": "为导入格式添加同义写法",
+    "registry.wording.remove": "删除导入格式的同义写法",
     # indicators
     "indicators.compute": "计算指标",
     "survey.results.replace": "导入满意度调查结果",
@@ -190,6 +192,7 @@ FIELDS = {
     "get_data": "查询参数",
     "post_data": "提交的数据",
     "failures_since_start": "失败次数",
+    "value": "值",
 }
 
 # Values of keys that are codes but not a model field's choices.

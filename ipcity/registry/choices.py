@@ -76,8 +76,9 @@ class LegalStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("撤回")
 
 
-# How exports write legal status (after removing spaces and full-width forms) -> LegalStatus.
-# Searched in order: the first phrase found in the cell decides, so longer phrases come first.
+# The phrases the importer once searched cells for (before source profiles): kept as the reference
+# of what the standard profile (data/registry/sources/standard.yaml) must understand as whole
+# wordings; a test checks that it does. The importer itself looks wordings up in the profile.
 LEGAL_STATUS_PHRASES: list[tuple[str, str]] = [
     ("部分无效", LegalStatus.VALID),
     ("全部无效", LegalStatus.INVALIDATED),
@@ -116,6 +117,13 @@ LEGAL_STATUS_PHRASES: list[tuple[str, str]] = [
     ("rejected", LegalStatus.REJECTED),
     ("withdrawn", LegalStatus.WITHDRAWN),
 ]
+
+
+class VocabularyField(models.TextChoices):
+    """The coded columns whose wordings a source profile (导入格式) maps to registry values."""
+
+    LEGAL_STATUS = "legal_status", _("法律状态")
+    DECLARED_TYPE = "declared_type", _("专利类型")
 
 
 class RegionRule(models.TextChoices):

@@ -21,6 +21,7 @@ from ipcity.registry.choices import (
     ReviewStatus,
     TrademarkKind,
     TrademarkStatus,
+    VocabularyField,
 )
 from ipcity.registry.models import Organisation
 
@@ -126,16 +127,52 @@ class LicenceFilterForm(forms.Form):
     recorded = forms.ChoiceField(label="已备案/已登记", choices=YES_NO, required=False)
 
 
+def _profile_choices() -> list[tuple[str, str]]:
+    from ipcity.registry.importers.profiles import VOCABULARIES, profiles_for
+
+    choices = [("", "自动识别（按表头选择最相符的格式）")]
+    for kind in ImportKind.values:
+        if kind in VOCABULARIES:
+            label = ImportKind(kind).label
+            choices += [(f"{kind}:{p.code}", f"{label}：{p.name}") for p in profiles_for(kind)]
+    return choices
+
+
 class ImportUploadForm(forms.Form):
     kind = forms.ChoiceField(label="数据类别", choices=ImportKind.choices)
     file = forms.FileField(label="文件（.xlsx 或 .csv）")
+    profile = forms.ChoiceField(label="导入格式", required=False, choices=())
     skip_invalid = forms.BooleanField(
         label="跳过错误行，导入其余行（默认：有错误则整个文件不导入）", required=False
     )
     dry_run = forms.BooleanField(label="只校验，不写入", required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["profile"].choices = _profile_choices()  # type: ignore[attr-defined]
+
     def clean_file(self) -> object:
         return within_upload_size(self.cleaned_data["file"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chosen = data.get("profile") or ""
+        if chosen and data.get("kind"):
+            kind, _, code = chosen.partition(":")
+            if kind != data["kind"]:
+                self.add_error("profile", f"所选导入格式用于{ImportKind(kind).label}数据，与数据类别不符。")
+            data["profile"] = code
+        return data
+
+
+class SourceWordingForm(forms.Form):
+    """A synonym for a profile's coded column (导入格式页); the service checks it against the profile."""
+
+    kind = forms.ChoiceField(choices=ImportKind.choices, widget=forms.HiddenInput)
+    profile = forms.CharField(max_length=50, widget=forms.HiddenInput)
+    field = forms.ChoiceField(choices=VocabularyField.choices, widget=forms.HiddenInput)
+    wording = forms.CharField(label="文件中的写法", max_length=100)
+    value = forms.ChoiceField(label="对应", choices=[*LegalStatus.choices, *PatentType.choices])
 
 
 class ReviewFilterForm(forms.Form):

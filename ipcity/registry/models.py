@@ -37,6 +37,7 @@ from ipcity.registry.choices import (
     ReviewStatus,
     TrademarkKind,
     TrademarkStatus,
+    VocabularyField,
 )
 
 # GB/T 29490-2013 certificates lapse after this date (DOMAIN.md: track version and status).
@@ -225,6 +226,8 @@ class ImportRun(models.Model):
     skip_invalid = models.BooleanField(_("跳过错误行"), default=False)
     rejects_file = models.CharField(_("拒收行文件"), max_length=500, blank=True)
     note = models.CharField(_("说明"), max_length=300, blank=True)
+    # The source profile the file was read with (its code; importers/profiles.py).
+    profile = models.CharField(_("导入格式"), max_length=50, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -616,3 +619,34 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation}"
+
+
+class SourceWording(models.Model):
+    """A synonym the city office added to a source profile (导入格式) on /registry/sources/: in files
+    read with profile `profile`, the cell text `wording` of the coded column `field` means `value`.
+    The importer merges these with the profile file's wordings (importers/profiles.py)."""
+
+    kind = models.CharField(_("数据类别"), max_length=20, choices=ImportKind.choices)
+    profile = models.CharField(_("导入格式"), max_length=50)
+    field = models.CharField(_("字段"), max_length=40, choices=VocabularyField.choices)
+    wording = models.CharField(_("写法"), max_length=100)
+    wording_key = models.CharField(_("写法匹配键"), max_length=100)
+    value = models.CharField(_("对应值"), max_length=40)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("添加人"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_by_label = models.CharField(_("添加人（记录时）"), max_length=150)
+    created_at = models.DateTimeField(_("添加时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "profile", "field", "wording"]
+        verbose_name = _("导入格式的同义写法")
+        verbose_name_plural = _("导入格式的同义写法")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "profile", "field", "wording_key"], name="registry_sourcewording_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_field_display()}“{self.wording}”"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,7 +26,7 @@ from django.db.models.functions import Cast, Coalesce
 from ipcity.accounts.choices import Role
 from ipcity.accounts.permissions import has_role, is_city_admin
 from ipcity.lib.text import fold
-from ipcity.registry.choices import LegalStatus, PatentType, ReviewStatus
+from ipcity.registry.choices import ImportKind, LegalStatus, PatentType, ReviewStatus
 from ipcity.registry.models import (
     Award,
     GeographicalIndication,
@@ -385,3 +386,88 @@ def review_items_to_decide(user: Any) -> QuerySet[ReviewItem]:
     if not is_city_admin(user):
         return ReviewItem.objects.none()
     return ReviewItem.objects.filter(status=ReviewStatus.OPEN).order_by("-occurrences", "name", "pk")
+
+
+@dataclass
+class WordingRow:
+    wording: str
+    value: str  # the registry value's label
+    added: Any = None  # the SourceWording the office added (removable), else None: in the file
+
+
+@dataclass
+class VocabularyBlock:
+    field: str
+    label: str
+    choices: list[tuple[str, str]]
+    rows: list[WordingRow]
+
+
+@dataclass
+class ProfileOverview:
+    code: str
+    kind: str
+    kind_label: str
+    name: str
+    source: str
+    note: str
+    columns: list[tuple[str, str]]  # (their header, our column or “不读取”)
+    standard_columns: bool
+    vocabularies: list[VocabularyBlock]
+    date_formats: list[str]
+    separators: list[str]
+
+
+def source_profiles_overview() -> list[ProfileOverview]:
+    """Every source profile (导入格式) with its columns, its wordings from the file and the synonyms
+    the office added (two queries' worth: the files are cached, the synonyms one query)."""
+    from ipcity.registry.importers import SPECS
+    from ipcity.registry.importers.profiles import VOCABULARIES, profiles_for, value_label
+    from ipcity.registry.models import SourceWording
+
+    added: dict[tuple[str, str, str], list[Any]] = {}
+    for row in SourceWording.objects.all():
+        added.setdefault((row.kind, row.profile, row.field), []).append(row)
+    out = []
+    for kind in [k for k in ImportKind.values if k in VOCABULARIES]:
+        spec = SPECS[kind]()
+        labels = {c.field: c.label for c in spec.columns}
+        for profile in profiles_for(kind):
+            if profile.column_labels:
+                columns = [(h, t or "不读取") for h, t in profile.column_labels.items()]
+            else:  # the standard layout: the spec's headers and their aliases
+                columns = [(" / ".join((c.label, *c.aliases)), c.label) for c in spec.columns]
+            blocks = []
+            for field_name, choices in VOCABULARIES[kind].items():
+                rows = [
+                    WordingRow(w, value_label(kind, field_name, v))
+                    for w, v in profile.wordings.get(field_name, {}).items()
+                ]
+                rows += [
+                    WordingRow(r.wording, value_label(kind, field_name, r.value), r)
+                    for r in added.get((kind, profile.code, field_name), [])
+                ]
+                blocks.append(
+                    VocabularyBlock(
+                        field_name,
+                        labels.get(field_name, field_name),
+                        [(v, str(label)) for v, label in choices.choices],
+                        rows,
+                    )
+                )
+            out.append(
+                ProfileOverview(
+                    code=profile.code,
+                    kind=kind,
+                    kind_label=str(ImportKind(kind).label),
+                    name=profile.name,
+                    source=profile.source,
+                    note=profile.note,
+                    columns=columns,
+                    standard_columns=profile.standard_columns and bool(profile.column_labels),
+                    vocabularies=blocks,
+                    date_formats=[dt.date(2022, 3, 1).strftime(f) for f in profile.date_formats],
+                    separators=list(profile.separators),
+                )
+            )
+    return out

@@ -6,11 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from ipcity.accounts.models import User
+from ipcity.accounts.permissions import is_city_admin
 from ipcity.core.audit import Actor, record_event, snapshot, upsert
 from ipcity.core.jobs import JobHandle, background_job, start_job
 from ipcity.core.models import Job
@@ -18,8 +19,9 @@ from ipcity.core.workflow import Refused
 from ipcity.lib.identifiers import IdentifierError, normalize_bank_account, normalize_uscc
 from ipcity.lib.text import clean_text
 from ipcity.lib.uploads import Limits
+from ipcity.registry.choices import ImportKind, VocabularyField
 from ipcity.registry.linking import attribute_first_holders, link_name
-from ipcity.registry.models import Membership, Organisation, ReviewItem
+from ipcity.registry.models import Membership, Organisation, ReviewItem, SourceWording
 from ipcity.registry.permissions import can_edit_organisation
 from ipcity.registry.workflows import REVIEW_FLOW
 
@@ -160,6 +162,7 @@ def import_file_job(
     original_name: str,
     skip_invalid: bool = False,
     dry_run: bool = False,
+    profile: str = "",
 ) -> dict[str, Any]:
     """The same importer as the CLI, for a file uploaded on the import page and stored at `path`."""
     from ipcity.registry.importers import SPECS, import_file
@@ -175,6 +178,7 @@ def import_file_job(
         skip_invalid=skip_invalid,
         dry_run=dry_run,
         file_label=original_name,
+        profile=profile or None,
         progress=lambda done, total: handle.progress(done, total, f"已处理 {done} 行"),
         limits=Limits.web(),  # an upload from the web: the byte limits apply too
     )
@@ -184,6 +188,7 @@ def import_file_job(
             lines.append(f"……另有 {result.error_count - 50} 条错误")
         raise ImportRefused("\n".join(lines))
     out: dict[str, Any] = {
+        "导入格式": f"按{result.profile_called}读取",
         "结果": result.summary(),
         "新增": result.created,
         "更新": result.updated,
@@ -207,6 +212,7 @@ def start_import_job(
     actor: Actor,
     skip_invalid: bool = False,
     dry_run: bool = False,
+    profile: str = "",
 ) -> Job:
     """Queue import_file_job for a stored upload; the job page shows progress and result."""
     from ipcity.registry.importers import SPECS
@@ -222,5 +228,115 @@ def start_import_job(
             "original_name": original_name,
             "skip_invalid": skip_invalid,
             "dry_run": dry_run,
+            "profile": profile,
         },
     )
+
+
+# -- Source profiles (导入格式): the office's synonyms ------------------------------------------
+
+
+def _profile_for_wording(kind: str, code: str) -> Any:
+    from ipcity.registry.importers.profiles import ProfileError, get_profile
+
+    try:
+        return get_profile(kind, code)
+    except (ProfileError, KeyError) as exc:
+        raise ValidationError("没有这一导入格式。") from exc
+
+
+@transaction.atomic
+def add_source_wording(
+    *, actor: Actor, kind: str, profile: str, field: str, wording: str, value: str
+) -> SourceWording:
+    """The city office teaches a profile a wording: in its files, `wording` in column `field` means
+    `value`. Refused (ValidationError, Chinese) for a wording the profile already has, an empty or
+    over-long one, or a value the field does not take. One audit event."""
+    from ipcity.registry.importers.profiles import VOCABULARIES, value_label, wording_key
+
+    if not is_city_admin(actor.user):
+        raise PermissionDenied("只有市知识产权局可以修改导入格式。")
+    source = _profile_for_wording(kind, profile)
+    choices = VOCABULARIES.get(kind, {}).get(field)
+    if choices is None or field not in source.vocabulary_fields:
+        raise ValidationError({"field": "该导入格式没有这一编码字段。"})
+    text = clean_text(wording)
+    if not text:
+        raise ValidationError({"wording": "请填写文件中的写法。"})
+    if len(text) > 100:
+        raise ValidationError({"wording": "写法不能超过 100 个字符。"})
+    if value not in choices.values:
+        raise ValidationError({"value": "请选择对应的值。"})
+    key = wording_key(text)
+    field_label = VocabularyField(field).label
+    known = source.vocabulary(field).get(key)  # the file's wordings and the registry's own labels
+    if known is not None:
+        raise ValidationError(
+            {"wording": f"{source.called}已有这一写法，对应“{value_label(kind, field, known)}”，无需添加。"}
+        )
+    existing = SourceWording.objects.filter(
+        kind=kind, profile=source.code, field=field, wording_key=key
+    ).first()
+    if existing is not None:
+        raise ValidationError(
+            {
+                "wording": f"这一写法已由{existing.created_by_label}添加，对应“{value_label(kind, field, existing.value)}”；"
+                "如需改正，请先删除。"
+            }
+        )
+    row = SourceWording.objects.create(
+        kind=kind,
+        profile=source.code,
+        field=field,
+        wording=text,
+        wording_key=key,
+        value=value,
+        created_by=actor.user,
+        created_by_label=actor.label,
+    )
+    record_event(
+        actor,
+        "registry.wording.add",
+        obj=row,
+        object_repr=f"{source.name}：{field_label}“{text}”",
+        after={
+            "kind": str(ImportKind(kind).label),
+            "profile": source.name,
+            "field": field,
+            "wording": text,
+            "value": value_label(kind, field, value),
+        },
+        note=f"导入格式“{source.name}”",
+    )
+    return row
+
+
+@transaction.atomic
+def remove_source_wording(*, actor: Actor, wording: SourceWording) -> None:
+    """Remove a synonym the office added (the profile file's wordings are removed in the file).
+    Files read later with this wording are refused on that row again. One audit event."""
+    from ipcity.registry.importers.profiles import get_profile, value_label
+
+    if not is_city_admin(actor.user):
+        raise PermissionDenied("只有市知识产权局可以修改导入格式。")
+    try:
+        name = get_profile(wording.kind, wording.profile).name
+    except ValueError:
+        name = wording.profile  # the profile's file is gone: its synonyms can still be removed
+    record_event(
+        actor,
+        "registry.wording.remove",
+        obj=wording,
+        object_repr=f"{name}：{wording.get_field_display()}“{wording.wording}”",
+        before={
+            "kind": str(ImportKind(wording.kind).label),
+            "profile": name,
+            "field": wording.field,
+            "wording": wording.wording,
+            "value": value_label(wording.kind, wording.field, wording.value),
+            "created_by_label": wording.created_by_label,
+            "created_at": wording.created_at,
+        },
+        note=f"导入格式“{name}”",
+    )
+    wording.delete()

@@ -19,7 +19,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ipcity.accounts.guards import deny
 from ipcity.accounts.permissions import is_city_admin
@@ -41,6 +41,7 @@ from ipcity.registry.forms import (
     PledgeFilterForm,
     ReviewFilterForm,
     ReviewResolveForm,
+    SourceWordingForm,
     TrademarkFilterForm,
 )
 from ipcity.registry.models import (
@@ -51,6 +52,7 @@ from ipcity.registry.models import (
     Organisation,
     Patent,
     ReviewItem,
+    SourceWording,
 )
 from ipcity.registry.permissions import can_edit_organisation
 from ipcity.registry.profile_sections import profile_sections
@@ -451,6 +453,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
             actor=Actor.web(request.user),
             skip_invalid=form.cleaned_data["skip_invalid"],
             dry_run=form.cleaned_data["dry_run"],
+            profile=form.cleaned_data.get("profile") or "",
         )
         return redirect("core:job", pk=job.pk)
     runs = Paginator(ImportRun.objects.select_related("actor"), 30).get_page(request.GET.get("page"))
@@ -468,13 +471,70 @@ def import_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+def source_list(request: HttpRequest) -> HttpResponse:
+    """导入格式: every source profile, its columns and wordings; the city office adds and removes
+    synonyms here (no code change). Others: 403."""
+    if not can_manage_imports(request.user):
+        return deny(request)
+    return render(
+        request,
+        "registry/source_list.html",
+        {"profiles": selectors.source_profiles_overview()},
+    )
+
+
+def _sources_back(kind: str, code: str) -> str:
+    return f"{reverse('registry:sources')}#profile-{kind}-{code}"
+
+
+@require_POST
+def source_wording_add(request: HttpRequest) -> HttpResponse:
+    if not can_manage_imports(request.user):
+        return deny(request)
+    form = SourceWordingForm(request.POST)
+    if not form.is_valid():
+        problems = [str(e) for errors in form.errors.values() for e in errors]
+        messages.error(request, "未添加：" + "；".join(problems))
+        return redirect("registry:sources")
+    data = form.cleaned_data
+    try:
+        row = services.add_source_wording(actor=Actor.web(request.user), **data)
+    except ValidationError as exc:
+        messages.error(request, "未添加：" + "；".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"已添加写法“{row.wording}”。以后按这一格式导入的文件中，该写法将被识别；之前被拒绝的文件可重新导入。",
+        )
+    return redirect(_sources_back(data["kind"], data["profile"]))
+
+
+@require_POST
+def source_wording_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    if not can_manage_imports(request.user):
+        return deny(request)
+    row = get_object_or_404(SourceWording, pk=pk)
+    services.remove_source_wording(actor=Actor.web(request.user), wording=row)
+    messages.success(request, f"已删除写法“{row.wording}”。")
+    return redirect(_sources_back(row.kind, row.profile))
+
+
+@require_GET
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_manage_imports(request.user):
         return deny(request)
     run = get_object_or_404(ImportRun, pk=pk)
     updates = AuditEvent.objects.visible_to(request.user).filter(note__startswith=f"导入 #{run.pk} ")
     page = Paginator(updates, 50).get_page(request.GET.get("page"))
-    return render(request, "registry/import_detail.html", {"run": run, "page": page})
+    profile = ""
+    if run.profile:
+        from ipcity.registry.importers.profiles import ProfileError, get_profile
+
+        try:
+            profile = get_profile(run.kind, run.profile).called
+        except ProfileError:
+            profile = "已不存在的格式"
+    return render(request, "registry/import_detail.html", {"run": run, "page": page, "profile": profile})
 
 
 @require_GET

@@ -26,6 +26,7 @@ from ipcity.accounts.models import User
 from ipcity.core.audit import Actor
 from ipcity.core.tests.test_bad_input import _real_values, _routes, _url
 from ipcity.core.tests.visible_text import crawl, offences, parameterless_routes, visible_text
+from ipcity.registry.importers.profiles import all_profiles, latin_words
 from ipcity.supervision.rules import RULE_KEYS
 
 # The demo's accounts for the personas of ipcity.test.Personas and the anonymous visitor, with the
@@ -43,8 +44,13 @@ PERSONAS = {
     None: 1,
 }
 # Shown on purpose on one page: the names of the rule text, which the office types there; the demo
-# accounts' published password on the login page of a demo site.
+# accounts' published password on the login page of a demo site; the export tools' own names,
+# headers and wordings (incoPat, an English layout's "Legal Status" and "Active") on the import
+# formats page and in the upload page's format select.
+_SOURCE_WORDS = latin_words(all_profiles())
 PAGE_WORDS = {
+    "registry:sources": _SOURCE_WORDS,
+    "registry:imports": _SOURCE_WORDS,
     "supervision:rules": {key for keys in RULE_KEYS.values() for key, _meaning in keys},
     "accounts:login": set(re.findall(r"[A-Za-z]+", published_demo_password())),
 }

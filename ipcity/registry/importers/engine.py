@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import hashlib
+import itertools
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,12 +28,19 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ipcity.core.audit import Actor, record_event
-from ipcity.lib.datafile import DataFileError, load_data_file
+from ipcity.lib.datafile import DataFileError
 from ipcity.lib.excel import csv_text
 from ipcity.lib.text import fold, shorten
 from ipcity.lib.uploads import Limits
 from ipcity.registry.importers.fields import CellError, cell_text
 from ipcity.registry.importers.matching import OrganisationMatcher, RegionResolver
+from ipcity.registry.importers.profiles import (
+    Profile,
+    ProfileError,
+    profiles_for,
+    resolve_profile,
+    synonyms_by_profile,
+)
 from ipcity.registry.importers.sources import SourceError, TableSource
 from ipcity.registry.models import ImportRun
 
@@ -57,6 +65,10 @@ class Column:
     parse: Callable[[Any], Any]
     aliases: tuple[str, ...] = ()
     required: bool = False  # the column must be present and every row must have a value
+    # A coded column read by the source profile's vocabulary (choices.VocabularyField), not `parse`.
+    vocabulary: str = ""
+    # A multi-valued cell: a profile with its own separators splits it before `parse` (a list).
+    multi: bool = False
 
     def header_keys(self) -> list[str]:
         return [header_key(self.label), *(header_key(a) for a in self.aliases)]
@@ -114,6 +126,9 @@ class ImportResult:
     import_run_id: int | None = None
     rejects_file: str = ""
     reviews_added: int = 0
+    profile: str = ""  # the source profile the file was read with (its code)
+    profile_name: str = ""  # … and its Chinese name
+    profile_called: str = ""  # … as messages name it: “incoPat 导出”格式
 
     def add_error(self, error: RowError) -> None:
         self.error_count += 1
@@ -137,6 +152,8 @@ class ImportResult:
         if self.refused:
             return f"文件 {self.file} 被拒绝，未写入任何数据：{self.reason}"
         prefix = "试运行（未写入）" if self.dry_run else "导入完成"
+        if self.profile_called:
+            prefix += f"（按{self.profile_called}读取）"
         text = (
             f"{prefix}：{self.file} 共 {self.rows} 行，新增 {self.created}，更新 {self.updated}，"
             f"未变 {self.unchanged}，拒收 {self.rejected}"
@@ -206,36 +223,6 @@ class _Rollback(Exception):
     pass
 
 
-MAPPING_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["schema_version", "kind", "name", "columns"],
-    "additionalProperties": False,
-    "properties": {
-        "schema_version": {"const": 1},
-        "kind": {"type": "string"},
-        "name": {"type": "string"},
-        "source": {"type": "string"},
-        "columns": {"type": "object", "additionalProperties": {"type": "string"}},
-    },
-}
-
-
-def load_mapping(path: Path, kind: str, spec: ImportSpec) -> dict[str, str]:
-    """A header-mapping file: the file's header -> the canonical Chinese header. Validated fully."""
-    data, _checksum = load_data_file(path, MAPPING_SCHEMA)
-    if data["kind"] != kind:
-        raise DataFileError(path, "kind", f"映射文件适用于“{data['kind']}”，不能用于导入“{kind}”")
-    known = {header_key(c.label): c.label for c in spec.columns}
-    mapping: dict[str, str] = {}
-    for external, target in data["columns"].items():
-        if header_key(target) not in known:
-            raise DataFileError(
-                path, f"columns.{external}", f"目标列“{target}”不是{spec.label}导入的标准列名"
-            )
-        mapping[header_key(external)] = known[header_key(target)]
-    return mapping
-
-
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -249,59 +236,151 @@ def _is_blank_row(cells: list[Any]) -> bool:
 
 
 class _HeaderMap:
-    def __init__(self, spec: ImportSpec, headers: list[Any], mapping: dict[str, str]) -> None:
-        lookup = {key: column for column in spec.columns for key in column.header_keys()}
+    """A row read as the header of one profile: which column of the file is which field.
+
+    The profile's own headers come first; with `standard_columns` the spec's canonical headers and
+    aliases fill fields the profile does not map (one that it does map is ignored and listed)."""
+
+    def __init__(self, spec: ImportSpec, headers: list[Any], profile: Profile) -> None:
+        by_field = {c.field: c for c in spec.columns}
+        self.profile = profile
         self.headers = [cell_text(h) for h in headers]
         self.positions: list[tuple[int, Column, str]] = []
         self.unknown: list[str] = []
         self.duplicates: list[str] = []
-        seen: dict[str, str] = {}
+        own_hits: list[tuple[int, str, str]] = []
+        fallback_hits: list[tuple[int, str, str]] = []
+        self.ignored = 0
         for index, header in enumerate(self.headers):
             if not header:
                 continue
             key = header_key(header)
-            key = header_key(mapping.get(key, header))
-            column = lookup.get(key)
-            if column is None:
-                self.unknown.append(header)
-            elif column.field in seen:
-                self.duplicates.append(f"“{header}”与“{seen[column.field]}”")
+            if key in profile.own_columns:
+                target = profile.own_columns[key]
+                if target is None:
+                    self.ignored += 1
+                else:
+                    own_hits.append((index, target, header))
+            elif key in profile.fallback_columns:
+                fallback_hits.append((index, profile.fallback_columns[key], header))
             else:
-                seen[column.field] = header
-                self.positions.append((index, column, header))
+                self.unknown.append(header)
+        seen: dict[str, str] = {}
+        for index, name, header in own_hits:
+            if name in seen:
+                self.duplicates.append(f"“{header}”与“{seen[name]}”")
+            else:
+                seen[name] = header
+                self.positions.append((index, by_field[name], header))
+        own_fields = set(seen)
+        for index, name, header in fallback_hits:
+            if name in own_fields:
+                self.unknown.append(header)  # the profile reads this field from another column
+            elif name in seen:
+                self.duplicates.append(f"“{header}”与“{seen[name]}”")
+            else:
+                seen[name] = header
+                self.positions.append((index, by_field[name], header))
+        self.positions.sort(key=lambda p: p[0])
+        self.own = len(own_hits) + self.ignored  # the headers this profile knows by itself
         self.present = set(seen)
         self.missing = [c.label for c in spec.columns if c.required and c.field not in self.present]
+        self.parsers: list[Callable[[Any], Any]] = []
 
     @property
     def recognised(self) -> int:
-        return len(self.positions)
+        return len(self.positions) + self.ignored
+
+    @property
+    def fits(self) -> bool:
+        return not (self.missing or self.duplicates)
+
+    def score(self) -> tuple[bool, int, int]:
+        return (self.fits, self.own, self.recognised)
+
+    def prepare(self) -> None:
+        """The parser of each read column under this profile (vocabularies folded once)."""
+        self.parsers = [self.profile.parser(column) for _i, column, _h in self.positions]
+
+    def misfit(self) -> str:
+        parts = [f"缺少必需的列“{label}”" for label in self.missing]
+        parts += [f"{d}对应同一字段" for d in self.duplicates]
+        return "、".join(parts)
 
 
-def _find_header(
-    rows: Iterator[tuple[int, list[Any]]], spec: ImportSpec, mapping: dict[str, str]
-) -> tuple[int, _HeaderMap]:
-    """The header is the first row (of the first ten) where at least two columns are recognised;
-    exports sometimes put a title or the query above it."""
-    first_nonblank: tuple[int, _HeaderMap] | None = None
+def _header_candidate(
+    rows: list[tuple[int, list[Any]]], spec: ImportSpec, profile: Profile
+) -> tuple[int, _HeaderMap] | None:
+    """The profile's header: the first row (of the first ten) where at least two columns are
+    recognised; exports sometimes put a title or the query above it."""
     for number, cells in rows:
-        if _is_blank_row(cells):
-            continue
-        header = _HeaderMap(spec, cells, mapping)
-        if first_nonblank is None:
-            first_nonblank = (number, header)
+        header = _HeaderMap(spec, cells, profile)
         if header.recognised >= 2:
             return number, header
+    return None
+
+
+def _leading_rows(rows: Iterator[tuple[int, list[Any]]]) -> list[tuple[int, list[Any]]]:
+    """The non-blank rows among the first HEADER_SEARCH_ROWS of the file (read once, replayed)."""
+    leading: list[tuple[int, list[Any]]] = []
+    for number, cells in rows:
+        if not _is_blank_row(cells):
+            leading.append((number, cells))
         if number >= HEADER_SEARCH_ROWS:
             break
-    if first_nonblank is None:
+    return leading
+
+
+def _choose_profile(
+    leading: list[tuple[int, list[Any]]], spec: ImportSpec, profiles: list[Profile], forced: bool
+) -> tuple[int, _HeaderMap]:
+    """The best-fitting profile's header: complete first, then the most headers the profile knows
+    by itself, then the most recognised in all; a tie goes to the earlier (the standard first).
+    Raises RowError when no profile finds a header, or when the best one lacks required columns
+    (naming the closest profiles and the headers none of them read)."""
+    if not leading:
         raise RowError(None, None, None, "文件为空")
-    labels = "、".join(c.label for c in spec.columns[:6])
-    raise RowError(
-        first_nonblank[0],
-        None,
-        None,
-        f"未找到表头：前 {HEADER_SEARCH_ROWS} 行中没有可识别的{spec.label}列名（如 {labels}）",
-    )
+    candidates = []
+    for order, profile in enumerate(profiles):
+        found = _header_candidate(leading, spec, profile)
+        if found is not None:
+            candidates.append((found[1].score(), -order, found))
+    if not candidates:
+        labels = "、".join(c.label for c in spec.columns[:6])
+        within = profiles[0].called if forced else f"{spec.label}"
+        raise RowError(
+            leading[0][0],
+            None,
+            None,
+            f"未找到表头：前 {HEADER_SEARCH_ROWS} 行中没有可识别的{within}列名（如 {labels}）",
+        )
+    candidates.sort(key=lambda c: (c[0], c[1]), reverse=True)
+    number, header = candidates[0][2]
+    if header.fits:
+        return number, header
+    errors = [RowError(number, label, "", f"缺少必需的列“{label}”") for label in header.missing]
+    errors += [RowError(number, None, d, "两列对应同一字段") for d in header.duplicates]
+    if forced or len(profiles) == 1:
+        reason = f"按{header.profile.called}读取：" + "；".join(e.message for e in errors)
+    else:
+        closest = "；".join(
+            f"{h.profile.called}（识别 {h.recognised} 列，{h.misfit()}）"
+            for _s, _o, (_n, h) in candidates[:3]
+        )
+        reason = f"没有与表头完全相符的导入格式。最接近的是：{closest}"
+    if header.unknown:
+        unknown = [shorten(h, MAX_VALUE_SHOWN) for h in header.unknown[:30]]
+        more = f" 等 {len(header.unknown)} 列" if len(header.unknown) > 30 else ""
+        reason += "。未识别的列：" + "、".join(unknown) + more
+    reason += "。可改正表头后重新导入，或指定导入格式；新的导出格式请联系市知识产权局添加"
+    raise _Misfit(reason, errors)
+
+
+class _Misfit(Exception):
+    def __init__(self, reason: str, errors: list[RowError]) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.errors = errors
 
 
 class _Rejects:
@@ -356,7 +435,7 @@ def run_import(
     actor: Actor,
     dry_run: bool = False,
     skip_invalid: bool = False,
-    mapping_file: Path | None = None,
+    profile: str | Path | None = None,
     rejects_path: Path | None = None,
     progress: ProgressCallback | None = None,
     mark_demo: bool = False,
@@ -367,7 +446,8 @@ def run_import(
     """Import one file. Never raises for bad input: a refused file comes back with `refused` set.
 
     `limits` bound the file (lib.uploads); the default is a file on the server's disk (the CLI);
-    the upload page passes Limits.web()."""
+    the upload page passes Limits.web(). `profile` forces a source profile (its code, or the path
+    of a profile file); by default the best-fitting one is chosen from the header row."""
     path = Path(path)
     result = ImportResult(kind=spec.kind, file=file_label or path.name, dry_run=dry_run)
 
@@ -380,9 +460,11 @@ def run_import(
         return result
 
     try:
-        mapping = load_mapping(mapping_file, spec.kind, spec) if mapping_file else {}
-    except DataFileError as exc:
-        return refuse(f"表头映射文件有误：{exc}", [RowError(None, None, None, f"表头映射文件有误：{exc}")])
+        profiles = [resolve_profile(spec.kind, profile, spec)] if profile else profiles_for(spec.kind)
+    except (ProfileError, DataFileError) as exc:
+        return refuse(str(exc), [RowError(None, None, None, str(exc))])
+    synonyms = synonyms_by_profile(spec.kind)  # one query; the importer then only looks up dicts
+    profiles = [p.with_synonyms(synonyms.get(p.code, {})) for p in profiles]
     try:
         source = TableSource(path, limits)
     except SourceError as exc:
@@ -391,17 +473,21 @@ def run_import(
         return refuse(f"无法读取文件：{exc}", [RowError(None, None, None, f"无法读取文件：{exc}")])
 
     with source:
-        rows = source.rows()
+        file_rows = source.rows()
         try:
-            header_row, header = _find_header(rows, spec, mapping)
+            leading = _leading_rows(file_rows)
+            header_row, header = _choose_profile(leading, spec, profiles, forced=bool(profile))
         except RowError as exc:
             return refuse(exc.message, [exc])
+        except _Misfit as exc:
+            return refuse(exc.reason, exc.errors)
         except SourceError as exc:
             return refuse(str(exc), [RowError(None, None, None, str(exc))])
-        if header.missing or header.duplicates:
-            errors = [RowError(header_row, label, "", f"缺少必需的列“{label}”") for label in header.missing]
-            errors += [RowError(header_row, None, d, "两列对应同一字段") for d in header.duplicates]
-            return refuse("；".join(e.message for e in errors), errors)
+        header.prepare()
+        result.profile, result.profile_name = header.profile.code, header.profile.name
+        result.profile_called = header.profile.called
+        # The rows after the header among those read to find it, then the rest of the file.
+        rows = itertools.chain(((n, c) for n, c in leading if n > header_row), file_rows)
         if header.unknown:
             unknown = [shorten(h, MAX_VALUE_SHOWN) for h in header.unknown[:50]]
             more = f" 等 {len(header.unknown)} 列" if len(header.unknown) > 50 else ""
@@ -418,6 +504,7 @@ def run_import(
                     actor=actor.user,
                     actor_label=actor.label,
                     skip_invalid=skip_invalid,
+                    profile=header.profile.code[:50],
                 )
                 result.import_run_id = run.pk
                 ctx = ImportContext(
@@ -459,6 +546,7 @@ def run_import(
                         "unchanged": result.unchanged,
                         "rejected": result.rejected,
                         "skip_invalid": skip_invalid,
+                        "profile": header.profile.name,
                     },
                     note=f"{spec.label}导入",
                 )
@@ -528,6 +616,7 @@ def _parsed_batches(
     file; once a row failed without `skip_invalid` the rest is still validated but not yielded."""
     result = ctx.result
     positions = header.positions
+    parsers = header.parsers
     width = len(header.headers)
     seen: dict[Any, int] = {}
     duplicate_header = next((h for _i, c, h in positions if c.field == spec.duplicate_field), "")
@@ -540,14 +629,14 @@ def _parsed_batches(
             cells = [*cells, *([None] * (width - len(cells)))]
         values: dict[str, Any] = {}
         errors: list[RowError] = []
-        for index, column, label in positions:
+        for (index, column, label), parse in zip(positions, parsers, strict=True):
             raw = cells[index]
             if raw is None or (isinstance(raw, str) and (not raw or raw.isspace())):
                 if column.required:
                     errors.append(RowError(number, label, "", "不能为空"))
                 continue
             try:
-                values[column.field] = column.parse(raw)
+                values[column.field] = parse(raw)
             except CellError as exc:
                 errors.append(RowError(number, label, cell_text(raw), str(exc)))
         record = None

@@ -19,7 +19,6 @@ from ipcity.lib.identifiers import (
     patent_check_digit,
 )
 from ipcity.lib.text import clean_name, clean_text, fold, split_values
-from ipcity.registry.choices import LEGAL_STATUS_PHRASES
 
 _SEPARATORS = re.compile(r"[;；|｜]")
 
@@ -51,12 +50,23 @@ def name(value: Any) -> str:
     return _clean_name(cell_text(value))
 
 
+# Multi-valued parsers take a cell, or its parts already split by a source profile's separators.
+
+
+def _parts(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [cell_text(part) for part in value]
+    return _SEPARATORS.split(cell_text(value))
+
+
 def names(value: Any) -> list[str]:
-    parts = (_clean_name(part) for part in _SEPARATORS.split(cell_text(value)))
+    parts = (_clean_name(part) for part in _parts(value))
     return [part for part in parts if part]
 
 
 def texts(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [part for part in (cell_text(p) for p in value) if part]
     return split_values(cell_text(value))
 
 
@@ -68,6 +78,8 @@ def date(value: Any) -> dt.date:
 
 
 def dates(value: Any) -> list[dt.date]:
+    if isinstance(value, list):
+        return [date(part) for part in texts(value)]
     if isinstance(value, dt.date | int | float):
         return [date(value)]
     if isinstance(value, str) and not _SEPARATORS.search(value):
@@ -118,7 +130,7 @@ def uscc(value: Any) -> str:
 def usccs(value: Any) -> list[str]:
     """Aligned with a multi-valued names cell: an empty part ('-', '—', '无') means 'not known'."""
     out = []
-    for part in re.split(r"[;；|｜]", cell_text(value)):
+    for part in _parts(value):
         part = part.strip()
         out.append("" if part in {"", "-", "—", "无", "/"} else uscc(part))
     return out
@@ -158,20 +170,7 @@ def locarno(raw: str) -> str:
 
 
 def ipc_list(value: Any) -> list[str]:
-    return split_values(cell_text(value))
-
-
-@lru_cache(maxsize=1024)
-def legal_status(value: str) -> str:
-    key = fold(value).lower()
-    for phrase, status in LEGAL_STATUS_PHRASES:
-        if phrase in key:
-            return status
-    raise CellError(f"无法识别的法律状态“{value}”（应如 有效、审中、未缴年费终止、期限届满、全部无效）")
-
-
-def legal_status_cell(value: Any) -> str:
-    return legal_status(cell_text(value))
+    return texts(value)
 
 
 def integer(value: Any) -> int:

@@ -3,7 +3,8 @@
 Headers recognised (full-width/half-width brackets and spaces do not matter): 申请号, 申请日,
 公开（公告）号, 公开（公告）日, 授权公告日, 名称/发明名称, 申请（专利权）人, 发明（设计）人, 主分类号,
 分类号, 法律状态, 法律状态日, 摘要, 地址, 同族, 权利要求数, 年费缴至, 专利类型, 申请人统一社会信用代码
-(see `PATENT_COLUMNS` for every alias). Other layouts: a header-mapping file (data/registry/mappings/).
+(see `PATENT_COLUMNS` for every alias). Other layouts and their wordings of legal status and patent
+type: source profiles (data/registry/sources/, importers/profiles.py).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from django.db import connection
 
 from ipcity.lib.text import fold, name_key
-from ipcity.registry.choices import PatentType
+from ipcity.registry.choices import PatentType, VocabularyField
 from ipcity.registry.importers import fields as f
 from ipcity.registry.importers.bulk import (
     allocate_ids,
@@ -43,12 +44,14 @@ PATENT_COLUMNS = [
         "公开（公告）号",
         f.texts,
         ("公开号", "公告号", "公开公告号", "公布号", "公开(公告)号"),
+        multi=True,
     ),
     Column(
         "publication_dates",
         "公开（公告）日",
         f.dates,
         ("公开日", "公告日", "公开日期", "公布日", "公开(公告)日"),
+        multi=True,
     ),
     Column("grant_date", "授权公告日", f.date, ("授权日", "授权日期", "授权公告日期")),
     Column(
@@ -64,19 +67,26 @@ PATENT_COLUMNS = [
         f.names,
         ("申请人", "专利权人", "当前专利权人", "当前权利人", "申请人/专利权人", "权利人"),
         required=True,
+        multi=True,
     ),
     Column(
-        "holder_usccs", "申请人统一社会信用代码", f.usccs, ("统一社会信用代码", "专利权人统一社会信用代码")
+        "holder_usccs",
+        "申请人统一社会信用代码",
+        f.usccs,
+        ("统一社会信用代码", "专利权人统一社会信用代码"),
+        multi=True,
     ),
-    Column("inventors", "发明（设计）人", f.names, ("发明人", "设计人")),
+    Column("inventors", "发明（设计）人", f.names, ("发明人", "设计人"), multi=True),
     Column("main_ipc", "主分类号", f.text, ("IPC主分类号", "主分类", "主IPC", "IPC主分类")),
-    Column("ipc", "分类号", f.ipc_list, ("IPC分类号", "IPC", "IPC分类", "全部分类号")),
+    Column("ipc", "分类号", f.ipc_list, ("IPC分类号", "IPC", "IPC分类", "全部分类号"), multi=True),
+    # Coded: read by the source profile's wordings (data/registry/sources/, importers/profiles.py).
     Column(
         "legal_status",
         "法律状态",
-        f.legal_status_cell,
+        f.text,
         ("当前法律状态", "法律状态/事件", "简单法律状态"),
         required=True,
+        vocabulary=VocabularyField.LEGAL_STATUS,
     ),
     Column("legal_status_date", "法律状态日", f.date, ("法律状态公告日", "法律状态日期", "法律状态生效日")),
     Column("abstract", "摘要", f.text, ("摘要文本",)),
@@ -86,25 +96,11 @@ PATENT_COLUMNS = [
         "同族",
         f.texts,
         ("同族专利", "简单同族", "同族专利号", "扩展同族", "INPADOC同族", "同族公开号"),
+        multi=True,
     ),
     Column("claims_count", "权利要求数", f.integer, ("权利要求项数", "权利要求数量")),
     Column("fees_paid_until", "年费缴至", f.date, ("年费缴至日", "年费缴纳至", "年费有效期至")),
-    Column(
-        "declared_type",
-        "专利类型",
-        f.choice(
-            PatentType.choices,
-            synonyms={
-                "发明专利": PatentType.INVENTION,
-                "发明申请": PatentType.INVENTION,
-                "发明授权": PatentType.INVENTION,
-                "实用新型专利": PatentType.UTILITY_MODEL,
-                "外观设计专利": PatentType.DESIGN,
-                "外观": PatentType.DESIGN,
-            },
-        ),
-        ("类型",),
-    ),
+    Column("declared_type", "专利类型", f.text, ("类型",), vocabulary=VocabularyField.DECLARED_TYPE),
 ]
 
 # Scalar columns of the Patent table, in the order records carry them.

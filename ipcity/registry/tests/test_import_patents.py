@@ -391,7 +391,7 @@ def test_row_errors_name_row_column_value_and_reason(tmp_path: Path) -> None:
             "row": 3,
             "column": "法律状态",
             "value": "不知道",
-            "message": "无法识别的法律状态“不知道”（应如 有效、审中、未缴年费终止、期限届满、全部无效）",
+            "message": "无法识别的法律状态“不知道”（“标准格式”中没有这一写法；市知识产权局可在“导入格式”页为该格式添加同义写法）",
         },
         {"row": 4, "column": "授权公告日", "value": "2021-01-01", "message": "授权公告日早于申请日"},
         {
@@ -425,10 +425,9 @@ def test_dry_run_counts_but_writes_nothing(tmp_path: Path) -> None:
     assert counts() == before
 
 
-def test_mapping_file_reads_another_layout(tmp_path: Path) -> None:
-    from django.conf import settings
-
-    mapping = Path(settings.DATA_DIR) / "registry" / "mappings" / "patents-english.yaml"
+def test_another_layout_is_read_by_its_source_profile(tmp_path: Path) -> None:
+    """English headers (formerly a --mapping file): the 英文表头导出 profile is found from the header,
+    or named; the standard layout alone finds no header in this file."""
     headers = [
         "Application Number",
         "Application Date",
@@ -443,10 +442,15 @@ def test_mapping_file_reads_another_layout(tmp_path: Path) -> None:
         headers,
         [[A, "2022-03-01", "A test device", "Yantai Test Co., Ltd.", "G06F 16/30", "Active", "Zhang San"]],
     )
-    assert import_file("patents", path, actor=ACTOR).refused  # unknown layout without the mapping
-    result = import_file("patents", path, actor=ACTOR, mapping_file=mapping)
+    refused = import_file("patents", path, actor=ACTOR, profile="standard")
+    assert refused.refused and refused.reason.startswith("未找到表头：前 10 行中没有可识别的“标准格式”列名")
+    result = import_file("patents", path, actor=ACTOR, dry_run=True)
+    assert (result.created, result.profile, result.profile_name) == (1, "english", "英文表头导出")
+    result = import_file("patents", path, actor=ACTOR, profile="english")
     assert result.created == 1, result.errors
-    assert Patent.objects.get().first_holder_name == "Yantai Test Co., Ltd."
+    patent = Patent.objects.get()
+    assert (patent.first_holder_name, patent.legal_status) == ("Yantai Test Co., Ltd.", LegalStatus.VALID)
+    assert ImportRun.objects.get().profile == "english"
 
 
 def test_ipc_main_groups_keep_their_semantics(tmp_path: Path) -> None:
@@ -591,7 +595,7 @@ def test_cli_json_output_and_exit_status(tmp_path: Path, capsys) -> None:
                 "row": 2,
                 "column": "法律状态",
                 "value": "???",
-                "message": "无法识别的法律状态“???”（应如 有效、审中、未缴年费终止、期限届满、全部无效）",
+                "message": "无法识别的法律状态“???”（“标准格式”中没有这一写法；市知识产权局可在“导入格式”页为该格式添加同义写法）",
             }
         ],
     }

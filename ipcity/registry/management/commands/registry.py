@@ -1,4 +1,6 @@
-"""ipcity registry import KIND FILE [--dry-run] [--skip-invalid] [--json] — import registry data.
+"""ipcity registry import KIND FILE [--dry-run] [--skip-invalid] [--json] [--profile CODE] — import
+registry data. The source profile (导入格式, data/registry/sources/) is chosen from the header row
+unless --profile names one (its code, or the path of a profile file to try).
 
 Exit status 0 when imported (or validated, with --dry-run); 2 when the file was refused (nothing
 written). --json prints exactly {"created", "updated", "unchanged", "rejected", "errors": [...]}.
@@ -35,7 +37,9 @@ class Command(BaseCommand):
             "--rejects", type=Path, help="拒收行文件路径（默认：与导入文件同目录的 *.rejects.csv）"
         )
         imp.add_argument(
-            "--mapping", type=Path, help="表头映射文件（其他导出格式，见 data/registry/mappings/）"
+            "--profile",
+            help="导入格式代码（见 data/registry/sources/，如 incopat、patsnap、cnipa-pss）或导入格式文件路径；"
+            "默认按表头自动识别",
         )
         imp.add_argument("--json", action="store_true", help="以 JSON 输出结果")
         imp.add_argument("--no-progress", action="store_true", help="不显示进度条")
@@ -62,13 +66,15 @@ class Command(BaseCommand):
                 actor=Actor.cli(f"导入{ImportKind(kind).label}数据"),
                 dry_run=options["dry_run"],
                 skip_invalid=options["skip_invalid"],
-                mapping_file=options["mapping"],
+                profile=options["profile"],
                 rejects_path=options["rejects"],
                 progress=progress,
             )
         finally:
             if bar is not None:
                 bar.close()
+        if result.profile_called:
+            self.stderr.write(f"提示：按{result.profile_called}读取")
         for warning in result.warnings:
             self.stderr.write(f"提示：{warning}")
         if options["json"]:
