@@ -402,3 +402,18 @@ def test_patent_page_shows_the_term_with_its_extension(tmp_path: Path, client) -
     html = client.get(reverse("registry:patent", args=[number])).content.decode()
     assert "保护期限至" in html and "2035-07-07" in html and "含专利权期限补偿 120 天" in html
     assert "导出数据中的法律状态已过时" not in html
+
+
+def test_profile_portfolio_shows_a_valid_past_its_term_on_its_own(tmp_path: Path, personas: Personas) -> None:
+    numbers = patents(tmp_path, 4)
+    old = app_no(2004, "1", 779)
+    rows = [[old, "2004-03-10", "一种到期装置", "测试甲公司", "G06F 1/16", "", "有效", "烟台市芝罘区", ""]]
+    import_file("patents", write_csv(tmp_path / "old.csv", HEADERS, rows), actor=ACTOR)
+    profile_data(tmp_path, [*numbers, old])
+    html = (
+        personas.client(personas.enterprise_a)
+        .get(f"/registry/organisations/{personas.org_a.pk}/")
+        .content.decode()
+    )
+    assert "专利（5 件）" in html
+    assert '<th scope="row">发明</th><td>有效：2；有效但保护期已届满（导出数据过时）：1</td>' in html
