@@ -98,7 +98,7 @@ class _TermEnd(Func):
     output_field = DateField()
     arity = 3  # filing date, years, extension days
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+    def as_sql(self, compiler: Any, connection: Any, *args: Any, **extra: Any) -> Any:
         raise NotSupportedError("保护期限届满日的计算仅支持 SQLite 和 PostgreSQL")
 
     def _parts(self, compiler: Any, connection: Any) -> tuple[list[str], list[Any]]:
