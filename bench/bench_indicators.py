@@ -236,8 +236,10 @@ def _duckdb_counts(con: Any, parquet: Path) -> tuple[float, int]:
     for year in YEARS:
         end = f"DATE '{year}-12-31'"
         limit = f"DATE '{year - 10}-12-31'"
+        # Within the twenty-year term on 31 December (专利法 第四十二条; the bench records no extension).
+        term = f"DATE '{year - 20}-12-31'"
         valid = (
-            f"patent_type = 'invention' AND grant_date <= {end} AND (legal_status = 'valid' OR "
+            f"patent_type = 'invention' AND grant_date <= {end} AND filing_date > {term} AND (legal_status = 'valid' OR "
             f"(legal_status IN ('lapsed','expired','invalidated') AND legal_status_date > {end}))"
         )
         con.execute(

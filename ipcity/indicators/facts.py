@@ -5,7 +5,9 @@ written (id ranges queued in `PatentFactQueue` by its `patents_changed` signal a
 signals on Patent and PatentIPC, in the writing transaction) are rebuilt, and so are rows
 bulk-loaded without signals (ids above the highest id the facts hold); nothing else is read.
 `refresh_facts(full=True)` rebuilds every row (`ipcity indicators facts --full`). The rules here are the same as the drill-down querysets in `registry_measures`:
-valid on day D ⇔ granted by D and (status valid, or ended with a status date after D).
+valid on day D ⇔ granted by D, (status valid, or ended with a status date after D), and D within
+the statutory term (专利法 第四十二条, `registry.terms.term_end`: an export's 有效 is stale once
+the term is over).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from django.db.models.signals import post_delete, post_save
 
 from ipcity.indicators.ipc import SeiConcordance, load_concordance
 from ipcity.indicators.models import PatentFact, PatentFactQueue
+from ipcity.registry import terms
 from ipcity.registry.choices import LegalStatus, PatentType
 from ipcity.registry.models import Patent, PatentIPC
 from ipcity.registry.signals import patents_changed
@@ -54,6 +57,8 @@ SOURCE_FIELDS = [
     "legal_status_date",
     "is_pct",
     "has_overseas_grant",
+    "delay_extension_days",
+    "drug_extension_days",
 ]
 
 
@@ -62,15 +67,26 @@ def concordance() -> SeiConcordance:
     return load_concordance(CONCORDANCE_FILE)
 
 
-def validity(status: str, grant_date: dt.date | None, status_date: dt.date | None) -> tuple[Any, Any]:
-    """(valid_from, valid_until): valid on D ⇔ valid_from <= D < valid_until; (None, None) never."""
+def validity(
+    status: str, grant_date: dt.date | None, status_date: dt.date | None, term_end: dt.date | None = None
+) -> tuple[Any, Any]:
+    """(valid_from, valid_until): valid on D ⇔ valid_from <= D < valid_until; (None, None) never.
+
+    `term_end`: the last day of the statutory term (`registry.terms.term_end`); the patent is not
+    valid after it, whatever its stored status says."""
     if grant_date is None:
         return None, None
     if status == LegalStatus.VALID:
-        return grant_date, OPEN_END
-    if status in ENDED and status_date is not None:
-        return grant_date, status_date  # ended on its status date: valid the days before
-    return None, None
+        until = OPEN_END
+    elif status in ENDED and status_date is not None:
+        until = status_date  # ended on its status date: valid the days before
+    else:
+        return None, None
+    if term_end is not None and term_end < until:
+        until = term_end + dt.timedelta(days=1)  # protected up to and including its last day
+    if until <= grant_date:
+        return None, None
+    return grant_date, until
 
 
 def id_ranges(ids: Iterable[int]) -> list[tuple[int, int]]:
@@ -196,13 +212,25 @@ def _facts(
         ):
             codes.setdefault(patent_id, []).append(code)
     out = []
-    for pk, region_id, patent_type, filed, granted, status, status_date, is_pct, overseas in rows:
+    for (
+        pk,
+        region_id,
+        patent_type,
+        filed,
+        granted,
+        status,
+        status_date,
+        is_pct,
+        overseas,
+        *extensions,
+    ) in rows:
         branches: set[str] = set()
         for code in codes.get(pk, ()):
             if code not in cache:
                 cache[code] = frozenset(rules.branches_for([code]))
             branches |= cache[code]
-        valid_from, valid_until = validity(status, granted, status_date)
+        term = terms.term_end(patent_type, filed, sum(days or 0 for days in extensions))
+        valid_from, valid_until = validity(status, granted, status_date, term)
         out.append(
             (
                 pk,

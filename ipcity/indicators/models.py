@@ -276,8 +276,9 @@ class PatentFact(models.Model):
 
     Built from the registry by `ipcity.indicators.facts.refresh_facts` before every computation:
     patents written since the last refresh (the registry signals them) are rebuilt. A patent is
-    valid on day D when `valid_from <= D < valid_until` (`valid_until` is 9999-12-31 while valid),
-    the same rule as `registry_measures.valid_at`. `is_sei`/`sei_branches`: its 战略性新兴产业
+    valid on day D when `valid_from <= D < valid_until` (`valid_until` is 9999-12-31 while valid
+    and within its statutory term, else the day after the term's last day), the same rule as
+    `registry_measures.valid_at`. `is_sei`/`sei_branches`: its 战略性新兴产业
     branches by the IPC concordance (inventions only).
     """
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import ExtractYear
+from django.db.models.lookups import GreaterThanOrEqual
 
 from ipcity.core.models import Region
 from ipcity.indicators import high_value
@@ -43,6 +44,7 @@ from ipcity.registry.models import (
     Trademark,
 )
 from ipcity.registry.selectors import pledges_visible_to, visible_organisation_ids
+from ipcity.registry.terms import term_end_expression
 
 PLAN_BASE_YEAR = 2021
 ENDED = sorted(ENDED_STATUSES)
@@ -63,12 +65,17 @@ def in_region(queryset: QuerySet[Any], region: Region | None, field: str = "regi
 
 
 def valid_at(on: dt.date, prefix: str = "") -> Q:
-    """Granted by `on` and not yet ended then (an ended patent was valid before its status date).
-    The same rule as `facts.validity`, which the counts use."""
+    """Granted by `on`, not yet ended then (an ended patent was valid before its status date) and
+    within its statutory term on `on` (专利法 第四十二条, `registry.terms`: a stored 有效 does not
+    outlive the term). The same rule as `facts.validity`, which the counts use."""
     p = prefix
-    return Q(**{f"{p}grant_date__lte": on}) & (
-        Q(**{f"{p}legal_status": LegalStatus.VALID})
-        | Q(**{f"{p}legal_status__in": ENDED, f"{p}legal_status_date__gt": on})
+    return (
+        Q(**{f"{p}grant_date__lte": on})
+        & (
+            Q(**{f"{p}legal_status": LegalStatus.VALID})
+            | Q(**{f"{p}legal_status__in": ENDED, f"{p}legal_status_date__gt": on})
+        )
+        & Q(GreaterThanOrEqual(term_end_expression(p), on))
     )
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from ipcity.accounts.choices import Role
 from ipcity.accounts.permissions import is_city_admin
 from ipcity.lib.identifiers import IdentifierError, normalize_bank_account, normalize_uscc
+from ipcity.registry import terms
 from ipcity.registry.choices import (
     AwardLevel,
     AwardName,
@@ -259,6 +260,9 @@ class Patent(models.Model):
     legal_status = models.CharField(_("法律状态"), max_length=20, choices=LegalStatus.choices)
     legal_status_date = models.DateField(_("法律状态日"), null=True, blank=True)
     fees_paid_until = models.DateField(_("年费缴至"), null=True, blank=True)
+    # 专利法 第四十二条第二款 / 第三款: recorded extensions of the term, in days (terms.py).
+    delay_extension_days = models.PositiveIntegerField(_("专利权期限补偿（天）"), null=True, blank=True)
+    drug_extension_days = models.PositiveIntegerField(_("药品专利期限补偿（天）"), null=True, blank=True)
     claims_count = models.PositiveIntegerField(_("权利要求数"), null=True, blank=True)
     main_ipc = models.CharField(_("主分类号"), max_length=20, blank=True)
     locarno_class = models.CharField(_("外观设计分类号"), max_length=10, blank=True)
@@ -304,6 +308,25 @@ class Patent(models.Model):
     @property
     def display_number(self) -> str:
         return f"CN{self.application_number}"
+
+    @property
+    def extension_days(self) -> int:
+        """The recorded term extensions (专利法 第四十二条第二、三款) added up."""
+        return (self.delay_extension_days or 0) + (self.drug_extension_days or 0)
+
+    @property
+    def term_end(self) -> dt.date:
+        """The last day of the statutory term (专利法 第四十二条; `terms.term_end`)."""
+        return terms.term_end(self.patent_type, self.filing_date, self.extension_days)
+
+    def stale_status_end(self, today: dt.date) -> dt.date | None:
+        """The term's last day when the stored status still says 有效 but the term is over by
+        `today` (the export is out of date); None otherwise."""
+        if self.legal_status == LegalStatus.VALID and terms.term_ended(
+            self.patent_type, self.filing_date, self.extension_days, today
+        ):
+            return self.term_end
+        return None
 
 
 class PatentHolder(models.Model):

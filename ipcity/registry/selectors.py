@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
     IntegerField,
@@ -21,7 +22,10 @@ from django.db.models import (
     Sum,
     TextField,
 )
+from django.db.models.expressions import ExpressionWrapper
 from django.db.models.functions import Cast, Coalesce
+from django.db.models.lookups import LessThan
+from django.utils import timezone
 
 from ipcity.accounts.choices import Role
 from ipcity.accounts.permissions import has_role, is_city_admin
@@ -42,6 +46,7 @@ from ipcity.registry.models import (
     ReviewItem,
     Trademark,
 )
+from ipcity.registry.terms import term_end_expression
 
 _SUBCLASS = re.compile(r"[A-H]\d{2}[A-Z]")
 _MAIN_GROUP = re.compile(r"([A-H]\d{2}[A-Z])(\d{1,4})\*?")
@@ -332,7 +337,11 @@ class Profile:
 
     @property
     def portfolio_rows(self) -> list[tuple[str, list[tuple[str, int]]]]:
-        """[(type label, [(status label, count)])] in the choices' order."""
+        """[(type label, [(status label, count)])] in the choices' order; a stored 有效 past the
+        statutory term is shown on its own, after 有效 (`PAST_TERM`)."""
+        labels = [(s.value, str(s.label)) for s in LegalStatus]
+        at = next(i for i, (value, _label) in enumerate(labels) if value == LegalStatus.VALID) + 1
+        labels.insert(at, (PAST_TERM, PAST_TERM_LABEL))
         rows = []
         for patent_type in PatentType:
             statuses = self.portfolio.get(patent_type.value)
@@ -340,10 +349,15 @@ class Profile:
                 rows.append(
                     (
                         str(patent_type.label),
-                        [(str(s.label), statuses[s.value]) for s in LegalStatus if s.value in statuses],
+                        [(label, statuses[value]) for value, label in labels if value in statuses],
                     )
                 )
         return rows
+
+
+# A stored 有效 whose statutory term (专利法 第四十二条) is over: the export is out of date.
+PAST_TERM = "valid_past_term"
+PAST_TERM_LABEL = "有效但保护期已届满（导出数据过时）"
 
 
 def organisation_profile(org: Organisation, user: Any, *, recent: int = 20) -> Profile:
@@ -352,10 +366,18 @@ def organisation_profile(org: Organisation, user: Any, *, recent: int = 20) -> P
     held = Patent.objects.filter(pk__in=held_by(org.pk))
     portfolio: dict[str, dict[str, int]] = {}
     total = 0
-    for patent_type, status, n in (
-        held.order_by().values_list("patent_type", "legal_status").annotate(n=Count("pk"))
+    past_term = ExpressionWrapper(
+        Q(legal_status=LegalStatus.VALID) & Q(LessThan(term_end_expression(), timezone.localdate())),
+        BooleanField(),
+    )
+    for patent_type, status, ended, n in (
+        held.order_by()
+        .annotate(past_term=past_term)
+        .values_list("patent_type", "legal_status", "past_term")
+        .annotate(n=Count("pk"))
     ):
-        portfolio.setdefault(patent_type, {})[status] = n
+        key = PAST_TERM if ended else status
+        portfolio.setdefault(patent_type, {})[key] = portfolio.get(patent_type, {}).get(key, 0) + n
         total += n
     items = Prefetch("items", queryset=PledgeItem.objects.order_by("position"))
     licence_items = Prefetch("items", queryset=LicenceItem.objects.order_by("position"))

@@ -255,6 +255,8 @@ def patent_detail(request: HttpRequest, number: str) -> HttpResponse:
             "pledge_items": pledge_items,
             "licence_items": licence_items,
             "awards": list(patent.awards.all()),
+            # The export's 有效 outlived the statutory term (专利法 第四十二条): say so, dated.
+            "stale_end": patent.stale_status_end(timezone.localdate()),
         },
     )
 

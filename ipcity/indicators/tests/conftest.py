@@ -37,6 +37,8 @@ def make_patent(db) -> Callable[..., Patent]:  # type: ignore[no-untyped-def]
         patent_type: str = "invention",
         overseas: bool = False,
         is_pct: bool = False,
+        delay_days: int | None = None,
+        drug_days: int | None = None,
     ) -> Patent:
         counter["n"] += 1
         patent = Patent.objects.create(
@@ -49,6 +51,8 @@ def make_patent(db) -> Callable[..., Patent]:  # type: ignore[no-untyped-def]
             legal_status_date=status_date,
             has_overseas_grant=overseas,
             is_pct=is_pct,
+            delay_extension_days=delay_days,
+            drug_extension_days=drug_days,
             region=Region.objects.get(code=region) if region else None,
             region_rule="organisation" if region else "",
         )

@@ -2,9 +2,9 @@
 
 Headers recognised (full-width/half-width brackets and spaces do not matter): 申请号, 申请日,
 公开（公告）号, 公开（公告）日, 授权公告日, 名称/发明名称, 申请（专利权）人, 发明（设计）人, 主分类号,
-分类号, 法律状态, 法律状态日, 摘要, 地址, 同族, 权利要求数, 年费缴至, 专利类型, 申请人统一社会信用代码
-(see `PATENT_COLUMNS` for every alias). Other layouts and their wordings of legal status and patent
-type: source profiles (data/registry/sources/, importers/profiles.py).
+分类号, 法律状态, 法律状态日, 摘要, 地址, 同族, 权利要求数, 年费缴至, 专利类型, 申请人统一社会信用代码,
+专利权期限补偿（天）, 药品专利期限补偿（天） (see `PATENT_COLUMNS` for every alias). Other layouts and their
+wordings of legal status and patent type: source profiles (data/registry/sources/, importers/profiles.py).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 from django.db import connection
 
 from ipcity.lib.text import fold, name_key
+from ipcity.registry import terms
 from ipcity.registry.choices import PatentType, VocabularyField
 from ipcity.registry.importers import fields as f
 from ipcity.registry.importers.bulk import (
@@ -29,6 +30,19 @@ from ipcity.registry.importers.bulk import (
 from ipcity.registry.importers.engine import Column, ImportContext, ImportSpec, RowError, RowErrors
 from ipcity.registry.models import Patent, PatentHolder, PatentIPC
 from ipcity.registry.signals import patents_changed
+
+_DAYS = re.compile(r"(\d+)(?:\.0+)?(?:天|日|DAYS?)?")
+
+
+def extension_days(value: Any) -> int:
+    """A term extension in days: 365, "365", "365天", "365 日" (专利法 第四十二条第二、三款)."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0 and value == int(value):
+        return int(value)
+    match = _DAYS.fullmatch(fold(f.cell_text(value)))
+    if not match:
+        raise f.CellError(f"期限补偿应为天数（不小于 0 的整数，如 365），实际为“{f.cell_text(value)}”")
+    return int(match.group(1))
+
 
 PATENT_COLUMNS = [
     Column(
@@ -100,6 +114,18 @@ PATENT_COLUMNS = [
     ),
     Column("claims_count", "权利要求数", f.integer, ("权利要求项数", "权利要求数量")),
     Column("fees_paid_until", "年费缴至", f.date, ("年费缴至日", "年费缴纳至", "年费有效期至")),
+    Column(
+        "delay_extension_days",
+        "专利权期限补偿（天）",
+        extension_days,
+        ("专利权期限补偿", "专利权期限补偿天数", "期限补偿天数", "期限补偿（天）", "授权延迟期限补偿（天）"),
+    ),
+    Column(
+        "drug_extension_days",
+        "药品专利期限补偿（天）",
+        extension_days,
+        ("药品专利期限补偿", "药品专利期限补偿天数", "药品期限补偿（天）", "新药专利期限补偿（天）"),
+    ),
     Column("declared_type", "专利类型", f.text, ("类型",), vocabulary=VocabularyField.DECLARED_TYPE),
 ]
 
@@ -129,6 +155,8 @@ SCALARS = [
     "first_holder",
     "region",
     "region_rule",
+    "delay_extension_days",
+    "drug_extension_days",
 ]
 SCALAR_INDEX = {name: i for i, name in enumerate(SCALARS)}
 DB_SCALARS = [n if n not in {"first_holder", "region"} else f"{n}_id" for n in SCALARS]
@@ -152,6 +180,8 @@ COVERS: dict[str, tuple[str, ...]] = {
     "family": ("family", "has_overseas_grant"),
     "claims_count": ("claims_count",),
     "fees_paid_until": ("fees_paid_until",),
+    "delay_extension_days": ("delay_extension_days",),
+    "drug_extension_days": ("drug_extension_days",),
 }
 GRANT_KINDS = ("B", "C", "U", "Y", "S")
 _PUB = re.compile(r"(?:CN)?(\d{6,12})([A-Z]\d?)?")
@@ -307,6 +337,21 @@ class PatentSpec(ImportSpec):
                 ";".join(usccs),
                 f"统一社会信用代码有 {len(usccs)} 个，多于申请人 {len(holder_names)} 个",
             )
+        for field, limit, what in (
+            ("delay_extension_days", terms.DELAY_EXTENSION_MAX_DAYS, "二十年（合理性上限）"),
+            ("drug_extension_days", terms.DRUG_EXTENSION_MAX_DAYS, "五年（专利法第四十二条第三款）"),
+        ):
+            days = values.get(field)
+            if not days:
+                continue
+            if patent_type != PatentType.INVENTION:
+                fail(
+                    field,
+                    days,
+                    f"只有发明专利可以给予期限补偿（专利法第四十二条），该申请号为{PatentType(patent_type).label}",
+                )
+            elif days > limit:
+                fail(field, days, f"期限补偿 {days} 天超过{what}，最多 {limit} 天")
         family: list[dict[str, Any]] = []
         for raw in values.get("family", []):
             try:
@@ -355,6 +400,8 @@ class PatentSpec(ImportSpec):
             first_org,
             region_id,
             rule,
+            values.get("delay_extension_days"),
+            values.get("drug_extension_days"),
         ]
         return PatentRecord(record, holders, ipcs, row)
 

@@ -361,3 +361,59 @@ def test_profile_says_whether_each_gbt29490_certificate_is_in_force_today(
     row_2023 = table.split("IPMS-2023")[1].split("</tr>")[0]
     assert "已失效（2013 版证书 2025-12-31 后不再有效）" in row_2013
     assert "<td>有效</td>" in row_2023
+
+
+def test_patent_page_flags_a_status_stale_past_the_statutory_term(
+    tmp_path: Path, client, monkeypatch
+) -> None:
+    """专利法 第四十二条: filed 2004-03-10, an invention is protected up to and including 2024-03-09.
+    The page says the export's 有效 is out of date from 2024-03-10 in Shanghai, not before."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    number = app_no(2004, "1", 777)
+    rows = [[number, "2004-03-10", "一种到期装置", "测试甲公司", "G06F 1/16", "", "有效", "烟台市芝罘区", ""]]
+    import_file("patents", write_csv(tmp_path / "t.csv", HEADERS, rows), actor=ACTOR)
+    url = reverse("registry:patent", args=[number])
+
+    def page_at(utc: dt.datetime) -> str:
+        monkeypatch.setattr(timezone, "now", lambda: utc)
+        return client.get(url).content.decode()
+
+    notice = "导出数据中的法律状态已过时：该专利已于 2024-03-09 保护期届满"
+    # 2024-03-09 23:59 in Shanghai: the last day of the term.
+    assert notice not in page_at(dt.datetime(2024, 3, 9, 15, 59, tzinfo=dt.UTC))
+    # 2024-03-10 00:30 in Shanghai (still 9 March in UTC): the term is over.
+    html = page_at(dt.datetime(2024, 3, 9, 16, 30, tzinfo=dt.UTC))
+    assert notice in html
+    Patent.objects.filter(application_number=number).update(legal_status="expired")
+    assert "导出数据中的法律状态已过时" not in page_at(dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
+
+
+def test_patent_page_shows_the_term_with_its_extension(tmp_path: Path, client) -> None:
+    number = app_no(2015, "1", 778)
+    path = write_csv(
+        tmp_path / "e.csv",
+        ["申请号", "申请日", "授权公告日", "名称", "申请（专利权）人", "法律状态", "专利权期限补偿（天）"],
+        [[number, "2015-03-10", "2020-01-02", "一种补偿装置", "测试甲公司", "有效", "120"]],
+    )
+    assert import_file("patents", path, actor=ACTOR).created == 1
+    html = client.get(reverse("registry:patent", args=[number])).content.decode()
+    assert "保护期限至" in html and "2035-07-07" in html and "含专利权期限补偿 120 天" in html
+    assert "导出数据中的法律状态已过时" not in html
+
+
+def test_profile_portfolio_shows_a_valid_past_its_term_on_its_own(tmp_path: Path, personas: Personas) -> None:
+    numbers = patents(tmp_path, 4)
+    old = app_no(2004, "1", 779)
+    rows = [[old, "2004-03-10", "一种到期装置", "测试甲公司", "G06F 1/16", "", "有效", "烟台市芝罘区", ""]]
+    import_file("patents", write_csv(tmp_path / "old.csv", HEADERS, rows), actor=ACTOR)
+    profile_data(tmp_path, [*numbers, old])
+    html = (
+        personas.client(personas.enterprise_a)
+        .get(f"/registry/organisations/{personas.org_a.pk}/")
+        .content.decode()
+    )
+    assert "专利（5 件）" in html
+    assert '<th scope="row">发明</th><td>有效：2；有效但保护期已届满（导出数据过时）：1</td>' in html
