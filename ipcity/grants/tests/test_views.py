@@ -106,7 +106,9 @@ def test_only_applicants_apply(personas) -> None:
     url = reverse("grants:apply_form", args=["foreign_litigation"])
     assert personas.client(personas.district_a).get(url).status_code == 403
     assert personas.client(personas.admin).get(url).status_code == 403
-    assert personas.client(personas.agency).get(url).status_code == 200
+    agency = personas.client(personas.agency)
+    assert agency.get(reverse("grants:apply_form", args=["service_agency_quality"])).status_code == 200
+    assert agency.get(url)["Location"] == reverse("grants:apply")  # an item for enterprises
     response = personas.client(personas.enterprise_a).get(
         reverse("grants:apply_form", args=["madrid_trademark"])
     )
