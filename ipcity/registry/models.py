@@ -42,6 +42,8 @@ from ipcity.registry.choices import (
 
 # GB/T 29490-2013 certificates lapse after this date (DOMAIN.md: track version and status).
 GBT29490_2013_LAST_DAY = dt.date(2025, 12, 31)
+# Designs filed from this day have a 15-year term (专利法 art. 42 as amended in 2020).
+DESIGN_TERM_15_YEARS_FROM = dt.date(2021, 6, 1)
 
 
 def validate_uscc(value: str) -> None:
@@ -304,6 +306,29 @@ class Patent(models.Model):
     @property
     def display_number(self) -> str:
         return f"CN{self.application_number}"
+
+    @property
+    def term_end(self) -> dt.date:
+        """The last day of the statutory term (专利法 art. 42), counted from the filing date: 20 years
+        for an invention, 10 for a utility model, 15 for a design filed from 2021-06-01 (10 before).
+        Term extensions (art. 42(2)–(3)) are not in the registry's data."""
+        years = {PatentType.INVENTION: 20, PatentType.UTILITY_MODEL: 10}.get(self.patent_type)  # type: ignore[call-overload]
+        if years is None:
+            years = 15 if self.filing_date >= DESIGN_TERM_15_YEARS_FROM else 10
+        try:
+            anniversary = self.filing_date.replace(year=self.filing_date.year + years)
+        except ValueError:  # 29 February
+            anniversary = self.filing_date.replace(year=self.filing_date.year + years, day=28)
+        return anniversary - dt.timedelta(days=1)
+
+    def in_force_refusal(self, on: dt.date) -> str | None:
+        """Why the patent is not in force on `on` (Chinese, naming it), or None: its legal status must
+        be 有效 and its term not over."""
+        if self.legal_status != LegalStatus.VALID:
+            return f"专利 {self.display_number}（{self.title}）的法律状态为“{self.get_legal_status_display()}”，不是有效专利"
+        if on > self.term_end:
+            return f"专利 {self.display_number}（{self.title}）的保护期已于 {self.term_end.isoformat()} 届满"
+        return None
 
 
 class PatentHolder(models.Model):
