@@ -16,8 +16,6 @@ from ipcity.accounts.permissions import is_city_admin
 from ipcity.market.choices import DealStatus, Maturity, NeedStatus, OfferMode, OfferStatus
 from ipcity.registry.choices import Industry, LicenceKind
 
-MONEY = {"max_digits": 16, "decimal_places": 2}
-
 
 class AgencyMandateQuerySet(models.QuerySet["AgencyMandate"]):
     def in_force(self) -> AgencyMandateQuerySet:
@@ -103,7 +101,9 @@ class Offer(models.Model):
     title = models.CharField(_("成果名称"), max_length=200)
     patents = models.ManyToManyField("registry.Patent", verbose_name=_("专利"), related_name="market_offers")
     mode = models.CharField(_("交易方式"), max_length=20, choices=OfferMode.choices)
-    price = models.DecimalField(_("价格或许可费（元）"), null=True, blank=True, **MONEY)
+    price = models.DecimalField(
+        _("价格或许可费（元）"), null=True, blank=True, max_digits=16, decimal_places=2
+    )
     negotiable = models.BooleanField(_("面议"), default=False)
     fee_terms = models.CharField(_("许可费标准"), max_length=300, blank=True)
     payment_method = models.CharField(_("支付方式"), max_length=300, blank=True)
@@ -171,8 +171,12 @@ class Need(models.Model):
     title = models.CharField(_("需求名称"), max_length=200)
     problem = models.TextField(_("需要解决的技术问题"))
     field = models.CharField(_("技术领域"), max_length=30, choices=Industry.choices)
-    budget_min = models.DecimalField(_("预算下限（元）"), null=True, blank=True, **MONEY)
-    budget_max = models.DecimalField(_("预算上限（元）"), null=True, blank=True, **MONEY)
+    budget_min = models.DecimalField(
+        _("预算下限（元）"), null=True, blank=True, max_digits=16, decimal_places=2
+    )
+    budget_max = models.DecimalField(
+        _("预算上限（元）"), null=True, blank=True, max_digits=16, decimal_places=2
+    )
     deadline = models.DateField(_("期望解决日期"), null=True, blank=True)
     region = models.ForeignKey(
         "core.Region", verbose_name=_("所在区市"), null=True, blank=True, on_delete=models.PROTECT
@@ -244,7 +248,7 @@ class Deal(models.Model):
         _("状态"), max_length=20, choices=DealStatus.choices, default=DealStatus.INTEREST
     )
     kind = models.CharField(_("合同类型"), max_length=20, choices=LicenceKind.choices, blank=True)
-    amount = models.DecimalField(_("合同金额（元）"), null=True, blank=True, **MONEY)
+    amount = models.DecimalField(_("合同金额（元）"), null=True, blank=True, max_digits=16, decimal_places=2)
     contract_date = models.DateField(_("合同签订日期"), null=True, blank=True)
     term_end = models.DateField(_("许可期限至"), null=True, blank=True)
     signed_by_side = models.CharField(_("签约登记方"), max_length=10, blank=True)

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -201,7 +201,7 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def offer_report(request: HttpRequest, pk: int) -> HttpResponse:
+def offer_report(request: HttpRequest, pk: int) -> FileResponse | HttpResponse:
     """The 专利权评价报告 of an open licence declaration: for signed-in users (it supports the
     declaration anyone may accept)."""
     if not signed_in(request.user):
@@ -458,8 +458,14 @@ def mine(request: HttpRequest) -> HttpResponse:
         request,
         "market/mine.html",
         {
-            "offers": list(selectors.my_offers(request.user)[:200]),
-            "needs": list(selectors.my_needs(request.user)[:200]),
+            "offers": [
+                (o, OFFER_WORKFLOW.refusal(o, request.user, "edit") is None)
+                for o in selectors.my_offers(request.user)[:200]
+            ],
+            "needs": [
+                (n, NEED_WORKFLOW.refusal(n, request.user, "edit") is None)
+                for n in selectors.my_needs(request.user)[:200]
+            ],
             "hidden_offers": list(hidden_offers[:200]),
             "hidden_needs": list(hidden_needs[:200]),
             "can_list": can_take_part(request.user),

@@ -317,8 +317,8 @@ class Patent(models.Model):
             years = 15 if self.filing_date >= DESIGN_TERM_15_YEARS_FROM else 10
         try:
             anniversary = self.filing_date.replace(year=self.filing_date.year + years)
-        except ValueError:  # 29 February
-            anniversary = self.filing_date.replace(year=self.filing_date.year + years, day=28)
+        except ValueError:  # filed on 29 February: the term ends on 28 February
+            anniversary = dt.date(self.filing_date.year + years, 3, 1)
         return anniversary - dt.timedelta(days=1)
 
     def in_force_refusal(self, on: dt.date) -> str | None:

@@ -387,7 +387,9 @@ def test_agency_desk_lists_its_organisation_and_says_what_comes_later(
     html = desk_html(personas, personas.agency)
     assert "测试代理所 · 服务机构" in html
     assert "更多服务（维权、服务机构管理）将随相应模块上线" in html
-    assert html.count("暂无待办") == 6  # returned, to confirm, drafts, market interests and deals, in progress
+    assert (
+        html.count("暂无待办") == 6
+    )  # returned, to confirm, drafts, market interests and deals, in progress
     ours = draft(personas, user=personas.agency, item="service_agency_quality", facts={})
     assert app_url(ours) in section(desk_html(personas, personas.agency), "drafts")
 
