@@ -102,7 +102,7 @@ def _session_for_admin(env: dict[str, str]) -> str:
         "u = get_user_model().objects.get(username='admin')\n"
         "s = SessionStore()\n"
         "s[SESSION_KEY] = str(u.pk)\n"
-        "s[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'\n"
+        "s[BACKEND_SESSION_KEY] = 'ipcity.accounts.backends.PasswordBackend'\n"  # as a login would
         "s[HASH_SESSION_KEY] = u.get_session_auth_hash()\n"
         "s.set_expiry(24 * 3600)\n"
         "s.create()\n"

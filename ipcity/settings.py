@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "ipcity.indicators",
     "ipcity.supervision",
     "ipcity.grants",
+    "ipcity.market",
     "ipcity.portal",
     "ipcity.demo",
 ]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("supervision/", include("ipcity.supervision.urls")),
     path("indicators/", include("ipcity.indicators.urls")),
     path("grants/", include("ipcity.grants.urls")),
+    path("market/", include("ipcity.market.urls")),
     path("", include("ipcity.core.urls")),
     path("admin/", admin.site.urls),
 ]

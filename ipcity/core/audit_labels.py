@@ -102,6 +102,12 @@ ACTIONS = {
     "grant.payment_blocked": "信用核查未通过，暂停兑现",
     "credit_record.create": "新增信用记录",
     "credit_record.end": "结束信用记录",
+    # market
+    "market_offer.create": "新建技术供给",
+    "market_need.create": "新建技术需求",
+    "market_deal.create": "表达交易意向",
+    "market_mandate.grant": "委托服务机构",
+    "market_mandate.revoke": "撤销服务机构委托",
 }
 
 # Object types that are not a model (record_event(object_type=...)).
@@ -193,6 +199,18 @@ FIELDS = {
     "post_data": "提交的数据",
     "failures_since_start": "失败次数",
     "value": "值",
+    "items": "标的",
+    "field": "字段",
+    "patents": "专利",
+    "holder": "专利权人",
+    "organisation": "机构",
+    "agency": "服务机构",
+    "offer": "技术供给",
+    "licensor": "许可人/转让人",
+    "licensee": "被许可人/受让人",
+    "message": "意向说明",
+    "text": "内容",
+    "licence": "许可/转让记录",
 }
 
 # Values of keys that are codes but not a model field's choices.

@@ -25,6 +25,7 @@ from ipcity.grants import clock
 from ipcity.grants import selectors as grants
 from ipcity.grants.choices import ApplicationStatus
 from ipcity.grants.models import Application, Entitlement
+from ipcity.market import selectors as market
 from ipcity.policy.engine.money import yuan
 from ipcity.registry import selectors as registry
 from ipcity.supervision import selectors as supervision
@@ -201,6 +202,57 @@ def _budget(line: grants.BudgetLine) -> DeskItem:
     )
 
 
+def _interest(deal: Any) -> DeskItem:
+    return DeskItem(
+        what=f"接洽意向：{deal.offer.title}（{deal.number}）",
+        url=reverse("market:deal", args=[deal.pk]),
+        whom=_organisation(deal.licensee),
+        detail=deal.message[:100],
+        when=f"提出于 {deal.created_on.isoformat()}",
+    )
+
+
+def _deal_to_confirm(deal: Any) -> DeskItem:
+    return DeskItem(
+        what=f"确认成交：{deal.offer.title}（{deal.number}）",
+        url=reverse("market:deal", args=[deal.pk]),
+        whom=f"{deal.licensor.name} → {deal.licensee.name}",
+        detail=f"{deal.get_kind_display()}，合同金额 {yuan(deal.amount)}" if deal.amount is not None else "",
+        when=f"合同签订于 {deal.contract_date.isoformat()}" if deal.contract_date else "",
+    )
+
+
+def _listing(obj: Any) -> DeskItem:
+    is_offer = hasattr(obj, "holder")
+    return DeskItem(
+        what=f"{'技术供给' if is_offer else '技术需求'}：{obj.title}",
+        url=reverse("market:offer" if is_offer else "market:need", args=[obj.pk]),
+        whom=(obj.holder if is_offer else obj.organisation).name,
+        when=f"发布于 {obj.published_on.isoformat()}",
+    )
+
+
+# Newly published listings the city office looks over (it hides what breaks the rules).
+LISTINGS_DAYS = 7
+
+
+def _market_sections(user: Any) -> list[DeskSection]:
+    """An organisation's market tasks: interests on its offers, deals waiting for its confirmation."""
+    return [
+        _section(
+            "market_interests",
+            "技术市场：待接洽的意向",
+            market.interests_to_answer(user),
+            _interest,
+            more_url=reverse("market:deals"),
+            more_text="全部交易",
+        ),
+        _section(
+            "market_confirm", "技术市场：待我方确认的交易", market.deals_to_confirm(user), _deal_to_confirm
+        ),
+    ]
+
+
 # ---------------------------------------------------------------------------------------------
 # Sections by role
 
@@ -267,6 +319,16 @@ def _city_sections(user: Any, today: dt.date, grants_today: dt.date) -> list[Des
             is_task=False,
             more_url=reverse("grants:budgets"),
             more_text="预算执行",
+        ),
+        _section(
+            "market_listings",
+            f"技术市场：近 {LISTINGS_DAYS} 天发布的供给与需求",
+            market.recent_listings(user, today - dt.timedelta(days=LISTINGS_DAYS)),
+            _listing,
+            is_task=False,
+            more_url=reverse("market:offers"),
+            more_text="技术供给",
+            note="违反规定的挂牌可在其页面屏蔽（须写明理由）。",
         ),
         DeskSection("calendar", "工作日历", calendar, len(calendar), is_task=False),
     ]
@@ -338,6 +400,7 @@ def _organisation_sections(user: Any, grants_today: dt.date) -> list[DeskSection
             more_text="全部免申即享事项",
         ),
         _section("drafts", "尚未提交的草稿", drafts, application),
+        *_market_sections(user),
         in_progress,
     ]
 
@@ -372,7 +435,7 @@ def desk_for(user: Any) -> Desk:
     elif has_role(user, Role.APPLICANT) or has_role(user, Role.AGENCY):
         desk.sections = _organisation_sections(user, grants_today)
         if user.role == Role.AGENCY:
-            desk.notes.append("更多服务（运营、维权、服务机构管理）将随相应模块上线。")
+            desk.notes.append("更多服务（维权、服务机构管理）将随相应模块上线。")
     return desk
 
 
@@ -394,7 +457,11 @@ def waiting_count(user: Any) -> int:
             grants.applications_awaiting(user).count(),  # none for a liaison: no query
         )
     elif has_role(user, Role.APPLICANT) or has_role(user, Role.AGENCY):
-        counts = (grants.applications_awaiting(user).count(), grants.entitlements_awaiting(user).count())
+        counts = (
+            grants.applications_awaiting(user).count(),
+            grants.entitlements_awaiting(user).count(),
+            market.tasks_count(user),
+        )
     else:
         counts = ()
     return sum(counts)

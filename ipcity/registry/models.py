@@ -328,6 +328,15 @@ class Patent(models.Model):
             return self.term_end
         return None
 
+    def in_force_refusal(self, on: dt.date) -> str | None:
+        """Why the patent is not in force on `on` (Chinese, naming it), or None: its legal status must
+        be 有效 and its statutory term (with extensions) not over."""
+        if self.legal_status != LegalStatus.VALID:
+            return f"专利 {self.display_number}（{self.title}）的法律状态为“{self.get_legal_status_display()}”，不是有效专利"
+        if terms.term_ended(self.patent_type, self.filing_date, self.extension_days, on):
+            return f"专利 {self.display_number}（{self.title}）的保护期已于 {self.term_end.isoformat()} 届满"
+        return None
+
 
 class PatentHolder(models.Model):
     """An applicant/patentee of a patent, in the order the record lists them (first = 第一权利人)."""

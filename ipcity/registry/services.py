@@ -21,7 +21,15 @@ from ipcity.lib.text import clean_text
 from ipcity.lib.uploads import Limits
 from ipcity.registry.choices import ImportKind, VocabularyField
 from ipcity.registry.linking import attribute_first_holders, link_name
-from ipcity.registry.models import Membership, Organisation, ReviewItem, SourceWording
+from ipcity.registry.models import (
+    Licence,
+    LicenceItem,
+    Membership,
+    Organisation,
+    Patent,
+    ReviewItem,
+    SourceWording,
+)
 from ipcity.registry.permissions import can_edit_organisation
 from ipcity.registry.workflows import REVIEW_FLOW
 
@@ -102,6 +110,57 @@ def bind_user_to_organisation(user: User, organisation: Organisation, *, actor: 
         action_prefix="membership",
     )
     return membership
+
+
+LICENCE_FIELDS = ["reference", "kind", "licensor_name", "licensee_name", "fee", "contract_date", "term_end"]
+
+
+@transaction.atomic
+def record_licence(
+    *,
+    actor: Actor,
+    reference: str,
+    kind: str,
+    licensor: Organisation,
+    licensee: Organisation,
+    fee: Any,
+    contract_date: Any,
+    patents: list[Patent],
+    term_end: Any = None,
+    note: str = "",
+) -> Licence:
+    """Record a licence or assignment of patents concluded outside an import (a deal confirmed in the
+    technology market): it shows in the licence list and on both parties' 一企一档 like an imported
+    one. Not yet recorded at CNIPA (`recorded` false): a later import of the CNIPA records updates it
+    by its reference. Refused (ValidationError, Chinese) for a reference already used, no patent, or
+    a licensor and licensee that are the same organisation. One audit event."""
+    if not patents:
+        raise ValidationError("许可/转让至少要有一件专利。")
+    if licensor.pk == licensee.pk:
+        raise ValidationError("许可人与被许可人不能是同一机构。")
+    if Licence.objects.filter(reference=reference).exists():
+        raise ValidationError(f"合同编号“{reference}”已有许可/转让记录。")
+    licence = Licence.objects.create(
+        reference=reference,
+        kind=kind,
+        licensor_name=licensor.name,
+        licensor=licensor,
+        licensee_name=licensee.name,
+        licensee=licensee,
+        fee=fee,
+        contract_date=contract_date,
+        term_end=term_end,
+        recorded=False,
+    )
+    LicenceItem.objects.bulk_create(
+        LicenceItem(
+            licence=licence, position=index, ip_kind="patent", identifier=p.application_number, patent=p
+        )
+        for index, p in enumerate(patents, start=1)
+    )
+    after = {**snapshot(licence, LICENCE_FIELDS), "items": [p.application_number for p in patents]}
+    record_event(actor, "licence.create", obj=licence, after=after, note=note)
+    return licence
 
 
 DECISION_FIELDS = ["organisation", "resolved_at", "resolved_by"]

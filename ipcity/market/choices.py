@@ -1,0 +1,75 @@
+"""Codes of the technology market (docs/market.md), with their Chinese labels."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ipcity.registry.choices import LicenceKind
+
+
+class OfferMode(models.TextChoices):
+    """How a patent holder offers its patents (方案二(三)1; 专利法 arts. 10, 12, 50–52)."""
+
+    ASSIGNMENT = "assignment", _("转让")
+    EXCLUSIVE = "exclusive", _("独占许可")
+    SOLE = "sole", _("排他许可")
+    ORDINARY = "ordinary", _("普通许可")
+    OPEN = "open", _("开放许可")
+    FREE_SME = "free_sme", _("免费许可（面向中小微企业）")
+    EQUITY = "equity", _("作价入股")
+    JOINT_DEVELOPMENT = "joint_development", _("合作开发")
+
+
+# Modes after which the patents are no longer on offer once one deal is confirmed: the offer closes.
+EXCLUSIVE_MODES = frozenset({OfferMode.ASSIGNMENT, OfferMode.EXCLUSIVE, OfferMode.EQUITY})
+
+# The registry record a confirmed deal of each mode becomes by default (the parties may choose
+# another kind when they record the signed contract): 作价入股 transfers the patent into the company,
+# a free licence to an SME is an ordinary licence at no fee, joint development licenses the patents
+# for the joint work.
+DEFAULT_LICENCE_KIND = {
+    OfferMode.ASSIGNMENT: LicenceKind.ASSIGNMENT,
+    OfferMode.EXCLUSIVE: LicenceKind.EXCLUSIVE,
+    OfferMode.SOLE: LicenceKind.SOLE,
+    OfferMode.ORDINARY: LicenceKind.ORDINARY,
+    OfferMode.OPEN: LicenceKind.OPEN,
+    OfferMode.FREE_SME: LicenceKind.ORDINARY,
+    OfferMode.EQUITY: LicenceKind.ASSIGNMENT,
+    OfferMode.JOINT_DEVELOPMENT: LicenceKind.ORDINARY,
+}
+
+
+class Maturity(models.TextChoices):
+    LAB = "lab", _("实验室阶段")
+    BENCH = "bench", _("小试")
+    PILOT = "pilot", _("中试")
+    PRODUCTION = "production", _("量产")
+
+
+class OfferStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
+    UNLISTED = "unlisted", _("已下架")
+    HIDDEN = "hidden", _("已屏蔽")
+    CLOSED = "closed", _("已成交")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class NeedStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
+    CLOSED = "closed", _("已关闭")
+    HIDDEN = "hidden", _("已屏蔽")
+
+
+class DealStatus(models.TextChoices):
+    INTEREST = "interest", _("有意向，待接洽")
+    NEGOTIATING = "negotiating", _("洽谈中")
+    SIGNED = "signed", _("已签约，待确认")
+    CONFIRMED = "confirmed", _("已确认成交")
+    ENDED = "ended", _("未达成")
+
+
+class DealSide(models.TextChoices):
+    LICENSOR = "licensor", _("供给方")
+    LICENSEE = "licensee", _("需求方")
+    CITY = "city", _("市知识产权局")

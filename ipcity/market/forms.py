@@ -1,0 +1,201 @@
+"""Forms of the market pages: bound and checked here for shape, checked again by the services."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from ipcity.core.models import Region
+from ipcity.lib.inputs import DateField, SearchField
+from ipcity.market.choices import DealStatus, Maturity, OfferMode
+from ipcity.registry.choices import Industry, LicenceKind, OrganisationKind
+from ipcity.registry.models import Organisation
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def money_field(label: str, *, required: bool = False, help_text: str = "") -> forms.DecimalField:
+    """An amount in 元: the digits of the amount columns (16 digits, 2 after the point)."""
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        max_digits=16,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        error_messages={
+            "required": f"请填写{label}。",
+            "invalid": f"{label}应为金额数字。",
+            "min_value": f"{label}不能为负数。",
+            "max_digits": f"{label}最多 14 位整数、2 位小数。",
+            "max_whole_digits": f"{label}最多 14 位整数、2 位小数。",
+            "max_decimal_places": f"{label}最多保留 2 位小数。",
+        },
+    )
+
+
+def _blank(choices: Any, label: str = "全部") -> list[tuple[str, str]]:
+    return [("", label), *choices]
+
+
+class OrganisationChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Organisation) -> str:
+        return obj.name
+
+
+class _ListingForm(forms.Form):
+    """The organisation a listing is for: shown only when the user acts for several (an agency)."""
+
+    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in organisations])  # type: ignore[attr-defined]
+        if len(organisations) == 1:
+            field.initial = organisations[0].pk
+            field.widget = forms.HiddenInput()
+
+
+class OfferForm(_ListingForm):
+    organisation = OrganisationChoice(
+        label="专利权人", queryset=Organisation.objects.none(), empty_label="—请选择—"
+    )
+    title = forms.CharField(label="成果名称", max_length=200)
+    patent_numbers = forms.CharField(
+        label="专利申请号",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="每行一个，例如 CN202310123456.7；须是本单位为专利权人的有效专利。",
+    )
+    mode = forms.ChoiceField(label="交易方式", choices=_blank(OfferMode.choices, "—请选择—"))
+    price = money_field("价格或许可费（元）", help_text="免费许可无需填写；开放许可填写声明的许可费。")
+    negotiable = forms.BooleanField(label="面议", required=False)
+    fee_terms = forms.CharField(
+        label="许可费标准说明",
+        max_length=300,
+        required=False,
+        help_text="例如：每年 5 万元，或按销售额 3% 提成。",
+    )
+    payment_method = forms.CharField(label="支付方式", max_length=300, required=False)
+    field = forms.ChoiceField(label="技术领域", choices=_blank(Industry.choices, "—请选择—"))
+    applications = forms.CharField(
+        label="应用领域与产品", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+    description = forms.CharField(
+        label="技术简介", widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000
+    )
+    maturity = forms.ChoiceField(label="成熟度", choices=_blank(Maturity.choices, "—请选择—"))
+    region = forms.ModelChoiceField(
+        label="所在区市", queryset=Region.objects.all(), required=False, empty_label="—请选择—"
+    )
+    contact_person = forms.CharField(label="联系人", max_length=40)
+    contact_phone = forms.CharField(label="联系电话", max_length=40)
+    evaluation_report = forms.FileField(
+        label="专利权评价报告",
+        required=False,
+        help_text="实用新型、外观设计专利声明开放许可时必须上传（PDF 或 OFD）；修改时不上传则保留原文件。",
+    )
+
+    def values(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        for key in ("organisation", "patent_numbers", "evaluation_report"):
+            data.pop(key, None)
+        return data
+
+
+class NeedForm(_ListingForm):
+    organisation = OrganisationChoice(
+        label="需求单位", queryset=Organisation.objects.none(), empty_label="—请选择—"
+    )
+    title = forms.CharField(label="需求名称", max_length=200)
+    problem = forms.CharField(
+        label="需要解决的技术问题", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+    field = forms.ChoiceField(label="技术领域", choices=_blank(Industry.choices, "—请选择—"))
+    budget_min = money_field("预算下限（元）")
+    budget_max = money_field("预算上限（元）")
+    deadline = DateField(label="期望解决日期", required=False, widget=DATE_WIDGET)
+    region = forms.ModelChoiceField(
+        label="所在区市", queryset=Region.objects.all(), required=False, empty_label="—请选择—"
+    )
+    contact_person = forms.CharField(label="联系人", max_length=40)
+    contact_phone = forms.CharField(label="联系电话", max_length=40)
+
+    def values(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.pop("organisation", None)
+        return data
+
+
+class OfferFilterForm(forms.Form):
+    q = SearchField(help_text="成果名称、简介、专利名称或申请号、专利权人")
+    field = forms.ChoiceField(label="技术领域", choices=_blank(Industry.choices), required=False)
+    mode = forms.ChoiceField(label="交易方式", choices=_blank(OfferMode.choices), required=False)
+    maturity = forms.ChoiceField(label="成熟度", choices=_blank(Maturity.choices), required=False)
+    region = forms.ModelChoiceField(
+        label="区市", queryset=Region.objects.all(), required=False, empty_label="全部"
+    )
+
+
+class NeedFilterForm(forms.Form):
+    q = SearchField(help_text="需求名称、技术问题、需求单位")
+    field = forms.ChoiceField(label="技术领域", choices=_blank(Industry.choices), required=False)
+    region = forms.ModelChoiceField(
+        label="区市", queryset=Region.objects.all(), required=False, empty_label="全部"
+    )
+
+
+class DealFilterForm(forms.Form):
+    q = SearchField(help_text="成果名称、当事人")
+    status = forms.ChoiceField(label="状态", choices=_blank(DealStatus.choices), required=False)
+
+
+class InterestForm(forms.Form):
+    organisation = OrganisationChoice(
+        label="意向单位", queryset=Organisation.objects.none(), empty_label=None
+    )
+    message = forms.CharField(
+        label="意向说明", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+    )
+
+    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[o.pk for o in organisations]
+        )
+        if len(organisations) == 1:
+            self.fields["organisation"].initial = organisations[0].pk
+            self.fields["organisation"].widget = forms.HiddenInput()
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label="洽谈记录", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class SignForm(forms.Form):
+    kind = forms.ChoiceField(label="合同类型", choices=LicenceKind.choices)
+    amount = money_field("合同金额（元）", required=True, help_text="免费许可填 0。")
+    contract_date = DateField(label="合同签订日期", widget=DATE_WIDGET)
+    term_end = DateField(label="许可期限至", required=False, widget=DATE_WIDGET, help_text="转让不填。")
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="理由", max_length=300)
+
+
+class MandateForm(forms.Form):
+    organisation = OrganisationChoice(
+        label="委托机构", queryset=Organisation.objects.none(), empty_label="—请选择—"
+    )
+    agency = OrganisationChoice(
+        label="受托服务机构",
+        queryset=Organisation.objects.filter(kind=OrganisationKind.SERVICE_AGENCY),
+        empty_label="—请选择—",
+    )
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        if organisations.count() == 1:
+            self.fields["organisation"].initial = organisations.first().pk
+            self.fields["organisation"].widget = forms.HiddenInput()

@@ -1,0 +1,307 @@
+"""The technology market (技术市场, 方案二(三)1): patent offers (技术供给), enterprises' needs
+(技术需求), the deals between them (交易) and the agencies organisations authorise to act for them
+(委托代理). Statuses move through market/workflows.py only; writes go through market/services.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ipcity.accounts.choices import Role
+from ipcity.accounts.permissions import is_city_admin
+from ipcity.market.choices import DealStatus, Maturity, NeedStatus, OfferMode, OfferStatus
+from ipcity.registry.choices import Industry, LicenceKind
+
+
+class AgencyMandateQuerySet(models.QuerySet["AgencyMandate"]):
+    def in_force(self) -> AgencyMandateQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class AgencyMandate(models.Model):
+    """An organisation authorises a service agency to list and deal for it in the market (委托代理)."""
+
+    organisation = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("委托机构"),
+        on_delete=models.CASCADE,
+        related_name="market_mandates_given",
+    )
+    agency = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("受托服务机构"),
+        on_delete=models.CASCADE,
+        related_name="market_mandates_taken",
+    )
+    granted_at = models.DateTimeField(_("委托时间"), auto_now_add=True)
+    granted_by = models.CharField(_("委托人"), max_length=150)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoked_by = models.CharField(_("撤销人"), max_length=150, blank=True)
+
+    objects = AgencyMandateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-granted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "agency"],
+                condition=Q(revoked_at__isnull=True),
+                name="market_mandate_one_in_force",
+            )
+        ]
+        verbose_name = _("技术市场委托代理")
+        verbose_name_plural = _("技术市场委托代理")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} 委托 {self.agency}"
+
+
+def _scope(user: Any, published: Q, own: str) -> Q | None:
+    """None: everything (the city office); else what is published plus the organisations' own."""
+    from ipcity.market.permissions import represented_organisation_ids
+
+    if is_city_admin(user):
+        return None
+    ids = represented_organisation_ids(user)
+    return published | Q(**{f"{own}__in": ids}) if ids else published
+
+
+class OfferQuerySet(models.QuerySet["Offer"]):
+    def visible_to(self, user: Any) -> OfferQuerySet:
+        """Everyone: published offers. Their own offers in every status (drafts, the reason for a
+        屏蔽) to the accounts acting for the holder; the city office all."""
+        scope = _scope(user, Q(status=OfferStatus.PUBLISHED), "holder_id")
+        return self if scope is None else self.filter(scope)
+
+    def published(self) -> OfferQuerySet:
+        return self.filter(status=OfferStatus.PUBLISHED)
+
+
+class Offer(models.Model):
+    """技术供给: one or more patents of one holder, offered in one mode."""
+
+    holder = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("专利权人"),
+        on_delete=models.PROTECT,
+        related_name="market_offers",
+    )
+    listed_by = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("代理挂牌的服务机构"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="market_offers_listed",
+    )
+    title = models.CharField(_("成果名称"), max_length=200)
+    patents = models.ManyToManyField("registry.Patent", verbose_name=_("专利"), related_name="market_offers")
+    mode = models.CharField(_("交易方式"), max_length=20, choices=OfferMode.choices)
+    price = models.DecimalField(
+        _("价格或许可费（元）"), null=True, blank=True, max_digits=16, decimal_places=2
+    )
+    negotiable = models.BooleanField(_("面议"), default=False)
+    fee_terms = models.CharField(_("许可费标准"), max_length=300, blank=True)
+    payment_method = models.CharField(_("支付方式"), max_length=300, blank=True)
+    field = models.CharField(_("技术领域"), max_length=30, choices=Industry.choices)
+    applications = models.TextField(_("应用领域与产品"), blank=True)
+    description = models.TextField(_("技术简介"), blank=True)
+    maturity = models.CharField(_("成熟度"), max_length=20, choices=Maturity.choices)
+    region = models.ForeignKey(
+        "core.Region", verbose_name=_("所在区市"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    contact_person = models.CharField(_("联系人"), max_length=40)
+    contact_phone = models.CharField(_("联系电话"), max_length=40)
+    evaluation_report = models.ForeignKey(
+        "core.Attachment",
+        verbose_name=_("专利权评价报告"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("状态"), max_length=20, choices=OfferStatus.choices, default=OfferStatus.DRAFT
+    )
+    hidden_reason = models.CharField(_("屏蔽理由"), max_length=300, blank=True)
+    created_on = models.DateField(_("填报日期"))
+    published_on = models.DateField(_("发布日期"), null=True, blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+    demo_key = models.CharField(max_length=40, blank=True, db_index=True)
+
+    objects = OfferQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_on", "-id"]
+        indexes = [models.Index(fields=["status", "field"], name="market_offer_status_field")]
+        verbose_name = _("技术供给")
+        verbose_name_plural = _("技术供给")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def number(self) -> str:
+        return f"GJ{self.created_on.year}{self.pk or 0:06d}"
+
+    @property
+    def is_open_licence(self) -> bool:
+        return self.mode == OfferMode.OPEN
+
+
+class NeedQuerySet(models.QuerySet["Need"]):
+    def visible_to(self, user: Any) -> NeedQuerySet:
+        scope = _scope(user, Q(status=NeedStatus.PUBLISHED), "organisation_id")
+        return self if scope is None else self.filter(scope)
+
+
+class Need(models.Model):
+    """技术需求: a problem an enterprise wants solved, with a budget."""
+
+    organisation = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("需求单位"),
+        on_delete=models.PROTECT,
+        related_name="market_needs",
+    )
+    title = models.CharField(_("需求名称"), max_length=200)
+    problem = models.TextField(_("需要解决的技术问题"))
+    field = models.CharField(_("技术领域"), max_length=30, choices=Industry.choices)
+    budget_min = models.DecimalField(
+        _("预算下限（元）"), null=True, blank=True, max_digits=16, decimal_places=2
+    )
+    budget_max = models.DecimalField(
+        _("预算上限（元）"), null=True, blank=True, max_digits=16, decimal_places=2
+    )
+    deadline = models.DateField(_("期望解决日期"), null=True, blank=True)
+    region = models.ForeignKey(
+        "core.Region", verbose_name=_("所在区市"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    contact_person = models.CharField(_("联系人"), max_length=40)
+    contact_phone = models.CharField(_("联系电话"), max_length=40)
+    status = models.CharField(_("状态"), max_length=20, choices=NeedStatus.choices, default=NeedStatus.DRAFT)
+    hidden_reason = models.CharField(_("屏蔽理由"), max_length=300, blank=True)
+    created_on = models.DateField(_("填报日期"))
+    published_on = models.DateField(_("发布日期"), null=True, blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+    demo_key = models.CharField(max_length=40, blank=True, db_index=True)
+
+    objects = NeedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_on", "-id"]
+        indexes = [models.Index(fields=["status", "field"], name="market_need_status_field")]
+        verbose_name = _("技术需求")
+        verbose_name_plural = _("技术需求")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def number(self) -> str:
+        return f"XQ{self.created_on.year}{self.pk or 0:06d}"
+
+
+class DealQuerySet(models.QuerySet["Deal"]):
+    def visible_to(self, user: Any) -> DealQuerySet:
+        """Amounts and parties are not public (as licences): the city office all; a district bureau
+        deals with a party in its region; the accounts acting for a party their deals."""
+        from ipcity.market.permissions import represented_organisation_ids
+
+        if is_city_admin(user):
+            return self
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.role == Role.DISTRICT_OFFICER and user.region_id:
+            return self.filter(Q(licensor__region_id=user.region_id) | Q(licensee__region_id=user.region_id))
+        ids = represented_organisation_ids(user)
+        if not ids:
+            return self.none()
+        return self.filter(Q(licensor_id__in=ids) | Q(licensee_id__in=ids))
+
+
+class Deal(models.Model):
+    """交易: from an expression of interest on an offer to a confirmed contract, which becomes a
+    licence or assignment in the registry (`licence`)."""
+
+    offer = models.ForeignKey(
+        Offer, verbose_name=_("技术供给"), on_delete=models.PROTECT, related_name="deals"
+    )
+    licensor = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("许可人/转让人"),
+        on_delete=models.PROTECT,
+        related_name="market_deals_given",
+    )
+    licensee = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("被许可人/受让人"),
+        on_delete=models.PROTECT,
+        related_name="market_deals_taken",
+    )
+    message = models.TextField(_("意向说明"), blank=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=DealStatus.choices, default=DealStatus.INTEREST
+    )
+    kind = models.CharField(_("合同类型"), max_length=20, choices=LicenceKind.choices, blank=True)
+    amount = models.DecimalField(_("合同金额（元）"), null=True, blank=True, max_digits=16, decimal_places=2)
+    contract_date = models.DateField(_("合同签订日期"), null=True, blank=True)
+    term_end = models.DateField(_("许可期限至"), null=True, blank=True)
+    signed_by_side = models.CharField(_("签约登记方"), max_length=10, blank=True)
+    licensor_confirmed = models.CharField(_("供给方确认人"), max_length=150, blank=True)
+    licensee_confirmed = models.CharField(_("需求方确认人"), max_length=150, blank=True)
+    confirmed_on = models.DateField(_("确认成交日期"), null=True, blank=True)
+    end_reason = models.CharField(_("未达成原因"), max_length=300, blank=True)
+    licence = models.OneToOneField(
+        "registry.Licence",
+        verbose_name=_("许可/转让记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="market_deal",
+    )
+    created_on = models.DateField(_("意向日期"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("提出人"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+    demo_key = models.CharField(max_length=40, blank=True, db_index=True)
+
+    objects = DealQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_on", "-id"]
+        verbose_name = _("技术交易")
+        verbose_name_plural = _("技术交易")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.offer.title}"
+
+    @property
+    def number(self) -> str:
+        return f"JY{self.created_on.year}{self.pk or 0:06d}"
+
+
+class DealNote(models.Model):
+    """A note of the negotiation (洽谈记录), by either party or the city office; kept, never edited."""
+
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="notes")
+    text = models.TextField(_("内容"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    author_label = models.CharField(_("记录人（记录时）"), max_length=150)
+    side = models.CharField(_("记录方"), max_length=10)
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("洽谈记录")
+        verbose_name_plural = _("洽谈记录")
+
+    def __str__(self) -> str:
+        return f"{self.deal.number} {self.author_label}"

@@ -1,0 +1,244 @@
+"""The walks of market/workflows.py (ipcity/core/tests/walk.py): an offer, a need and a deal in each
+status, reached with the real services. 测试甲公司 (enterprise_a) holds the patents and has
+authorised 测试代理所 (agency) to act for it in the market; 测试乙公司 (enterprise_b) is the
+interested party. Each action is tried through its service and through its page's POST; the detail
+page marks each control it offers with `data-action`."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from ipcity.core.audit import Actor
+from ipcity.core.tests.walk import Try, Walk, data_actions, rolled_back, take, walk_for
+from ipcity.market import services
+from ipcity.market.models import Deal, Need, Offer
+from ipcity.market.tests.helpers import CLI, interest, make_need, make_offer, numbers, offer_values, web
+from ipcity.market.workflows import DEAL_WORKFLOW, NEED_WORKFLOW, OFFER_WORKFLOW
+from ipcity.test import Personas
+
+OWNERS = ("enterprise_a", "agency")
+REASON = "信息不实"
+
+
+def _owners(actions: set[str], **others: set[str]) -> dict[str, set[str]]:
+    return {**{name: set(actions) for name in OWNERS}, **others}
+
+
+OFFER_EXPECTED: dict[str, dict[str, set[str]]] = {
+    "草稿": _owners({"edit", "publish"}),
+    "已发布": _owners({"unlist", "close"}, admin={"hide"}),
+    "已下架": _owners({"edit", "publish"}),
+    "已屏蔽": {"admin": {"unhide"}},
+    "已成交": {},
+    "已发布（开放许可）": _owners({"withdraw"}, admin={"hide"}),
+    "已撤回": {},
+}
+NEED_EXPECTED: dict[str, dict[str, set[str]]] = {
+    "草稿": _owners({"edit", "publish"}),
+    "已发布": _owners({"close"}, admin={"hide"}),
+    "已关闭": {},
+    "已屏蔽": {"admin": {"unhide"}},
+}
+DEAL_EXPECTED: dict[str, dict[str, set[str]]] = {
+    "有意向": _owners({"note", "accept", "end"}, enterprise_b={"note", "end"}, admin={"note"}),
+    "洽谈中": _owners({"note", "sign", "end"}, enterprise_b={"note", "sign", "end"}, admin={"note", "sign"}),
+    "已签约（需求方登记）": _owners(
+        {"note", "confirm", "reopen", "end"},
+        enterprise_b={"note", "reopen", "end"},
+        admin={"note", "confirm"},
+    ),
+    "已确认成交": {},
+    "未达成": {},
+}
+
+
+def _mandate(personas: Personas) -> None:
+    services.authorise_agency(personas.org_a, personas.org_agency, actor=CLI)
+
+
+def _offer_form(offer: Offer) -> dict[str, Any]:
+    values = offer_values(offer.mode)
+    data = {k: ("" if v is None else v) for k, v in values.items() if k != "negotiable"}
+    return {**data, "organisation": offer.holder_id, "patent_numbers": numbers(*offer.patents.all())}
+
+
+@walk_for(Offer)
+def offer_walk(personas: Personas, tmp_path: Path) -> Walk[Offer]:
+    _mandate(personas)
+    owner = web(personas.enterprise_a)
+
+    def states() -> Generator[tuple[str, Offer], None, None]:
+        offer = make_offer(personas.org_a, publish=False, actor=owner)
+        yield "草稿", offer
+        services.publish_offer(offer, actor=owner)
+        yield "已发布", offer
+        for name, change in (
+            ("已下架", lambda: services.unlist_offer(offer, actor=owner)),
+            ("已屏蔽", lambda: services.hide_offer(offer, actor=web(personas.admin), reason=REASON)),
+            ("已成交", lambda: services.close_offer(offer, actor=owner)),
+        ):
+            with rolled_back():
+                change()
+                yield name, offer
+        open_offer = make_offer(personas.org_a, mode="open", actor=owner, kind="utility_model")
+        yield "已发布（开放许可）", open_offer
+        services.withdraw_offer(open_offer, actor=owner)
+        yield "已撤回", open_offer
+
+    def tries(offer: Offer, actor: Actor) -> list[Try]:
+        def url(action: str) -> str:
+            return reverse(f"market:offer_{action}", args=[offer.pk])
+
+        return [
+            Try(
+                "edit",
+                lambda o: services.update_offer(
+                    o, actor=actor, values=offer_values(o.mode), patent_numbers=numbers(*o.patents.all())
+                ),
+                lambda c: c.post(url("edit"), _offer_form(offer)),
+            ),
+            take("publish", services.publish_offer, url("publish"), actor=actor),
+            take("unlist", services.unlist_offer, url("unlist"), actor=actor),
+            take("close", services.close_offer, url("close"), actor=actor),
+            take("withdraw", services.withdraw_offer, url("withdraw"), actor=actor),
+            take("hide", services.hide_offer, url("hide"), {"reason": REASON}, actor=actor, reason=REASON),
+            take("unhide", services.unhide_offer, url("unhide"), actor=actor),
+        ]
+
+    return Walk(
+        OFFER_WORKFLOW,
+        states(),
+        tries,
+        data_actions(lambda offer: reverse("market:offer", args=[offer.pk])),
+        OFFER_EXPECTED,
+        cli=CLI,
+    )
+
+
+def _need_form(need: Need) -> dict[str, Any]:
+    return {
+        "organisation": need.organisation_id,
+        "title": need.title,
+        "problem": need.problem,
+        "field": need.field,
+        "budget_min": "100000",
+        "budget_max": "300000",
+        "contact_person": need.contact_person,
+        "contact_phone": need.contact_phone,
+    }
+
+
+@walk_for(Need)
+def need_walk(personas: Personas, tmp_path: Path) -> Walk[Need]:
+    _mandate(personas)
+    owner = web(personas.enterprise_a)
+
+    def states() -> Generator[tuple[str, Need], None, None]:
+        need = make_need(personas.org_a, publish=False, actor=owner)
+        yield "草稿", need
+        services.publish_need(need, actor=owner)
+        yield "已发布", need
+        with rolled_back():
+            services.close_need(need, actor=owner)
+            yield "已关闭", need
+        services.hide_need(need, actor=web(personas.admin), reason=REASON)
+        yield "已屏蔽", need
+
+    def tries(need: Need, actor: Actor) -> list[Try]:
+        def url(action: str) -> str:
+            return reverse(f"market:need_{action}", args=[need.pk])
+
+        values = {k: v for k, v in _need_form(need).items() if k != "organisation"}
+        values["budget_min"], values["budget_max"] = Decimal("100000"), Decimal("300000")
+        return [
+            Try(
+                "edit",
+                lambda n: services.update_need(n, actor=actor, values=values),
+                lambda c: c.post(url("edit"), _need_form(need)),
+            ),
+            take("publish", services.publish_need, url("publish"), actor=actor),
+            take("close", services.close_need, url("close"), actor=actor),
+            take("hide", services.hide_need, url("hide"), {"reason": REASON}, actor=actor, reason=REASON),
+            take("unhide", services.unhide_need, url("unhide"), actor=actor),
+        ]
+
+    return Walk(
+        NEED_WORKFLOW,
+        states(),
+        tries,
+        data_actions(lambda need: reverse("market:need", args=[need.pk])),
+        NEED_EXPECTED,
+        cli=CLI,
+    )
+
+
+@walk_for(Deal)
+def deal_walk(personas: Personas, tmp_path: Path) -> Walk[Deal]:
+    _mandate(personas)
+    licensor, licensee = web(personas.enterprise_a), web(personas.enterprise_b)
+    today = timezone.localdate()
+
+    def states() -> Generator[tuple[str, Deal], None, None]:
+        deal = interest(make_offer(personas.org_a, actor=licensor), personas)
+        yield "有意向", deal
+        with rolled_back():
+            services.end_deal(deal, actor=licensee, reason="暂不需要")
+            yield "未达成", deal
+        services.accept_deal(deal, actor=licensor)
+        yield "洽谈中", deal
+        services.sign_deal(
+            deal, actor=licensee, kind="ordinary", amount=Decimal("150000"), contract_date=today
+        )
+        yield "已签约（需求方登记）", deal
+        services.confirm_deal(deal, actor=licensor)
+        yield "已确认成交", deal
+
+    def tries(deal: Deal, actor: Actor) -> list[Try]:
+        def url(action: str) -> str:
+            return reverse(f"market:deal_{action}", args=[deal.pk])
+
+        terms = {"kind": "ordinary", "amount": Decimal("150000"), "contract_date": today}
+        return [
+            take(
+                "note",
+                services.add_deal_note,
+                url("note"),
+                {"text": "电话沟通"},
+                actor=actor,
+                text="电话沟通",
+            ),
+            take("accept", services.accept_deal, url("accept"), actor=actor),
+            take("sign", services.sign_deal, url("sign"), terms, actor=actor, **terms),
+            take("confirm", services.confirm_deal, url("confirm"), actor=actor),
+            take(
+                "reopen",
+                services.reopen_deal,
+                url("reopen"),
+                {"reason": "金额有误"},
+                actor=actor,
+                reason="金额有误",
+            ),
+            take(
+                "end",
+                services.end_deal,
+                url("end"),
+                {"reason": "价格未谈拢"},
+                actor=actor,
+                reason="价格未谈拢",
+            ),
+        ]
+
+    return Walk(
+        DEAL_WORKFLOW,
+        states(),
+        tries,
+        data_actions(lambda deal: reverse("market:deal", args=[deal.pk])),
+        DEAL_EXPECTED,
+        cli=CLI,
+    )

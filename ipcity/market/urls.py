@@ -1,0 +1,44 @@
+from collections.abc import Callable
+
+from django.http import HttpResponse
+from django.urls import URLPattern, path
+
+from ipcity.market import views
+
+app_name = "market"
+
+
+def _action(prefix: str, route: str, view: Callable[..., HttpResponse], action: str, name: str) -> URLPattern:
+    """The address of one workflow action (market/workflows.py)."""
+    return path(f"{prefix}/<id:pk>/{route}/", view, {"action": action}, name=name)
+
+
+urlpatterns = [
+    path("", views.offers, name="offers"),
+    path("offers/new/", views.offer_new, name="offer_new"),
+    path("offers/<id:pk>/", views.offer_detail, name="offer"),
+    path("offers/<id:pk>/edit/", views.offer_edit, name="offer_edit"),
+    path("offers/<id:pk>/report/", views.offer_report, name="offer_report"),
+    path("offers/<id:pk>/interest/", views.offer_interest, name="offer_interest"),
+    *(
+        _action("offers", action, views.offer_action, action, f"offer_{action}")
+        for action in ("publish", "unlist", "close", "withdraw", "hide", "unhide")
+    ),
+    path("needs/", views.needs, name="needs"),
+    path("needs/new/", views.need_new, name="need_new"),
+    path("needs/<id:pk>/", views.need_detail, name="need"),
+    path("needs/<id:pk>/edit/", views.need_edit, name="need_edit"),
+    *(
+        _action("needs", action, views.need_action, action, f"need_{action}")
+        for action in ("publish", "close", "hide", "unhide")
+    ),
+    path("deals/", views.deals, name="deals"),
+    path("deals/<id:pk>/", views.deal_detail, name="deal"),
+    *(
+        _action("deals", action, views.deal_action, action, f"deal_{action}")
+        for action in ("note", "accept", "sign", "confirm", "reopen", "end")
+    ),
+    path("mine/", views.mine, name="mine"),
+    path("mandates/", views.mandates, name="mandates"),
+    path("mandates/<id:pk>/revoke/", views.mandate_revoke, name="mandate_revoke"),
+]

@@ -1,0 +1,522 @@
+"""Pages of the technology market (docs/market.md): browse and search offers and needs, detail
+pages with the actions the user may take (market/workflows.py), forms, deals, my listings, mandates
+and the Excel exports. Thin: authorise → bind a form → one service → redirect or render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ipcity.accounts.guards import deny
+from ipcity.core.attachments import attachment_response
+from ipcity.core.audit import Actor
+from ipcity.core.workflow import Door, Refused, action_view, form_errors, keywords
+from ipcity.lib.excel import xlsx_response
+from ipcity.market import exports, selectors, services
+from ipcity.market.choices import OfferMode
+from ipcity.market.forms import (
+    DealFilterForm,
+    InterestForm,
+    MandateForm,
+    NeedFilterForm,
+    NeedForm,
+    NoteForm,
+    OfferFilterForm,
+    OfferForm,
+    ReasonForm,
+    SignForm,
+)
+from ipcity.market.models import Deal, Need, Offer
+from ipcity.market.permissions import (
+    can_manage_mandates,
+    can_moderate,
+    can_see_contacts,
+    can_take_part,
+    deal_side,
+    member_organisation_id,
+    signed_in,
+)
+from ipcity.market.workflows import DEAL_WORKFLOW, NEED_WORKFLOW, OFFER_WORKFLOW
+from ipcity.registry.models import Organisation
+
+PAGE_SIZE = 30
+
+
+def _query_without(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    for name in ("page", "format"):
+        params.pop(name, None)
+    return params.urlencode()
+
+
+def _apply_errors(form: Any, exc: ValidationError) -> None:
+    """A service's ValidationError on the form: by field where it names one, else on the form."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            target = name if name in form.fields else None
+            for error in errors:
+                form.add_error(target, error.messages)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# ------------------------------------------------------------------------------------------ offers
+
+
+@require_GET
+def offers(request: HttpRequest) -> HttpResponse:
+    """技术供给: published offers, searched by keyword, field, mode, maturity and region."""
+    form = OfferFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    rows = selectors.offer_list(request.user, data)
+    contacts = can_see_contacts(request.user)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(exports.offers_workbook(rows, contacts=contacts), "技术供给.xlsx")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "market/offer_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": _query_without(request),
+            "can_list": can_take_part(request.user),
+        },
+    )
+
+
+def _offer(request: HttpRequest, pk: int) -> Offer:
+    return get_object_or_404(
+        Offer.objects.visible_to(request.user).select_related(
+            "holder", "listed_by", "region", "evaluation_report"
+        ),
+        pk=pk,
+    )
+
+
+@require_GET
+def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = _offer(request, pk)
+    user = request.user
+    organisations = [o for o in services.represented_choices(user) if o.pk != offer.holder_id]
+    interest_refusals = {o.pk: services.interest_refusal(offer, o) for o in organisations}
+    may_interest = [o for o in organisations if interest_refusals[o.pk] is None]
+    deals = selectors.deal_list(user, {}).filter(offer=offer) if signed_in(user) else Deal.objects.none()
+    return render(
+        request,
+        "market/offer_detail.html",
+        {
+            "offer": offer,
+            "patents": list(offer.patents.order_by("application_number")),
+            "actions": OFFER_WORKFLOW.allowed_actions(offer, user),
+            "contacts": can_see_contacts(user),
+            "interest_form": InterestForm(organisations=may_interest) if may_interest else None,
+            "interest_refusal": next(iter(interest_refusals.values()), None)
+            if organisations and not may_interest
+            else None,
+            "reason_form": ReasonForm(),
+            "deals": list(deals),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def offer_new(request: HttpRequest) -> HttpResponse:
+    if not can_take_part(request.user):
+        return deny(request)
+    organisations = services.represented_choices(request.user)
+    form = OfferForm(request.POST or None, request.FILES or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            offer = services.create_offer(
+                actor=Actor.web(request.user),
+                holder=form.cleaned_data["organisation"],
+                values=form.values(),
+                patent_numbers=form.cleaned_data["patent_numbers"],
+                evaluation_report=form.cleaned_data.get("evaluation_report"),
+            )
+        except Refused as exc:
+            messages.error(request, str(exc))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "已保存为草稿；核对无误后请发布。")
+            return redirect("market:offer", pk=offer.pk)
+    return render(request, "market/offer_form.html", {"form": form, "offer": None})
+
+
+def _offer_initial(offer: Offer) -> dict[str, Any]:
+    initial = {name: getattr(offer, name) for name in services.OFFER_FIELDS}
+    initial["region"] = offer.region_id
+    initial["organisation"] = offer.holder_id
+    initial["patent_numbers"] = "\n".join(
+        f"CN{n}"
+        for n in offer.patents.order_by("application_number").values_list("application_number", flat=True)
+    )
+    return initial
+
+
+@require_http_methods(["GET", "POST"])
+def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    if not signed_in(request.user):
+        return deny(request)
+    offer = _offer(request, pk)
+    if not OFFER_WORKFLOW.holds_role(request.user, offer, "edit"):
+        return deny(request)
+    refusal = OFFER_WORKFLOW.refusal(offer, request.user, "edit")
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("market:offer", pk=offer.pk)
+    form = OfferForm(
+        request.POST or None,
+        request.FILES or None,
+        organisations=[offer.holder],
+        initial=_offer_initial(offer),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_offer(
+                offer,
+                actor=Actor.web(request.user),
+                values=form.values(),
+                patent_numbers=form.cleaned_data["patent_numbers"],
+                evaluation_report=form.cleaned_data.get("evaluation_report"),
+            )
+        except Refused as exc:
+            messages.error(request, str(exc))
+            return redirect("market:offer", pk=offer.pk)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "已保存修改。")
+            return redirect("market:offer", pk=offer.pk)
+    return render(request, "market/offer_form.html", {"form": form, "offer": offer})
+
+
+@require_GET
+def offer_report(request: HttpRequest, pk: int) -> FileResponse | HttpResponse:
+    """The 专利权评价报告 of an open licence declaration: for signed-in users (it supports the
+    declaration anyone may accept)."""
+    if not signed_in(request.user):
+        return deny(request)
+    offer = _offer(request, pk)
+    if offer.evaluation_report is None:
+        raise Http404("该供给没有专利权评价报告")
+    return attachment_response(request, offer.evaluation_report)
+
+
+OFFER_POSTS: dict[str, Door] = {
+    "publish": Door(keywords(services.publish_offer), "已发布。"),
+    "unlist": Door(keywords(services.unlist_offer), "已下架。"),
+    "close": Door(keywords(services.close_offer), "已标记为已成交。"),
+    "withdraw": Door(keywords(services.withdraw_offer), "已撤回开放许可声明；已达成的许可不受影响。"),
+    "hide": Door(keywords(services.hide_offer), "已屏蔽。", ReasonForm),
+    "unhide": Door(keywords(services.unhide_offer), "已恢复发布。"),
+}
+
+offer_action = action_view(
+    OFFER_WORKFLOW,
+    OFFER_POSTS,
+    guard=signed_in,
+    fetch=_offer,
+    back=lambda request, offer: reverse("market:offer", args=[offer.pk]),
+)
+
+
+@require_POST
+def offer_interest(request: HttpRequest, pk: int) -> HttpResponse:
+    """表达意向 (for an open licence: the written notice that takes the licence)."""
+    if not can_take_part(request.user):
+        return deny(request)
+    offer = _offer(request, pk)
+    organisations = [o for o in services.represented_choices(request.user) if o.pk != offer.holder_id]
+    form = InterestForm(request.POST, organisations=organisations)
+    if not form.is_valid():
+        form_errors(request, form)
+        return redirect("market:offer", pk=offer.pk)
+    try:
+        deal = services.express_interest(
+            offer,
+            actor=Actor.web(request.user),
+            organisation=form.cleaned_data["organisation"],
+            message=form.cleaned_data["message"],
+        )
+    except Refused as exc:
+        messages.error(request, str(exc))
+        return redirect("market:offer", pk=offer.pk)
+    if offer.mode == OfferMode.OPEN:
+        messages.success(request, "已书面通知专利权人；按声明支付许可费后，由专利权人确认即获得许可。")
+    else:
+        messages.success(request, "已向专利权人表达意向，请等待对方接洽。")
+    return redirect("market:deal", pk=deal.pk)
+
+
+# ------------------------------------------------------------------------------------------- needs
+
+
+@require_GET
+def needs(request: HttpRequest) -> HttpResponse:
+    form = NeedFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    rows = selectors.need_list(request.user, data)
+    contacts = can_see_contacts(request.user)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(exports.needs_workbook(rows, contacts=contacts), "技术需求.xlsx")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "market/need_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": _query_without(request),
+            "can_list": can_take_part(request.user),
+        },
+    )
+
+
+def _need(request: HttpRequest, pk: int) -> Need:
+    return get_object_or_404(
+        Need.objects.visible_to(request.user).select_related("organisation", "region"), pk=pk
+    )
+
+
+@require_GET
+def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    need = _need(request, pk)
+    return render(
+        request,
+        "market/need_detail.html",
+        {
+            "need": need,
+            "actions": NEED_WORKFLOW.allowed_actions(need, request.user),
+            "contacts": can_see_contacts(request.user),
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def need_new(request: HttpRequest) -> HttpResponse:
+    if not can_take_part(request.user):
+        return deny(request)
+    form = NeedForm(request.POST or None, organisations=services.represented_choices(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            need = services.create_need(
+                actor=Actor.web(request.user),
+                organisation=form.cleaned_data["organisation"],
+                values=form.values(),
+            )
+        except Refused as exc:
+            messages.error(request, str(exc))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "已保存为草稿；核对无误后请发布。")
+            return redirect("market:need", pk=need.pk)
+    return render(request, "market/need_form.html", {"form": form, "need": None})
+
+
+@require_http_methods(["GET", "POST"])
+def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    if not signed_in(request.user):
+        return deny(request)
+    need = _need(request, pk)
+    if not NEED_WORKFLOW.holds_role(request.user, need, "edit"):
+        return deny(request)
+    refusal = NEED_WORKFLOW.refusal(need, request.user, "edit")
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("market:need", pk=need.pk)
+    initial = {name: getattr(need, name) for name in services.NEED_FIELDS}
+    initial.update(region=need.region_id, organisation=need.organisation_id)
+    form = NeedForm(request.POST or None, organisations=[need.organisation], initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_need(need, actor=Actor.web(request.user), values=form.values())
+        except Refused as exc:
+            messages.error(request, str(exc))
+            return redirect("market:need", pk=need.pk)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "已保存修改。")
+            return redirect("market:need", pk=need.pk)
+    return render(request, "market/need_form.html", {"form": form, "need": need})
+
+
+NEED_POSTS: dict[str, Door] = {
+    "publish": Door(keywords(services.publish_need), "已发布。"),
+    "close": Door(keywords(services.close_need), "已关闭需求。"),
+    "hide": Door(keywords(services.hide_need), "已屏蔽。", ReasonForm),
+    "unhide": Door(keywords(services.unhide_need), "已恢复发布。"),
+}
+
+need_action = action_view(
+    NEED_WORKFLOW,
+    NEED_POSTS,
+    guard=signed_in,
+    fetch=_need,
+    back=lambda request, need: reverse("market:need", args=[need.pk]),
+)
+
+
+# ------------------------------------------------------------------------------------------- deals
+
+
+@require_GET
+def deals(request: HttpRequest) -> HttpResponse:
+    if not signed_in(request.user):
+        return deny(request)
+    form = DealFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    rows = selectors.deal_list(request.user, data)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(exports.deals_workbook(rows), "技术交易.xlsx")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "market/deal_list.html", {"form": form, "page": page, "query": _query_without(request)}
+    )
+
+
+def _deal(request: HttpRequest, pk: int) -> Deal:
+    return get_object_or_404(
+        Deal.objects.visible_to(request.user).select_related(
+            "offer", "offer__holder", "licensor", "licensee", "licensee__region", "licence"
+        ),
+        pk=pk,
+    )
+
+
+@require_GET
+def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if not signed_in(request.user):
+        return deny(request)
+    deal = _deal(request, pk)
+    today = services.today()
+    return render(
+        request,
+        "market/deal_detail.html",
+        {
+            "deal": deal,
+            "offer": deal.offer,
+            "patents": list(deal.offer.patents.order_by("application_number")),
+            "notes": list(deal.notes.all()),
+            "side": deal_side(request.user, deal),
+            "actions": DEAL_WORKFLOW.allowed_actions(deal, request.user),
+            "note_form": NoteForm(),
+            "sign_form": SignForm(
+                initial={
+                    "kind": deal.kind,
+                    "amount": deal.amount,
+                    "contract_date": deal.contract_date or today,
+                    "term_end": deal.term_end,
+                }
+            ),
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+DEAL_POSTS: dict[str, Door] = {
+    "note": Door(keywords(services.add_deal_note), "已添加洽谈记录。", NoteForm),
+    "accept": Door(keywords(services.accept_deal), "已接洽，双方可开始洽谈。"),
+    "sign": Door(keywords(services.sign_deal), "已登记签约，等待对方确认。", SignForm),
+    "confirm": Door(keywords(services.confirm_deal), "已确认成交，许可/转让已登记到一企一档。"),
+    "reopen": Door(keywords(services.reopen_deal), "已退回洽谈。", ReasonForm),
+    "end": Door(keywords(services.end_deal), "已终止洽谈。", ReasonForm),
+}
+
+deal_action = action_view(
+    DEAL_WORKFLOW,
+    DEAL_POSTS,
+    guard=signed_in,
+    fetch=_deal,
+    back=lambda request, deal: reverse("market:deal", args=[deal.pk]),
+)
+
+
+# ------------------------------------------------------------------------------- mine and mandates
+
+
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    """我的挂牌: the offers and needs of the organisations the user acts for, in every status; for
+    the city office, what it has hidden."""
+    if not signed_in(request.user):
+        return deny(request)
+    hidden_offers, hidden_needs = selectors.moderated(request.user)
+    return render(
+        request,
+        "market/mine.html",
+        {
+            "offers": [
+                (o, OFFER_WORKFLOW.refusal(o, request.user, "edit") is None)
+                for o in selectors.my_offers(request.user)[:200]
+            ],
+            "needs": [
+                (n, NEED_WORKFLOW.refusal(n, request.user, "edit") is None)
+                for n in selectors.my_needs(request.user)[:200]
+            ],
+            "hidden_offers": list(hidden_offers[:200]),
+            "hidden_needs": list(hidden_needs[:200]),
+            "can_list": can_take_part(request.user),
+            "is_city": can_moderate(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def mandates(request: HttpRequest) -> HttpResponse:
+    """委托代理: an organisation's accounts authorise service agencies; agencies see who authorised
+    them; the city office sees all."""
+    if not signed_in(request.user):
+        return deny(request)
+    own = member_organisation_id(request.user)
+    form = (
+        MandateForm(request.POST or None, organisations=Organisation.objects.filter(pk=own)) if own else None
+    )
+    if request.method == "POST":
+        if form is None:
+            return deny(request)
+        if form.is_valid():
+            try:
+                services.authorise_agency(
+                    form.cleaned_data["organisation"],
+                    form.cleaned_data["agency"],
+                    actor=Actor.web(request.user),
+                )
+            except Refused as exc:
+                messages.error(request, str(exc))
+            except ValidationError as exc:
+                messages.error(request, "；".join(exc.messages))
+            else:
+                messages.success(request, "已委托该服务机构。")
+                return redirect("market:mandates")
+    rows = [
+        (m, m.revoked_at is None and can_manage_mandates(request.user, m.organisation_id))
+        for m in selectors.mandates_of(request.user)[:200]
+    ]
+    return render(request, "market/mandates.html", {"form": form, "mandates": rows})
+
+
+@require_POST
+def mandate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    if not signed_in(request.user):
+        return deny(request)
+    mandate = get_object_or_404(selectors.mandates_of(request.user), pk=pk)
+    try:
+        services.revoke_mandate(mandate, actor=Actor.web(request.user))
+    except Refused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已撤销委托。")
+    return redirect("market:mandates")

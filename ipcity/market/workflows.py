@@ -1,0 +1,122 @@
+"""The action tables of the technology market (docs/market.md), on core.workflow: offers (技术供给),
+needs (技术需求) and deals (交易). Pages show `allowed_actions`, services `move`; nothing else decides."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ipcity.core.workflow import Action, Workflow
+from ipcity.market.choices import DealStatus, NeedStatus, OfferStatus
+from ipcity.market.models import Deal, Need, Offer
+from ipcity.market.permissions import (
+    can_moderate,
+    deal_side,
+    is_deal_party,
+    is_licensor,
+    owns_need,
+    owns_offer,
+)
+
+OS, NS, DS = OfferStatus, NeedStatus, DealStatus
+
+
+def _not_open(offer: Offer, today: dt.date) -> str | None:
+    if offer.is_open_licence:
+        return f"{offer.number} 是开放许可声明，不能下架或标记成交，只能撤回声明"
+    return None
+
+
+def _open_only(offer: Offer, today: dt.date) -> str | None:
+    if not offer.is_open_licence:
+        return f"{offer.number} 不是开放许可声明，无需撤回，可以下架"
+    return None
+
+
+OFFER_WORKFLOW: Workflow[Offer] = Workflow(
+    Offer,
+    [
+        # Content, patents and the evaluation report; a published offer is taken down to be edited
+        # (an open licence declaration is withdrawn and declared anew instead: its terms bind).
+        Action("edit", "修改供给信息", frozenset({OS.DRAFT, OS.UNLISTED}), owns_offer),
+        Action("publish", "发布", frozenset({OS.DRAFT, OS.UNLISTED}), owns_offer, to=OS.PUBLISHED),
+        Action("unlist", "下架", frozenset({OS.PUBLISHED}), owns_offer, to=OS.UNLISTED, when=_not_open),
+        Action("close", "标记为已成交", frozenset({OS.PUBLISHED}), owns_offer, to=OS.CLOSED, when=_not_open),
+        # 专利法 art. 51: withdrawing an open licence declaration leaves the licences granted intact.
+        Action(
+            "withdraw",
+            "撤回开放许可声明",
+            frozenset({OS.PUBLISHED}),
+            owns_offer,
+            to=OS.WITHDRAWN,
+            when=_open_only,
+        ),
+        Action("hide", "屏蔽", frozenset({OS.PUBLISHED}), can_moderate, to=OS.HIDDEN, requires=("reason",)),
+        Action("unhide", "恢复发布", frozenset({OS.HIDDEN}), can_moderate, to=OS.PUBLISHED),
+    ],
+    audit_prefix="market_offer",
+    number=lambda offer: offer.number,
+)
+
+NEED_WORKFLOW: Workflow[Need] = Workflow(
+    Need,
+    [
+        Action("edit", "修改需求信息", frozenset({NS.DRAFT}), owns_need),
+        Action("publish", "发布", frozenset({NS.DRAFT}), owns_need, to=NS.PUBLISHED),
+        Action("close", "关闭需求", frozenset({NS.PUBLISHED}), owns_need, to=NS.CLOSED),
+        Action("hide", "屏蔽", frozenset({NS.PUBLISHED}), can_moderate, to=NS.HIDDEN, requires=("reason",)),
+        Action("unhide", "恢复发布", frozenset({NS.HIDDEN}), can_moderate, to=NS.PUBLISHED),
+    ],
+    audit_prefix="market_need",
+    number=lambda need: need.number,
+)
+
+
+def _party_or_city(user: Any, deal: Deal) -> bool:
+    return can_moderate(user) or is_deal_party(user, deal)
+
+
+def _confirms(user: Any, deal: Deal) -> bool:
+    """The city office, or the party that has not confirmed the signed terms once the other has
+    (the party that records the signed contract confirms it by recording it)."""
+    if can_moderate(user):
+        return True
+    side = deal_side(user, deal)
+    if side == "licensor":
+        return not deal.licensor_confirmed and bool(deal.licensee_confirmed)
+    if side == "licensee":
+        return not deal.licensee_confirmed and bool(deal.licensor_confirmed)
+    return False
+
+
+def _offer_still_open(deal: Deal, today: dt.date) -> str | None:
+    offer = deal.offer
+    if offer.status == OS.CLOSED:
+        return f"{offer.number} 已成交（转让、独占许可或作价入股），不能再确认其他交易"
+    return None
+
+
+LIVE = frozenset({DS.INTEREST, DS.NEGOTIATING, DS.SIGNED})
+
+DEAL_WORKFLOW: Workflow[Deal] = Workflow(
+    Deal,
+    [
+        Action("note", "添加洽谈记录", LIVE, _party_or_city, not_in_stage="交易已结束，不能添加洽谈记录"),
+        Action("accept", "接洽", frozenset({DS.INTEREST}), is_licensor, to=DS.NEGOTIATING),
+        Action("sign", "登记签约", frozenset({DS.NEGOTIATING}), _party_or_city, to=DS.SIGNED),
+        Action(
+            "confirm", "确认成交", frozenset({DS.SIGNED}), _confirms, to=DS.CONFIRMED, when=_offer_still_open
+        ),
+        Action(
+            "reopen",
+            "退回洽谈",
+            frozenset({DS.SIGNED}),
+            is_deal_party,
+            to=DS.NEGOTIATING,
+            requires=("reason",),
+        ),
+        Action("end", "终止洽谈", LIVE, is_deal_party, to=DS.ENDED, requires=("reason",)),
+    ],
+    audit_prefix="market_deal",
+    number=lambda deal: deal.number,
+)
