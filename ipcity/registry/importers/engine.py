@@ -32,6 +32,7 @@ from ipcity.lib.datafile import DataFileError
 from ipcity.lib.excel import csv_text
 from ipcity.lib.text import fold, shorten
 from ipcity.lib.uploads import Limits
+from ipcity.registry.importers.columnar import CellBatch, cell_stage
 from ipcity.registry.importers.fields import CellError, cell_text
 from ipcity.registry.importers.matching import OrganisationMatcher, RegionResolver
 from ipcity.registry.importers.profiles import (
@@ -49,6 +50,9 @@ MAX_VALUE_SHOWN = 200  # characters of a cell's value quoted in an error
 MAX_MESSAGE_SHOWN = 1000
 HEADER_SEARCH_ROWS = 10
 DEFAULT_BATCH = 2000
+# Rows per batch of the column-wise cell stage (large enough for vectorised work, small enough that
+# a batch's cells and frames stay well under the import's memory budget).
+COLUMNAR_BATCH = 20_000
 
 ProgressCallback = Callable[[int, int | None], None]
 
@@ -199,9 +203,18 @@ class ImportSpec:
     label: str = ""
     columns: list[Column] = []
     duplicate_field: str = ""  # the field whose repetition inside one file is an error
-    # Parse in a second thread while this one writes (build() must not touch the database; the
-    # matcher and region resolver are loaded before the thread starts).
+    # Parse in a second thread while this one writes (build()/check() must not touch the database;
+    # the matcher and region resolver are loaded before the thread starts).
     parse_in_thread: bool = False
+    # Column-wise: the cells of a batch are parsed by columnar.cell_stage and the spec's check()
+    # applies the cross-field rules to the whole batch; else each row goes through build().
+    columnar: bool = False
+
+    def check(self, batch: CellBatch, ctx: ImportContext) -> Any:
+        """Column-wise kinds: the cross-field rules over a batch's rows without cell errors (errors
+        added to the batch); returns the valid records, an object with len(), keys() — a frame of
+        ("_i", "key") for duplicate detection — and drop(batch indices)."""
+        raise NotImplementedError
 
     def build(self, values: dict[str, Any], row: int, ctx: ImportContext) -> Any:
         raise NotImplementedError
@@ -209,8 +222,9 @@ class ImportSpec:
     def key(self, record: Any) -> Any:
         raise NotImplementedError
 
-    def write(self, records: list[Any], ctx: ImportContext) -> None:
-        """Upsert a batch; count each record as created/updated/unchanged on ctx.result."""
+    def write(self, records: Any, ctx: ImportContext) -> None:
+        """Upsert a batch (a list of build()'s records, or check()'s); count each record as
+        created/updated/unchanged on ctx.result."""
         raise NotImplementedError
 
     def finish(self, ctx: ImportContext) -> None:
@@ -585,9 +599,8 @@ def _process_rows(
     GIL, so reading the file and writing overlap. Only this thread touches the database."""
     result = ctx.result
     total = (source.total_rows - header_row) if source.total_rows else None
-    parsed: Generator[list[Any], None, None] = _parsed_batches(
-        spec, rows, header, ctx, rejects, skip_invalid, batch_size
-    )
+    batches = _columnar_batches if spec.columnar else _parsed_batches
+    parsed: Generator[Any, None, None] = batches(spec, rows, header, ctx, rejects, skip_invalid, batch_size)
     if spec.parse_in_thread:
         ctx.matcher, ctx.regions  # noqa: B018 — loaded here, on this thread's connection
         parsed = _in_thread(parsed)
@@ -675,6 +688,82 @@ def _parsed_batches(
             batch = []
     if batch and not (result.rejected and not skip_invalid):
         yield batch
+
+
+def _columnar_batches(
+    spec: ImportSpec,
+    rows: Iterator[tuple[int, list[Any]]],
+    header: _HeaderMap,
+    ctx: ImportContext,
+    rejects: _Rejects,
+    skip_invalid: bool,
+    batch_size: int,
+) -> Generator[Any, None, None]:
+    """The column-wise pipeline: batches of COLUMNAR_BATCH rows through the cell stage and the
+    spec's check(); a record twice in the file is an error on its second row (across batches).
+    Errors, the rejects file and all-or-nothing as in `_parsed_batches`."""
+    import polars as pl
+
+    result = ctx.result
+    seen = pl.DataFrame(schema={"key": pl.String, "first": pl.Int64})
+    duplicate_header = next((h for _i, c, h in header.positions if c.field == spec.duplicate_field), "")
+    default_separators = not header.profile.custom_separators
+
+    def flush(chunk: list[tuple[int, list[Any]]]) -> Any:
+        nonlocal seen
+        batch = cell_stage(chunk, header.positions, header.parsers, default_separators, RowError)
+        records = spec.check(batch, ctx)
+        numbers = pl.DataFrame(
+            {"_i": pl.int_range(0, len(batch.numbers), eager=True, dtype=pl.Int64), "row": batch.numbers}
+        )
+        keys = records.keys().join(numbers, on="_i", how="left", maintain_order="left")
+        keys = keys.with_columns(
+            pl.col("key").is_first_distinct().alias("first_here"),
+            pl.col("row").first().over("key").alias("first_row"),
+        ).join(seen, on="key", how="left", maintain_order="left")
+        twice = keys.filter(pl.col("first").is_not_null() | ~pl.col("first_here"))
+        for i, key, first, first_row in twice.select("_i", "key", "first", "first_row").iter_rows():
+            earlier = first if first is not None else first_row
+            batch.fail(
+                i,
+                RowError(
+                    batch.numbers[i],
+                    duplicate_header or None,
+                    str(key),
+                    f"与第 {earlier} 行重复（同一记录在文件中出现两次）",
+                ),
+            )
+        seen = pl.concat(
+            [
+                seen,
+                keys.filter(pl.col("first").is_null() & pl.col("first_here")).select(
+                    "key", pl.col("row").alias("first")
+                ),
+            ]
+        )
+        for index in sorted(batch.errors):
+            errors = batch.errors[index]
+            result.rejected += 1
+            for error in errors:
+                result.add_error(error)
+            rejects.write(batch.numbers[index], batch.cells[index], errors)
+        return records.drop(twice["_i"].to_list())
+
+    chunk: list[tuple[int, list[Any]]] = []
+    for number, cells in rows:
+        if _is_blank_row(cells):
+            continue
+        result.rows += 1
+        chunk.append((number, cells))
+        if len(chunk) >= COLUMNAR_BATCH:
+            records = flush(chunk)
+            chunk = []
+            if len(records) and not (result.rejected and not skip_invalid):
+                yield records
+    if chunk:
+        records = flush(chunk)
+        if len(records) and not (result.rejected and not skip_invalid):
+            yield records
 
 
 _END = object()

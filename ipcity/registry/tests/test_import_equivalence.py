@@ -383,7 +383,7 @@ def test_record_cases(tmp_path_factory: pytest.TempPathFactory, django_db_blocke
         json.dumps(
             {
                 "about": "Generated patent files and the row-wise importer's outcomes "
-                "(test_import_equivalence.py); rows in all: %d, rejected: %d" % (rows, rejected),
+                f"(test_import_equivalence.py); rows in all: {rows}, rejected: {rejected}",
                 "cases": cases,
             },
             ensure_ascii=False,
