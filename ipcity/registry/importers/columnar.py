@@ -50,6 +50,8 @@ SEPARATOR = "[;；|｜]"
 PART = "[^;；|｜]+"
 # A part of a clean cell that clean_text would still change: spaces at its ends, a formula mark.
 _PART_DIRTY = rust_pattern(r"^ | $|^'[=+\-@＝＋－＠]")
+# … and one clean_name would change: brackets other than （）, spaces next to a bracket.
+_NAME_DIRTY = rust_pattern(r"^ | $|^'[=+\-@＝＋－＠]|[()\[\]【】]|\s[（）]|[（）]\s")
 
 DTYPES: dict[Callable[[Any], Any], pl.DataType | type[pl.DataType]] = {
     f.text: pl.String,
@@ -117,6 +119,41 @@ def put(values: pl.Series, index: pl.Series | list[int], new: pl.Series) -> pl.S
     ).to_series()
 
 
+def python_map_fields(raw: pl.Series, rule: Callable[[Any], Sequence[str]], names: list[str]) -> pl.DataFrame:
+    """A rule that returns several texts (a tuple) once per distinct value, joined back: a frame
+    aligned with `raw` with one String column per name and "error" (the rule's CellError message)."""
+    uniq = raw.drop_nulls().unique()
+    columns: list[list[str | None]] = [[] for _ in names]
+    errors: list[str | None] = []
+    for text in uniq.to_list():
+        try:
+            got = rule(text)
+        except CellError as exc:
+            for column in columns:
+                column.append(None)
+            errors.append(str(exc))
+            continue
+        for column, value in zip(columns, got, strict=True):
+            column.append(value)
+        errors.append(None)
+    table = pl.DataFrame(
+        {
+            "raw": uniq,
+            **{name: pl.Series(column, dtype=pl.String) for name, column in zip(names, columns, strict=True)},
+            "error": pl.Series(errors, dtype=pl.String),
+        }
+    )
+    return raw.rename("raw").to_frame().join(table, on="raw", how="left", maintain_order="left").drop("raw")
+
+
+def positions(group: str = "_i") -> pl.Expr:
+    """0, 1, 2 … within each run of equal `group` values (rows sorted by it, as explode leaves
+    them): a row's position in its list, without a window over the groups."""
+    number = pl.int_range(pl.len(), dtype=pl.Int64)
+    start = pl.when(pl.col(group) != pl.col(group).shift(1)).then(number).otherwise(None).forward_fill()
+    return (number - start.fill_null(0)).alias("position")
+
+
 def _text_values(raw: pl.Series) -> tuple[pl.Series, pl.Series]:
     """f.text: a clean cell is its own value; the others go through clean_text."""
     dirty = raw.str.contains(DIRTY).fill_null(False)
@@ -129,20 +166,29 @@ def _text_values(raw: pl.Series) -> tuple[pl.Series, pl.Series]:
 
 def _application_numbers(raw: pl.Series) -> tuple[pl.Series, pl.Series]:
     """f.application_number: 'CN202210001001.5', '202210001001.5' … with the right check digit and
-    type digit are read by expressions; every other cell by the rule (which words the error)."""
-    frame = raw.rename("raw").to_frame()
-    parts = pl.col("raw").str.extract_groups(r"^(?:CN|ZL)?(\d{12})\.?([0-9X])$")
-    digits = parts.struct.field("1")
-    check = parts.struct.field("2")
-    weights = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
-    total = pl.sum_horizontal(
-        [digits.str.slice(i, 1).cast(pl.Int32, strict=False) * w for i, w in enumerate(weights)]
+    type digit are read by expressions; every other cell by the rule (which words the error).
+    (Step by step: an expression used twice in one select is computed twice.)"""
+    parts = (
+        raw.str.extract_groups(r"^(?:CN|ZL)?(\d{12})\.?([0-9X])$")
+        .struct.rename_fields(["digits", "check"])
+        .struct.unnest()
+        .with_columns(pl.col("digits").cast(pl.Int64, strict=False).alias("n"))
     )
-    remainder = total % 11
-    expected = pl.when(remainder == 10).then(pl.lit("X")).otherwise(remainder.cast(pl.String))
-    accepted = (check == expected) & digits.str.slice(4, 1).is_in(["1", "2", "3", "8", "9"])
-    fast = frame.select(
-        pl.when(accepted.fill_null(False)).then(digits + "." + check).otherwise(None).alias("v")
+    weights = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)  # lib.identifiers.patent_check_digit
+    parts = parts.with_columns(
+        (
+            pl.sum_horizontal([(pl.col("n") // 10 ** (11 - i) % 10) * w for i, w in enumerate(weights)]) % 11
+        ).alias("remainder")
+    )
+    expected = (
+        pl.when(pl.col("remainder") == 10).then(pl.lit("X")).otherwise(pl.col("remainder").cast(pl.String))
+    )
+    type_digit = pl.col("n") // 10**7 % 10
+    fast = parts.select(
+        pl.when((pl.col("check") == expected) & type_digit.is_in([1, 2, 3, 8, 9]))
+        .then(pl.col("digits") + "." + pl.col("check"))
+        .otherwise(None)
+        .alias("v")
     )["v"]
     rest = fast.is_null() & raw.is_not_null()
     if not rest.any():
@@ -154,11 +200,11 @@ def _application_numbers(raw: pl.Series) -> tuple[pl.Series, pl.Series]:
 
 
 def _multi_values(
-    raw: pl.Series, whole: Callable[[Any], Any], part_rule: Callable[[str], str], part_is_clean: bool
+    raw: pl.Series, whole: Callable[[Any], Any], part_rule: Callable[[str], str], part_dirty: str
 ) -> tuple[pl.Series, pl.Series]:
     """A multi-valued cell with the default separators. A cell without anything clean_text would
-    change is split by expressions, each part read by `part_rule` (per distinct part, or — for
-    `part_is_clean` rules like clean_text — only the parts an expression cannot accept); any other
+    change is split by expressions; a part matching `part_dirty` (something `part_rule` would
+    change) is read by the rule, per distinct part, the others are their own value; any other
     cell goes through the column's own rule whole."""
     n = len(raw)
     ok = ~raw.str.contains(DIRTY).fill_null(True)
@@ -169,15 +215,11 @@ def _multi_values(
         .explode("part")
         .drop_nulls("part")
     )
-    if part_is_clean:
-        dirty = parts["part"].str.contains(_PART_DIRTY)
-        if dirty.any():
-            fixed, _errors = python_map(parts["part"].filter(dirty), part_rule, pl.String)
-            parts = parts.with_columns(parts["part"].scatter(dirty.arg_true(), fixed))
-        cleaned = parts["part"]
-    else:
-        cleaned, _errors = python_map(parts["part"], part_rule, pl.String)
-    parts = parts.with_columns(cleaned.alias("part")).filter(pl.col("part") != "")
+    dirty = parts["part"].str.contains(part_dirty)
+    if dirty.any():
+        fixed, _errors = python_map(parts["part"].filter(dirty), part_rule, pl.String)
+        parts = parts.with_columns(parts["part"].scatter(dirty.arg_true(), fixed))
+    parts = parts.filter(pl.col("part") != "")
     lists = parts.group_by("i", maintain_order=True).agg(pl.col("part"))
     values = (
         frame.select("i", "ok")
@@ -194,6 +236,63 @@ def _multi_values(
     if rest.any():
         index = rest.arg_true()
         slow, slow_errors = python_map(raw.filter(rest), whole, pl.List(pl.String))
+        values = put(values, index, slow)
+        errors = errors.scatter(index, slow_errors)
+    return values, errors
+
+
+_ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+
+
+def _date_values(raw: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """f.date on text: 2022-03-01 by strptime; every other form (and an impossible date, for its
+    message) by the rule, per distinct value."""
+    iso = raw.str.contains(_ISO_DATE).fill_null(False)
+    fast = pl.select(
+        pl.when(pl.lit(iso)).then(pl.lit(raw).str.strptime(pl.Date, "%Y-%m-%d", strict=False))
+    ).to_series()
+    rest = fast.is_null() & raw.is_not_null()
+    errors = pl.repeat(None, len(raw), dtype=pl.String, eager=True)
+    if not rest.any():
+        return fast, errors
+    index = rest.arg_true()
+    values, messages = python_map(raw.filter(rest), f.date, pl.Date)
+    return fast.scatter(index, values), errors.scatter(index, messages)
+
+
+def _dates_values(raw: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """f.dates: the parts of a clean cell, cleaned and read as dates (the first bad part's message
+    is the cell's); any other cell by the rule whole."""
+    n = len(raw)
+    ok = ~raw.str.contains(DIRTY).fill_null(True)
+    frame = pl.DataFrame({"i": pl.int_range(0, n, eager=True, dtype=pl.UInt32), "raw": raw, "ok": ok})
+    parts = (
+        frame.filter(pl.col("ok"))
+        .select("i", pl.col("raw").str.extract_all(PART).alias("part"))
+        .explode("part")
+        .drop_nulls("part")
+    )
+    dirty = parts["part"].str.contains(_PART_DIRTY)
+    if dirty.any():
+        fixed, _errors = python_map(parts["part"].filter(dirty), _clean_part, pl.String)
+        parts = parts.with_columns(parts["part"].scatter(dirty.arg_true(), fixed))
+    parts = parts.filter(pl.col("part") != "")
+    when, messages = _date_values(parts["part"])
+    parts = parts.with_columns(when.alias("date"), messages.alias("error"))
+    lists = parts.group_by("i", maintain_order=True).agg(
+        pl.col("date"), pl.col("error").drop_nulls().first().alias("error")
+    )
+    got = frame.select("i", "ok").join(lists, on="i", how="left", maintain_order="left")
+    values = got.select(
+        pl.when(pl.col("ok") & pl.col("error").is_null())
+        .then(pl.col("date").fill_null(pl.lit([], dtype=pl.List(pl.Date))))
+        .otherwise(None)
+    ).to_series()
+    errors = got["error"]
+    rest = ~ok & raw.is_not_null()
+    if rest.any():
+        index = rest.arg_true()
+        slow, slow_errors = python_map(raw.filter(rest), f.dates, pl.List(pl.Date))
         values = put(values, index, slow)
         errors = errors.scatter(index, slow_errors)
     return values, errors
@@ -217,24 +316,27 @@ class ColumnCells:
 
 
 def parse_column(
-    cells: Sequence[Any], column: Column, parser: Callable[[Any], Any], default_separators: bool
+    cells: Sequence[Any] | pl.Series, column: Column, parser: Callable[[Any], Any], default_separators: bool
 ) -> ColumnCells:
     """The cell stage for one column of a batch: strings by Polars (+ the rule), anything else by
     the rule cell by cell."""
     n = len(cells)
     dtype = dtype_of(column)
     others: list[int] = []
-    try:
-        raw = pl.Series(cells, dtype=pl.String, strict=True)
-    except TypeError:
-        texts = []
-        for index, cell in enumerate(cells):
-            if cell is None or type(cell) is str:
-                texts.append(cell)
-            else:
-                texts.append(None)
-                others.append(index)
-        raw = pl.Series(texts, dtype=pl.String)
+    if isinstance(cells, pl.Series):
+        raw = cells
+    else:
+        try:
+            raw = pl.Series(cells, dtype=pl.String, strict=True)
+        except TypeError:
+            texts = []
+            for index, cell in enumerate(cells):
+                if cell is None or type(cell) is str:
+                    texts.append(cell)
+                else:
+                    texts.append(None)
+                    others.append(index)
+            raw = pl.Series(texts, dtype=pl.String)
     blank = raw.is_null() | raw.str.contains(BLANK).fill_null(True)
     if others:
         blank = blank.scatter(others, False)
@@ -244,10 +346,14 @@ def parse_column(
         values, errors = _application_numbers(text)
     elif own and column.parse is f.text:
         values, errors = _text_values(text)
+    elif own and column.parse is f.date:
+        values, errors = _date_values(text)
+    elif own and default_separators and column.parse is f.dates:
+        values, errors = _dates_values(text)
     elif own and default_separators and column.parse in (f.texts, f.ipc_list):
-        values, errors = _multi_values(text, column.parse, _clean_part, part_is_clean=True)
+        values, errors = _multi_values(text, column.parse, _clean_part, _PART_DIRTY)
     elif own and default_separators and column.parse is f.names:
-        values, errors = _multi_values(text, column.parse, _name_part, part_is_clean=False)
+        values, errors = _multi_values(text, column.parse, _name_part, _NAME_DIRTY)
     else:
         values, errors = python_map(text, parser, dtype)
     if others:
@@ -255,7 +361,7 @@ def parse_column(
         messages: list[str | None] = []
         for index in others:
             try:
-                parsed.append(parser(cells[index]))
+                parsed.append(parser(cells[index]))  # type: ignore[index]
                 messages.append(None)
             except CellError as exc:
                 parsed.append(None)
@@ -271,10 +377,16 @@ class CellBatch:
     """A batch of file rows after the cell stage."""
 
     numbers: list[int]  # each row's number as Excel shows it
-    cells: list[list[Any]]  # the rows as read (for the rejects file and the values quoted in errors)
+    table: pl.DataFrame | list[list[Any]]  # the rows as read (rejects file, values quoted in errors)
     frame: pl.DataFrame  # one column per field read (null: blank or invalid); "_row" = the row number
     present: set[str]  # the fields the file has a column for
     errors: dict[int, list[RowError]] = field(default_factory=dict)  # batch index → the row's errors
+
+    def row(self, index: int) -> list[Any]:
+        """The cells of one row as read (None: an empty cell)."""
+        if isinstance(self.table, pl.DataFrame):
+            return list(self.table.row(index))
+        return self.table[index]
 
     def fail(self, index: int, error: RowError) -> None:
         self.errors.setdefault(index, []).append(error)
@@ -289,25 +401,41 @@ class CellBatch:
 
 
 def cell_stage(
-    rows: list[tuple[int, list[Any]]],
+    numbers: list[int],
+    table: pl.DataFrame | list[list[Any]],
     positions: list[tuple[int, Column, str]],
     parsers: list[Callable[[Any], Any]],
     default_separators: bool,
     error_type: type[RowError],
 ) -> CellBatch:
-    """Parse every read column of these rows column-wise. Errors are listed per row in the file's
-    column order, as the row-wise loop listed them."""
-    numbers = [number for number, _cells in rows]
-    cells = [row for _number, row in rows]
+    """Parse every read column of these rows column-wise (`table`: Polars String columns c0, c1 …
+    in the file's order, or the rows as lists). Errors are listed per row in the file's column
+    order, as the row-wise loop listed them."""
     width = max((index for index, _c, _h in positions), default=-1) + 1
-    for row in cells:
-        if len(row) < width:
-            row.extend([None] * (width - len(row)))
-    transposed = list(zip(*cells, strict=False)) if cells else []
+    if isinstance(table, pl.DataFrame):
+        frame = table
+        cells: list[list[Any]] | None = None
+
+        def column_cells(index: int) -> Any:
+            return (
+                frame[f"c{index}"]
+                if index < frame.width
+                else pl.repeat(None, frame.height, dtype=pl.String, eager=True)
+            )
+    else:
+        cells = table
+        for row in cells:
+            if len(row) < width:
+                row.extend([None] * (width - len(row)))
+        transposed = list(zip(*cells, strict=False)) if cells else [() for _ in range(width)]
+
+        def column_cells(index: int) -> Any:
+            return transposed[index]
+
     columns: dict[str, pl.Series] = {"_row": pl.Series(numbers, dtype=pl.Int64)}
-    batch = CellBatch(numbers=numbers, cells=cells, frame=pl.DataFrame(), present=set())
+    batch = CellBatch(numbers=numbers, table=table, frame=pl.DataFrame(), present=set())
     for (index, column, label), parser in zip(positions, parsers, strict=True):
-        got = parse_column(transposed[index], column, parser, default_separators)
+        got = parse_column(column_cells(index), column, parser, default_separators)
         columns[column.field] = got.values
         batch.present.add(column.field)
         if column.required and got.blank.any():
@@ -316,6 +444,6 @@ def cell_stage(
         bad = got.errors.is_not_null()
         if bad.any():
             for i, message in zip(bad.arg_true().to_list(), got.errors.filter(bad).to_list(), strict=True):
-                batch.fail(i, error_type(numbers[i], label, cell_text(cells[i][index]), message))
+                batch.fail(i, error_type(numbers[i], label, cell_text(batch.row(i)[index]), message))
     batch.frame = pl.DataFrame(columns)
     return batch

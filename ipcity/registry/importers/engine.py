@@ -42,7 +42,13 @@ from ipcity.registry.importers.profiles import (
     resolve_profile,
     synonyms_by_profile,
 )
-from ipcity.registry.importers.sources import SourceError, TableSource
+from ipcity.registry.importers.sources import (
+    RowBatch,
+    SourceError,
+    TableSource,
+    _is_blank_row,
+    row_batches,
+)
 from ipcity.registry.models import ImportRun
 
 MAX_ERRORS_LISTED = 1000
@@ -243,10 +249,6 @@ def file_sha256(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1024 * 1024), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def _is_blank_row(cells: list[Any]) -> bool:
-    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
 class _HeaderMap:
@@ -525,7 +527,17 @@ def run_import(
                     actor=actor, run=run, present=header.present, result=result, mark_demo=mark_demo
                 )
                 _process_rows(
-                    spec, rows, header, header_row, ctx, rejects, skip_invalid, batch_size, progress, source
+                    spec,
+                    rows,
+                    header,
+                    header_row,
+                    ctx,
+                    rejects,
+                    skip_invalid,
+                    batch_size,
+                    progress,
+                    source,
+                    leading,
                 )
                 if result.rows == 0:
                     refuse(
@@ -591,6 +603,7 @@ def _process_rows(
     batch_size: int,
     progress: ProgressCallback | None,
     source: TableSource,
+    leading: list[tuple[int, list[Any]]],
 ) -> None:
     """Validate every row and write the valid ones in batches.
 
@@ -599,8 +612,13 @@ def _process_rows(
     GIL, so reading the file and writing overlap. Only this thread touches the database."""
     result = ctx.result
     total = (source.total_rows - header_row) if source.total_rows else None
-    batches = _columnar_batches if spec.columnar else _parsed_batches
-    parsed: Generator[Any, None, None] = batches(spec, rows, header, ctx, rejects, skip_invalid, batch_size)
+    parsed: Generator[Any, None, None]
+    if spec.columnar:
+        width = len(header.headers)
+        chunks = row_batches(source, rows, header_row, width, leading, COLUMNAR_BATCH)
+        parsed = _columnar_batches(spec, chunks, header, ctx, rejects, skip_invalid)
+    else:
+        parsed = _parsed_batches(spec, rows, header, ctx, rejects, skip_invalid, batch_size)
     if spec.parse_in_thread:
         ctx.matcher, ctx.regions  # noqa: B018 — loaded here, on this thread's connection
         parsed = _in_thread(parsed)
@@ -692,15 +710,14 @@ def _parsed_batches(
 
 def _columnar_batches(
     spec: ImportSpec,
-    rows: Iterator[tuple[int, list[Any]]],
+    batches: Iterator[RowBatch],
     header: _HeaderMap,
     ctx: ImportContext,
     rejects: _Rejects,
     skip_invalid: bool,
-    batch_size: int,
 ) -> Generator[Any, None, None]:
-    """The column-wise pipeline: batches of COLUMNAR_BATCH rows through the cell stage and the
-    spec's check(); a record twice in the file is an error on its second row (across batches).
+    """The column-wise pipeline: batches of rows (sources.row_batches) through the cell stage and
+    the spec's check(); a record twice in the file is an error on its second row (across batches).
     Errors, the rejects file and all-or-nothing as in `_parsed_batches`."""
     import polars as pl
 
@@ -708,60 +725,45 @@ def _columnar_batches(
     seen = pl.DataFrame(schema={"key": pl.String, "first": pl.Int64})
     duplicate_header = next((h for _i, c, h in header.positions if c.field == spec.duplicate_field), "")
     default_separators = not header.profile.custom_separators
-
-    def flush(chunk: list[tuple[int, list[Any]]]) -> Any:
-        nonlocal seen
-        batch = cell_stage(chunk, header.positions, header.parsers, default_separators, RowError)
+    for numbers, table in batches:
+        result.rows += len(numbers)
+        batch = cell_stage(numbers, table, header.positions, header.parsers, default_separators, RowError)
         records = spec.check(batch, ctx)
-        numbers = pl.DataFrame(
-            {"_i": pl.int_range(0, len(batch.numbers), eager=True, dtype=pl.Int64), "row": batch.numbers}
+        rows = pl.DataFrame(
+            {
+                "_i": pl.int_range(0, len(numbers), eager=True, dtype=pl.Int64),
+                "row": pl.Series(numbers, dtype=pl.Int64),
+            }
         )
-        keys = records.keys().join(numbers, on="_i", how="left", maintain_order="left")
-        keys = keys.with_columns(
-            pl.col("key").is_first_distinct().alias("first_here"),
-            pl.col("row").first().over("key").alias("first_row"),
-        ).join(seen, on="key", how="left", maintain_order="left")
+        keys = (
+            records.keys()
+            .join(rows, on="_i", how="left", maintain_order="left")
+            .with_columns(
+                pl.col("key").is_first_distinct().alias("first_here"),
+                pl.col("row").first().over("key").alias("first_row"),
+            )
+            .join(seen, on="key", how="left", maintain_order="left")
+        )
         twice = keys.filter(pl.col("first").is_not_null() | ~pl.col("first_here"))
         for i, key, first, first_row in twice.select("_i", "key", "first", "first_row").iter_rows():
-            earlier = first if first is not None else first_row
             batch.fail(
                 i,
                 RowError(
-                    batch.numbers[i],
+                    numbers[i],
                     duplicate_header or None,
                     str(key),
-                    f"与第 {earlier} 行重复（同一记录在文件中出现两次）",
+                    f"与第 {first if first is not None else first_row} 行重复（同一记录在文件中出现两次）",
                 ),
             )
-        seen = pl.concat(
-            [
-                seen,
-                keys.filter(pl.col("first").is_null() & pl.col("first_here")).select(
-                    "key", pl.col("row").alias("first")
-                ),
-            ]
-        )
+        new_keys = keys.filter(pl.col("first").is_null() & pl.col("first_here"))
+        seen = pl.concat([seen, new_keys.select("key", pl.col("row").alias("first"))])
         for index in sorted(batch.errors):
             errors = batch.errors[index]
             result.rejected += 1
             for error in errors:
                 result.add_error(error)
-            rejects.write(batch.numbers[index], batch.cells[index], errors)
-        return records.drop(twice["_i"].to_list())
-
-    chunk: list[tuple[int, list[Any]]] = []
-    for number, cells in rows:
-        if _is_blank_row(cells):
-            continue
-        result.rows += 1
-        chunk.append((number, cells))
-        if len(chunk) >= COLUMNAR_BATCH:
-            records = flush(chunk)
-            chunk = []
-            if len(records) and not (result.rejected and not skip_invalid):
-                yield records
-    if chunk:
-        records = flush(chunk)
+            rejects.write(numbers[index], batch.row(index), errors)
+        records = records.drop(twice["_i"].to_list())
         if len(records) and not (result.rejected and not skip_invalid):
             yield records
 

@@ -31,7 +31,7 @@ from ipcity.registry.importers.bulk import (
     json_list,
     update_rows,
 )
-from ipcity.registry.importers.columnar import CellBatch, python_map
+from ipcity.registry.importers.columnar import CellBatch, positions, python_map, python_map_fields
 from ipcity.registry.importers.engine import Column, ImportContext, ImportSpec, RowError
 from ipcity.registry.models import Patent, PatentHolder, PatentIPC
 from ipcity.registry.signals import patents_changed
@@ -212,10 +212,6 @@ def _publication(raw: str) -> tuple[str, str]:
 
 def _publication_pair(raw: str) -> list[str]:
     return list(_publication(raw))
-
-
-def _ipc_triple(raw: str) -> list[str]:
-    return list(f.ipc_parts(raw))
 
 
 def _family_json(raw: str) -> list[str]:
@@ -515,14 +511,16 @@ class PatentSpec(ImportSpec):
         locarno, locarno_errors = python_map(designs["raw"], f.locarno, pl.String)
         designs = designs.with_columns(locarno.alias("locarno_class"), locarno_errors.alias("error"))
         others = classes.filter(~pl.col("design"))
-        parts, ipc_errors = python_map(others["raw"], _ipc_triple, STR_LIST)
-        others = others.with_columns(parts.alias("parts"), ipc_errors.alias("error"))
-        for part, order in ((designs, 7), (others, 7)):
+        others = pl.concat(
+            [others, python_map_fields(others["raw"], f.ipc_parts, ["code", "main_group", "subclass"])],
+            how="horizontal",
+        )
+        for part in (designs, others):
             bad = part.filter(pl.col("error").is_not_null())
             errors.append(
                 bad.select(
                     "_i",
-                    pl.lit(order).alias("order"),
+                    pl.lit(7).alias("order"),
                     pl.col("p").cast(pl.Int32).alias("sub"),
                     column_of.alias("column"),
                     pl.col("raw").alias("value"),
@@ -531,15 +529,10 @@ class PatentSpec(ImportSpec):
             )
         codes = (
             others.filter(pl.col("error").is_null())
-            .select(
-                "_i",
-                pl.col("parts").list.get(0).alias("code"),
-                pl.col("parts").list.get(1).alias("main_group"),
-                pl.col("parts").list.get(2).alias("subclass"),
-            )
-            .filter(pl.struct("_i", "code").is_first_distinct())
-            .with_columns(pl.int_range(pl.len()).over("_i").cast(pl.Int64).alias("position"))
+            .select("_i", "code", "main_group", "subclass")
+            .unique(subset=["_i", "code"], keep="first", maintain_order=True)
         )
+        codes = codes.with_columns(positions())
         frame = (
             frame.join(
                 codes.filter(pl.col("position") == 0).select("_i", pl.col("code").alias("main_ipc_code")),
