@@ -29,6 +29,27 @@ from ipcity.lib.uploads import (
 )
 
 SAMPLE_BYTES = 64 * 1024
+CHUNK_BYTES = 16 * 1024 * 1024  # what the Polars reader parses at a time
+
+
+def _record_end(data: bytes) -> int | None:
+    """Where the last complete record in `data` ends (after its newline), or None."""
+    end = len(data)
+    while (newline := data.rfind(b"\n", 0, end)) >= 0:
+        if data.count(b'"', 0, newline) % 2 == 0:
+            return newline + 1
+        end = newline
+    return None
+
+
+def _first_record_end(data: bytes) -> int | None:
+    """Where the first complete record in `data` ends (after its newline), or None."""
+    start = 0
+    while (newline := data.find(b"\n", start)) >= 0:
+        if data.count(b'"', 0, newline) % 2 == 0:
+            return newline + 1
+        start = newline + 1
+    return None
 
 
 class SourceError(ValueError):
@@ -172,20 +193,7 @@ class TableSource:
         Raises _Fallback(data rows consumed) where the Python reader must take over."""
         schema = {f"c{i}": pl.String for i in range(width)}
         limits = self.limits
-        try:
-            scan = pl.scan_csv(
-                self.path,
-                has_header=False,
-                separator=self.sniffed.delimiter,
-                skip_rows=header_row,
-                schema=schema,
-                infer_schema=False,
-                encoding="utf8",
-                raise_if_empty=False,
-            )
-            batches = scan.collect_batches(chunk_size=size)
-        except Exception as exc:
-            raise _Fallback(0) from exc
+        batches = self._polars_chunks(header_row, schema, size)
         consumed = 0  # data rows (records after the header) handed out so far
         empty_run = 0
         expected = [cells for number, cells in leading if number > header_row]
@@ -230,6 +238,53 @@ class TableSource:
             numbers = pl.int_range(first, first + frame.height, eager=True).filter(~blank).to_list()
             consumed += frame.height
             yield numbers, frame.filter(~blank)
+
+    def _polars_chunks(self, header_row: int, schema: dict[str, Any], size: int) -> Iterator[pl.DataFrame]:
+        """The records after the header as frames, read CHUNK_BYTES at a time (memory stays bounded
+        whatever the file's size): a chunk ends at its last newline outside quotes (an even number
+        of quote characters since the chunk began: every record starts outside them). Each chunk
+        is parsed under a header line of its own, so a blank line is an all-empty record, as the
+        Python reader numbers it. A malformed chunk raises (the caller hands over to Python)."""
+        chunk_bytes = max(1 << 20, min(CHUNK_BYTES, size * 2048))
+        separator = self.sniffed.delimiter
+        names = separator.join(schema).encode() + b"\n"
+        with self.path.open("rb") as handle:
+            if handle.read(3) != codecs.BOM_UTF8:
+                handle.seek(0)
+            rest = b""
+            eof = False
+            skipped = 0
+            while skipped < header_row:  # the title rows and the header, record by record
+                end = _first_record_end(rest)
+                if end is None:
+                    if eof:
+                        return
+                    data = handle.read(chunk_bytes)
+                    eof = not data
+                    rest += data if data else b"\n"
+                    continue
+                rest = rest[end:]
+                skipped += 1
+            while True:
+                data = b"" if eof else handle.read(chunk_bytes)
+                eof = eof or not data
+                rest += data
+                end = len(rest) if eof else _record_end(rest)
+                if end is None:
+                    continue  # a record longer than the chunk: read on (bounded by the line limit)
+                block, rest = rest[:end], rest[end:]
+                if block:
+                    yield pl.read_csv(
+                        names + block,
+                        has_header=True,
+                        separator=separator,
+                        schema=schema,
+                        infer_schema=False,
+                        encoding="utf8",
+                        raise_if_empty=False,
+                    )
+                if eof:
+                    return
 
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
         if self.sniffed.format == "xlsx":

@@ -52,6 +52,8 @@ def outcome(path: Path, *, python_only: bool, monkeypatch: pytest.MonkeyPatch) -
         "".join(line(n) for n in range(10, 40)) + line(12),
         # bad UTF-8 in the middle
         line(41) + line(42),
+        # Windows line ends, a blank line, a quoted cell with a line end inside, no final newline
+        (line(70) + "\n" + line(71, '"甲\n乙"') + line(72, date="2022-13-01")).replace("\n", "\r\n").rstrip(),
     ],
 )
 def test_polars_and_python_readers_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str) -> None:
