@@ -78,11 +78,24 @@ def dtype_of(column: Column) -> pl.DataType | type[pl.DataType]:
     return DTYPES.get(column.parse, pl.Object)
 
 
+MEMO_ROWS = 300_000  # distinct values remembered per rule across an import's batches
+
+Memos = dict[Any, pl.DataFrame]
+
+
 def python_map(
-    raw: pl.Series, parse: Callable[[Any], Any], dtype: pl.DataType | type[pl.DataType]
+    raw: pl.Series,
+    parse: Callable[[Any], Any],
+    dtype: pl.DataType | type[pl.DataType],
+    memos: Memos | None = None,
 ) -> tuple[pl.Series, pl.Series]:
-    """The rule once per distinct non-null value, joined back: (values, error messages)."""
+    """The rule once per distinct non-null value, joined back: (values, error messages). With
+    `memos` (one per import) a value met in an earlier batch is not parsed again (rules are pure)."""
     uniq = raw.drop_nulls().unique()
+    key = (parse, str(dtype))
+    known = memos.get(key) if memos is not None else None
+    if known is not None:
+        uniq = uniq.filter(~uniq.is_in(known["raw"].implode()))
     values: list[Any] = []
     errors: list[str | None] = []
     for text in uniq.to_list():
@@ -99,6 +112,10 @@ def python_map(
             "error": pl.Series(errors, dtype=pl.String),
         }
     )
+    if known is not None:
+        table = pl.concat([known, table])
+    if memos is not None and table.height <= MEMO_ROWS:
+        memos[key] = table
     joined = raw.rename("raw").to_frame().join(table, on="raw", how="left", maintain_order="left")
     return joined["value"], joined["error"]
 
@@ -119,10 +136,16 @@ def put(values: pl.Series, index: pl.Series | list[int], new: pl.Series) -> pl.S
     ).to_series()
 
 
-def python_map_fields(raw: pl.Series, rule: Callable[[Any], Sequence[str]], names: list[str]) -> pl.DataFrame:
+def python_map_fields(
+    raw: pl.Series, rule: Callable[[Any], Sequence[str]], names: list[str], memos: Memos | None = None
+) -> pl.DataFrame:
     """A rule that returns several texts (a tuple) once per distinct value, joined back: a frame
     aligned with `raw` with one String column per name and "error" (the rule's CellError message)."""
     uniq = raw.drop_nulls().unique()
+    key = (rule, tuple(names))
+    known = memos.get(key) if memos is not None else None
+    if known is not None:
+        uniq = uniq.filter(~uniq.is_in(known["raw"].implode()))
     columns: list[list[str | None]] = [[] for _ in names]
     errors: list[str | None] = []
     for text in uniq.to_list():
@@ -143,6 +166,10 @@ def python_map_fields(raw: pl.Series, rule: Callable[[Any], Sequence[str]], name
             "error": pl.Series(errors, dtype=pl.String),
         }
     )
+    if known is not None:
+        table = pl.concat([known, table])
+    if memos is not None and table.height <= MEMO_ROWS:
+        memos[key] = table
     return raw.rename("raw").to_frame().join(table, on="raw", how="left", maintain_order="left").drop("raw")
 
 
@@ -154,17 +181,17 @@ def positions(group: str = "_i") -> pl.Expr:
     return (number - start.fill_null(0)).alias("position")
 
 
-def _text_values(raw: pl.Series) -> tuple[pl.Series, pl.Series]:
+def _text_values(raw: pl.Series, memos: Memos | None = None) -> tuple[pl.Series, pl.Series]:
     """f.text: a clean cell is its own value; the others go through clean_text."""
     dirty = raw.str.contains(DIRTY).fill_null(False)
     no_errors = pl.repeat(None, len(raw), dtype=pl.String, eager=True)
     if not dirty.any():
         return raw, no_errors
-    fixed, _errors = python_map(raw.filter(dirty), f.text, pl.String)  # clean_text never fails
+    fixed, _errors = python_map(raw.filter(dirty), f.text, pl.String, memos)  # clean_text never fails
     return raw.scatter(dirty.arg_true(), fixed), no_errors
 
 
-def _application_numbers(raw: pl.Series) -> tuple[pl.Series, pl.Series]:
+def _application_numbers(raw: pl.Series, memos: Memos | None = None) -> tuple[pl.Series, pl.Series]:
     """f.application_number: 'CN202210001001.5', '202210001001.5' … with the right check digit and
     type digit are read by expressions; every other cell by the rule (which words the error).
     (Step by step: an expression used twice in one select is computed twice.)"""
@@ -193,14 +220,18 @@ def _application_numbers(raw: pl.Series) -> tuple[pl.Series, pl.Series]:
     rest = fast.is_null() & raw.is_not_null()
     if not rest.any():
         return fast, pl.repeat(None, len(raw), dtype=pl.String, eager=True)
-    values, errors = python_map(raw.filter(rest), f.application_number, pl.String)
+    values, errors = python_map(raw.filter(rest), f.application_number, pl.String, memos)
     index = rest.arg_true()
     all_errors = pl.repeat(None, len(raw), dtype=pl.String, eager=True).scatter(index, errors)
     return fast.scatter(index, values), all_errors
 
 
 def _multi_values(
-    raw: pl.Series, whole: Callable[[Any], Any], part_rule: Callable[[str], str], part_dirty: str
+    raw: pl.Series,
+    whole: Callable[[Any], Any],
+    part_rule: Callable[[str], str],
+    part_dirty: str,
+    memos: Memos | None = None,
 ) -> tuple[pl.Series, pl.Series]:
     """A multi-valued cell with the default separators. A cell without anything clean_text would
     change is split by expressions; a part matching `part_dirty` (something `part_rule` would
@@ -217,7 +248,7 @@ def _multi_values(
     )
     dirty = parts["part"].str.contains(part_dirty)
     if dirty.any():
-        fixed, _errors = python_map(parts["part"].filter(dirty), part_rule, pl.String)
+        fixed, _errors = python_map(parts["part"].filter(dirty), part_rule, pl.String, memos)
         parts = parts.with_columns(parts["part"].scatter(dirty.arg_true(), fixed))
     parts = parts.filter(pl.col("part") != "")
     lists = parts.group_by("i", maintain_order=True).agg(pl.col("part"))
@@ -235,7 +266,7 @@ def _multi_values(
     rest = ~ok & raw.is_not_null()
     if rest.any():
         index = rest.arg_true()
-        slow, slow_errors = python_map(raw.filter(rest), whole, pl.List(pl.String))
+        slow, slow_errors = python_map(raw.filter(rest), whole, pl.List(pl.String), memos)
         values = put(values, index, slow)
         errors = errors.scatter(index, slow_errors)
     return values, errors
@@ -244,7 +275,7 @@ def _multi_values(
 _ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 
 
-def _date_values(raw: pl.Series) -> tuple[pl.Series, pl.Series]:
+def _date_values(raw: pl.Series, memos: Memos | None = None) -> tuple[pl.Series, pl.Series]:
     """f.date on text: 2022-03-01 by strptime; every other form (and an impossible date, for its
     message) by the rule, per distinct value."""
     iso = raw.str.contains(_ISO_DATE).fill_null(False)
@@ -256,11 +287,11 @@ def _date_values(raw: pl.Series) -> tuple[pl.Series, pl.Series]:
     if not rest.any():
         return fast, errors
     index = rest.arg_true()
-    values, messages = python_map(raw.filter(rest), f.date, pl.Date)
+    values, messages = python_map(raw.filter(rest), f.date, pl.Date, memos)
     return fast.scatter(index, values), errors.scatter(index, messages)
 
 
-def _dates_values(raw: pl.Series) -> tuple[pl.Series, pl.Series]:
+def _dates_values(raw: pl.Series, memos: Memos | None = None) -> tuple[pl.Series, pl.Series]:
     """f.dates: the parts of a clean cell, cleaned and read as dates (the first bad part's message
     is the cell's); any other cell by the rule whole."""
     n = len(raw)
@@ -274,10 +305,10 @@ def _dates_values(raw: pl.Series) -> tuple[pl.Series, pl.Series]:
     )
     dirty = parts["part"].str.contains(_PART_DIRTY)
     if dirty.any():
-        fixed, _errors = python_map(parts["part"].filter(dirty), _clean_part, pl.String)
+        fixed, _errors = python_map(parts["part"].filter(dirty), _clean_part, pl.String, memos)
         parts = parts.with_columns(parts["part"].scatter(dirty.arg_true(), fixed))
     parts = parts.filter(pl.col("part") != "")
-    when, messages = _date_values(parts["part"])
+    when, messages = _date_values(parts["part"], memos)
     parts = parts.with_columns(when.alias("date"), messages.alias("error"))
     lists = parts.group_by("i", maintain_order=True).agg(
         pl.col("date"), pl.col("error").drop_nulls().first().alias("error")
@@ -292,7 +323,7 @@ def _dates_values(raw: pl.Series) -> tuple[pl.Series, pl.Series]:
     rest = ~ok & raw.is_not_null()
     if rest.any():
         index = rest.arg_true()
-        slow, slow_errors = python_map(raw.filter(rest), f.dates, pl.List(pl.Date))
+        slow, slow_errors = python_map(raw.filter(rest), f.dates, pl.List(pl.Date), memos)
         values = put(values, index, slow)
         errors = errors.scatter(index, slow_errors)
     return values, errors
@@ -316,7 +347,11 @@ class ColumnCells:
 
 
 def parse_column(
-    cells: Sequence[Any] | pl.Series, column: Column, parser: Callable[[Any], Any], default_separators: bool
+    cells: Sequence[Any] | pl.Series,
+    column: Column,
+    parser: Callable[[Any], Any],
+    default_separators: bool,
+    memos: Memos | None = None,
 ) -> ColumnCells:
     """The cell stage for one column of a batch: strings by Polars (+ the rule), anything else by
     the rule cell by cell."""
@@ -343,19 +378,19 @@ def parse_column(
     text = pl.select(pl.when(blank).then(None).otherwise(raw)).to_series() if blank.any() else raw
     own = parser is column.parse  # the profile reads this column with the column's own rule
     if own and column.parse is f.application_number:
-        values, errors = _application_numbers(text)
+        values, errors = _application_numbers(text, memos)
     elif own and column.parse is f.text:
-        values, errors = _text_values(text)
+        values, errors = _text_values(text, memos)
     elif own and column.parse is f.date:
-        values, errors = _date_values(text)
+        values, errors = _date_values(text, memos)
     elif own and default_separators and column.parse is f.dates:
-        values, errors = _dates_values(text)
+        values, errors = _dates_values(text, memos)
     elif own and default_separators and column.parse in (f.texts, f.ipc_list):
-        values, errors = _multi_values(text, column.parse, _clean_part, _PART_DIRTY)
+        values, errors = _multi_values(text, column.parse, _clean_part, _PART_DIRTY, memos)
     elif own and default_separators and column.parse is f.names:
-        values, errors = _multi_values(text, column.parse, _name_part, _NAME_DIRTY)
+        values, errors = _multi_values(text, column.parse, _name_part, _NAME_DIRTY, memos)
     else:
-        values, errors = python_map(text, parser, dtype)
+        values, errors = python_map(text, parser, dtype, memos)
     if others:
         parsed: list[Any] = []
         messages: list[str | None] = []
@@ -407,6 +442,7 @@ def cell_stage(
     parsers: list[Callable[[Any], Any]],
     default_separators: bool,
     error_type: type[RowError],
+    memos: Memos | None = None,
 ) -> CellBatch:
     """Parse every read column of these rows column-wise (`table`: Polars String columns c0, c1 …
     in the file's order, or the rows as lists). Errors are listed per row in the file's column
@@ -435,7 +471,7 @@ def cell_stage(
     columns: dict[str, pl.Series] = {"_row": pl.Series(numbers, dtype=pl.Int64)}
     batch = CellBatch(numbers=numbers, table=table, frame=pl.DataFrame(), present=set())
     for (index, column, label), parser in zip(positions, parsers, strict=True):
-        got = parse_column(column_cells(index), column, parser, default_separators)
+        got = parse_column(column_cells(index), column, parser, default_separators, memos)
         columns[column.field] = got.values
         batch.present.add(column.field)
         if column.required and got.blank.any():

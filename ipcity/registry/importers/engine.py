@@ -182,6 +182,8 @@ class ImportContext:
     present: set[str]
     result: ImportResult
     mark_demo: bool = False
+    # The column-wise stage's memory of parsed distinct values, per rule (columnar.python_map).
+    memos: dict[Any, Any] = field(default_factory=dict)
     _matcher: OrganisationMatcher | None = None
     _regions: RegionResolver | None = None
 
@@ -727,7 +729,9 @@ def _columnar_batches(
     default_separators = not header.profile.custom_separators
     for numbers, table in batches:
         result.rows += len(numbers)
-        batch = cell_stage(numbers, table, header.positions, header.parsers, default_separators, RowError)
+        batch = cell_stage(
+            numbers, table, header.positions, header.parsers, default_separators, RowError, ctx.memos
+        )
         records = spec.check(batch, ctx)
         rows = pl.DataFrame(
             {

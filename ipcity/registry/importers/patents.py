@@ -31,7 +31,13 @@ from ipcity.registry.importers.bulk import (
     json_list,
     update_rows,
 )
-from ipcity.registry.importers.columnar import CellBatch, positions, python_map, python_map_fields
+from ipcity.registry.importers.columnar import (
+    MEMO_ROWS,
+    CellBatch,
+    positions,
+    python_map,
+    python_map_fields,
+)
 from ipcity.registry.importers.engine import Column, ImportContext, ImportSpec, RowError
 from ipcity.registry.models import Patent, PatentHolder, PatentIPC
 from ipcity.registry.signals import patents_changed
@@ -409,7 +415,9 @@ class PatentSpec(ImportSpec):
         )
         slow = pubs["pub"].is_null()
         if slow.any():
-            parsed, messages = python_map(pubs["raw"].filter(slow), _publication_pair, pl.List(pl.String))
+            parsed, messages = python_map(
+                pubs["raw"].filter(slow), _publication_pair, pl.List(pl.String), ctx.memos
+            )
             index = slow.arg_true()
             pubs = pubs.with_columns(
                 pubs["pub"].scatter(index, parsed.list.get(0, null_on_oob=True)).alias("pub"),
@@ -508,11 +516,14 @@ class PatentSpec(ImportSpec):
             .otherwise(pl.lit(LABELS["ipc"]))
         )
         designs = classes.filter(pl.col("design") & (pl.col("p") == 0))
-        locarno, locarno_errors = python_map(designs["raw"], f.locarno, pl.String)
+        locarno, locarno_errors = python_map(designs["raw"], f.locarno, pl.String, ctx.memos)
         designs = designs.with_columns(locarno.alias("locarno_class"), locarno_errors.alias("error"))
         others = classes.filter(~pl.col("design"))
         others = pl.concat(
-            [others, python_map_fields(others["raw"], f.ipc_parts, ["code", "main_group", "subclass"])],
+            [
+                others,
+                python_map_fields(others["raw"], f.ipc_parts, ["code", "main_group", "subclass"], ctx.memos),
+            ],
             how="horizontal",
         )
         for part in (designs, others):
@@ -574,7 +585,7 @@ class PatentSpec(ImportSpec):
             .explode("raw", "p")
             .drop_nulls("raw")
         )
-        member_json, member_errors = python_map(members["raw"], _family_json, STR_LIST)
+        member_json, member_errors = python_map(members["raw"], _family_json, STR_LIST, ctx.memos)
         members = members.with_columns(member_json.alias("member"), member_errors.alias("error"))
         errors.append(
             members.filter(pl.col("error").is_not_null()).select(
@@ -640,16 +651,23 @@ class PatentSpec(ImportSpec):
             )
             .drop("holder_usccs")
         )
-        keys, _errors = python_map(holders["name"], _name_key, pl.String)
+        keys, _errors = python_map(holders["name"], _name_key, pl.String, ctx.memos)
         holders = holders.with_columns(keys.alias("name_key"))
         matcher = ctx.matcher
+        linked: dict[tuple[str, str, str], int | None] = ctx.memos.setdefault("linked", {})
         distinct = holders.group_by("name", "name_key", "uscc", maintain_order=True).len()
         found = []
         for name, key, code, count in distinct.iter_rows():
+            if (name, key, code) in linked:  # matched in an earlier batch, not ambiguous
+                found.append(linked[name, key, code])
+                continue
             match = matcher.match(name, key=key, uscc=code)
-            if match.ambiguous and count > 1:  # the queue counts each occurrence, as the row loop did
-                earliest, pks, seen = matcher.pending[key]
-                matcher.pending[key] = (earliest, pks, seen + count - 1)
+            if match.ambiguous:
+                if count > 1:  # the queue counts each occurrence, as the row loop did
+                    earliest, pks, seen = matcher.pending[key]
+                    matcher.pending[key] = (earliest, pks, seen + count - 1)
+            elif len(linked) < MEMO_ROWS:
+                linked[name, key, code] = match.organisation_id
             found.append(match.organisation_id)
         distinct = distinct.with_columns(pl.Series("organisation_id", found, dtype=pl.Int64))
         holders = holders.join(
