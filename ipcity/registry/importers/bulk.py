@@ -8,6 +8,7 @@ in the column order of the model's concrete fields, in the caller's transaction.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
@@ -120,9 +121,10 @@ def insert_frame(model: type[models.Model], fields: Sequence[str], frame: pl.Dat
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns_of(model, fields))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            data = frame.write_csv(include_header=False, quote_style="non_numeric").encode()
+            buffer = io.BytesIO()
+            frame.write_csv(buffer, include_header=False, quote_style="non_numeric")
             with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN WITH (FORMAT csv)") as copy:
-                copy.write(data)
+                copy.write(buffer.getbuffer())
             return
         converted = frame.with_columns(
             [pl.col(c).cast(pl.String) for c, t in frame.schema.items() if t == pl.Date]
