@@ -121,7 +121,13 @@ def python_map(
 
 
 def put(values: pl.Series, index: pl.Series | list[int], new: pl.Series) -> pl.Series:
-    """`values` with the positions `index` set to `new` (Series.scatter, also for list columns)."""
+    """`values` with the positions `index` set to `new` (Series.scatter, also for list and object
+    columns)."""
+    if values.dtype == pl.Object:
+        items = values.to_list()
+        for position, item in zip(list(index), new.to_list(), strict=True):
+            items[position] = item
+        return pl.Series(values.name, items, dtype=pl.Object)
     if not values.dtype.is_nested():
         return values.scatter(index, new)
     n = len(values)

@@ -33,7 +33,7 @@ from ipcity.lib.excel import csv_text
 from ipcity.lib.text import fold, shorten
 from ipcity.lib.uploads import Limits
 from ipcity.registry.importers.columnar import CellBatch, cell_stage
-from ipcity.registry.importers.fields import CellError, cell_text
+from ipcity.registry.importers.fields import cell_text
 from ipcity.registry.importers.matching import OrganisationMatcher, RegionResolver
 from ipcity.registry.importers.profiles import (
     Profile,
@@ -615,12 +615,11 @@ def _process_rows(
     result = ctx.result
     total = (source.total_rows - header_row) if source.total_rows else None
     parsed: Generator[Any, None, None]
+    chunks = row_batches(source, rows, header_row, len(header.headers), leading, COLUMNAR_BATCH)
     if spec.columnar:
-        width = len(header.headers)
-        chunks = row_batches(source, rows, header_row, width, leading, COLUMNAR_BATCH)
         parsed = _columnar_batches(spec, chunks, header, ctx, rejects, skip_invalid)
     else:
-        parsed = _parsed_batches(spec, rows, header, ctx, rejects, skip_invalid, batch_size)
+        parsed = _parsed_batches(spec, chunks, header, ctx, rejects, skip_invalid, batch_size)
     if spec.parse_in_thread:
         ctx.matcher, ctx.regions  # noqa: B018 — loaded here, on this thread's connection
         parsed = _in_thread(parsed, depth=2 if spec.columnar else 4)  # columnar batches are 10x larger
@@ -638,76 +637,68 @@ def _process_rows(
 
 def _parsed_batches(
     spec: ImportSpec,
-    rows: Iterator[tuple[int, list[Any]]],
+    batches: Iterator[RowBatch],
     header: _HeaderMap,
     ctx: ImportContext,
     rejects: _Rejects,
     skip_invalid: bool,
     batch_size: int,
 ) -> Generator[list[Any], None, None]:
-    """Batches of valid records. Rows with errors are counted, listed and written to the rejects
-    file; once a row failed without `skip_invalid` the rest is still validated but not yielded."""
+    """Kinds whose cross-field rules are still row-wise: the cells go through the same column-wise
+    cell stage, then each row without a cell error through `spec.build()`; batches of `batch_size`
+    valid records. Rows with errors are counted, listed and written to the rejects file; once a
+    row failed without `skip_invalid` the rest is still validated but not yielded."""
     result = ctx.result
-    positions = header.positions
-    parsers = header.parsers
-    width = len(header.headers)
     seen: dict[Any, int] = {}
-    duplicate_header = next((h for _i, c, h in positions if c.field == spec.duplicate_field), "")
-    batch: list[Any] = []
-    for number, cells in rows:
-        if _is_blank_row(cells):
-            continue
-        result.rows += 1
-        if len(cells) < width:
-            cells = [*cells, *([None] * (width - len(cells)))]
-        values: dict[str, Any] = {}
-        errors: list[RowError] = []
-        for (index, column, label), parse in zip(positions, parsers, strict=True):
-            raw = cells[index]
-            if raw is None or (isinstance(raw, str) and (not raw or raw.isspace())):
-                if column.required:
-                    errors.append(RowError(number, label, "", "不能为空"))
-                continue
-            try:
-                values[column.field] = parse(raw)
-            except CellError as exc:
-                errors.append(RowError(number, label, cell_text(raw), str(exc)))
-        record = None
-        if not errors:
-            try:
-                record = spec.build(values, number, ctx)
-            except RowError as exc:
-                errors.append(exc)
-            except RowErrors as exc:
-                errors.extend(exc.errors)
-        if record is not None and not errors:
-            key = spec.key(record)
-            if key in seen:
-                shown = key[-1] if isinstance(key, tuple) else key
-                errors.append(
-                    RowError(
-                        number,
-                        duplicate_header or None,
-                        str(shown),
-                        f"与第 {seen[key]} 行重复（同一记录在文件中出现两次）",
+    duplicate_header = next((h for _i, c, h in header.positions if c.field == spec.duplicate_field), "")
+    default_separators = not header.profile.custom_separators
+    fields = [column.field for _i, column, _h in header.positions]
+    records: list[Any] = []
+    for numbers, table in batches:
+        result.rows += len(numbers)
+        cells = cell_stage(
+            numbers, table, header.positions, header.parsers, default_separators, RowError, ctx.memos
+        )
+        for i, row in enumerate(cells.frame.select(fields).iter_rows()):
+            number = numbers[i]
+            errors = cells.errors.get(i, [])
+            record = None
+            if not errors:
+                values = {name: value for name, value in zip(fields, row, strict=True) if value is not None}
+                try:
+                    record = spec.build(values, number, ctx)
+                except RowError as exc:
+                    errors.append(exc)
+                except RowErrors as exc:
+                    errors.extend(exc.errors)
+            if record is not None and not errors:
+                key = spec.key(record)
+                if key in seen:
+                    shown = key[-1] if isinstance(key, tuple) else key
+                    errors.append(
+                        RowError(
+                            number,
+                            duplicate_header or None,
+                            str(shown),
+                            f"与第 {seen[key]} 行重复（同一记录在文件中出现两次）",
+                        )
                     )
-                )
-            else:
-                seen[key] = number
-        if errors:
-            result.rejected += 1
-            for error in errors:
-                result.add_error(error)
-            rejects.write(number, cells, errors)
-            continue
-        if result.rejected and not skip_invalid:
-            continue  # the file will be refused: keep validating, stop writing
-        batch.append(record)
-        if len(batch) >= batch_size:
-            yield batch
-            batch = []
-    if batch and not (result.rejected and not skip_invalid):
-        yield batch
+                else:
+                    seen[key] = number
+            if errors:
+                result.rejected += 1
+                for error in errors:
+                    result.add_error(error)
+                rejects.write(number, cells.row(i), errors)
+                continue
+            if result.rejected and not skip_invalid:
+                continue  # the file will be refused: keep validating, stop writing
+            records.append(record)
+            if len(records) >= batch_size:
+                yield records
+                records = []
+    if records and not (result.rejected and not skip_invalid):
+        yield records
 
 
 def _columnar_batches(

@@ -426,3 +426,17 @@ def test_column_wise_validator_matches_the_recorded_outcome(index: int, tmp_path
     _organisations()
     got = outcome(case, tmp_path)
     assert got == case["outcome"]
+
+
+@pytest.mark.parametrize("index", range(0, len(CASES), 10))
+def test_outcome_does_not_depend_on_the_batch_size(
+    index: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rows of one file split over many batches of the column-wise stage (as a 1,000,000-row
+    file is) are judged as in one batch: duplicates across batches, memos of parsed values."""
+    from ipcity.registry.importers import engine
+
+    monkeypatch.setattr(engine, "COLUMNAR_BATCH", 2)
+    case = CASES[index]
+    _organisations()
+    assert outcome(case, tmp_path) == case["outcome"]
