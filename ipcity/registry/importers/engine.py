@@ -1,8 +1,10 @@
 """The one validate-and-upsert pipeline every import goes through (CLI and web upload alike).
 
-file → TableSource (CSV/XLSX, streamed) → header row found and mapped to columns → each row parsed
-and validated (errors name row, column, value and reason) → batches upserted on natural keys →
-review queue and derived facts → one ImportRun with one audit event.
+file → TableSource (CSV/XLSX, streamed) → header row found and mapped to columns → batches of rows
+(sources.row_batches: UTF-8 CSV read by Polars) → cells parsed and validated column-wise
+(columnar.cell_stage; errors name row, column, value and reason) → cross-field rules (patents:
+column-wise, PatentSpec.check; other kinds: build() per row) → batches upserted on natural keys →
+review queue and derived facts → one ImportRun with one audit event (ADR 0004).
 
 All or nothing by default: one invalid row and the transaction is rolled back (nothing written).
 With `skip_invalid` the valid rows are imported and the invalid ones written to a rejects file.
