@@ -45,8 +45,7 @@ _SPACE_CLASS = "".join(f"\\x{{{c:X}}}" for c in range(0x110000) if chr(c).isspac
 BLANK = f"^[{_SPACE_CLASS}]*$"
 # Anything lib.text.clean_text would change.
 DIRTY = rust_pattern(_DIRTY.pattern)
-# The default separators of a multi-valued cell (fields._SEPARATORS) and one part between them.
-SEPARATOR = "[;；|｜]"
+# One part of a multi-valued cell between the default separators (fields._SEPARATORS: ; ； | ｜).
 PART = "[^;；|｜]+"
 # A part of a clean cell that clean_text would still change: spaces at its ends, a formula mark.
 _PART_DIRTY = rust_pattern(r"^ | $|^'[=+\-@＝＋－＠]")

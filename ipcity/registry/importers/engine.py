@@ -223,7 +223,7 @@ class ImportSpec:
     def check(self, batch: CellBatch, ctx: ImportContext) -> Any:
         """Column-wise kinds: the cross-field rules over a batch's rows without cell errors (errors
         added to the batch); returns the valid records, an object with len(), keys() — a frame of
-        ("_i", "key") for duplicate detection — and drop(batch indices)."""
+        ("_i", "key") for duplicate detection —, drop(batch indices) and slices(size)."""
         raise NotImplementedError
 
     def build(self, values: dict[str, Any], row: int, ctx: ImportContext) -> Any:
@@ -619,12 +619,12 @@ def _process_rows(
     parsed: Generator[Any, None, None]
     chunks = row_batches(source, rows, header_row, len(header.headers), leading, COLUMNAR_BATCH)
     if spec.columnar:
-        parsed = _columnar_batches(spec, chunks, header, ctx, rejects, skip_invalid)
+        parsed = _columnar_batches(spec, chunks, header, ctx, rejects, skip_invalid, batch_size)
     else:
         parsed = _parsed_batches(spec, chunks, header, ctx, rejects, skip_invalid, batch_size)
     if spec.parse_in_thread:
         ctx.matcher, ctx.regions  # noqa: B018 — loaded here, on this thread's connection
-        parsed = _in_thread(parsed, depth=2 if spec.columnar else 4)  # columnar batches are 10x larger
+        parsed = _in_thread(parsed, depth=4)
     with contextlib.closing(parsed):  # a failed write stops and joins the parser before files close
         for batch in parsed:
             spec.write(batch, ctx)
@@ -710,10 +710,12 @@ def _columnar_batches(
     ctx: ImportContext,
     rejects: _Rejects,
     skip_invalid: bool,
+    batch_size: int,
 ) -> Generator[Any, None, None]:
     """The column-wise pipeline: batches of rows (sources.row_batches) through the cell stage and
     the spec's check(); a record twice in the file is an error on its second row (across batches).
-    Errors, the rejects file and all-or-nothing as in `_parsed_batches`."""
+    Valid records are handed to the writer `batch_size` at a time (progress as before). Errors,
+    the rejects file and all-or-nothing as in `_parsed_batches`."""
     import polars as pl
 
     result = ctx.result
@@ -762,7 +764,7 @@ def _columnar_batches(
             rejects.write(numbers[index], batch.row(index), errors)
         records = records.drop(twice["_i"].to_list())
         if len(records) and not (result.rejected and not skip_invalid):
-            yield records
+            yield from records.slices(batch_size)
 
 
 _END = object()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -290,6 +291,13 @@ class PatentFrames:
     def keys(self) -> pl.DataFrame:
         """("_i", "key") for duplicate detection: the application number."""
         return self.patents.select("_i", pl.col("application_number").alias("key"))
+
+    def slices(self, size: int) -> Iterator[PatentFrames]:
+        """The batch in parts of `size` patents (written, and reported as progress, one by one)."""
+        for start in range(0, self.patents.height, size):
+            patents = self.patents.slice(start, size)
+            within = pl.col("_i").is_between(patents["_i"].min(), patents["_i"].max())
+            yield PatentFrames(patents, self.holders.filter(within), self.ipcs.filter(within))
 
     def drop(self, indices: list[int]) -> PatentFrames:
         if not indices:
