@@ -379,16 +379,17 @@ def test_record_cases(tmp_path_factory: pytest.TempPathFactory, django_db_blocke
     FIXTURE.parent.mkdir(exist_ok=True)
     rows = sum(len(c["rows"]) for c in cases)
     rejected = sum(c["outcome"]["rejected"] for c in cases)
-    FIXTURE.write_text(
-        json.dumps(
-            {
-                "about": "Generated patent files and the row-wise importer's outcomes "
-                f"(test_import_equivalence.py); rows in all: {rows}, rejected: {rejected}",
-                "cases": cases,
-            },
-            ensure_ascii=False,
-            indent=0,
-        ),
+    about = (
+        "Generated patent files and the row-wise importer's outcomes (test_import_equivalence.py); "
+        f"rows in all: {rows}, rejected: {rejected}"
+    )
+    lines = [json.dumps(case, ensure_ascii=False, separators=(",", ":")) for case in cases]
+    FIXTURE.write_text(  # one case a line: diffs stay readable
+        '{\n"about": '
+        + json.dumps(about, ensure_ascii=False)
+        + ',\n"cases": [\n'
+        + ",\n".join(lines)
+        + "\n]\n}\n",
         encoding="utf-8",
     )
 
