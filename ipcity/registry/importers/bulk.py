@@ -8,11 +8,13 @@ in the column order of the model's concrete fields, in the caller's transaction.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+import polars as pl
 from django.db import connection, models
 
 from ipcity.core.audit import Actor, json_safe
@@ -102,6 +104,34 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
             placeholders = ", ".join(["%s"] * len(cols))
             sql = f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) VALUES ({placeholders})"
             cursor.executemany(sql, prepared())  # type: ignore[arg-type]
+
+
+def json_list(name: str) -> pl.Expr:
+    """A list-of-strings column as JSON text (["甲", "乙"]), for a JSONField written from a frame."""
+    return pl.struct(pl.col(name).alias("v")).struct.json_encode().str.slice(5).str.head(-1).alias(name)
+
+
+def insert_frame(model: type[models.Model], fields: Sequence[str], frame: pl.DataFrame) -> None:
+    """Insert a frame whose columns are `fields` in order (JSON fields already JSON text).
+    PostgreSQL: the frame written as CSV straight into COPY (every text quoted: a null is an
+    unquoted empty field, an empty text "" stays empty). SQLite: executemany of its rows."""
+    if frame.height == 0:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns_of(model, fields))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            buffer = io.BytesIO()
+            frame.write_csv(buffer, include_header=False, quote_style="non_numeric")
+            with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN WITH (FORMAT csv)") as copy:
+                copy.write(buffer.getbuffer())
+            return
+        converted = frame.with_columns(
+            [pl.col(c).cast(pl.String) for c, t in frame.schema.items() if t == pl.Date]
+            + [pl.col(c).cast(pl.Int8) for c, t in frame.schema.items() if t == pl.Boolean]
+        )
+        placeholders = ", ".join(["%s"] * len(fields))
+        cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({placeholders})", converted.iter_rows())  # type: ignore[arg-type]
 
 
 def update_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:

@@ -1,8 +1,10 @@
 """The one validate-and-upsert pipeline every import goes through (CLI and web upload alike).
 
-file → TableSource (CSV/XLSX, streamed) → header row found and mapped to columns → each row parsed
-and validated (errors name row, column, value and reason) → batches upserted on natural keys →
-review queue and derived facts → one ImportRun with one audit event.
+file → TableSource (CSV/XLSX, streamed) → header row found and mapped to columns → batches of rows
+(sources.row_batches: UTF-8 CSV read by Polars) → cells parsed and validated column-wise
+(columnar.cell_stage; errors name row, column, value and reason) → cross-field rules (patents:
+column-wise, PatentSpec.check; other kinds: build() per row) → batches upserted on natural keys →
+review queue and derived facts → one ImportRun with one audit event (ADR 0004).
 
 All or nothing by default: one invalid row and the transaction is rolled back (nothing written).
 With `skip_invalid` the valid rows are imported and the invalid ones written to a rejects file.
@@ -32,7 +34,8 @@ from ipcity.lib.datafile import DataFileError
 from ipcity.lib.excel import csv_text
 from ipcity.lib.text import fold, shorten
 from ipcity.lib.uploads import Limits
-from ipcity.registry.importers.fields import CellError, cell_text
+from ipcity.registry.importers.columnar import CellBatch, cell_stage
+from ipcity.registry.importers.fields import cell_text
 from ipcity.registry.importers.matching import OrganisationMatcher, RegionResolver
 from ipcity.registry.importers.profiles import (
     Profile,
@@ -41,7 +44,13 @@ from ipcity.registry.importers.profiles import (
     resolve_profile,
     synonyms_by_profile,
 )
-from ipcity.registry.importers.sources import SourceError, TableSource
+from ipcity.registry.importers.sources import (
+    RowBatch,
+    SourceError,
+    TableSource,
+    _is_blank_row,
+    row_batches,
+)
 from ipcity.registry.models import ImportRun
 
 MAX_ERRORS_LISTED = 1000
@@ -49,6 +58,9 @@ MAX_VALUE_SHOWN = 200  # characters of a cell's value quoted in an error
 MAX_MESSAGE_SHOWN = 1000
 HEADER_SEARCH_ROWS = 10
 DEFAULT_BATCH = 2000
+# Rows per batch of the column-wise cell stage (large enough for vectorised work, small enough that
+# a batch's cells and frames stay well under the import's memory budget).
+COLUMNAR_BATCH = 20_000
 
 ProgressCallback = Callable[[int, int | None], None]
 
@@ -69,6 +81,9 @@ class Column:
     vocabulary: str = ""
     # A multi-valued cell: a profile with its own separators splits it before `parse` (a list).
     multi: bool = False
+    # The Polars type of `parse`'s result in the column-wise stage, for a parser that
+    # columnar.DTYPES does not know (a spec's own parser); None: looked up there.
+    dtype: Any = None
 
     def header_keys(self) -> list[str]:
         return [header_key(self.label), *(header_key(a) for a in self.aliases)]
@@ -172,6 +187,8 @@ class ImportContext:
     present: set[str]
     result: ImportResult
     mark_demo: bool = False
+    # The column-wise stage's memory of parsed distinct values, per rule (columnar.python_map).
+    memos: dict[Any, Any] = field(default_factory=dict)
     _matcher: OrganisationMatcher | None = None
     _regions: RegionResolver | None = None
 
@@ -199,9 +216,18 @@ class ImportSpec:
     label: str = ""
     columns: list[Column] = []
     duplicate_field: str = ""  # the field whose repetition inside one file is an error
-    # Parse in a second thread while this one writes (build() must not touch the database; the
-    # matcher and region resolver are loaded before the thread starts).
+    # Parse in a second thread while this one writes (build()/check() must not touch the database;
+    # the matcher and region resolver are loaded before the thread starts).
     parse_in_thread: bool = False
+    # Column-wise: the cells of a batch are parsed by columnar.cell_stage and the spec's check()
+    # applies the cross-field rules to the whole batch; else each row goes through build().
+    columnar: bool = False
+
+    def check(self, batch: CellBatch, ctx: ImportContext) -> Any:
+        """Column-wise kinds: the cross-field rules over a batch's rows without cell errors (errors
+        added to the batch); returns the valid records, an object with len(), keys() — a frame of
+        ("_i", "key") for duplicate detection —, drop(batch indices) and slices(size)."""
+        raise NotImplementedError
 
     def build(self, values: dict[str, Any], row: int, ctx: ImportContext) -> Any:
         raise NotImplementedError
@@ -209,8 +235,9 @@ class ImportSpec:
     def key(self, record: Any) -> Any:
         raise NotImplementedError
 
-    def write(self, records: list[Any], ctx: ImportContext) -> None:
-        """Upsert a batch; count each record as created/updated/unchanged on ctx.result."""
+    def write(self, records: Any, ctx: ImportContext) -> None:
+        """Upsert a batch (a list of build()'s records, or check()'s); count each record as
+        created/updated/unchanged on ctx.result."""
         raise NotImplementedError
 
     def finish(self, ctx: ImportContext) -> None:
@@ -229,10 +256,6 @@ def file_sha256(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1024 * 1024), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def _is_blank_row(cells: list[Any]) -> bool:
-    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
 class _HeaderMap:
@@ -511,7 +534,17 @@ def run_import(
                     actor=actor, run=run, present=header.present, result=result, mark_demo=mark_demo
                 )
                 _process_rows(
-                    spec, rows, header, header_row, ctx, rejects, skip_invalid, batch_size, progress, source
+                    spec,
+                    rows,
+                    header,
+                    header_row,
+                    ctx,
+                    rejects,
+                    skip_invalid,
+                    batch_size,
+                    progress,
+                    source,
+                    leading,
                 )
                 if result.rows == 0:
                     refuse(
@@ -577,6 +610,7 @@ def _process_rows(
     batch_size: int,
     progress: ProgressCallback | None,
     source: TableSource,
+    leading: list[tuple[int, list[Any]]],
 ) -> None:
     """Validate every row and write the valid ones in batches.
 
@@ -585,12 +619,15 @@ def _process_rows(
     GIL, so reading the file and writing overlap. Only this thread touches the database."""
     result = ctx.result
     total = (source.total_rows - header_row) if source.total_rows else None
-    parsed: Generator[list[Any], None, None] = _parsed_batches(
-        spec, rows, header, ctx, rejects, skip_invalid, batch_size
-    )
+    parsed: Generator[Any, None, None]
+    chunks = row_batches(source, rows, header_row, len(header.headers), leading, COLUMNAR_BATCH)
+    if spec.columnar:
+        parsed = _columnar_batches(spec, chunks, header, ctx, rejects, skip_invalid, batch_size)
+    else:
+        parsed = _parsed_batches(spec, chunks, header, ctx, rejects, skip_invalid, batch_size)
     if spec.parse_in_thread:
         ctx.matcher, ctx.regions  # noqa: B018 — loaded here, on this thread's connection
-        parsed = _in_thread(parsed)
+        parsed = _in_thread(parsed, depth=4)
     with contextlib.closing(parsed):  # a failed write stops and joins the parser before files close
         for batch in parsed:
             spec.write(batch, ctx)
@@ -605,76 +642,132 @@ def _process_rows(
 
 def _parsed_batches(
     spec: ImportSpec,
-    rows: Iterator[tuple[int, list[Any]]],
+    batches: Iterator[RowBatch],
     header: _HeaderMap,
     ctx: ImportContext,
     rejects: _Rejects,
     skip_invalid: bool,
     batch_size: int,
 ) -> Generator[list[Any], None, None]:
-    """Batches of valid records. Rows with errors are counted, listed and written to the rejects
-    file; once a row failed without `skip_invalid` the rest is still validated but not yielded."""
+    """Kinds whose cross-field rules are still row-wise: the cells go through the same column-wise
+    cell stage, then each row without a cell error through `spec.build()`; batches of `batch_size`
+    valid records. Rows with errors are counted, listed and written to the rejects file; once a
+    row failed without `skip_invalid` the rest is still validated but not yielded."""
     result = ctx.result
-    positions = header.positions
-    parsers = header.parsers
-    width = len(header.headers)
     seen: dict[Any, int] = {}
-    duplicate_header = next((h for _i, c, h in positions if c.field == spec.duplicate_field), "")
-    batch: list[Any] = []
-    for number, cells in rows:
-        if _is_blank_row(cells):
-            continue
-        result.rows += 1
-        if len(cells) < width:
-            cells = [*cells, *([None] * (width - len(cells)))]
-        values: dict[str, Any] = {}
-        errors: list[RowError] = []
-        for (index, column, label), parse in zip(positions, parsers, strict=True):
-            raw = cells[index]
-            if raw is None or (isinstance(raw, str) and (not raw or raw.isspace())):
-                if column.required:
-                    errors.append(RowError(number, label, "", "不能为空"))
-                continue
-            try:
-                values[column.field] = parse(raw)
-            except CellError as exc:
-                errors.append(RowError(number, label, cell_text(raw), str(exc)))
-        record = None
-        if not errors:
-            try:
-                record = spec.build(values, number, ctx)
-            except RowError as exc:
-                errors.append(exc)
-            except RowErrors as exc:
-                errors.extend(exc.errors)
-        if record is not None and not errors:
-            key = spec.key(record)
-            if key in seen:
-                shown = key[-1] if isinstance(key, tuple) else key
-                errors.append(
-                    RowError(
-                        number,
-                        duplicate_header or None,
-                        str(shown),
-                        f"与第 {seen[key]} 行重复（同一记录在文件中出现两次）",
+    duplicate_header = next((h for _i, c, h in header.positions if c.field == spec.duplicate_field), "")
+    default_separators = not header.profile.custom_separators
+    fields = [column.field for _i, column, _h in header.positions]
+    records: list[Any] = []
+    for numbers, table in batches:
+        result.rows += len(numbers)
+        cells = cell_stage(
+            numbers, table, header.positions, header.parsers, default_separators, RowError, ctx.memos
+        )
+        for i, row in enumerate(cells.frame.select(fields).iter_rows()):
+            number = numbers[i]
+            errors = cells.errors.get(i, [])
+            record = None
+            if not errors:
+                values = {name: value for name, value in zip(fields, row, strict=True) if value is not None}
+                try:
+                    record = spec.build(values, number, ctx)
+                except RowError as exc:
+                    errors.append(exc)
+                except RowErrors as exc:
+                    errors.extend(exc.errors)
+            if record is not None and not errors:
+                key = spec.key(record)
+                if key in seen:
+                    shown = key[-1] if isinstance(key, tuple) else key
+                    errors.append(
+                        RowError(
+                            number,
+                            duplicate_header or None,
+                            str(shown),
+                            f"与第 {seen[key]} 行重复（同一记录在文件中出现两次）",
+                        )
                     )
-                )
-            else:
-                seen[key] = number
-        if errors:
+                else:
+                    seen[key] = number
+            if errors:
+                result.rejected += 1
+                for error in errors:
+                    result.add_error(error)
+                rejects.write(number, cells.row(i), errors)
+                continue
+            if result.rejected and not skip_invalid:
+                continue  # the file will be refused: keep validating, stop writing
+            records.append(record)
+            if len(records) >= batch_size:
+                yield records
+                records = []
+    if records and not (result.rejected and not skip_invalid):
+        yield records
+
+
+def _columnar_batches(
+    spec: ImportSpec,
+    batches: Iterator[RowBatch],
+    header: _HeaderMap,
+    ctx: ImportContext,
+    rejects: _Rejects,
+    skip_invalid: bool,
+    batch_size: int,
+) -> Generator[Any, None, None]:
+    """The column-wise pipeline: batches of rows (sources.row_batches) through the cell stage and
+    the spec's check(); a record twice in the file is an error on its second row (across batches).
+    Valid records are handed to the writer `batch_size` at a time (progress as before). Errors,
+    the rejects file and all-or-nothing as in `_parsed_batches`."""
+    import polars as pl
+
+    result = ctx.result
+    seen = pl.DataFrame(schema={"key": pl.String, "first": pl.Int64})
+    duplicate_header = next((h for _i, c, h in header.positions if c.field == spec.duplicate_field), "")
+    default_separators = not header.profile.custom_separators
+    for numbers, table in batches:
+        result.rows += len(numbers)
+        batch = cell_stage(
+            numbers, table, header.positions, header.parsers, default_separators, RowError, ctx.memos
+        )
+        records = spec.check(batch, ctx)
+        rows = pl.DataFrame(
+            {
+                "_i": pl.int_range(0, len(numbers), eager=True, dtype=pl.Int64),
+                "row": pl.Series(numbers, dtype=pl.Int64),
+            }
+        )
+        keys = (
+            records.keys()
+            .join(rows, on="_i", how="left", maintain_order="left")
+            .with_columns(
+                pl.col("key").is_first_distinct().alias("first_here"),
+                pl.col("row").first().over("key").alias("first_row"),
+            )
+            .join(seen, on="key", how="left", maintain_order="left")
+        )
+        twice = keys.filter(pl.col("first").is_not_null() | ~pl.col("first_here"))
+        for i, key, first, first_row in twice.select("_i", "key", "first", "first_row").iter_rows():
+            batch.fail(
+                i,
+                RowError(
+                    numbers[i],
+                    duplicate_header or None,
+                    str(key),
+                    f"与第 {first if first is not None else first_row} 行重复（同一记录在文件中出现两次）",
+                ),
+            )
+        new_keys = keys.filter(pl.col("first").is_null() & pl.col("first_here"))
+        seen = pl.concat([seen, new_keys.select("key", pl.col("row").alias("first"))])
+        for index in sorted(batch.errors):
+            errors = batch.errors[index]
             result.rejected += 1
             for error in errors:
                 result.add_error(error)
-            rejects.write(number, cells, errors)
-            continue
-        if result.rejected and not skip_invalid:
-            continue  # the file will be refused: keep validating, stop writing
-        batch.append(record)
-        if len(batch) >= batch_size:
-            yield batch
-            batch = []
-    if batch and not (result.rejected and not skip_invalid):
-        yield batch
+            rejects.write(numbers[index], batch.row(index), errors)
+        records = records.drop(twice["_i"].to_list())
+        if len(records) and not (result.rejected and not skip_invalid):
+            yield from records.slices(batch_size)
 
 
 _END = object()
