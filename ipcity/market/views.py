@@ -4,6 +4,7 @@ and the Excel exports. Thin: authorise → bind a form → one service → redir
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -67,28 +68,38 @@ def _apply_errors(form: Any, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+def _listing(
+    request: HttpRequest,
+    form_class: Any,
+    rows_for: Callable[[Any, dict[str, Any]], Any],
+    workbook: Callable[..., Any],
+    title: str,
+    template: str,
+) -> HttpResponse:
+    """A public list (offers or needs): filtered, paginated, or as Excel (contacts only for those
+    who may see them)."""
+    form = form_class(request.GET or None)
+    rows = rows_for(request.user, form.cleaned_data if form.is_valid() else {})
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(workbook(rows, contacts=can_see_contacts(request.user)), f"{title}.xlsx")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "query": _query_without(request),
+        "can_list": can_take_part(request.user),
+    }
+    return render(request, f"market/{template}.html", context)
+
+
 # ------------------------------------------------------------------------------------------ offers
 
 
 @require_GET
 def offers(request: HttpRequest) -> HttpResponse:
     """技术供给: published offers, searched by keyword, field, mode, maturity and region."""
-    form = OfferFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    rows = selectors.offer_list(request.user, data)
-    contacts = can_see_contacts(request.user)
-    if request.GET.get("format") == "xlsx":
-        return xlsx_response(exports.offers_workbook(rows, contacts=contacts), "技术供给.xlsx")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "market/offer_list.html",
-        {
-            "form": form,
-            "page": page,
-            "query": _query_without(request),
-            "can_list": can_take_part(request.user),
-        },
+    return _listing(
+        request, OfferFilterForm, selectors.offer_list, exports.offers_workbook, "技术供给", "offer_list"
     )
 
 
@@ -263,22 +274,8 @@ def offer_interest(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def needs(request: HttpRequest) -> HttpResponse:
-    form = NeedFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    rows = selectors.need_list(request.user, data)
-    contacts = can_see_contacts(request.user)
-    if request.GET.get("format") == "xlsx":
-        return xlsx_response(exports.needs_workbook(rows, contacts=contacts), "技术需求.xlsx")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "market/need_list.html",
-        {
-            "form": form,
-            "page": page,
-            "query": _query_without(request),
-            "can_list": can_take_part(request.user),
-        },
+    return _listing(
+        request, NeedFilterForm, selectors.need_list, exports.needs_workbook, "技术需求", "need_list"
     )
 
 
