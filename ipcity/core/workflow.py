@@ -293,6 +293,23 @@ class Door:
     form_kwargs: Callable[[Any], dict[str, Any]] | None = None
 
 
+def page_gate(
+    request: HttpRequest, workflow: Workflow[Any], obj: Any, name: str, back: str
+) -> HttpResponse | None:
+    """The guard of a page that takes one action on `obj` (an edit form): 403 unless the user holds
+    the action's role; the reason as a message and back to `back` when the action is not open now
+    (the object's status or condition); None when the page may be shown."""
+    from ipcity.accounts.guards import deny
+
+    if not request.user.is_authenticated or not workflow.holds_role(request.user, obj, name):
+        return deny(request)
+    reason = workflow.refusal(obj, request.user, name)
+    if reason is not None:
+        messages.error(request, f"{reason}。")
+        return redirect(back)
+    return None
+
+
 def keywords(service: Callable[..., Any]) -> Callable[[Any, Actor, dict[str, Any]], Any]:
     """A door's call to a service that takes the form's fields as they are: `service(obj, actor=,
     **data)`."""

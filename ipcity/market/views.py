@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ipcity.accounts.guards import deny
 from ipcity.core.attachments import attachment_response
 from ipcity.core.audit import Actor
-from ipcity.core.workflow import Door, Refused, action_view, form_errors, keywords
+from ipcity.core.workflow import Door, Refused, action_view, form_errors, keywords, page_gate
 from ipcity.lib.excel import xlsx_response
 from ipcity.market import exports, selectors, services
 from ipcity.market.choices import OfferMode
@@ -179,12 +179,9 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not signed_in(request.user):
         return deny(request)
     offer = _offer(request, pk)
-    if not OFFER_WORKFLOW.holds_role(request.user, offer, "edit"):
-        return deny(request)
-    refusal = OFFER_WORKFLOW.refusal(offer, request.user, "edit")
-    if refusal:
-        messages.error(request, refusal)
-        return redirect("market:offer", pk=offer.pk)
+    gate = page_gate(request, OFFER_WORKFLOW, offer, "edit", reverse("market:offer", args=[offer.pk]))
+    if gate is not None:
+        return gate
     form = OfferForm(
         request.POST or None,
         request.FILES or None,
@@ -327,12 +324,9 @@ def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not signed_in(request.user):
         return deny(request)
     need = _need(request, pk)
-    if not NEED_WORKFLOW.holds_role(request.user, need, "edit"):
-        return deny(request)
-    refusal = NEED_WORKFLOW.refusal(need, request.user, "edit")
-    if refusal:
-        messages.error(request, refusal)
-        return redirect("market:need", pk=need.pk)
+    gate = page_gate(request, NEED_WORKFLOW, need, "edit", reverse("market:need", args=[need.pk]))
+    if gate is not None:
+        return gate
     initial = {name: getattr(need, name) for name in services.NEED_FIELDS}
     initial.update(region=need.region_id, organisation=need.organisation_id)
     form = NeedForm(request.POST or None, organisations=[need.organisation], initial=initial)

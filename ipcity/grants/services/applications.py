@@ -60,6 +60,13 @@ from ipcity.registry.models import Organisation
 # ---------------------------------------------------------------- applications
 
 
+def kind_refusal(item: Item, organisation: Organisation) -> str | None:
+    """Why an organisation of this kind cannot apply for the item (its beneficiary kinds), or None."""
+    if item.is_for(organisation.kind):
+        return None
+    return f"{item.name}的惠及对象为{item.beneficiary}，{organisation.get_kind_display()}类单位不能申报"
+
+
 @transaction.atomic
 def create_application(
     organisation: Organisation,
@@ -77,10 +84,9 @@ def create_application(
     item = _item(item_code)
     if item.track.key == "exempt":
         raise Refused(f"{item.name}为免申即享项目，由平台比对登记数据后推送，无需申报")
-    if not item.is_for(organisation.kind):
-        raise Refused(
-            f"{item.name}的惠及对象为{item.beneficiary}，{organisation.get_kind_display()}类单位不能申报"
-        )
+    refusal = kind_refusal(item, organisation)
+    if refusal:
+        raise Refused(refusal)
     if actor.user is None:
         raise Refused("申请须由机构账号填报")
     _check_decisive_date(item, decisive_date)

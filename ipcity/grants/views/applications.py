@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ipcity.accounts.guards import deny
 from ipcity.core.attachments import attachment_response
 from ipcity.core.audit import Actor
-from ipcity.core.workflow import Door, Refused, act, action_view, keywords, workflow_for
+from ipcity.core.workflow import Door, Refused, act, action_view, keywords, page_gate, workflow_for
 from ipcity.grants import clock, exports, selectors, services
 from ipcity.grants.choices import ObjectionStatus
 from ipcity.grants.evaluation import decide, item_or_none
@@ -136,10 +136,9 @@ def apply_form(request: HttpRequest, code: str) -> HttpResponse:
     if item.track.key == "exempt":
         messages.info(request, f"{item.name}为免申即享项目，平台比对登记数据后推送给您确认，无需申报。")
         return redirect("grants:entitlements")
-    if not item.is_for(org.kind):  # the list does not offer it; a typed or old link says why
-        messages.warning(
-            request, f"{item.name}的惠及对象为{item.beneficiary}，{org.get_kind_display()}类单位不能申报。"
-        )
+    refusal = services.kind_refusal(item, org)
+    if refusal:  # the list does not offer it; a typed or old link says why
+        messages.warning(request, f"{refusal}。")
         return redirect("grants:apply")
     records = organisation_records(org)
     form = ApplicationForm(request.POST or None, item=item, records=records)
@@ -188,12 +187,9 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_view_grants(request.user):
         return deny(request)
     app = _application(request, pk)
-    if not FLOW.holds_role(request.user, app, "edit"):
-        return deny(request)
-    reason = FLOW.refusal(app, request.user, "edit")
-    if reason is not None:
-        messages.error(request, f"{reason}。")
-        return redirect("grants:application", pk=app.pk)
+    gate = page_gate(request, FLOW, app, "edit", reverse("grants:application", args=[app.pk]))
+    if gate is not None:
+        return gate
     item = item_or_none(app.item_code)
     assert item is not None
     records = organisation_records(app.organisation)

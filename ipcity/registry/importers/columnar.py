@@ -233,6 +233,27 @@ def _application_numbers(raw: pl.Series, memos: Memos | None = None) -> tuple[pl
     return fast.scatter(index, values), all_errors
 
 
+def _clean_parts(
+    raw: pl.Series, part_rule: Callable[[str], str], part_dirty: str, memos: Memos | None
+) -> tuple[pl.DataFrame, pl.Series, pl.DataFrame]:
+    """The cells without anything clean_text would change ("ok"), split into their parts by the
+    default separators: a part matching `part_dirty` is read by `part_rule` (per distinct part),
+    empty parts dropped. Returns the frame of cells (i, raw, ok), ok, and the parts (i, part)."""
+    ok = ~raw.str.contains(DIRTY).fill_null(True)
+    frame = pl.DataFrame({"i": pl.int_range(0, len(raw), eager=True, dtype=pl.UInt32), "raw": raw, "ok": ok})
+    parts = (
+        frame.filter(pl.col("ok"))
+        .select("i", pl.col("raw").str.extract_all(PART).alias("part"))
+        .explode("part")
+        .drop_nulls("part")
+    )
+    dirty = parts["part"].str.contains(part_dirty)
+    if dirty.any():
+        fixed, _errors = python_map(parts["part"].filter(dirty), part_rule, pl.String, memos)
+        parts = parts.with_columns(parts["part"].scatter(dirty.arg_true(), fixed))
+    return frame, ok, parts.filter(pl.col("part") != "")
+
+
 def _multi_values(
     raw: pl.Series,
     whole: Callable[[Any], Any],
@@ -245,19 +266,7 @@ def _multi_values(
     change) is read by the rule, per distinct part, the others are their own value; any other
     cell goes through the column's own rule whole."""
     n = len(raw)
-    ok = ~raw.str.contains(DIRTY).fill_null(True)
-    frame = pl.DataFrame({"i": pl.int_range(0, n, eager=True, dtype=pl.UInt32), "raw": raw, "ok": ok})
-    parts = (
-        frame.filter(pl.col("ok"))
-        .select("i", pl.col("raw").str.extract_all(PART).alias("part"))
-        .explode("part")
-        .drop_nulls("part")
-    )
-    dirty = parts["part"].str.contains(part_dirty)
-    if dirty.any():
-        fixed, _errors = python_map(parts["part"].filter(dirty), part_rule, pl.String, memos)
-        parts = parts.with_columns(parts["part"].scatter(dirty.arg_true(), fixed))
-    parts = parts.filter(pl.col("part") != "")
+    frame, ok, parts = _clean_parts(raw, part_rule, part_dirty, memos)
     lists = parts.group_by("i", maintain_order=True).agg(pl.col("part"))
     values = (
         frame.select("i", "ok")
@@ -301,20 +310,7 @@ def _date_values(raw: pl.Series, memos: Memos | None = None) -> tuple[pl.Series,
 def _dates_values(raw: pl.Series, memos: Memos | None = None) -> tuple[pl.Series, pl.Series]:
     """f.dates: the parts of a clean cell, cleaned and read as dates (the first bad part's message
     is the cell's); any other cell by the rule whole."""
-    n = len(raw)
-    ok = ~raw.str.contains(DIRTY).fill_null(True)
-    frame = pl.DataFrame({"i": pl.int_range(0, n, eager=True, dtype=pl.UInt32), "raw": raw, "ok": ok})
-    parts = (
-        frame.filter(pl.col("ok"))
-        .select("i", pl.col("raw").str.extract_all(PART).alias("part"))
-        .explode("part")
-        .drop_nulls("part")
-    )
-    dirty = parts["part"].str.contains(_PART_DIRTY)
-    if dirty.any():
-        fixed, _errors = python_map(parts["part"].filter(dirty), _clean_part, pl.String, memos)
-        parts = parts.with_columns(parts["part"].scatter(dirty.arg_true(), fixed))
-    parts = parts.filter(pl.col("part") != "")
+    frame, ok, parts = _clean_parts(raw, _clean_part, _PART_DIRTY, memos)
     when, messages = _date_values(parts["part"], memos)
     parts = parts.with_columns(when.alias("date"), messages.alias("error"))
     lists = parts.group_by("i", maintain_order=True).agg(
