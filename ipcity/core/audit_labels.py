@@ -108,6 +108,9 @@ ACTIONS = {
     "market_deal.create": "表达交易意向",
     "market_mandate.grant": "委托服务机构",
     "market_mandate.revoke": "撤销服务机构委托",
+    # reports
+    "report_editorial.save": "保存白皮书编者文字",
+    "report_edition.generate": "生成白皮书",
 }
 
 # Object types that are not a model (record_event(object_type=...)).
