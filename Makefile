@@ -16,7 +16,7 @@ run: demo
 	HOST=$(HOST) PORT=$(PORT) scripts/run.sh
 
 ## make install: virtualenv, pinned Python and front-end packages, collected static files
-install: $(STAMPS)/python $(STAMPS)/static
+install: $(STAMPS)/python $(STAMPS)/static $(STAMPS)/report-deps
 	@mkdir -p var
 	$(BIN)/ipcity collectstatic --no-input -v 0
 
@@ -34,6 +34,12 @@ $(STAMPS)/python: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade "pip>=24"
 	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+# Debian's pango and fonts-noto-cjk for the white paper's PDF and charts (installed when missing).
+$(STAMPS)/report-deps: scripts/ensure-report-deps.sh
+	@mkdir -p $(STAMPS)
+	scripts/ensure-report-deps.sh
 	@touch $@
 
 $(STAMPS)/static: package.json package-lock.json scripts/vendor-static.sh
