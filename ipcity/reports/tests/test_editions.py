@@ -39,7 +39,7 @@ def test_the_city_office_generates_through_a_job_and_others_may_not(personas: Pe
     assert job.status == "succeeded", job.error
     edition = Edition.objects.get()
     assert edition.status == EditionStatus.DRAFT and edition.year == YEAR and edition.number == f"{YEAR}-01"
-    assert job.result["白皮书版次"] == edition.number
+    assert job.result is not None and job.result["白皮书版次"] == edition.number
     assert edition.pdf.sha256 == hashlib.sha256(edition.pdf.file.open("rb").read()).hexdigest()
     assert AuditEvent.objects.filter(action="report_edition.generate", object_id=str(edition.pk)).exists()
     page = admin.get(reverse("reports:index")).content.decode()
@@ -88,11 +88,12 @@ def test_drafts_are_not_public_and_published_editions_are_downloaded_by_anyone(p
     listing = anonymous.get(reverse("reports:published")).content.decode()
     assert pdf_url in listing and docx_url in listing
     response = anonymous.get(pdf_url)
-    body = b"".join(response.streaming_content)
+    body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
     assert response.status_code == 200 and body.startswith(b"%PDF")
     assert hashlib.sha256(body).hexdigest() == edition.pdf.sha256
     response = anonymous.get(docx_url)
-    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"PK")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"PK")  # type: ignore[attr-defined]
     assert anonymous.get(reverse("reports:download", args=[edition.pk, "xlsx"])).status_code == 404
     assert anonymous.get(reverse("reports:edition", args=[edition.pk])).status_code == 302
 
@@ -133,7 +134,7 @@ def test_the_editorial_text_is_audited_and_merged_in(personas: Personas) -> None
     response = admin.post(url, {"foreword": "这是市局撰写的前言。", "highlights": "亮点甲\n亮点乙"})
     assert response.status_code == 302
     event = AuditEvent.objects.get(action="report_editorial.save")
-    assert event.after["foreword"] == "这是市局撰写的前言。"
+    assert event.after is not None and event.after["foreword"] == "这是市局撰写的前言。"
     paper = services.build_paper(YEAR)
     assert paper.headings[:2] == ["前言", "年度亮点"] and paper.highlights == ["亮点甲", "亮点乙"]
     edition = services.generate_edition(YEAR, actor=CLI)
