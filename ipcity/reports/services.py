@@ -140,8 +140,6 @@ def generate_edition(
             after={
                 "year": year,
                 "number": number,
-                "pdf_sha256": pdf_file.sha256,
-                "docx_sha256": docx_file.sha256,
                 "pages": pages,
                 "snapshots": len(paper.sources.get("snapshots", [])),
             },
@@ -151,7 +149,8 @@ def generate_edition(
 
 @transaction.atomic
 def publish_edition(edition: Edition, *, actor: Actor) -> Edition:
-    """Publish a draft: from now on it is public and immutable (one published edition per year)."""
+    """Publish a draft: from now on it is public and immutable (one published edition per year). The
+    files' SHA-256 are on their attachments (recorded by `attachment.create`) and shown on the page."""
     edition = FLOW.lock(edition)
     FLOW.check(edition, "publish", actor=actor)
     other = Edition.objects.published().filter(year=edition.year).exclude(pk=edition.pk).first()
@@ -164,11 +163,7 @@ def publish_edition(edition: Edition, *, actor: Actor) -> Edition:
         edition,
         "publish",
         actor=actor,
-        audit_after={
-            "published_by": edition.published_by,
-            "pdf_sha256": edition.pdf.sha256,
-            "docx_sha256": edition.docx.sha256,
-        },
+        audit_after={"published_by": edition.published_by},
     )
     return edition
 
