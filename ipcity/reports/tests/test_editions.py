@@ -4,6 +4,7 @@ immutable; the editorial text is audited and merged in; sections of modules not 
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -165,3 +166,28 @@ def test_a_missing_cjk_font_stops_with_a_clear_message(monkeypatch: pytest.Monke
             fonts.cjk_font_path()
     finally:
         fonts.cjk_font_path.cache_clear()
+
+
+def test_the_job_reports_progress_by_section_and_the_edition_keeps_its_sources(personas: Personas) -> None:
+    job = services.start_generation(YEAR, actor=Actor.web(personas.admin))
+    job.refresh_from_db()
+    assert job.status == "succeeded" and job.done == job.total == len(content.STEPS)
+    edition = Edition.objects.get()
+    kpis = content.kpi_rows(YEAR, content.Sources())
+    assert {k.snapshot_id for k in kpis if k.snapshot_id} <= set(edition.sources["snapshots"])
+    assert any("奖补兑现台账" in r for r in edition.sources["records"])
+    page = personas.client(personas.admin).get(reverse("reports:edition", args=[edition.pk])).content.decode()
+    assert edition.pdf.sha256 in page and edition.docx.sha256 in page
+
+
+def test_the_public_list_costs_the_same_queries_for_more_editions(
+    personas: Personas, django_assert_max_num_queries: Any
+) -> None:
+    first = services.publish_edition(services.generate_edition(2023, actor=CLI), actor=CLI)
+    anonymous = personas.client(None)
+    with django_assert_max_num_queries(4):
+        assert first.number in anonymous.get(reverse("reports:published")).content.decode()
+    services.publish_edition(services.generate_edition(2022, actor=CLI), actor=CLI)
+    with django_assert_max_num_queries(4):
+        page = anonymous.get(reverse("reports:published")).content.decode()
+    assert page.index("（2023）") < page.index("（2022）")
