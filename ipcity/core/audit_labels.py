@@ -125,7 +125,6 @@ FIELDS = {
     "file": "文件",
     "files": "文件",
     "sha256": "文件校验值",
-    "snapshots": "指标快照数",
     "size": "大小（字节）",
     "material": "材料",
     "payee": "收款账户",

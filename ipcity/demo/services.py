@@ -145,8 +145,8 @@ def load_full_demo(
     from ipcity.grants.demo import load_grants_demo
     from ipcity.indicators.demo import load_indicator_demo
     from ipcity.market.demo import load_market_demo
-    from ipcity.reports.demo import load_reports_demo
     from ipcity.registry.demo import load_registry_demo
+    from ipcity.reports.demo import load_reports_demo
     from ipcity.supervision.demo import load_supervision_demo
 
     step("方案、基础数据与演示账号")

@@ -57,7 +57,7 @@ class Edition(models.Model):
         "core.Attachment", on_delete=models.PROTECT, related_name="+", verbose_name=_("PDF 文件")
     )
     docx = models.ForeignKey(
-        "core.Attachment", on_delete=models.PROTECT, related_name="+", verbose_name=_("Word 文件")
+        "core.Attachment", on_delete=models.PROTECT, related_name="+", verbose_name=_("可编辑版文件")
     )
     pages = models.PositiveIntegerField(_("PDF 页数"))
     data_as_of = models.DateField(_("数据截至"))

@@ -139,7 +139,6 @@ def generate_edition(
             obj=edition,
             after={
                 "year": year,
-                "number": number,
                 "pages": pages,
                 "snapshots": len(paper.sources.get("snapshots", [])),
             },

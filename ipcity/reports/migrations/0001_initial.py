@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
                 ('published_by', models.CharField(blank=True, max_length=150, verbose_name='发布人')),
                 ('discarded_reason', models.CharField(blank=True, max_length=300, verbose_name='作废理由')),
                 ('is_demo', models.BooleanField(default=False, verbose_name='演示数据')),
-                ('docx', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.attachment', verbose_name='Word 文件')),
+                ('docx', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.attachment', verbose_name='可编辑版文件')),
                 ('pdf', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.attachment', verbose_name='PDF 文件')),
             ],
             options={
