@@ -108,6 +108,7 @@ ACTIONS = {
     "market_deal.create": "表达交易意向",
     "market_mandate.grant": "委托服务机构",
     "market_mandate.revoke": "撤销服务机构委托",
+    "market_index.rebuild": "重建技术市场匹配索引",
 }
 
 # Object types that are not a model (record_event(object_type=...)).
@@ -116,6 +117,9 @@ OBJECT_TYPES = {"backup": "数据备份", "supervision.reminder": "报送提醒"
 # Keys of before/after that are not a field of the event's model.
 FIELDS = {
     "status": "状态",
+    "indexed_offer": "索引的技术供给数",
+    "indexed_need": "索引的技术需求数",
+    "indexed_organisation": "索引的企业数",
     "decision": "结论",
     "comment": "意见",
     "note": "说明",

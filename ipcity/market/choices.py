@@ -73,3 +73,11 @@ class DealSide(models.TextChoices):
     LICENSOR = "licensor", _("供给方")
     LICENSEE = "licensee", _("需求方")
     CITY = "city", _("市知识产权局")
+
+
+class MatchKind(models.TextChoices):
+    """What a matching document (market.MatchDoc) stands for."""
+
+    OFFER = "offer", _("技术供给")
+    NEED = "need", _("技术需求")
+    ORGANISATION = "organisation", _("企业")

@@ -18,6 +18,7 @@ from django.utils import timezone
 from ipcity.accounts.models import User
 from ipcity.core.audit import Actor
 from ipcity.market import services
+from ipcity.market.choices import MatchKind
 from ipcity.market.models import AgencyMandate, Deal, Need, Offer
 from ipcity.registry.choices import OrganisationKind, PatentType
 from ipcity.registry.models import Organisation, Patent
@@ -160,6 +161,9 @@ def load_market_demo(*, actor: Actor) -> dict[str, int]:
         if publish:
             services.publish_need(need, actor=actor)
     _deals(offers, orgs, actor)
+    # The enterprises' side of the matching index, from the demo registry (offers and needs are
+    # indexed as they are published).
+    services.rebuild_match_index(actor=actor, kinds=[MatchKind.ORGANISATION])
     return {
         "offers": Offer.objects.filter(is_demo=True).count(),
         "needs": Need.objects.filter(is_demo=True).count(),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ipcity.accounts.choices import Role
 from ipcity.accounts.permissions import is_city_admin
-from ipcity.market.choices import DealStatus, Maturity, NeedStatus, OfferMode, OfferStatus
+from ipcity.market.choices import DealStatus, MatchKind, Maturity, NeedStatus, OfferMode, OfferStatus
 from ipcity.registry.choices import Industry, LicenceKind
 
 
@@ -305,3 +305,55 @@ class DealNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deal.number} {self.author_label}"
+
+
+class MatchDoc(models.Model):
+    """The words and IPC codes of one offer, need or enterprise, as the matching index reads them
+    (market/matching.py). `terms` holds each distinct term once, space-separated: PostgreSQL indexes
+    `string_to_array(terms, ' ')` with GIN, SQLite mirrors it into the FTS5 table
+    `market_matchdoc_fts` by triggers (migration 0002). `counts` keeps each term's frequency for the
+    BM25 score; `ipc` the IPC subclasses and main groups as terms ("h01m", "h01m10")."""
+
+    kind = models.CharField(_("类别"), max_length=20, choices=MatchKind.choices)
+    object_id = models.PositiveIntegerField(_("对象编号"))
+    terms = models.TextField(_("词"), blank=True)
+    counts = models.JSONField(_("词频"), default=dict)
+    length = models.PositiveIntegerField(_("词数"), default=0)
+    ipc = models.TextField(_("IPC 分类号"), blank=True)
+    field = models.CharField(_("技术领域"), max_length=30, blank=True)
+    region = models.ForeignKey(
+        "core.Region",
+        verbose_name=_("区市"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    indexed_at = models.DateTimeField(_("索引时间"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="market_matchdoc_object")]
+        verbose_name = _("匹配索引条目")
+        verbose_name_plural = _("匹配索引条目")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.object_id}"
+
+
+class MatchTerm(models.Model):
+    """How many documents of a kind hold a term (the document frequency BM25 needs), kept in step
+    with MatchDoc by market/matching.py. The row with the empty term counts the documents of the kind
+    (`docs`) and their total length in terms (`length`)."""
+
+    kind = models.CharField(_("类别"), max_length=20, choices=MatchKind.choices)
+    term = models.CharField(_("词"), max_length=100, blank=True)
+    docs = models.IntegerField(_("文档数"), default=0)
+    length = models.BigIntegerField(_("总词数"), default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "term"], name="market_matchterm_term")]
+        verbose_name = _("匹配词频")
+        verbose_name_plural = _("匹配词频")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.term} {self.docs}"

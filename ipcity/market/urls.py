@@ -20,6 +20,7 @@ urlpatterns = [
     path("offers/<id:pk>/edit/", views.offer_edit, name="offer_edit"),
     path("offers/<id:pk>/report/", views.offer_report, name="offer_report"),
     path("offers/<id:pk>/interest/", views.offer_interest, name="offer_interest"),
+    path("offers/<id:pk>/matches/", views.offer_matches, name="offer_matches"),
     *(
         _action("offers", action, views.offer_action, action, f"offer_{action}")
         for action in ("publish", "unlist", "close", "withdraw", "hide", "unhide")
@@ -28,6 +29,7 @@ urlpatterns = [
     path("needs/new/", views.need_new, name="need_new"),
     path("needs/<id:pk>/", views.need_detail, name="need"),
     path("needs/<id:pk>/edit/", views.need_edit, name="need_edit"),
+    path("needs/<id:pk>/matches/", views.need_matches, name="need_matches"),
     *(
         _action("needs", action, views.need_action, action, f"need_{action}")
         for action in ("publish", "close", "hide", "unhide")
@@ -39,6 +41,7 @@ urlpatterns = [
         for action in ("note", "accept", "sign", "confirm", "reopen", "end")
     ),
     path("mine/", views.mine, name="mine"),
+    path("index/", views.match_index, name="match_index"),
     path("mandates/", views.mandates, name="mandates"),
     path("mandates/<id:pk>/revoke/", views.mandate_revoke, name="mandate_revoke"),
 ]

@@ -511,3 +511,33 @@ def mandate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "已撤销委托。")
     return redirect("market:mandates")
+
+
+# ---------------------------------------------------------------------------------------- matching
+
+
+@require_GET
+def offer_matches(request: HttpRequest, pk: int) -> HttpResponse:
+    """匹配: the needs matching an offer and, to the offer's side, enterprises of the registry."""
+    offer = _offer(request, pk)
+    found = selectors.offer_matches(request.user, offer)
+    return render(request, "market/matches.html", {"offer": offer, "need": None, **found})
+
+
+@require_GET
+def need_matches(request: HttpRequest, pk: int) -> HttpResponse:
+    need = _need(request, pk)
+    offers = selectors.need_matches(request.user, need)
+    return render(request, "market/matches.html", {"offer": None, "need": need, "offers": offers})
+
+
+@require_http_methods(["GET", "POST"])
+def match_index(request: HttpRequest) -> HttpResponse:
+    """The city office's view of the matching index, and its button to rebuild it (a job)."""
+    if not can_moderate(request.user):
+        return deny(request)
+    if request.method == "POST":
+        job = services.start_reindex_job(actor=Actor.web(request.user))
+        messages.success(request, "已开始重建匹配索引，完成后匹配结果即按最新数据计算。")
+        return redirect("core:job", pk=job.pk)
+    return render(request, "market/match_index.html", {"state": selectors.index_state_rows()})
