@@ -109,6 +109,12 @@ ACTIONS = {
     "market_mandate.grant": "委托服务机构",
     "market_mandate.revoke": "撤销服务机构委托",
     "market_index.rebuild": "重建技术市场匹配索引",
+    "market_auction.create": "新建专利竞价会",
+    "market_lot.create": "添加竞价标的",
+    "market_lot.sold": "竞价标的成交",
+    "market_lot.unsold": "竞价标的流拍",
+    "market_bidder.create": "报名竞买",
+    "market_bid.create": "出价",
 }
 
 # Object types that are not a model (record_event(object_type=...)).

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
@@ -11,8 +13,18 @@ from ipcity.accounts.permissions import is_city_admin
 from ipcity.lib.text import fold
 from ipcity.market import matching
 from ipcity.market.choices import DealStatus, MatchKind, NeedStatus, OfferStatus
-from ipcity.market.models import AgencyMandate, Deal, MatchDoc, Need, Offer
-from ipcity.market.permissions import owns_offer, represented_organisation_ids
+from ipcity.market.models import (
+    AgencyMandate,
+    Auction,
+    AuctionBidder,
+    AuctionLot,
+    Bid,
+    Deal,
+    MatchDoc,
+    Need,
+    Offer,
+)
+from ipcity.market.permissions import owns_offer, represented_organisation_ids, sees_bidder_names
 from ipcity.registry.models import Organisation, Patent
 
 _PATENTS = Prefetch(
@@ -241,3 +253,66 @@ def index_state_rows() -> list[dict[str, Any]]:
         {"label": label, "count": rows.get(kind, {}).get("n", 0), "last": rows.get(kind, {}).get("last")}
         for kind, label in MatchKind.choices
     ]
+
+
+# ------------------------------------------------------------------------------------ auctions
+
+
+@dataclass
+class LotView:
+    lot: AuctionLot
+    top: Decimal | None
+    bids: list[Bid]
+    next_minimum: Decimal
+    reserve: Decimal | None  # None: hidden from this user
+    winner: str  # the winning bidder as this user may see it, or ""
+
+
+def _bidder_label(bidder: AuctionBidder, names: bool, own: set[int]) -> str:
+    if names or bidder.organisation_id in own:
+        return f"{bidder.paddle_label}（{bidder.organisation.name}）"
+    return bidder.paddle_label
+
+
+def auction_view(user: Any, auction: Auction) -> dict[str, Any]:
+    """The auction page's data: lots with their bids (bidders by 竞买号, names only to the organiser,
+    the city office and each bidder for itself), the reserve to those who may see it, the bidders
+    to the organiser, and the bidders the user acts for."""
+    from ipcity.market.auctions import may_see_reserve, minimum_bid
+
+    own = represented_organisation_ids(user)
+    names = sees_bidder_names(user, auction)
+    from ipcity.market.workflows import BIDDER_WORKFLOW
+
+    bidders = list(auction.bidders.select_related("organisation", "auction").order_by("paddle"))
+    by_id = {b.pk: b for b in bidders}
+    if names:
+        for bidder in bidders:
+            bidder.actions = BIDDER_WORKFLOW.allowed_actions(bidder, user)  # type: ignore[attr-defined]
+    lots = []
+    for lot in auction.lots.select_related("winning_bid").prefetch_related("patents").order_by("position"):
+        bids = list(lot.bids.order_by("-round")[:20])
+        for bid in bids:
+            bid.label = _bidder_label(by_id[bid.bidder_id], names, own)  # type: ignore[attr-defined]
+        winner = ""
+        if lot.winning_bid is not None:
+            winner = _bidder_label(by_id[lot.winning_bid.bidder_id], names, own)
+        lots.append(
+            LotView(
+                lot,
+                bids[0].amount if bids else None,
+                bids,
+                minimum_bid(lot),
+                lot.reserve_price if may_see_reserve(user, lot) else None,
+                winner,
+            )
+        )
+    return {
+        "lots": lots,
+        "bidders": bidders if names else [],
+        "my_bidders": [
+            b.organisation for b in bidders if b.organisation_id in own and b.status == "approved"
+        ],
+        "my_registrations": [b for b in bidders if b.organisation_id in own],
+        "names": names,
+    }

@@ -40,6 +40,20 @@ urlpatterns = [
         _action("deals", action, views.deal_action, action, f"deal_{action}")
         for action in ("note", "accept", "sign", "confirm", "reopen", "end")
     ),
+    path("auctions/", views.auctions, name="auctions"),
+    path("auctions/new/", views.auction_new, name="auction_new"),
+    path("auctions/<id:pk>/", views.auction_detail, name="auction"),
+    path("auctions/<id:pk>/edit/", views.auction_edit, name="auction_edit"),
+    path("auctions/<id:pk>/lots/new/", views.lot_new, name="lot_new"),
+    path("auctions/<id:pk>/register/", views.auction_register, name="auction_register"),
+    path("lots/<id:pk>/bid/", views.lot_bid, name="lot_bid"),
+    *(
+        _action("auctions", a, views.auction_action, a, f"auction_{a}")
+        for a in ("publish", "cancel", "close")
+    ),
+    *(_action("bidders", a, views.bidder_action, a, f"bidder_{a}") for a in ("approve", "reject")),
+    path("navigation/", views.navigation, name="navigation"),
+    path("navigation/<slug:code>/", views.industry_map, name="industry_map"),
     path("mine/", views.mine, name="mine"),
     path("index/", views.match_index, name="match_index"),
     path("mandates/", views.mandates, name="mandates"),

@@ -231,3 +231,17 @@ def test_the_reindex_command_prints_what_it_built(personas: Personas) -> None:
             action="market_index.rebuild", actor_label="market reindex", after__indexed_organisation=1
         ).exists()
     )
+
+
+def test_a_common_word_beyond_the_budget_is_scored_but_not_searched(
+    personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(matching, "CANDIDATE_BUDGET", 2)
+    for i, text in enumerate(["锂电池 隔膜", "锂电池 外壳", "锂电池 外壳", "锂电池 外壳"]):
+        matching.put_document(matching.Document(MatchKind.NEED, 700 + i, text, []))
+    query = matching.Query(Counter({"锂电池": 1, "隔膜": 1}))
+    found = matching.plan(MatchKind.NEED, query)
+    assert found is not None and found.chosen == ["隔膜"] and set(found.weights) == {"锂电池", "隔膜"}
+    ranked = matching.rank(MatchKind.NEED, query)
+    assert [m.object_id for m in ranked] == [700]
+    assert set(ranked[0].shared_terms) == {"锂电池", "隔膜"}  # both words count in its score

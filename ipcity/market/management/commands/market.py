@@ -1,4 +1,5 @@
-"""ipcity market reindex — rebuild the matching index of the technology market (idempotent).
+"""ipcity market reindex|close-auctions — the matching index of the technology market, and the
+scheduled close of auctions past their end time (both idempotent).
 
 Offers and needs enter and leave the index as they are published and taken down; the enterprises'
 documents come from their patents, so run this after each registry import (a scheduled job).
@@ -7,12 +8,13 @@ documents come from their patents, so run this after each registry import (a sch
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 from tqdm import tqdm
 
 from ipcity.core.audit import Actor
-from ipcity.market import matching, services
-from ipcity.market.choices import MatchKind
-from ipcity.market.models import Need, Offer
+from ipcity.market import auctions, matching, services
+from ipcity.market.choices import AuctionStatus, MatchKind
+from ipcity.market.models import Auction, Need, Offer
 
 
 class Command(BaseCommand):
@@ -25,8 +27,15 @@ class Command(BaseCommand):
             "--kind", action="append", choices=list(MatchKind.values), help="只重建这一类（可重复）"
         )
         reindex.add_argument("--dry-run", action="store_true", help="只统计将建立索引的条目数，不写入")
+        close = sub.add_parser(
+            "close-auctions", help="结束已到结束时间的专利竞价会并公布结果（幂等，供定时任务调用）"
+        )
+        close.add_argument("--dry-run", action="store_true", help="只列出将结束的竞价会")
 
     def handle(self, *args: object, **options: object) -> None:
+        if options["action"] == "close-auctions":
+            self._close_auctions(bool(options["dry_run"]))
+            return
         kinds = list(options["kind"] or MatchKind.values)  # type: ignore[call-overload]
         if options["dry_run"]:
             counts = {
@@ -50,3 +59,13 @@ class Command(BaseCommand):
         bar.close()
         for kind, n in built.items():
             self.stdout.write(f"{MatchKind(kind).label}：{n} 条")
+
+    def _close_auctions(self, dry_run: bool) -> None:
+        if dry_run:
+            due = Auction.objects.filter(status=AuctionStatus.PUBLISHED, ends_at__lte=timezone.now())
+            for auction in due.order_by("pk"):
+                self.stdout.write(f"将结束：{auction.number} {auction.title}")
+            return
+        for auction in auctions.close_due_auctions(actor=Actor.cli("market close-auctions")):
+            sold = auction.lots.filter(status="sold").count()
+            self.stdout.write(f"已结束：{auction.number} {auction.title}，成交 {sold} 个标的")
