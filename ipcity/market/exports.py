@@ -139,3 +139,12 @@ def industry_map_workbook(found: Any) -> Workbook:
         ws.freeze_panes = "A2"
         set_widths(ws, widths)
     return wb
+
+
+def deal_statistics_workbook(rows: Iterable[dict[str, Any]]) -> Workbook:
+    return simple_table(
+        "技术交易统计",
+        ["年度", "区市（供给方）", "合同类型", "成交项数", "合同金额（元）"],
+        [[r["year"], r["region"], r["kind"], r["count"], r["amount"]] for r in rows],
+        [8, 16, 14, 10, 16],
+    )

@@ -316,3 +316,33 @@ def auction_view(user: Any, auction: Auction) -> dict[str, Any]:
         "my_registrations": [b for b in bidders if b.organisation_id in own],
         "names": names,
     }
+
+
+def deal_statistics(user: Any) -> list[dict[str, Any]]:
+    """Confirmed deals by contract year, the licensor's district and the contract kind: count and
+    amount (the marketplace's part of 专利转化; the indicators count all registry licences)."""
+    from django.db.models import Sum
+    from django.db.models.functions import ExtractYear
+
+    from ipcity.registry.choices import LicenceKind
+
+    labels = dict(LicenceKind.choices)
+    rows = (
+        Deal.objects.visible_to(user)
+        .filter(status=DealStatus.CONFIRMED)
+        .annotate(year=ExtractYear("contract_date"))
+        .order_by()
+        .values("year", "licensor__region__name", "kind")
+        .annotate(count=Count("id"), amount=Sum("amount"))
+        .order_by("-year", "licensor__region__name", "kind")
+    )
+    return [
+        {
+            "year": row["year"],
+            "region": row["licensor__region__name"] or "未归属区市",
+            "kind": str(labels.get(row["kind"], row["kind"])),
+            "count": row["count"],
+            "amount": row["amount"] or Decimal("0"),
+        }
+        for row in rows
+    ]

@@ -35,6 +35,7 @@ urlpatterns = [
         for action in ("publish", "close", "hide", "unhide")
     ),
     path("deals/", views.deals, name="deals"),
+    path("deals/statistics/", views.deal_statistics, name="deal_statistics"),
     path("deals/<id:pk>/", views.deal_detail, name="deal"),
     *(
         _action("deals", action, views.deal_action, action, f"deal_{action}")

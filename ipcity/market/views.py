@@ -818,3 +818,14 @@ def industry_map(request: HttpRequest, code: str) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         return xlsx_response(exports.industry_map_workbook(found), f"{scope.name} 专利地图.xlsx")
     return render(request, "market/industry_map.html", {"map": found, "chart_data": found.chart_data()})
+
+
+@require_GET
+def deal_statistics(request: HttpRequest) -> HttpResponse:
+    """交易统计: confirmed deals by year, district and kind (the deals the user may see)."""
+    if not signed_in(request.user):
+        return deny(request)
+    rows = selectors.deal_statistics(request.user)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(exports.deal_statistics_workbook(rows), "技术交易统计.xlsx")
+    return render(request, "market/deal_statistics.html", {"rows": rows})
