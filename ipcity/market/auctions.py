@@ -156,20 +156,20 @@ def publish_auction(auction: Auction, *, actor: Actor) -> None:
     AUCTION_WORKFLOW.move(auction, "publish", actor=actor)
 
 
+def _step_with_reason(workflow: Any, obj: Any, name: str, field: str, *, actor: Actor, reason: str) -> None:
+    """An action that needs a reason, kept on the object's `field` (shown on its page) and in the log."""
+    obj = workflow.lock(obj)
+    workflow.require(obj, name, actor=actor, reason=reason)
+    setattr(obj, field, clean_text(reason)[:300])
+    obj.save(update_fields=[field])
+    workflow.move(
+        obj, name, actor=actor, comment=reason, reason=reason, audit_after={field: getattr(obj, field)}
+    )
+
+
 @transaction.atomic
 def cancel_auction(auction: Auction, *, actor: Actor, reason: str) -> None:
-    auction = AUCTION_WORKFLOW.lock(auction)
-    AUCTION_WORKFLOW.require(auction, "cancel", actor=actor, reason=reason)
-    auction.cancel_reason = clean_text(reason)[:300]
-    auction.save(update_fields=["cancel_reason"])
-    AUCTION_WORKFLOW.move(
-        auction,
-        "cancel",
-        actor=actor,
-        comment=reason,
-        reason=reason,
-        audit_after={"cancel_reason": auction.cancel_reason},
-    )
+    _step_with_reason(AUCTION_WORKFLOW, auction, "cancel", "cancel_reason", actor=actor, reason=reason)
 
 
 # ------------------------------------------------------------------------------ bidders
@@ -218,18 +218,7 @@ def approve_bidder(
 
 @transaction.atomic
 def reject_bidder(bidder: AuctionBidder, *, actor: Actor, reason: str) -> None:
-    bidder = BIDDER_WORKFLOW.lock(bidder)
-    BIDDER_WORKFLOW.require(bidder, "reject", actor=actor, reason=reason)
-    bidder.reject_reason = clean_text(reason)[:300]
-    bidder.save(update_fields=["reject_reason"])
-    BIDDER_WORKFLOW.move(
-        bidder,
-        "reject",
-        actor=actor,
-        comment=reason,
-        reason=reason,
-        audit_after={"reject_reason": bidder.reject_reason},
-    )
+    _step_with_reason(BIDDER_WORKFLOW, bidder, "reject", "reject_reason", actor=actor, reason=reason)
 
 
 # ------------------------------------------------------------------------------ bids

@@ -249,9 +249,8 @@ class RegisterForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.filter(
-            pk__in=[o.pk for o in organisations]
-        )  # type: ignore[attr-defined]
+        field = self.fields["organisation"]
+        field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in organisations])  # type: ignore[attr-defined]
 
 
 class BidForm(RegisterForm):

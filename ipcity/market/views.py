@@ -85,6 +85,21 @@ def _apply_errors(form: Any, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+def _saved(request: HttpRequest, form: Any, call: Callable[[], Any], success: str) -> Any:
+    """The POST of a form page: `call` the service; its refusal as a message, the values it finds
+    wrong on the form's fields; the saved object (with `success` as a message) or None."""
+    try:
+        saved = call()
+    except Refused as exc:
+        messages.error(request, str(exc))
+        return None
+    except ValidationError as exc:
+        _apply_errors(form, exc)
+        return None
+    messages.success(request, success)
+    return saved
+
+
 def _listing(
     request: HttpRequest,
     form_class: Any,
@@ -162,20 +177,19 @@ def offer_new(request: HttpRequest) -> HttpResponse:
     organisations = services.represented_choices(request.user)
     form = OfferForm(request.POST or None, request.FILES or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
-        try:
-            offer = services.create_offer(
+        offer = _saved(
+            request,
+            form,
+            lambda: services.create_offer(
                 actor=Actor.web(request.user),
                 holder=form.cleaned_data["organisation"],
                 values=form.values(),
                 patent_numbers=form.cleaned_data["patent_numbers"],
                 evaluation_report=form.cleaned_data.get("evaluation_report"),
-            )
-        except Refused as exc:
-            messages.error(request, str(exc))
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, "已保存为草稿；核对无误后请发布。")
+            ),
+            "已保存为草稿；核对无误后请发布。",
+        )
+        if offer is not None:
             return redirect("market:offer", pk=offer.pk)
     return render(request, "market/offer_form.html", {"form": form, "offer": None})
 
@@ -206,21 +220,19 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial=_offer_initial(offer),
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.update_offer(
+        saved = _saved(
+            request,
+            form,
+            lambda: services.update_offer(
                 offer,
                 actor=Actor.web(request.user),
                 values=form.values(),
                 patent_numbers=form.cleaned_data["patent_numbers"],
                 evaluation_report=form.cleaned_data.get("evaluation_report"),
-            )
-        except Refused as exc:
-            messages.error(request, str(exc))
-            return redirect("market:offer", pk=offer.pk)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, "已保存修改。")
+            ),
+            "已保存修改。",
+        )
+        if saved is not None:
             return redirect("market:offer", pk=offer.pk)
     return render(request, "market/offer_form.html", {"form": form, "offer": offer})
 
@@ -320,18 +332,17 @@ def need_new(request: HttpRequest) -> HttpResponse:
         return deny(request)
     form = NeedForm(request.POST or None, organisations=services.represented_choices(request.user))
     if request.method == "POST" and form.is_valid():
-        try:
-            need = services.create_need(
+        need = _saved(
+            request,
+            form,
+            lambda: services.create_need(
                 actor=Actor.web(request.user),
                 organisation=form.cleaned_data["organisation"],
                 values=form.values(),
-            )
-        except Refused as exc:
-            messages.error(request, str(exc))
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, "已保存为草稿；核对无误后请发布。")
+            ),
+            "已保存为草稿；核对无误后请发布。",
+        )
+        if need is not None:
             return redirect("market:need", pk=need.pk)
     return render(request, "market/need_form.html", {"form": form, "need": None})
 
@@ -348,15 +359,13 @@ def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial.update(region=need.region_id, organisation=need.organisation_id)
     form = NeedForm(request.POST or None, organisations=[need.organisation], initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.update_need(need, actor=Actor.web(request.user), values=form.values())
-        except Refused as exc:
-            messages.error(request, str(exc))
-            return redirect("market:need", pk=need.pk)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, "已保存修改。")
+        saved = _saved(
+            request,
+            form,
+            lambda: services.update_need(need, actor=Actor.web(request.user), values=form.values()),
+            "已保存修改。",
+        )
+        if saved is not None:
             return redirect("market:need", pk=need.pk)
     return render(request, "market/need_form.html", {"form": form, "need": need})
 
@@ -586,16 +595,15 @@ def auction_new(request: HttpRequest) -> HttpResponse:
     form = AuctionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         organiser = get_object_or_404(Organisation, pk=member_organisation_id(request.user))
-        try:
-            auction = auction_services.create_auction(
+        auction = _saved(
+            request,
+            form,
+            lambda: auction_services.create_auction(
                 actor=Actor.web(request.user), organiser=organiser, values=form.cleaned_data
-            )
-        except Refused as exc:
-            messages.error(request, str(exc))
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, "竞价会已保存为草稿；请添加标的后发布。")
+            ),
+            "竞价会已保存为草稿；请添加标的后发布。",
+        )
+        if auction is not None:
             return redirect("market:auction", pk=auction.pk)
     return render(request, "market/auction_form.html", {"form": form, "auction": None})
 
@@ -615,14 +623,15 @@ def auction_edit(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form = AuctionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            auction_services.update_auction(auction, actor=Actor.web(request.user), values=form.cleaned_data)
-        except Refused as exc:
-            messages.error(request, str(exc))
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, "已保存。")
+        saved = _saved(
+            request,
+            form,
+            lambda: auction_services.update_auction(
+                auction, actor=Actor.web(request.user), values=form.cleaned_data
+            ),
+            "已保存。",
+        )
+        if saved is not None:
             return redirect("market:auction", pk=auction.pk)
     return render(request, "market/auction_form.html", {"form": form, "auction": auction})
 
@@ -637,20 +646,19 @@ def lot_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = LotForm(request.POST or None, holders=holders)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        try:
-            auction_services.add_lot(
+        lot = _saved(
+            request,
+            form,
+            lambda: auction_services.add_lot(
                 auction,
                 actor=Actor.web(request.user),
                 holder=data.pop("holder"),
                 patent_numbers=data.pop("patent_numbers"),
                 values=data,
-            )
-        except Refused as exc:
-            messages.error(request, str(exc))
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, "标的已添加。")
+            ),
+            "标的已添加。",
+        )
+        if lot is not None:
             return redirect("market:auction", pk=auction.pk)
     return render(request, "market/lot_form.html", {"form": form, "auction": auction, "holders": holders})
 

@@ -75,7 +75,9 @@ def test_a_free_licence_to_an_sme_answers_the_free_licensing_reward_facts(person
     assert "patent_introduction" not in profile_facts(personas.org_b, today)  # the university is local
 
 
-def test_an_invention_taken_from_a_holder_outside_yantai_answers_the_introduction_facts(personas: Personas) -> None:
+def test_an_invention_taken_from_a_holder_outside_yantai_answers_the_introduction_facts(
+    personas: Personas,
+) -> None:
     from ipcity.grants.public import profile_facts
     from ipcity.market.tests.helpers import patent
     from ipcity.registry.models import Organisation
