@@ -94,7 +94,8 @@ ACTIONS = {
     "grant_application.update": "修改奖补申请",
     "grant_application.material.add": "上传申报材料",
     "grant_application.material.remove": "删除申报材料",
-    "grant_application.experts_assign": "指派评审专家",
+    "grant_application.experts_assign": "随机抽取并指派评审专家",
+    "grant_application.expert_replace": "专家退出评审并补抽",
     "grant_application.score": "专家评分",
     "grant_application.objection": "登记公示异议",
     "grant_application.deadline": "重算兑现期限",
@@ -108,6 +109,11 @@ ACTIONS = {
     "market_deal.create": "表达交易意向",
     "market_mandate.grant": "委托服务机构",
     "market_mandate.revoke": "撤销服务机构委托",
+    # support
+    "expert_relation.declare": "登记专家回避关系",
+    "expert_relation.remove": "删除专家回避关系",
+    "expert_draw.draw": "随机抽取评审专家",
+    "expert_draw.replace": "补抽评审专家",
 }
 
 # Object types that are not a model (record_event(object_type=...)).
@@ -116,6 +122,8 @@ OBJECT_TYPES = {"backup": "数据备份", "supervision.reminder": "报送提醒"
 # Keys of before/after that are not a field of the event's model.
 FIELDS = {
     "status": "状态",
+    "candidates": "候选专家",
+    "picked": "抽中专家",
     "decision": "结论",
     "comment": "意见",
     "note": "说明",

@@ -147,6 +147,7 @@ def load_full_demo(
     from ipcity.market.demo import load_market_demo
     from ipcity.registry.demo import load_registry_demo
     from ipcity.supervision.demo import load_supervision_demo
+    from ipcity.support.demo import load_support_demo
 
     step("方案、基础数据与演示账号")
     logins, password = load_demo(actor=actor)
@@ -156,6 +157,8 @@ def load_full_demo(
     load_indicator_demo(actor=actor, seed=seed)
     step("督查督办：任务分解与进展历史")
     load_supervision_demo(actor=actor)
+    step("服务支撑：专家库")
+    load_support_demo(actor=actor)
     step("奖补：预算、申报与免申即享")
     load_grants_demo(actor=actor)
     step("技术市场：供给、需求与交易")

@@ -1,0 +1,73 @@
+"""Demo data of the support ecosystem (labelled 演示): an expert pool across the plan's industries,
+one expert working at a demo university (so the draw for its application shows 回避), a declared
+relation. Idempotent; loaded through support/services.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ipcity.core.audit import Actor
+from ipcity.registry.choices import Industry
+from ipcity.registry.models import Organisation
+from ipcity.support import services
+from ipcity.support.choices import ExpertTitle, RelationKind
+from ipcity.support.models import Expert
+
+# The grants demo draws its expert review from this field with this seed (the same draw each load).
+DEMO_EXPERT_FIELD = Industry.HIGH_END_EQUIPMENT
+DEMO_DRAW_SEED = 20240913
+
+I = Industry  # noqa: E741
+T = ExpertTitle
+# name, title, field, IPC subclasses, speciality, employer (a demo organisation's name or free text)
+EXPERTS = [
+    ("王演示", T.SENIOR, I.HIGH_END_EQUIPMENT, "B23K F16H", "机械与材料", "（演示）烟台滨海理工学院"),
+    ("李演示", T.SENIOR, I.BIOMEDICINE, "A61K C07D", "生物医药", "（演示）胶东海洋大学"),
+    ("赵演示", T.VICE_SENIOR, I.HIGH_END_EQUIPMENT, "G05B", "知识产权管理", "（演示）烟台知识产权研究会"),
+    ("钱演示", T.SENIOR, I.HIGH_END_EQUIPMENT, "B25J G05B", "工业机器人", "（演示）烟台工程技术研究院"),
+    ("孙演示", T.PATENT_ATTORNEY, I.HIGH_END_EQUIPMENT, "F16H", "专利代理", "（演示）胶东专利事务所"),
+    ("周演示", T.VICE_SENIOR, I.HIGH_END_EQUIPMENT, "B23K", "焊接工艺", "（演示）鲁东机械研究所"),
+    ("吴演示", T.SENIOR, I.ELECTRONIC_INFORMATION, "G06F H04L", "软件与通信", "（演示）胶东海洋大学"),
+    ("郑演示", T.VICE_SENIOR, I.FOOD_PROCESSING, "A23L", "食品工程", "（演示）烟台食品研究所"),
+    ("冯演示", T.SENIOR, I.GREEN_PETROCHEMICAL, "C10G", "石化工艺", "（演示）烟台石化设计院"),
+    ("陈演示", T.INTERMEDIATE, I.HIGH_END_EQUIPMENT, "B65G", "物流装备", "（演示）烟台工程技术研究院"),
+]  # fmt: skip
+# 周演示 declared he advises the demo university: kept out of its reviews.
+RELATIONS = [("周演示", "（演示）鲁东机械研究所", "（演示）烟台滨海理工学院", RelationKind.ADVISER)]
+
+
+def load_experts(*, actor: Actor) -> list[Expert]:
+    orgs = {o.name: o for o in Organisation.objects.filter(is_demo=True)}
+    experts = []
+    for index, (name, title, field, ipc, speciality, employer) in enumerate(EXPERTS, start=1):
+        experts.append(
+            services.save_expert(
+                actor=actor,
+                name=name,
+                title=title,
+                field=field,
+                ipc_subclasses=ipc,
+                speciality=speciality,
+                employer_name=employer,
+                employer=orgs.get(employer),
+                phone=f"0535-6{index:06d}",
+                is_demo=True,
+            )
+        )
+    for name, employer, org_name, kind in RELATIONS:
+        expert = Expert.objects.get(name=name, employer_name=employer)
+        org = orgs.get(org_name)
+        if org is not None and not expert.relations.filter(organisation=org, kind=kind).exists():
+            services.declare_relation(
+                expert,
+                org,
+                actor=actor,
+                kind=kind,
+                note="（演示）兼任技术顾问",
+                declared_on=dt.date(2024, 1, 8),
+            )
+    return experts
+
+
+def load_support_demo(*, actor: Actor) -> None:
+    load_experts(actor=actor)

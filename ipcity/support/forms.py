@@ -1,0 +1,55 @@
+"""Forms of the support pages: bound and checked here for shape, checked again by the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from ipcity.lib.inputs import SearchField
+from ipcity.registry.choices import Industry
+from ipcity.registry.models import Organisation
+from ipcity.support.choices import ExpertTitle, RelationKind
+
+
+class OrganisationChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Organisation) -> str:
+        return obj.name
+
+
+class ExpertFilterForm(forms.Form):
+    q = SearchField(label="关键词", help_text="姓名、工作单位或专长")
+    field = forms.ChoiceField(label="专业领域", required=False, choices=[("", "全部"), *Industry.choices])
+
+
+class ExpertForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=40)
+    title = forms.ChoiceField(label="职称", required=False, choices=[("", "—请选择—"), *ExpertTitle.choices])
+    field = forms.ChoiceField(label="专业领域（产业）", choices=[("", "—请选择—"), *Industry.choices])
+    ipc_subclasses = forms.CharField(
+        label="专业领域（IPC小类）", max_length=200, required=False, help_text="如 G06F H04L，以空格分隔"
+    )
+    speciality = forms.CharField(label="专长", max_length=100, required=False)
+    employer_name = forms.CharField(label="工作单位", max_length=200, required=False)
+    employer = OrganisationChoice(
+        label="工作单位（登记机构，用于回避）",
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+    )
+    phone = forms.CharField(label="联系电话", max_length=40, required=False)
+    email = forms.EmailField(label="电子邮箱", required=False)
+    available = forms.BooleanField(label="可参加评审", required=False, initial=True)
+    active = forms.BooleanField(label="在库", required=False, initial=True)
+    note = forms.CharField(label="备注", max_length=300, required=False)
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:  # the name and the employer's name are the record's key
+            del self.fields["name"]
+            del self.fields["employer_name"]
+
+
+class RelationForm(forms.Form):
+    organisation = OrganisationChoice(label="关系单位", queryset=Organisation.objects.order_by("name"))
+    kind = forms.ChoiceField(label="关系", choices=[("", "—请选择—"), *RelationKind.choices])
+    note = forms.CharField(label="说明", max_length=300, required=False)

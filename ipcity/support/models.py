@@ -1,0 +1,169 @@
+"""The support ecosystem (方案二(七)): the expert pool (专家库) and the random, audited expert draw
+with conflict avoidance (回避) that reviews use. Writes go through support/services.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ipcity.accounts.permissions import is_city_admin
+from ipcity.registry.choices import Industry
+from ipcity.support.choices import ExpertTitle, RelationKind
+
+
+class ExpertQuerySet(models.QuerySet["Expert"]):
+    def visible_to(self, user: Any) -> ExpertQuerySet:
+        """The public directory lists experts in the pool (without contact details, which only the
+        city office reads); the city office sees every record, those out of the pool too."""
+        return self if is_city_admin(user) else self.filter(active=True)
+
+    def in_pool(self) -> ExpertQuerySet:
+        return self.filter(active=True)
+
+
+class Expert(models.Model):
+    """An expert of the pool (专家库, 方案二(七)1), drawn at random for reviews."""
+
+    name = models.CharField(_("姓名"), max_length=40)
+    title = models.CharField(_("职称"), max_length=20, choices=ExpertTitle.choices, blank=True)
+    field = models.CharField(_("专业领域（产业）"), max_length=30, choices=Industry.choices)
+    ipc_subclasses = models.CharField(
+        _("专业领域（IPC小类）"), max_length=200, blank=True, help_text=_("如 G06F H04L，以空格分隔")
+    )
+    speciality = models.CharField(_("专长"), max_length=100, blank=True)
+    employer = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("工作单位（登记机构）"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="support_experts",
+        help_text=_("评审本单位的申请时须回避"),
+    )
+    employer_name = models.CharField(_("工作单位"), max_length=200, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    available = models.BooleanField(_("可参加评审"), default=True)
+    active = models.BooleanField(_("在库"), default=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("平台账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="expert",
+        help_text=_("有账号的专家自行在平台评分；没有账号的由市局代为录入"),
+    )
+    note = models.CharField(_("备注"), max_length=300, blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    objects = ExpertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["field", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "employer_name"], name="support_expert_name_employer")
+        ]
+        verbose_name = _("评审专家")
+        verbose_name_plural = _("评审专家")
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.employer_name}）" if self.employer_name else self.name
+
+    @property
+    def ipc_list(self) -> list[str]:
+        return [c for c in self.ipc_subclasses.upper().split() if c]
+
+
+class ExpertRelation(models.Model):
+    """A relation an expert declared with an organisation: the expert is kept out of its reviews."""
+
+    expert = models.ForeignKey(
+        Expert, verbose_name=_("专家"), on_delete=models.CASCADE, related_name="relations"
+    )
+    organisation = models.ForeignKey(
+        "registry.Organisation", verbose_name=_("关系单位"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("关系"), max_length=20, choices=RelationKind.choices)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    declared_on = models.DateField(_("申报日期"))
+
+    class Meta:
+        ordering = ["expert", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["expert", "organisation", "kind"], name="support_relation_unique")
+        ]
+        verbose_name = _("专家回避关系")
+        verbose_name_plural = _("专家回避关系")
+
+    def __str__(self) -> str:
+        return f"{self.expert.name} · {self.organisation}"
+
+
+class ExpertDraw(models.Model):
+    """One random draw of experts for a review: what was drawn from (the candidates after 回避), who
+    was kept out and why, and the seed — `random.Random(seed).sample(candidates, count)` gives the
+    same experts again (docs/support.md)."""
+
+    subject = models.CharField(_("评审事项"), max_length=200)
+    subject_key = models.CharField(_("评审事项编码"), max_length=60, db_index=True)
+    applicant = models.ForeignKey(
+        "registry.Organisation", verbose_name=_("申报单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    field = models.CharField(_("专业领域（产业）"), max_length=30, choices=Industry.choices)
+    ipc_subclass = models.CharField(_("专业领域（IPC小类）"), max_length=4, blank=True)
+    count = models.PositiveSmallIntegerField(_("抽取人数"))
+    seed = models.BigIntegerField(_("随机种子"))
+    co_patent_years = models.PositiveSmallIntegerField(_("共同专利回避年限"))
+    named_avoid = models.ManyToManyField(
+        Expert, verbose_name=_("申报单位申请回避的专家"), blank=True, related_name="+"
+    )
+    candidates = models.JSONField(_("候选专家"), default=list)
+    excluded = models.JSONField(_("回避的专家"), default=list)
+    replaces = models.OneToOneField(
+        "ExpertDrawPick",
+        verbose_name=_("替换"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replacement_draw",
+    )
+    reason = models.CharField(_("补抽原因"), max_length=300, blank=True)
+    drawn_at = models.DateTimeField(_("抽取时间"), auto_now_add=True)
+    drawn_by = models.CharField(_("抽取人"), max_length=150)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["-drawn_at", "-id"]
+        verbose_name = _("专家抽取")
+        verbose_name_plural = _("专家抽取")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.subject}"
+
+    @property
+    def number(self) -> str:
+        year = self.drawn_at.year if self.drawn_at else 0
+        return f"CQ{year}{self.pk or 0:06d}"
+
+
+class ExpertDrawPick(models.Model):
+    """An expert a draw picked; withdrawn when they cannot serve (a replacement is drawn)."""
+
+    draw = models.ForeignKey(ExpertDraw, on_delete=models.CASCADE, related_name="picks")
+    expert = models.ForeignKey(Expert, verbose_name=_("专家"), on_delete=models.PROTECT, related_name="picks")
+    position = models.PositiveSmallIntegerField(_("抽取顺序"))
+    withdrawn_at = models.DateTimeField(_("退出时间"), null=True, blank=True)
+    withdrawn_reason = models.CharField(_("退出原因"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["draw", "position"]
+        constraints = [models.UniqueConstraint(fields=["draw", "expert"], name="support_pick_unique")]
+        verbose_name = _("抽中的专家")
+        verbose_name_plural = _("抽中的专家")
+
+    def __str__(self) -> str:
+        return f"{self.draw.number} · {self.expert.name}"
