@@ -114,6 +114,11 @@ ACTIONS = {
     "expert_relation.remove": "删除专家回避关系",
     "expert_draw.draw": "随机抽取评审专家",
     "expert_draw.replace": "补抽评审专家",
+    "training_activity.create": "登记培训",
+    "training_activity.register": "培训报名",
+    "training_activity.sign_in": "培训手机签到",
+    "training_activity.sheet_import": "导入培训签到表",
+    "training_activity.certificates": "生成结业证书编号",
 }
 
 # Object types that are not a model (record_event(object_type=...)).
@@ -124,6 +129,7 @@ FIELDS = {
     "status": "状态",
     "candidates": "候选专家",
     "picked": "抽中专家",
+    "issued": "生成证书数",
     "decision": "结论",
     "comment": "意见",
     "note": "说明",

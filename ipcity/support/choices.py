@@ -33,3 +33,18 @@ class AvoidReason(models.TextChoices):
     CO_INVENTOR = "co_inventor", _("近年为申报单位专利的共同发明人")
     DECLARED = "declared", _("本人申报与申报单位有利害关系")
     NAMED = "named", _("申报单位申请回避")
+
+
+class TrainingKind(models.TextChoices):
+    """Kinds of IP training (方案二(七)1: 知识产权专业培训)."""
+
+    MANAGEMENT = "management", _("企业知识产权管理")
+    PRACTICE = "practice", _("专利代理与服务实务")
+    ENFORCEMENT = "enforcement", _("行政执法与保护")
+    OPERATION = "operation", _("运营与金融")
+    GENERAL = "general", _("综合与普及")
+
+
+class SignInSource(models.TextChoices):
+    PHONE = "phone", _("手机签到")
+    SHEET = "sheet", _("签到表导入")

@@ -5,6 +5,7 @@ relation. Idempotent; loaded through support/services.py."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from ipcity.core.audit import Actor
 from ipcity.registry.choices import Industry
@@ -69,5 +70,39 @@ def load_experts(*, actor: Actor) -> list[Expert]:
     return experts
 
 
+DEMO_TRAININGS = [
+    # title, organiser, kind, start, end, hours, place, region name, people signed in
+    ("（演示）企业知识产权管理规范贯标培训", "烟台市知识产权局", "management", dt.date(2024, 4, 18), dt.date(2024, 4, 19),
+     "12", "芝罘区会议中心", "芝罘区", 6),
+    ("（演示）专利代理实务提升班", "烟台市知识产权局", "practice", dt.date(2024, 9, 12), dt.date(2024, 9, 12),
+     "6", "莱山区创新大厦", "莱山区", 4),
+]  # fmt: skip
+SURNAMES = "赵钱孙李周吴郑王冯陈"
+
+
+def load_trainings(*, actor: Actor) -> None:
+    from ipcity.core.models import Region
+    from ipcity.support.models import TrainingActivity
+
+    regions = {r.name: r for r in Region.objects.all()}
+    for title, organiser, kind, start, end, hours, place, region, people in DEMO_TRAININGS:
+        if TrainingActivity.objects.filter(title=title, start_date=start).exists():
+            continue
+        training = services.create_training(
+            actor=actor, title=title, organiser=organiser, kind=kind, start_date=start, end_date=end,
+            hours=Decimal(hours), place=place, region=regions.get(region), is_demo=True,
+        )  # fmt: skip
+        for i in range(people):
+            services.sign_in(
+                training,
+                actor=actor,
+                name=f"{SURNAMES[i]}学员（演示）",
+                organisation_name="（演示）烟台海岳科技有限公司",
+                on=start,
+            )
+        services.issue_certificates(training, actor=actor)
+
+
 def load_support_demo(*, actor: Actor) -> None:
     load_experts(actor=actor)
+    load_trainings(actor=actor)

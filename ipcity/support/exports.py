@@ -9,7 +9,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from ipcity.lib.excel import simple_table
-from ipcity.support.models import Expert, ExpertDraw
+from ipcity.support.models import Expert, ExpertDraw, TrainingActivity
 
 
 def experts_workbook(experts: Iterable[Expert], *, contacts: bool) -> Workbook:
@@ -45,3 +45,37 @@ def draws_workbook(draws: Iterable[ExpertDraw]) -> Workbook:
             len(d.candidates), len(d.excluded), picked, d.reason, drawn_at, d.drawn_by,
         ])  # fmt: skip
     return simple_table("专家抽取记录", headers, rows, [14, 30, 28, 14, 8, 8, 22, 8, 8, 30, 30, 18, 14])
+
+
+def trainings_workbook(trainings: Iterable[TrainingActivity]) -> Workbook:
+    headers = [
+        "编号",
+        "培训名称",
+        "主办单位",
+        "培训类别",
+        "开始日期",
+        "结束日期",
+        "学时",
+        "地点",
+        "所在区市",
+        "签到人次",
+    ]
+    rows = []
+    for t in trainings:
+        region = t.region.name if t.region else "全市"
+        rows.append([
+            t.number, t.title, t.organiser, t.get_kind_display(), t.start_date, t.end_date, t.hours, t.place,
+            region, getattr(t, "signin_count", None),
+        ])  # fmt: skip
+    return simple_table("培训活动", headers, rows, [14, 30, 24, 16, 12, 12, 6, 24, 10, 8])
+
+
+def signins_workbook(training: TrainingActivity) -> Workbook:
+    headers = ["姓名", "单位", "电话", "签到方式", "签到时间", "结业证书编号"]
+    rows = []
+    for s in training.signins.order_by("id"):
+        signed = timezone.localtime(s.signed_at).strftime("%Y-%m-%d %H:%M")
+        rows.append(
+            [s.name, s.organisation_name, s.phone, s.get_source_display(), signed, s.certificate_number]
+        )
+    return simple_table("签到名单", headers, rows, [10, 30, 16, 12, 18, 20])

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 
-from ipcity.lib.inputs import SearchField
+from ipcity.core.models import Region
+from ipcity.lib.inputs import DateField, SearchField
 from ipcity.registry.choices import Industry
 from ipcity.registry.models import Organisation
-from ipcity.support.choices import ExpertTitle, RelationKind
+from ipcity.support.choices import ExpertTitle, RelationKind, TrainingKind
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class OrganisationChoice(forms.ModelChoiceField):
@@ -53,3 +57,33 @@ class RelationForm(forms.Form):
     organisation = OrganisationChoice(label="关系单位", queryset=Organisation.objects.order_by("name"))
     kind = forms.ChoiceField(label="关系", choices=[("", "—请选择—"), *RelationKind.choices])
     note = forms.CharField(label="说明", max_length=300, required=False)
+
+
+class TrainingForm(forms.Form):
+    title = forms.CharField(label="培训名称", max_length=200)
+    organiser = forms.CharField(label="主办单位", max_length=200)
+    kind = forms.ChoiceField(label="培训类别", choices=[("", "—请选择—"), *TrainingKind.choices])
+    start_date = DateField(label="开始日期", widget=DATE_WIDGET)
+    end_date = DateField(label="结束日期", widget=DATE_WIDGET)
+    hours = forms.DecimalField(
+        label="学时", max_digits=5, decimal_places=1, min_value=Decimal("0.5"), max_value=Decimal("1000")
+    )
+    place = forms.CharField(label="地点", max_length=200)
+    region = forms.ModelChoiceField(
+        label="所在区市", queryset=Region.objects.order_by("code"), required=False, empty_label="（全市）"
+    )
+
+
+class PersonForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=60)
+    organisation_name = forms.CharField(label="单位", max_length=200, required=False)
+    phone = forms.CharField(label="电话", max_length=40, required=False)
+
+
+class SheetForm(forms.Form):
+    file = forms.FileField(label="签到表（Excel：姓名、单位、电话）")
+
+
+class TrainingFilterForm(forms.Form):
+    q = SearchField(label="关键词", help_text="培训名称、主办单位或地点")
+    year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2099)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ipcity.accounts.permissions import is_city_admin
 from ipcity.registry.choices import Industry
-from ipcity.support.choices import ExpertTitle, RelationKind
+from ipcity.support.choices import ExpertTitle, RelationKind, SignInSource, TrainingKind
 
 
 class ExpertQuerySet(models.QuerySet["Expert"]):
@@ -167,3 +167,95 @@ class ExpertDrawPick(models.Model):
 
     def __str__(self) -> str:
         return f"{self.draw.number} · {self.expert.name}"
+
+
+class TrainingActivity(models.Model):
+    """A training the platform organises or records (方案二(七)1). Its sign-ins are the person-times
+    of the 年知识产权专业培训 indicator: each sign-in is recorded in the indicator's training records
+    (`indicator_event`, through indicators.services.record_training)."""
+
+    title = models.CharField(_("培训名称"), max_length=200)
+    organiser = models.CharField(_("主办单位"), max_length=200)
+    kind = models.CharField(_("培训类别"), max_length=20, choices=TrainingKind.choices)
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"))
+    hours = models.DecimalField(_("学时"), max_digits=5, decimal_places=1)
+    place = models.CharField(_("地点"), max_length=200)
+    region = models.ForeignKey(
+        "core.Region",
+        verbose_name=_("所在区市"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="support_trainings",
+    )
+    # The secret of the phone sign-in link (and its QR code): whoever has it may sign in.
+    signin_token = models.CharField(_("签到链接口令"), max_length=32, unique=True, editable=False)
+    indicator_event = models.OneToOneField(
+        "indicators.TrainingEvent",
+        verbose_name=_("指标培训记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="support_event",
+    )
+    created_by = models.CharField(_("登记人"), max_length=150)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        verbose_name = _("培训活动")
+        verbose_name_plural = _("培训活动")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def number(self) -> str:
+        return f"PX{self.start_date.year}{self.pk or 0:06d}"
+
+
+class TrainingRegistration(models.Model):
+    event = models.ForeignKey(TrainingActivity, on_delete=models.CASCADE, related_name="registrations")
+    name = models.CharField(_("姓名"), max_length=60)
+    organisation_name = models.CharField(_("单位"), max_length=200, blank=True)
+    phone = models.CharField(_("电话"), max_length=40, blank=True)
+    registered_at = models.DateTimeField(_("报名时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["event", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "name", "organisation_name"], name="support_registration_unique"
+            )
+        ]
+        verbose_name = _("培训报名")
+        verbose_name_plural = _("培训报名")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TrainingSignIn(models.Model):
+    """One person signed in at one training: one person-time (人次)."""
+
+    event = models.ForeignKey(TrainingActivity, on_delete=models.CASCADE, related_name="signins")
+    name = models.CharField(_("姓名"), max_length=60)
+    organisation_name = models.CharField(_("单位"), max_length=200, blank=True)
+    phone = models.CharField(_("电话"), max_length=40, blank=True)
+    source = models.CharField(_("签到方式"), max_length=10, choices=SignInSource.choices)
+    signed_at = models.DateTimeField(_("签到时间"), auto_now_add=True)
+    certificate_number = models.CharField(_("结业证书编号"), max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["event", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "name", "organisation_name"], name="support_signin_unique"
+            )
+        ]
+        verbose_name = _("培训签到")
+        verbose_name_plural = _("培训签到")
+
+    def __str__(self) -> str:
+        return self.name

@@ -15,3 +15,8 @@ def can_manage_experts(user: Any) -> bool:
 def can_see_expert_contacts(user: Any) -> bool:
     """Phone and e-mail of experts: the city office only (a reviewer must not be lobbied)."""
     return is_city_admin(user)
+
+
+def can_manage_trainings(user: Any) -> bool:
+    """Registering trainings, their sign-in sheets, participants and certificates: the city office."""
+    return is_city_admin(user)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from ipcity.support.models import Expert, ExpertDraw
+from ipcity.support.models import Expert, ExpertDraw, TrainingActivity
 
 
 def expert_list(user: Any, filters: dict[str, Any]) -> QuerySet[Expert]:
@@ -23,3 +23,13 @@ def draw_list() -> QuerySet[ExpertDraw]:
     return ExpertDraw.objects.select_related("applicant", "replaces__expert").prefetch_related(
         "picks__expert"
     )
+
+
+def training_list(filters: dict[str, Any]) -> QuerySet[TrainingActivity]:
+    """Trainings are public (title, organiser, dates, place, person-times); participants are not."""
+    qs = TrainingActivity.objects.select_related("region").annotate(signin_count=Count("signins"))
+    if q := filters.get("q"):
+        qs = qs.filter(Q(title__icontains=q) | Q(organiser__icontains=q) | Q(place__icontains=q))
+    if year := filters.get("year"):
+        qs = qs.filter(start_date__year=year)
+    return qs.order_by("-start_date", "-id")

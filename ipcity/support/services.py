@@ -12,18 +12,30 @@ import random
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import IO
 
 from django.db import transaction
 from django.utils import timezone
 
 from ipcity.core.audit import Actor, record_event, snapshot, upsert
+from ipcity.core.models import Region
 from ipcity.core.workflow import Refused
 from ipcity.lib.text import clean_text, name_key
+from ipcity.lib.uploads import Limits, UploadError, read_sheet
 from ipcity.registry.choices import Industry
 from ipcity.registry.models import Organisation, Patent, PatentHolder
-from ipcity.support.choices import AvoidReason, ExpertTitle, RelationKind
+from ipcity.support.choices import AvoidReason, ExpertTitle, RelationKind, SignInSource, TrainingKind
 from ipcity.support.config import expert_settings
-from ipcity.support.models import Expert, ExpertDraw, ExpertDrawPick, ExpertRelation
+from ipcity.support.models import (
+    Expert,
+    ExpertDraw,
+    ExpertDrawPick,
+    ExpertRelation,
+    TrainingActivity,
+    TrainingRegistration,
+    TrainingSignIn,
+)
 
 EXPERT_FIELDS = [
     "title",
@@ -440,3 +452,225 @@ def replace_pick(
 
 def picked_experts(draw: ExpertDraw) -> list[Expert]:
     return [p.expert for p in draw.picks.select_related("expert", "expert__user").order_by("position")]
+
+
+# ------------------------------------------------------------------------------------------ training
+
+SIGNIN_HEADERS = ["姓名", "单位", "电话"]
+MAX_SIGNIN_ROWS = 5_000  # one training's sign-in sheet
+
+
+@transaction.atomic
+def create_training(
+    *,
+    actor: Actor,
+    title: str,
+    organiser: str,
+    kind: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    hours: Decimal,
+    place: str,
+    region: Region | None = None,
+    is_demo: bool = False,
+) -> TrainingActivity:
+    """Register a training (方案二(七)1); its sign-ins count for the 培训人次 indicator."""
+    title, organiser, place = clean_text(title), clean_text(organiser), clean_text(place)
+    if not title or not organiser or not place:
+        raise Refused("请填写培训名称、主办单位和地点")
+    if kind not in TrainingKind.values:
+        raise Refused("请选择培训类别")
+    if end_date < start_date:
+        raise Refused("结束日期不能早于开始日期")
+    if not Decimal(0) < hours <= Decimal(1000):
+        raise Refused("学时应大于 0 且不超过 1000")
+    training = TrainingActivity.objects.create(
+        title=title,
+        organiser=organiser,
+        kind=kind,
+        start_date=start_date,
+        end_date=end_date,
+        hours=hours,
+        place=place,
+        region=region,
+        signin_token=secrets.token_urlsafe(18),
+        created_by=actor.label,
+        is_demo=is_demo,
+    )
+    record_event(
+        actor,
+        "training_activity.create",
+        obj=training,
+        after=snapshot(
+            training, ["title", "organiser", "kind", "start_date", "end_date", "hours", "place", "region"]
+        ),
+    )
+    return training
+
+
+def _person(name: str, organisation_name: str, phone: str) -> tuple[str, str, str]:
+    name, organisation_name, phone = clean_text(name), clean_text(organisation_name), clean_text(phone)
+    if not name:
+        raise Refused("请填写姓名")
+    if len(name) > 60 or len(organisation_name) > 200 or len(phone) > 40:
+        raise Refused("姓名不超过 60 字、单位不超过 200 字、电话不超过 40 字")
+    return name, organisation_name, phone
+
+
+@transaction.atomic
+def register_for_training(
+    training: TrainingActivity, *, actor: Actor, name: str, organisation_name: str = "", phone: str = ""
+) -> TrainingRegistration:
+    name, organisation_name, phone = _person(name, organisation_name, phone)
+    if TrainingRegistration.objects.filter(
+        event=training, name=name, organisation_name=organisation_name
+    ).exists():
+        raise Refused(f"{name}已报名")
+    registration = TrainingRegistration.objects.create(
+        event=training, name=name, organisation_name=organisation_name, phone=phone
+    )
+    record_event(
+        actor,
+        "training_activity.register",
+        obj=training,
+        after={"name": name, "organisation": organisation_name},
+    )
+    return registration
+
+
+def _count_in_indicator(training: TrainingActivity, people: list[dict[str, str]], *, actor: Actor) -> None:
+    """The sign-ins are the indicator's person-times: recorded through the indicators' service, under
+    the training's number so a training reported on the indicator page never merges with it."""
+    from ipcity.indicators.services import record_training
+
+    event, _added = record_training(
+        actor=actor,
+        title=f"{training.title}（{training.number}）",
+        date=training.start_date,
+        organiser=training.organiser,
+        region=training.region,
+        attendees=people,
+        is_demo=training.is_demo,
+    )
+    if training.indicator_event_id != event.pk:
+        training.indicator_event = event
+        training.save(update_fields=["indicator_event"])
+
+
+@transaction.atomic
+def sign_in(
+    training: TrainingActivity,
+    *,
+    actor: Actor,
+    name: str,
+    organisation_name: str = "",
+    phone: str = "",
+    on: dt.date | None = None,
+) -> TrainingSignIn:
+    """A participant signs in on the phone page (only on the training's days)."""
+    training = TrainingActivity.objects.select_for_update().get(pk=training.pk)
+    on = on or timezone.localdate()
+    if not training.start_date <= on <= training.end_date:
+        raise Refused(
+            f"签到只在培训期间（{training.start_date.isoformat()} 至 {training.end_date.isoformat()}）开放"
+        )
+    name, organisation_name, phone = _person(name, organisation_name, phone)
+    if TrainingSignIn.objects.filter(event=training, name=name, organisation_name=organisation_name).exists():
+        raise Refused(f"{name}已签到，无需重复签到")
+    signin = TrainingSignIn.objects.create(
+        event=training, name=name, organisation_name=organisation_name, phone=phone, source=SignInSource.PHONE
+    )
+    _count_in_indicator(
+        training, [{"name": name, "organisation": organisation_name, "phone": phone}], actor=actor
+    )
+    record_event(
+        actor,
+        "training_activity.sign_in",
+        obj=training,
+        after={"name": name, "organisation": organisation_name},
+    )
+    return signin
+
+
+def _sheet_people(file: IO[bytes]) -> list[tuple[int, str, str, str]]:
+    try:
+        rows = read_sheet(file, Limits.web(max_rows=MAX_SIGNIN_ROWS))
+    except UploadError as exc:
+        raise Refused(f"签到表：{exc}") from exc
+    if not rows or rows[0][0] != 1:
+        raise Refused("签到表第 1 行应为表头：姓名、单位、电话")
+    header = [str(c).strip() if c is not None else "" for c in rows[0][1]]
+    if "姓名" not in header:
+        raise Refused("签到表第 1 行缺少“姓名”列（列：姓名、单位、电话）")
+    at = {h: header.index(h) for h in SIGNIN_HEADERS if h in header}
+
+    def cell(values: list[object], column: str) -> str:
+        i = at.get(column)
+        return "" if i is None or i >= len(values) or values[i] is None else str(values[i]).strip()
+
+    people, errors = [], []
+    for number, values in rows[1:]:
+        name, org, phone = cell(values, "姓名"), cell(values, "单位"), cell(values, "电话")
+        if not (name or org or phone):
+            continue
+        if not name:
+            errors.append(f"第 {number} 行“姓名”列：不能为空")
+        elif len(name) > 60 or len(org) > 200 or len(phone) > 40:
+            errors.append(f"第 {number} 行：姓名不超过 60 字、单位不超过 200 字、电话不超过 40 字")
+        else:
+            people.append((number, name, org, phone))
+    if errors:
+        raise Refused("签到表有误，未导入：" + "；".join(errors[:20]))
+    if not people:
+        raise Refused("签到表没有数据行")
+    return people
+
+
+@transaction.atomic
+def import_sign_in_sheet(training: TrainingActivity, file: IO[bytes], *, actor: Actor) -> int:
+    """A paper sign-in sheet typed into Excel (姓名、单位、电话): all rows checked first, nothing
+    written on an error; a person already signed in is not counted again. Returns the sign-ins added."""
+    training = TrainingActivity.objects.select_for_update().get(pk=training.pk)
+    people = _sheet_people(file)
+    seen = set(TrainingSignIn.objects.filter(event=training).values_list("name", "organisation_name"))
+    new = []
+    for _number, name, org, phone in people:
+        if (name, org) not in seen:
+            seen.add((name, org))
+            new.append(
+                TrainingSignIn(
+                    event=training, name=name, organisation_name=org, phone=phone, source=SignInSource.SHEET
+                )
+            )
+    TrainingSignIn.objects.bulk_create(new)
+    if new:
+        _count_in_indicator(
+            training,
+            [{"name": s.name, "organisation": s.organisation_name, "phone": s.phone} for s in new],
+            actor=actor,
+        )
+    record_event(
+        actor, "training_activity.sheet_import", obj=training, after={"rows": len(people), "added": len(new)}
+    )
+    return len(new)
+
+
+@transaction.atomic
+def issue_certificates(training: TrainingActivity, *, actor: Actor) -> int:
+    """结业证书: a number for every signed-in participant without one (PX…-001, in sign-in order)."""
+    training = TrainingActivity.objects.select_for_update().get(pk=training.pk)
+    signins = list(training.signins.order_by("id"))
+    used = {s.certificate_number for s in signins if s.certificate_number}
+    issued = 0
+    for index, s in enumerate(signins, start=1):
+        if not s.certificate_number:
+            number = f"{training.number}-{index:03d}"
+            while number in used:
+                number += "A"
+            s.certificate_number = number
+            used.add(number)
+            s.save(update_fields=["certificate_number"])
+            issued += 1
+    if issued:
+        record_event(actor, "training_activity.certificates", obj=training, after={"issued": issued})
+    return issued

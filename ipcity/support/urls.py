@@ -13,4 +13,11 @@ urlpatterns = [
     path("relations/<id:pk>/remove/", views.relation_remove, name="relation_remove"),
     path("draws/", views.draws, name="draws"),
     path("draws/<id:pk>/", views.draw_detail, name="draw"),
+    path("trainings/", views.trainings, name="trainings"),
+    path("trainings/new/", views.training_new, name="training_new"),
+    path("trainings/<id:pk>/", views.training_detail, name="training"),
+    path("trainings/<id:pk>/register/", views.training_register, name="training_register"),
+    path("trainings/<id:pk>/sheet/", views.training_sheet, name="training_sheet"),
+    path("trainings/<id:pk>/certificates/", views.training_certificates, name="training_certificates"),
+    path("sign/<code:token>/", views.training_sign, name="training_sign"),
 ]

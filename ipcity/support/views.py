@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,9 +20,17 @@ from ipcity.core.workflow import Refused, form_errors
 from ipcity.lib.excel import xlsx_response
 from ipcity.support import exports, selectors, services
 from ipcity.support.choices import AvoidReason
-from ipcity.support.forms import ExpertFilterForm, ExpertForm, RelationForm
-from ipcity.support.models import Expert, ExpertRelation
-from ipcity.support.permissions import can_manage_experts, can_see_expert_contacts
+from ipcity.support.forms import (
+    ExpertFilterForm,
+    ExpertForm,
+    PersonForm,
+    RelationForm,
+    SheetForm,
+    TrainingFilterForm,
+    TrainingForm,
+)
+from ipcity.support.models import Expert, ExpertRelation, TrainingActivity
+from ipcity.support.permissions import can_manage_experts, can_manage_trainings, can_see_expert_contacts
 
 PAGE_SIZE = 30
 
@@ -199,3 +208,136 @@ def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "back": reverse("support:draws"),
         },
     )
+
+
+# ------------------------------------------------------------------------------------------ training
+
+
+@require_GET
+def trainings(request: HttpRequest) -> HttpResponse:
+    """培训活动: public (title, organiser, dates, place, person-times); the city office registers them."""
+    form = TrainingFilterForm(request.GET or None)
+    rows = selectors.training_list(form.cleaned_data if form.is_valid() else {})
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(exports.trainings_workbook(rows), "培训活动.xlsx")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "support/training_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": _query_without(request),
+            "can_manage": can_manage_trainings(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def training_new(request: HttpRequest) -> HttpResponse:
+    if not can_manage_trainings(request.user):
+        return deny(request)
+    form = TrainingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            t = services.create_training(actor=Actor.web(request.user), **form.cleaned_data)
+        except Refused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已登记培训 {t.number}。")
+            return redirect("support:training", t.pk)
+    return render(request, "support/training_form.html", {"form": form})
+
+
+def _training(pk: int) -> TrainingActivity:
+    return get_object_or_404(
+        TrainingActivity.objects.select_related("region").annotate(signin_count=Count("signins")), pk=pk
+    )
+
+
+@require_GET
+def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    t = _training(pk)
+    manage = can_manage_trainings(request.user)
+    if request.GET.get("format") == "xlsx":
+        if not manage:
+            return deny(request)
+        return xlsx_response(exports.signins_workbook(t), f"{t.number}签到名单.xlsx")
+    context: dict[str, Any] = {"t": t, "can_manage": manage, "person_form": PersonForm()}
+    if manage:
+        context.update(
+            signin_url=request.build_absolute_uri(reverse("support:training_sign", args=[t.signin_token])),
+            registrations=list(t.registrations.all()),
+            signins=list(t.signins.all()),
+            sheet_form=SheetForm(),
+        )
+    return render(request, "support/training_detail.html", context)
+
+
+@require_POST
+def training_register(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return deny(request)
+    t = _training(pk)
+    form = PersonForm(request.POST)
+    if not form.is_valid():
+        form_errors(request, form)
+    else:
+        try:
+            services.register_for_training(t, actor=Actor.web(request.user), **form.cleaned_data)
+        except Refused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "报名成功。")
+    return redirect("support:training", t.pk)
+
+
+@require_POST
+def training_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    if not can_manage_trainings(request.user):
+        return deny(request)
+    t = _training(pk)
+    form = SheetForm(request.POST, request.FILES)
+    if not form.is_valid():
+        form_errors(request, form)
+    else:
+        try:
+            added = services.import_sign_in_sheet(t, form.cleaned_data["file"], actor=Actor.web(request.user))
+        except Refused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"签到表已导入，新增签到 {added} 人次。")
+    return redirect("support:training", t.pk)
+
+
+@require_POST
+def training_certificates(request: HttpRequest, pk: int) -> HttpResponse:
+    if not can_manage_trainings(request.user):
+        return deny(request)
+    t = _training(pk)
+    issued = services.issue_certificates(t, actor=Actor.web(request.user))
+    messages.success(
+        request, f"已为 {issued} 人生成结业证书编号。" if issued else "签到人员均已有结业证书编号。"
+    )
+    return redirect("support:training", t.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def training_sign(request: HttpRequest, token: str) -> HttpResponse:
+    """The phone sign-in page, reached by the training's link (or its QR code): no account needed;
+    the link's secret is the permission."""
+    t = get_object_or_404(TrainingActivity, signin_token=token)
+    form = PersonForm(request.POST or None)
+    done = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        actor = (
+            Actor.web(request.user)
+            if request.user.is_authenticated
+            else Actor.system(f"手机签到：{data['name']}")
+        )
+        try:
+            done = services.sign_in(t, actor=actor, **data)
+        except Refused as exc:
+            form.add_error(None, str(exc))
+    return render(request, "support/training_sign.html", {"t": t, "form": form, "done": done})
