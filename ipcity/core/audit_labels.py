@@ -33,6 +33,8 @@ NOUNS = {
     "supervision.milestone": "年度节点",
     "supervision.row_setting": "任务督查设置",
     "population_gap": "常住人口缺失说明",
+    "agency_profile": "服务机构档案",
+    "cluster_report": "集聚区年度监测",
 }
 
 ACTIONS = {
@@ -119,6 +121,10 @@ ACTIONS = {
     "training_activity.sign_in": "培训手机签到",
     "training_activity.sheet_import": "导入培训签到表",
     "training_activity.certificates": "生成结业证书编号",
+    "agency_profile.districts": "修改服务机构的服务区市",
+    "agency_profile.staff_add": "添加服务机构人员",
+    "agency_profile.staff_remove": "删除服务机构人员",
+    "cluster_membership.apply": "申请入驻集聚区",
 }
 
 # Object types that are not a model (record_event(object_type=...)).
@@ -130,6 +136,8 @@ FIELDS = {
     "candidates": "候选专家",
     "picked": "抽中专家",
     "issued": "生成证书数",
+    "end_reason": "迁出、退出或不予入驻的原因",
+    "profile": "服务机构档案",
     "decision": "结论",
     "comment": "意见",
     "note": "说明",

@@ -48,3 +48,24 @@ class TrainingKind(models.TextChoices):
 class SignInSource(models.TextChoices):
     PHONE = "phone", _("手机签到")
     SHEET = "sheet", _("签到表导入")
+
+
+class AgencyKind(models.TextChoices):
+    """Kinds of IP service agency (issue #15; 方案二(七)3 知识产权服务业)."""
+
+    PATENT_AGENCY = "patent_agency", _("专利代理")
+    TRADEMARK_AGENCY = "trademark_agency", _("商标代理")
+    OPERATION = "operation", _("运营")
+    EVALUATION = "evaluation", _("评估")
+    LEGAL = "legal", _("法律")
+    INFORMATION = "information", _("信息")
+
+
+class ClusterStatus(models.TextChoices):
+    """An agency's stay in the 知识产权服务业集聚区."""
+
+    APPLIED = "applied", _("待审核")
+    RESIDENT = "resident", _("已入驻")
+    REJECTED = "rejected", _("未通过")
+    MOVED_OUT = "moved_out", _("已迁出")
+    EXITED = "exited", _("已退出")

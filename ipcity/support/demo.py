@@ -103,6 +103,51 @@ def load_trainings(*, actor: Actor) -> None:
         services.issue_certificates(training, actor=actor)
 
 
+DEMO_AGENCY = "（演示）烟台知桥知识产权代理事务所"
+
+
+def load_agencies(*, actor: Actor) -> None:
+    """知桥's directory profile and its stay in the 集聚区 (admitted 2023, reports for 2023 and 2024)."""
+    from ipcity.core.models import Region
+    from ipcity.support.models import ClusterMembership
+
+    org = Organisation.objects.filter(name=DEMO_AGENCY, is_demo=True).first()
+    if org is None:
+        return
+    regions = list(Region.objects.filter(name__in=["芝罘区", "莱山区", "福山区"]))
+    profile = services.save_agency_profile(
+        org, actor=actor, kinds=["patent_agency", "trademark_agency", "operation"],
+        qualifications="专利代理机构执业许可证（演示）", services="专利申请、复审无效、商标注册、专利导航（演示）",
+        districts=regions, phone="0535-6000000", is_demo=True,
+    )  # fmt: skip
+    for name, licence in (("刘代理（演示）", "3710000001"), ("陈代理（演示）", "3710000002")):
+        if not profile.staff.filter(name=name).exists():
+            services.add_agency_staff(
+                profile, actor=actor, name=name, licence_number=licence, position="专利代理师"
+            )
+    if ClusterMembership.objects.filter(organisation=org).exists():
+        return
+    stay = services.apply_to_cluster(
+        org,
+        actor=actor,
+        statement="（演示）申请入驻知识产权服务业集聚区",
+        on=dt.date(2023, 3, 6),
+        is_demo=True,
+    )
+    services.admit_to_cluster(stay, actor=actor, on=dt.date(2023, 3, 20))
+    for year, staff, revenue, clients in ((2023, 14, "3200000", 120), (2024, 18, "4100000", 150)):
+        services.report_cluster_year(
+            stay,
+            actor=actor,
+            year=year,
+            staff=staff,
+            revenue=Decimal(revenue),
+            clients=clients,
+            on=dt.date(year + 1, 1, 15),
+        )
+
+
 def load_support_demo(*, actor: Actor) -> None:
     load_experts(actor=actor)
     load_trainings(actor=actor)
+    load_agencies(actor=actor)

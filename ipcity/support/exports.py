@@ -9,7 +9,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from ipcity.lib.excel import simple_table
-from ipcity.support.models import Expert, ExpertDraw, TrainingActivity
+from ipcity.support.models import AgencyProfile, ClusterMembership, Expert, ExpertDraw, TrainingActivity
 
 
 def experts_workbook(experts: Iterable[Expert], *, contacts: bool) -> Workbook:
@@ -79,3 +79,44 @@ def signins_workbook(training: TrainingActivity) -> Workbook:
             [s.name, s.organisation_name, s.phone, s.get_source_display(), signed, s.certificate_number]
         )
     return simple_table("签到名单", headers, rows, [10, 30, 16, 12, 18, 20])
+
+
+def agencies_workbook(profiles: Iterable[AgencyProfile]) -> Workbook:
+    headers = ["机构名称", "统一社会信用代码", "所在区市", "服务类型", "资质", "服务内容", "服务区市", "执业人员数",
+               "对外联系电话", "网址"]  # fmt: skip
+    rows = []
+    for p in profiles:
+        org = p.organisation
+        rows.append([
+            org.name, org.uscc or "", org.region.name if org.region else "", "、".join(p.kind_labels),
+            p.qualifications, p.services, "、".join(r.name for r in p.districts.all()),
+            getattr(p, "staff_count", None), p.phone, p.website,
+        ])  # fmt: skip
+    return simple_table("服务机构名录", headers, rows, [30, 20, 10, 20, 30, 40, 30, 8, 16, 24])
+
+
+def cluster_workbook(stays: Iterable[ClusterMembership]) -> Workbook:
+    headers = [
+        "编号",
+        "服务机构",
+        "统一社会信用代码",
+        "状态",
+        "申请日期",
+        "入驻日期",
+        "迁出/退出日期",
+        "原因",
+    ]
+    rows = [
+        [
+            m.number,
+            m.organisation.name,
+            m.organisation.uscc or "",
+            m.get_status_display(),
+            m.applied_on,
+            m.admitted_on,
+            m.ended_on,
+            m.end_reason,
+        ]
+        for m in stays
+    ]
+    return simple_table("集聚区入驻", headers, rows, [14, 30, 20, 10, 12, 12, 14, 30])

@@ -11,7 +11,7 @@ from ipcity.core.models import Region
 from ipcity.lib.inputs import DateField, SearchField
 from ipcity.registry.choices import Industry
 from ipcity.registry.models import Organisation
-from ipcity.support.choices import ExpertTitle, RelationKind, TrainingKind
+from ipcity.support.choices import AgencyKind, ExpertTitle, RelationKind, TrainingKind
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -87,3 +87,60 @@ class SheetForm(forms.Form):
 class TrainingFilterForm(forms.Form):
     q = SearchField(label="关键词", help_text="培训名称、主办单位或地点")
     year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2099)
+
+
+class AgencyFilterForm(forms.Form):
+    q = SearchField(label="关键词", help_text="机构名称、服务内容或资质")
+    kind = forms.ChoiceField(label="服务类型", required=False, choices=[("", "全部"), *AgencyKind.choices])
+    region = forms.ModelChoiceField(
+        label="服务区市", queryset=Region.objects.order_by("code"), required=False, empty_label="全部"
+    )
+
+
+class AgencyProfileForm(forms.Form):
+    kinds = forms.MultipleChoiceField(
+        label="服务类型", choices=AgencyKind.choices, widget=forms.CheckboxSelectMultiple
+    )
+    qualifications = forms.CharField(
+        label="资质", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    services = forms.CharField(
+        label="服务内容", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    districts = forms.ModelMultipleChoiceField(
+        label="服务区市",
+        queryset=Region.objects.order_by("code"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    phone = forms.CharField(label="对外联系电话", max_length=40, required=False)
+    website = forms.URLField(label="网址", required=False, assume_scheme="https")
+
+
+class StaffForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=40)
+    licence_number = forms.CharField(label="执业证号", max_length=40, required=False)
+    position = forms.CharField(label="职务", max_length=40, required=False)
+
+
+class ClusterApplyForm(forms.Form):
+    statement = forms.CharField(
+        label="入驻申请说明", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="理由", max_length=300)
+
+
+class ClusterReportForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2099)
+    staff = forms.IntegerField(label="从业人员（人）", min_value=0, max_value=1_000_000)
+    revenue = forms.DecimalField(
+        label="营业收入（元）", min_value=Decimal(0), max_digits=16, decimal_places=2
+    )
+    clients = forms.IntegerField(label="服务客户数", min_value=0, max_value=10_000_000)
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2099, required=False)

@@ -7,11 +7,19 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ipcity.accounts.permissions import is_city_admin
 from ipcity.registry.choices import Industry
-from ipcity.support.choices import ExpertTitle, RelationKind, SignInSource, TrainingKind
+from ipcity.support.choices import (
+    AgencyKind,
+    ClusterStatus,
+    ExpertTitle,
+    RelationKind,
+    SignInSource,
+    TrainingKind,
+)
 
 
 class ExpertQuerySet(models.QuerySet["Expert"]):
@@ -259,3 +267,132 @@ class TrainingSignIn(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AgencyProfile(models.Model):
+    """A service agency's public profile (服务机构名录): the registry organisation (统一社会信用代码,
+    region) plus what it does. Written by the agency's own accounts or the city office."""
+
+    organisation = models.OneToOneField(
+        "registry.Organisation",
+        verbose_name=_("机构"),
+        on_delete=models.CASCADE,
+        related_name="agency_profile",
+    )
+    kinds = models.JSONField(_("服务类型"), default=list)
+    qualifications = models.TextField(_("资质"), blank=True)
+    services = models.TextField(_("服务内容"), blank=True)
+    districts = models.ManyToManyField(
+        "core.Region", verbose_name=_("服务区市"), blank=True, related_name="+"
+    )
+    phone = models.CharField(_("对外联系电话"), max_length=40, blank=True)
+    website = models.URLField(_("网址"), blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["organisation__name"]
+        verbose_name = _("服务机构档案")
+        verbose_name_plural = _("服务机构档案")
+
+    def __str__(self) -> str:
+        return self.organisation.name
+
+    @property
+    def kind_labels(self) -> list[str]:
+        return [str(AgencyKind(k).label) for k in self.kinds if k in AgencyKind.values]
+
+
+class AgencyStaff(models.Model):
+    profile = models.ForeignKey(
+        AgencyProfile, verbose_name=_("服务机构档案"), on_delete=models.CASCADE, related_name="staff"
+    )
+    name = models.CharField(_("姓名"), max_length=40)
+    licence_number = models.CharField(_("执业证号"), max_length=40, blank=True)
+    position = models.CharField(_("职务"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["profile", "id"]
+        constraints = [models.UniqueConstraint(fields=["profile", "name"], name="support_staff_unique")]
+        verbose_name = _("服务机构人员")
+        verbose_name_plural = _("服务机构人员")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClusterMembershipQuerySet(models.QuerySet["ClusterMembership"]):
+    def visible_to(self, user: Any) -> ClusterMembershipQuerySet:
+        """The city office all; an agency's accounts their organisation's; nobody else."""
+        from ipcity.support.permissions import member_organisation_id
+
+        if is_city_admin(user):
+            return self
+        own = member_organisation_id(user)
+        return self.filter(organisation_id=own) if own is not None else self.none()
+
+
+class ClusterMembership(models.Model):
+    """An agency's stay in the 知识产权服务业集聚区: 入驻 application → review → resident → annual
+    reports → 迁出 or 退出 with the reason (support/workflows.py)."""
+
+    organisation = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("服务机构"),
+        on_delete=models.PROTECT,
+        related_name="cluster_stays",
+    )
+    status = models.CharField(
+        _("状态"), max_length=20, choices=ClusterStatus.choices, default=ClusterStatus.APPLIED
+    )
+    statement = models.TextField(_("入驻申请说明"), blank=True)
+    applied_on = models.DateField(_("申请日期"))
+    admitted_on = models.DateField(_("入驻日期"), null=True, blank=True)
+    ended_on = models.DateField(_("迁出/退出日期"), null=True, blank=True)
+    end_reason = models.CharField(_("原因"), max_length=300, blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    objects = ClusterMembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-applied_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(status__in=["applied", "resident"]),
+                name="support_cluster_one_live",
+            )
+        ]
+        verbose_name = _("集聚区入驻")
+        verbose_name_plural = _("集聚区入驻")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.organisation}"
+
+    @property
+    def number(self) -> str:
+        return f"RZ{self.applied_on.year}{self.pk or 0:06d}"
+
+
+class ClusterReport(models.Model):
+    """A resident agency's annual monitoring report (as reported)."""
+
+    membership = models.ForeignKey(
+        ClusterMembership, verbose_name=_("集聚区入驻"), on_delete=models.CASCADE, related_name="reports"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    staff = models.PositiveIntegerField(_("从业人员（人）"))
+    revenue = models.DecimalField(_("营业收入（元）"), max_digits=16, decimal_places=2)
+    clients = models.PositiveIntegerField(_("服务客户数"))
+    reported_on = models.DateField(_("报送日期"))
+    reported_by = models.CharField(_("报送人"), max_length=150)
+
+    class Meta:
+        ordering = ["membership", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "year"], name="support_cluster_report_unique")
+        ]
+        verbose_name = _("集聚区年度监测")
+        verbose_name_plural = _("集聚区年度监测")
+
+    def __str__(self) -> str:
+        return f"{self.membership.organisation} {self.year}"

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from ipcity.support.models import Expert, ExpertDraw, TrainingActivity
+from ipcity.support.models import (
+    AgencyProfile,
+    ClusterMembership,
+    ClusterReport,
+    Expert,
+    ExpertDraw,
+    TrainingActivity,
+)
 
 
 def expert_list(user: Any, filters: dict[str, Any]) -> QuerySet[Expert]:
@@ -33,3 +43,75 @@ def training_list(filters: dict[str, Any]) -> QuerySet[TrainingActivity]:
     if year := filters.get("year"):
         qs = qs.filter(start_date__year=year)
     return qs.order_by("-start_date", "-id")
+
+
+def agency_list(filters: dict[str, Any]) -> QuerySet[AgencyProfile]:
+    """The public directory of service agencies."""
+    qs = AgencyProfile.objects.select_related("organisation", "organisation__region").prefetch_related(
+        "districts"
+    )
+    if q := filters.get("q"):
+        qs = qs.filter(
+            Q(organisation__name__icontains=q) | Q(services__icontains=q) | Q(qualifications__icontains=q)
+        )
+    if kind := filters.get("kind"):
+        ids = [p.pk for p in AgencyProfile.objects.only("pk", "kinds") if kind in (p.kinds or [])]
+        qs = qs.filter(pk__in=ids)
+    if region := filters.get("region"):
+        qs = qs.filter(districts=region)
+    return qs.annotate(staff_count=Count("staff", distinct=True)).order_by("organisation__name")
+
+
+@dataclass(frozen=True)
+class ClusterMonitor:
+    """The 集聚区 dynamic monitoring report of one year (docs/support.md)."""
+
+    year: int
+    months: list[tuple[int, int, int]]  # (month, admitted, left)
+    admitted: int
+    left: int
+    resident_at_end: int
+    revenue: Decimal | None
+    revenue_previous: Decimal | None
+    growth: Decimal | None  # percent, same agencies reporting both years
+    reported: int
+
+
+def cluster_monitor(year: int) -> ClusterMonitor:
+    stays: list[tuple[dt.date, dt.date | None]] = [
+        (admitted, ended)
+        for admitted, ended in ClusterMembership.objects.exclude(admitted_on__isnull=True).values_list(
+            "admitted_on", "ended_on"
+        )
+        if admitted is not None
+    ]
+    months = []
+    for month in range(1, 13):
+        admitted = sum(1 for a, _e in stays if (a.year, a.month) == (year, month))
+        left = sum(1 for _a, e in stays if e is not None and (e.year, e.month) == (year, month))
+        months.append((month, admitted, left))
+    end = dt.date(year, 12, 31)
+    resident = sum(1 for a, e in stays if a <= end and (e is None or e > end))
+    reports = dict(
+        ((r["membership_id"], r["year"]), r["revenue"])
+        for r in ClusterReport.objects.filter(year__in=[year, year - 1]).values(
+            "membership_id", "year", "revenue"
+        )
+    )
+    this = {m: v for (m, y), v in reports.items() if y == year}
+    both = [m for m in this if (m, year - 1) in reports]
+    revenue = sum(this.values(), Decimal(0)) if this else None
+    now = sum((this[m] for m in both), Decimal(0))
+    before = sum((reports[(m, year - 1)] for m in both), Decimal(0))
+    growth = ((now / before - 1) * 100).quantize(Decimal("0.1")) if both and before > 0 else None
+    return ClusterMonitor(
+        year=year,
+        months=months,
+        admitted=sum(m[1] for m in months),
+        left=sum(m[2] for m in months),
+        resident_at_end=resident,
+        revenue=revenue,
+        revenue_previous=before if both else None,
+        growth=growth,
+        reported=len(this),
+    )

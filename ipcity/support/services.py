@@ -23,11 +23,23 @@ from ipcity.core.models import Region
 from ipcity.core.workflow import Refused
 from ipcity.lib.text import clean_text, name_key
 from ipcity.lib.uploads import Limits, UploadError, read_sheet
-from ipcity.registry.choices import Industry
+from ipcity.registry.choices import Industry, OrganisationKind
 from ipcity.registry.models import Organisation, Patent, PatentHolder
-from ipcity.support.choices import AvoidReason, ExpertTitle, RelationKind, SignInSource, TrainingKind
+from ipcity.support.choices import (
+    AgencyKind,
+    AvoidReason,
+    ClusterStatus,
+    ExpertTitle,
+    RelationKind,
+    SignInSource,
+    TrainingKind,
+)
 from ipcity.support.config import expert_settings
 from ipcity.support.models import (
+    AgencyProfile,
+    AgencyStaff,
+    ClusterMembership,
+    ClusterReport,
     Expert,
     ExpertDraw,
     ExpertDrawPick,
@@ -36,6 +48,8 @@ from ipcity.support.models import (
     TrainingRegistration,
     TrainingSignIn,
 )
+from ipcity.support.permissions import can_edit_agency
+from ipcity.support.workflows import CLUSTER_WORKFLOW
 
 EXPERT_FIELDS = [
     "title",
@@ -674,3 +688,208 @@ def issue_certificates(training: TrainingActivity, *, actor: Actor) -> int:
     if issued:
         record_event(actor, "training_activity.certificates", obj=training, after={"issued": issued})
     return issued
+
+
+# ------------------------------------------------------------------------------------------ agencies
+
+
+def _require_agency_editor(organisation: Organisation, actor: Actor) -> None:
+    if actor.user is not None and not can_edit_agency(actor.user, organisation.pk):
+        raise Refused(f"无权修改{organisation.name}的机构档案")
+    if organisation.kind != OrganisationKind.SERVICE_AGENCY:
+        raise Refused(f"{organisation.name}在登记中不是服务机构")
+
+
+@transaction.atomic
+def save_agency_profile(
+    organisation: Organisation,
+    *,
+    actor: Actor,
+    kinds: Sequence[str],
+    qualifications: str = "",
+    services: str = "",
+    districts: Iterable[Region] = (),
+    phone: str = "",
+    website: str = "",
+    is_demo: bool = False,
+) -> AgencyProfile:
+    """An agency's directory profile (the registry organisation gives its name, 统一社会信用代码 and region)."""
+    _require_agency_editor(organisation, actor)
+    kinds = list(dict.fromkeys(kinds))
+    if not kinds or any(k not in AgencyKind.values for k in kinds):
+        raise Refused("请至少选择一种服务类型")
+    profile, _status = upsert(
+        AgencyProfile,
+        key={"organisation": organisation},
+        values={
+            "kinds": kinds,
+            "qualifications": qualifications.strip(),
+            "services": services.strip(),
+            "phone": clean_text(phone),
+            "website": clean_text(website),
+            "is_demo": is_demo,
+        },
+        actor=actor,
+        action_prefix="agency_profile",
+    )
+    wanted = {r.pk for r in districts}
+    if set(profile.districts.values_list("pk", flat=True)) != wanted:
+        profile.districts.set(wanted)
+        record_event(actor, "agency_profile.districts", obj=profile, after={"districts": sorted(wanted)})
+    return profile
+
+
+@transaction.atomic
+def add_agency_staff(
+    profile: AgencyProfile, *, actor: Actor, name: str, licence_number: str = "", position: str = ""
+) -> AgencyStaff:
+    _require_agency_editor(profile.organisation, actor)
+    name = clean_text(name)
+    if not name:
+        raise Refused("请填写人员姓名")
+    if profile.staff.filter(name=name).exists():
+        raise Refused(f"{name}已在人员名单中")
+    staff = AgencyStaff.objects.create(
+        profile=profile, name=name, licence_number=clean_text(licence_number), position=clean_text(position)
+    )
+    record_event(
+        actor,
+        "agency_profile.staff_add",
+        obj=profile,
+        after={"name": name, "licence_number": staff.licence_number},
+    )
+    return staff
+
+
+@transaction.atomic
+def remove_agency_staff(staff: AgencyStaff, *, actor: Actor) -> None:
+    _require_agency_editor(staff.profile.organisation, actor)
+    record_event(actor, "agency_profile.staff_remove", obj=staff.profile, before={"name": staff.name})
+    staff.delete()
+
+
+# ------------------------------------------------------------------------------------------ 集聚区
+
+
+@transaction.atomic
+def apply_to_cluster(
+    organisation: Organisation,
+    *,
+    actor: Actor,
+    statement: str = "",
+    on: dt.date | None = None,
+    is_demo: bool = False,
+) -> ClusterMembership:
+    """A service agency applies to enter the 集聚区 (one application or stay at a time)."""
+    _require_agency_editor(organisation, actor)
+    live = ClusterMembership.objects.filter(
+        organisation=organisation, status__in=[ClusterStatus.APPLIED, ClusterStatus.RESIDENT]
+    ).first()
+    if live is not None:
+        raise Refused(
+            f"{organisation.name}已有入驻申请或已入驻（{live.number}，{live.get_status_display()}）"
+        )
+    membership = ClusterMembership.objects.create(
+        organisation=organisation,
+        statement=statement.strip(),
+        applied_on=on or timezone.localdate(),
+        is_demo=is_demo,
+    )
+    record_event(actor, "cluster_membership.apply", obj=membership, after={"organisation": organisation.name})
+    return membership
+
+
+@transaction.atomic
+def admit_to_cluster(membership: ClusterMembership, *, actor: Actor, on: dt.date | None = None) -> None:
+    membership = CLUSTER_WORKFLOW.lock(membership)
+    CLUSTER_WORKFLOW.require(membership, "admit", actor=actor)
+    membership.admitted_on = on or timezone.localdate()
+    membership.save(update_fields=["admitted_on"])
+    CLUSTER_WORKFLOW.move(
+        membership, "admit", actor=actor, audit_after={"admitted_on": membership.admitted_on}
+    )
+
+
+@transaction.atomic
+def reject_cluster_application(membership: ClusterMembership, *, actor: Actor, reason: str) -> None:
+    membership = CLUSTER_WORKFLOW.lock(membership)
+    CLUSTER_WORKFLOW.require(membership, "reject", actor=actor, reason=reason)
+    membership.end_reason = clean_text(reason)[:300]
+    membership.save(update_fields=["end_reason"])
+    CLUSTER_WORKFLOW.move(membership, "reject", actor=actor, comment=reason, reason=reason)
+
+
+def _leave(
+    name: str, membership: ClusterMembership, *, actor: Actor, reason: str, on: dt.date | None
+) -> None:
+    membership = CLUSTER_WORKFLOW.lock(membership)
+    CLUSTER_WORKFLOW.require(membership, name, actor=actor, reason=reason)
+    day = on or timezone.localdate()
+    if membership.admitted_on and day < membership.admitted_on:
+        raise Refused("迁出/退出日期不能早于入驻日期")
+    membership.ended_on = day
+    membership.end_reason = clean_text(reason)[:300]
+    membership.save(update_fields=["ended_on", "end_reason"])
+    CLUSTER_WORKFLOW.move(
+        membership, name, actor=actor, comment=reason, reason=reason, audit_after={"ended_on": day}
+    )
+
+
+@transaction.atomic
+def move_out_of_cluster(
+    membership: ClusterMembership, *, actor: Actor, reason: str, on: dt.date | None = None
+) -> None:
+    """迁出: the agency leaves the cluster (its reason recorded)."""
+    _leave("move_out", membership, actor=actor, reason=reason, on=on)
+
+
+@transaction.atomic
+def exit_from_cluster(
+    membership: ClusterMembership, *, actor: Actor, reason: str, on: dt.date | None = None
+) -> None:
+    """退出 (清退): the city office ends the stay (its reason recorded)."""
+    _leave("exit", membership, actor=actor, reason=reason, on=on)
+
+
+@transaction.atomic
+def report_cluster_year(
+    membership: ClusterMembership,
+    *,
+    actor: Actor,
+    year: int,
+    staff: int,
+    revenue: Decimal,
+    clients: int,
+    on: dt.date | None = None,
+) -> ClusterReport:
+    """The annual monitoring data of a resident agency (as reported); a year reported again is replaced."""
+    membership = CLUSTER_WORKFLOW.lock(membership)
+    CLUSTER_WORKFLOW.require(membership, "report", actor=actor)
+    day = on or timezone.localdate()
+    if membership.admitted_on and year < membership.admitted_on.year:
+        raise Refused(f"年度不能早于入驻年度（{membership.admitted_on.year}）")
+    if year > day.year:
+        raise Refused("不能报送未来年度的数据")
+    if staff < 0 or clients < 0 or revenue < 0:
+        raise Refused("人数、客户数和营业收入不能为负数")
+    report, _status = upsert(
+        ClusterReport,
+        key={"membership": membership, "year": year},
+        values={
+            "staff": staff,
+            "revenue": revenue,
+            "clients": clients,
+            "reported_on": day,
+            "reported_by": actor.label,
+        },
+        actor=actor,
+        action_prefix="cluster_report",
+        audit=False,
+    )
+    CLUSTER_WORKFLOW.move(
+        membership,
+        "report",
+        actor=actor,
+        audit_after={"year": year, "staff": staff, "revenue": revenue, "clients": clients},
+    )
+    return report

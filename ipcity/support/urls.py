@@ -20,4 +20,17 @@ urlpatterns = [
     path("trainings/<id:pk>/sheet/", views.training_sheet, name="training_sheet"),
     path("trainings/<id:pk>/certificates/", views.training_certificates, name="training_certificates"),
     path("sign/<code:token>/", views.training_sign, name="training_sign"),
+    path("agencies/", views.agencies, name="agencies"),
+    path("agencies/<id:pk>/", views.agency_detail, name="agency"),
+    path("agencies/<id:pk>/edit/", views.agency_edit, name="agency_edit"),
+    path("agencies/<id:pk>/staff/", views.agency_staff_add, name="agency_staff_add"),
+    path("staff/<id:pk>/remove/", views.agency_staff_remove, name="agency_staff_remove"),
+    path("cluster/", views.cluster, name="cluster"),
+    path("cluster/apply/", views.cluster_apply, name="cluster_apply"),
+    path("cluster/monitor/", views.cluster_monitor, name="cluster_monitor"),
+    path("cluster/<id:pk>/", views.stay_detail, name="stay"),
+    *(
+        path(f"cluster/<id:pk>/{action}/", views.stay_action, {"action": action}, name=f"stay_{action}")
+        for action in ("admit", "reject", "report", "move_out", "exit")
+    ),
 ]

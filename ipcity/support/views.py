@@ -12,25 +12,49 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ipcity.accounts.guards import deny
 from ipcity.core.audit import Actor
-from ipcity.core.workflow import Refused, form_errors
+from ipcity.core.workflow import Door, Refused, action_view, form_errors, keywords
 from ipcity.lib.excel import xlsx_response
+from ipcity.registry.choices import OrganisationKind
+from ipcity.registry.models import Organisation
 from ipcity.support import exports, selectors, services
-from ipcity.support.choices import AvoidReason
+from ipcity.support.choices import AvoidReason, ClusterStatus
 from ipcity.support.forms import (
+    AgencyFilterForm,
+    AgencyProfileForm,
+    ClusterApplyForm,
+    ClusterReportForm,
     ExpertFilterForm,
     ExpertForm,
     PersonForm,
+    ReasonForm,
     RelationForm,
     SheetForm,
+    StaffForm,
     TrainingFilterForm,
     TrainingForm,
+    YearForm,
 )
-from ipcity.support.models import Expert, ExpertRelation, TrainingActivity
-from ipcity.support.permissions import can_manage_experts, can_manage_trainings, can_see_expert_contacts
+from ipcity.support.models import (
+    AgencyProfile,
+    AgencyStaff,
+    ClusterMembership,
+    Expert,
+    ExpertRelation,
+    TrainingActivity,
+)
+from ipcity.support.permissions import (
+    can_edit_agency,
+    can_manage_experts,
+    can_manage_trainings,
+    can_see_expert_contacts,
+    member_organisation_id,
+)
+from ipcity.support.workflows import CLUSTER_WORKFLOW
 
 PAGE_SIZE = 30
 
@@ -341,3 +365,211 @@ def training_sign(request: HttpRequest, token: str) -> HttpResponse:
         except Refused as exc:
             form.add_error(None, str(exc))
     return render(request, "support/training_sign.html", {"t": t, "form": form, "done": done})
+
+
+# ------------------------------------------------------------------------------------------ agencies
+
+
+@require_GET
+def agencies(request: HttpRequest) -> HttpResponse:
+    """服务机构名录 (public): profile, kinds, services, districts served, licensed staff count."""
+    form = AgencyFilterForm(request.GET or None)
+    rows = selectors.agency_list(form.cleaned_data if form.is_valid() else {})
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(exports.agencies_workbook(rows), "服务机构名录.xlsx")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    own = member_organisation_id(request.user)
+    return render(
+        request,
+        "support/agency_list.html",
+        {"form": form, "page": page, "query": _query_without(request), "own": own},
+    )
+
+
+@require_GET
+def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = get_object_or_404(
+        AgencyProfile.objects.select_related("organisation", "organisation__region"), organisation_id=pk
+    )
+    editable = can_edit_agency(request.user, profile.organisation_id)
+    return render(
+        request,
+        "support/agency_detail.html",
+        {
+            "profile": profile,
+            "staff": list(profile.staff.all()),
+            "districts": list(profile.districts.order_by("code")),
+            "editable": editable,
+            "staff_form": StaffForm() if editable else None,
+            "stay": ClusterMembership.objects.filter(
+                organisation_id=pk, status=ClusterStatus.RESIDENT
+            ).first(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, pk=pk, kind=OrganisationKind.SERVICE_AGENCY)
+    if not can_edit_agency(request.user, organisation.pk):
+        return deny(request)
+    profile = AgencyProfile.objects.filter(organisation=organisation).first()
+    initial: dict[str, Any] = {}
+    if profile is not None:
+        initial = {
+            f: getattr(profile, f) for f in ("kinds", "qualifications", "services", "phone", "website")
+        }
+        initial["districts"] = list(profile.districts.all())
+    form = AgencyProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_agency_profile(organisation, actor=Actor.web(request.user), **form.cleaned_data)
+        except Refused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "机构档案已保存。")
+            return redirect("support:agency", organisation.pk)
+    return render(request, "support/agency_form.html", {"form": form, "organisation": organisation})
+
+
+@require_POST
+def agency_staff_add(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = get_object_or_404(AgencyProfile.objects.select_related("organisation"), organisation_id=pk)
+    if not can_edit_agency(request.user, profile.organisation_id):
+        return deny(request)
+    form = StaffForm(request.POST)
+    if not form.is_valid():
+        form_errors(request, form)
+    else:
+        try:
+            services.add_agency_staff(profile, actor=Actor.web(request.user), **form.cleaned_data)
+        except Refused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "已添加人员。")
+    return redirect("support:agency", pk)
+
+
+@require_POST
+def agency_staff_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    staff = get_object_or_404(AgencyStaff.objects.select_related("profile__organisation"), pk=pk)
+    if not can_edit_agency(request.user, staff.profile.organisation_id):
+        return deny(request)
+    services.remove_agency_staff(staff, actor=Actor.web(request.user))
+    messages.success(request, "已删除人员。")
+    return redirect("support:agency", staff.profile.organisation_id)
+
+
+# ------------------------------------------------------------------------------------------ 集聚区
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+@require_GET
+def cluster(request: HttpRequest) -> HttpResponse:
+    """集聚区: the city office every stay; an agency its own, and where it applies."""
+    user = request.user
+    if not (can_manage_experts(user) or member_organisation_id(user) is not None):
+        return deny(request)
+    rows = ClusterMembership.objects.visible_to(user).select_related("organisation")
+    if status := request.GET.get("status"):
+        rows = rows.filter(status=status) if status in ClusterStatus.values else rows.none()
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(exports.cluster_workbook(rows), "集聚区入驻.xlsx")
+    own = member_organisation_id(user)
+    may_apply = (
+        own is not None
+        and not ClusterMembership.objects.filter(
+            organisation_id=own, status__in=[ClusterStatus.APPLIED, ClusterStatus.RESIDENT]
+        ).exists()
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "support/cluster_list.html",
+        {
+            "page": page,
+            "query": _query_without(request),
+            "statuses": ClusterStatus.choices,
+            "status": status or "",
+            "apply_form": ClusterApplyForm() if may_apply else None,
+            "is_city": can_manage_experts(user),
+        },
+    )
+
+
+@require_POST
+def cluster_apply(request: HttpRequest) -> HttpResponse:
+    own = member_organisation_id(request.user)
+    if own is None:
+        return deny(request)
+    form = ClusterApplyForm(request.POST)
+    if not form.is_valid():
+        form_errors(request, form)
+        return redirect("support:cluster")
+    try:
+        m = services.apply_to_cluster(
+            Organisation.objects.get(pk=own),
+            actor=Actor.web(request.user),
+            statement=form.cleaned_data["statement"],
+        )
+    except Refused as exc:
+        messages.error(request, str(exc))
+        return redirect("support:cluster")
+    messages.success(request, "入驻申请已提交，等待市局审核。")
+    return redirect("support:stay", m.pk)
+
+
+def _stay(request: HttpRequest, pk: int) -> ClusterMembership:
+    return get_object_or_404(
+        ClusterMembership.objects.visible_to(request.user).select_related("organisation"), pk=pk
+    )
+
+
+@require_GET
+def stay_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _signed_in(request.user):
+        return deny(request)
+    m = _stay(request, pk)
+    return render(
+        request,
+        "support/stay_detail.html",
+        {
+            "m": m,
+            "actions": CLUSTER_WORKFLOW.allowed_actions(m, request.user),
+            "reports": list(m.reports.all()),
+            "reason_form": ReasonForm(),
+            "report_form": ClusterReportForm(initial={"year": timezone.localdate().year - 1}),
+        },
+    )
+
+
+STAY_POSTS: dict[str, Door] = {
+    "admit": Door(lambda m, actor, data: services.admit_to_cluster(m, actor=actor), "已同意入驻。"),
+    "reject": Door(keywords(services.reject_cluster_application), "已不予入驻。", ReasonForm),
+    "report": Door(keywords(services.report_cluster_year), "年度监测数据已报送。", ClusterReportForm),
+    "move_out": Door(keywords(services.move_out_of_cluster), "已登记迁出。", ReasonForm),
+    "exit": Door(keywords(services.exit_from_cluster), "已清退。", ReasonForm),
+}
+
+stay_action = action_view(
+    CLUSTER_WORKFLOW,
+    STAY_POSTS,
+    guard=_signed_in,
+    fetch=_stay,
+    back=lambda request, m: reverse("support:stay", args=[m.pk]),
+)
+
+
+@require_GET
+def cluster_monitor(request: HttpRequest) -> HttpResponse:
+    """集聚区动态监测 (the city office): 入驻/迁出 by month, residents at year end, revenue growth."""
+    if not can_manage_experts(request.user):
+        return deny(request)
+    form = YearForm(request.GET or None)
+    year = (form.cleaned_data.get("year") if form.is_valid() else None) or timezone.localdate().year
+    return render(
+        request, "support/cluster_monitor.html", {"form": form, "m": selectors.cluster_monitor(year)}
+    )
