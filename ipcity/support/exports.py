@@ -3,12 +3,14 @@ stays text). Contact details only for the city office, as on the pages."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.utils import timezone
 from openpyxl import Workbook
 
 from ipcity.lib.excel import simple_table
+from ipcity.registry.models import ManagementCertificate
 from ipcity.support.models import AgencyProfile, ClusterMembership, Expert, ExpertDraw, TrainingActivity
 
 
@@ -120,3 +122,16 @@ def cluster_workbook(stays: Iterable[ClusterMembership]) -> Workbook:
         for m in stays
     ]
     return simple_table("集聚区入驻", headers, rows, [14, 30, 20, 10, 12, 12, 14, 30])
+
+
+def certificates_workbook(rows: Iterable[tuple[ManagementCertificate, str]], on: dt.date) -> Workbook:
+    headers = ["机构", "统一社会信用代码", "区市", "标准版本", "证书编号", "发证日期", "有效期至", "证书状态",
+               f"{on:%Y-%m-%d} 是否有效"]  # fmt: skip
+    out = []
+    for c, state in rows:
+        org = c.organisation
+        out.append([
+            org.name, org.uscc or "", org.region.name if org.region else "", c.get_version_display(), c.number,
+            c.issued_on, c.expires_on, c.get_status_display(), state,
+        ])  # fmt: skip
+    return simple_table("贯标证书", headers, out, [30, 20, 10, 16, 20, 12, 12, 8, 40])

@@ -46,3 +46,8 @@ def city_office(user: Any, obj: Any = None) -> bool:
 
 def member_or_city(user: Any, membership: Any) -> bool:
     return is_city_admin(user) or is_cluster_member(user, membership)
+
+
+def can_view_strong_enterprises(user: Any) -> bool:
+    """贯标 and 优势企业 overview: the city office and the district bureaus (organisation data, scoped)."""
+    return is_city_admin(user) or has_role(user, Role.DISTRICT_OFFICER)

@@ -9,6 +9,13 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from ipcity.registry.choices import CertificateVersion, OrganisationTagKind
+from ipcity.registry.models import (
+    GBT29490_2013_LAST_DAY,
+    ManagementCertificate,
+    Organisation,
+    OrganisationTag,
+)
 from ipcity.support.models import (
     AgencyProfile,
     ClusterMembership,
@@ -60,6 +67,10 @@ def agency_list(filters: dict[str, Any]) -> QuerySet[AgencyProfile]:
     if region := filters.get("region"):
         qs = qs.filter(districts=region)
     return qs.annotate(staff_count=Count("staff", distinct=True)).order_by("organisation__name")
+
+
+# 方案二(四)1: "每年评定不超过20家市级知识产权优势企业" — the plan's own cap.
+CITY_ADVANTAGE_PER_YEAR = 20
 
 
 @dataclass(frozen=True)
@@ -115,3 +126,38 @@ def cluster_monitor(year: int) -> ClusterMonitor:
         growth=growth,
         reported=len(this),
     )
+
+
+def certificate_state(cert: ManagementCertificate, on: dt.date) -> str:
+    """有效 / 已失效 (2013 version after the version's last day, whatever its own term) / 无效."""
+    if cert.is_effective(on):
+        return "有效"
+    if cert.version == CertificateVersion.V2013 and on > GBT29490_2013_LAST_DAY:
+        return f"已失效（2013 版证书 {GBT29490_2013_LAST_DAY:%Y-%m-%d} 后不再有效，不再计入贯标主体）"
+    return "无效"
+
+
+def certificate_rows(
+    user: Any, on: dt.date, *, lapsed_only: bool = False
+) -> list[tuple[ManagementCertificate, str]]:
+    """The registry's GB/T 29490 certificates of the organisations the user may see, with their state."""
+    certs = ManagementCertificate.objects.filter(
+        organisation__in=Organisation.objects.visible_to(user)
+    ).select_related("organisation", "organisation__region")
+    rows = [(c, certificate_state(c, on)) for c in certs.order_by("organisation__name", "-issued_on")]
+    if lapsed_only:
+        rows = [(c, s) for c, s in rows if s.startswith("已失效")]
+    return rows
+
+
+def advantage_by_year(user: Any) -> list[tuple[int, int, int]]:
+    """市级知识产权优势企业 recognised per year (registry tags), for the ≤20-a-year check: (year, count, cap)."""
+    counts = (
+        OrganisationTag.objects.filter(
+            tag=OrganisationTagKind.IP_ADVANTAGE_CITY, organisation__in=Organisation.objects.visible_to(user)
+        )
+        .values("year")
+        .annotate(n=Count("organisation", distinct=True))
+        .order_by("year")
+    )
+    return [(row["year"], row["n"], CITY_ADVANTAGE_PER_YEAR) for row in counts]

@@ -26,6 +26,7 @@ urlpatterns = [
     path("agencies/<id:pk>/staff/", views.agency_staff_add, name="agency_staff_add"),
     path("staff/<id:pk>/remove/", views.agency_staff_remove, name="agency_staff_remove"),
     path("cluster/", views.cluster, name="cluster"),
+    path("strong-enterprises/", views.strong_enterprises, name="strong_enterprises"),
     path("cluster/apply/", views.cluster_apply, name="cluster_apply"),
     path("cluster/monitor/", views.cluster_monitor, name="cluster_monitor"),
     path("cluster/<id:pk>/", views.stay_detail, name="stay"),

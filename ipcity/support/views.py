@@ -19,6 +19,7 @@ from ipcity.accounts.guards import deny
 from ipcity.core.audit import Actor
 from ipcity.core.workflow import Door, Refused, action_view, form_errors, keywords
 from ipcity.lib.excel import xlsx_response
+from ipcity.lib.inputs import parse_date
 from ipcity.registry.choices import OrganisationKind
 from ipcity.registry.models import Organisation
 from ipcity.support import exports, selectors, services
@@ -52,6 +53,7 @@ from ipcity.support.permissions import (
     can_manage_experts,
     can_manage_trainings,
     can_see_expert_contacts,
+    can_view_strong_enterprises,
     member_organisation_id,
 )
 from ipcity.support.workflows import CLUSTER_WORKFLOW
@@ -572,4 +574,33 @@ def cluster_monitor(request: HttpRequest) -> HttpResponse:
     year = (form.cleaned_data.get("year") if form.is_valid() else None) or timezone.localdate().year
     return render(
         request, "support/cluster_monitor.html", {"form": form, "m": selectors.cluster_monitor(year)}
+    )
+
+
+# ------------------------------------------------------------------------------------------ 强企
+
+
+@require_GET
+def strong_enterprises(request: HttpRequest) -> HttpResponse:
+    """贯标证书 and 市级优势企业 from the registry (方案二(四)1): each certificate's state on a date (a
+    2013-version certificate lapses after 2025-12-31), the recognitions per year against the cap.
+    The organisations the user may see (the city office all, a district bureau its region's)."""
+    if not can_view_strong_enterprises(request.user):
+        return deny(request)
+    on = parse_date(request.GET.get("on")) or timezone.localdate()
+    lapsed = request.GET.get("lapsed") == "1"
+    rows = selectors.certificate_rows(request.user, on, lapsed_only=lapsed)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(exports.certificates_workbook(rows, on), "贯标证书.xlsx")
+    return render(
+        request,
+        "support/strong_enterprises.html",
+        {
+            "rows": rows[:500],
+            "total": len(rows),
+            "on": on,
+            "lapsed": lapsed,
+            "advantage": selectors.advantage_by_year(request.user),
+            "query": _query_without(request),
+        },
     )
