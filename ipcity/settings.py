@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "ipcity.supervision",
     "ipcity.grants",
     "ipcity.market",
+    "ipcity.support",
     "ipcity.reports",
     "ipcity.portal",
     "ipcity.demo",

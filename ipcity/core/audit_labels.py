@@ -33,6 +33,8 @@ NOUNS = {
     "supervision.milestone": "年度节点",
     "supervision.row_setting": "任务督查设置",
     "population_gap": "常住人口缺失说明",
+    "agency_profile": "服务机构档案",
+    "cluster_report": "集聚区年度监测",
 }
 
 ACTIONS = {
@@ -94,7 +96,8 @@ ACTIONS = {
     "grant_application.update": "修改奖补申请",
     "grant_application.material.add": "上传申报材料",
     "grant_application.material.remove": "删除申报材料",
-    "grant_application.experts_assign": "指派评审专家",
+    "grant_application.experts_assign": "随机抽取并指派评审专家",
+    "grant_application.expert_replace": "专家退出评审并补抽",
     "grant_application.score": "专家评分",
     "grant_application.objection": "登记公示异议",
     "grant_application.deadline": "重算兑现期限",
@@ -118,6 +121,20 @@ ACTIONS = {
     # reports
     "report_editorial.save": "保存白皮书编者文字",
     "report_edition.generate": "生成白皮书",
+    # support
+    "expert_relation.declare": "登记专家回避关系",
+    "expert_relation.remove": "删除专家回避关系",
+    "expert_draw.draw": "随机抽取评审专家",
+    "expert_draw.replace": "补抽评审专家",
+    "training_activity.create": "登记培训",
+    "training_activity.register": "培训报名",
+    "training_activity.sign_in": "培训手机签到",
+    "training_activity.sheet_import": "导入培训签到表",
+    "training_activity.certificates": "生成结业证书编号",
+    "agency_profile.districts": "修改服务机构的服务区市",
+    "agency_profile.staff_add": "添加服务机构人员",
+    "agency_profile.staff_remove": "删除服务机构人员",
+    "cluster_membership.apply": "申请入驻集聚区",
 }
 
 # Object types that are not a model (record_event(object_type=...)).
@@ -129,6 +146,11 @@ FIELDS = {
     "indexed_offer": "索引的技术供给数",
     "indexed_need": "索引的技术需求数",
     "indexed_organisation": "索引的企业数",
+    "candidates": "候选专家",
+    "picked": "抽中专家",
+    "issued": "生成证书数",
+    "end_reason": "迁出、退出或不予入驻的原因",
+    "profile": "服务机构档案",
     "decision": "结论",
     "comment": "意见",
     "note": "说明",

@@ -148,11 +148,14 @@ def load_full_demo(
     from ipcity.registry.demo import load_registry_demo
     from ipcity.reports.demo import load_reports_demo
     from ipcity.supervision.demo import load_supervision_demo
+    from ipcity.support.demo import load_support_demo
 
     step("方案、基础数据与演示账号")
     logins, password = load_demo(actor=actor)
     step(f"知识产权数据（{patents} 件专利，经导入程序载入）")
     load_registry_demo(actor=actor, patents=patents, seed=seed)
+    step("服务支撑：专家库与培训")
+    load_support_demo(actor=actor)
     step("指标数据与 2021–2024 年指标快照")
     load_indicator_demo(actor=actor, seed=seed)
     step("督查督办：任务分解与进展历史")

@@ -1,4 +1,4 @@
-"""Django admin: the minimal credit and expert records are edited here (audited); the workflow's
+"""Django admin: the minimal credit records are edited here (experts: support's admin) (audited); the workflow's
 own records are read-only (they change only through the services, which check the transitions)."""
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from ipcity.grants.models import (
     Budget,
     CreditRecord,
     Entitlement,
-    Expert,
     Grant,
     Payment,
 )
@@ -23,15 +22,6 @@ class CreditRecordAdmin(AuditedAdmin):
     list_filter = ["kind"]
     search_fields = ["organisation__name", "source"]
     autocomplete_fields = ["organisation"]
-
-
-@admin.register(Expert)
-class ExpertAdmin(AuditedAdmin):
-    list_display = ["name", "affiliation", "speciality", "user", "active", "is_demo"]
-    list_filter = ["active", "is_demo"]
-    search_fields = ["name", "affiliation", "speciality"]
-    autocomplete_fields = ["organisation"]
-    raw_id_fields = ["user"]
 
 
 @admin.register(Budget)

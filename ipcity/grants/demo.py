@@ -25,10 +25,11 @@ from ipcity.core.workflow import Refused
 from ipcity.grants import clock, services
 from ipcity.grants.choices import EntitlementStatus, ReviewDecision
 from ipcity.grants.detection import run_detection
-from ipcity.grants.models import Application, Entitlement, Expert, Grant
+from ipcity.grants.models import Application, Entitlement, Grant
 from ipcity.lib.datafile import load_data_file
 from ipcity.registry.models import Organisation
 from ipcity.registry.services import update_payee_account
+from ipcity.support.demo import DEMO_DRAW_SEED, DEMO_EXPERT_FIELD, load_experts
 
 log = logging.getLogger(__name__)
 
@@ -51,11 +52,6 @@ DEMO_PDF = (
     b"%PDF-1.4\n% ipcity demo material - synthetic\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
     b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 )
-EXPERTS = [
-    ("王演示", "（演示）烟台滨海理工学院", "机械与材料"),
-    ("李演示", "（演示）胶东海洋大学", "生物医药"),
-    ("赵演示", "（演示）烟台知识产权研究会", "知识产权管理"),
-]
 
 
 def _material(label: str) -> SimpleUploadedFile:
@@ -156,7 +152,7 @@ DEMO_USERS = {"admin", "district-zhifu", "district-laishan", "enterprise-haiyue"
               "university-binhai", "agency-zhiqiao"}  # fmt: skip
 
 
-def _walk(app: Application, demo: DemoApplication, users: dict[str, User], experts: list[Expert]) -> None:
+def _walk(app: Application, demo: DemoApplication, users: dict[str, User]) -> None:
     def as_(username: str) -> Actor:
         return Actor.web(users[username])
 
@@ -174,7 +170,10 @@ def _walk(app: Application, demo: DemoApplication, users: dict[str, User], exper
             elif what == "city":
                 services.review_in_city(app, actor=as_("admin"), **options)
             elif what == "experts":
-                services.assign_experts(app, experts, actor=as_("admin"))
+                # A fixed seed: the demo draws the same experts on every load.
+                services.assign_experts(
+                    app, actor=as_("admin"), field=DEMO_EXPERT_FIELD, count=3, seed=DEMO_DRAW_SEED
+                )
             elif what == "score":
                 first = app.assignments.order_by("pk").first()
                 assert first is not None
@@ -194,10 +193,7 @@ def load_applications(*, actor: Actor) -> int:
             "grants demo: demo users missing (%s); applications skipped", sorted(DEMO_USERS - set(users))
         )
         return 0
-    experts = [
-        services.upsert_expert(actor=actor, name=n, affiliation=a, speciality=s, is_demo=True)
-        for n, a, s in EXPERTS
-    ]
+    load_experts(actor=actor)
     from ipcity.policy.engine import default_catalog
 
     created = 0
@@ -219,7 +215,7 @@ def load_applications(*, actor: Actor) -> int:
             )
             for label in default_catalog().items[demo.item].upload_materials:  # each named material
                 services.add_material(app, _material(label), actor=Actor.web(user), label=label)
-        _walk(app, demo, users, experts)
+        _walk(app, demo, users)
         created += 1
     return created
 

@@ -13,13 +13,13 @@ from django.core.exceptions import ValidationError
 from ipcity.core.models import Region
 from ipcity.grants import clock
 from ipcity.grants.choices import ApplicationStatus, EntitlementStatus, ReviewDecision
-from ipcity.grants.models import Expert
 from ipcity.grants.records import PLATFORM_FACTS, RecordChoice, RightIdError, normalize_right_id
 from ipcity.grants.selectors import item_choices
 from ipcity.lib.inputs import COUNT_MAX, DateField, IdsField, SearchField, whole_number_field
 from ipcity.policy.engine import Item, default_catalog
 from ipcity.policy.engine.catalog import FactSpec
-from ipcity.registry.choices import OrganisationKind
+from ipcity.registry.choices import Industry, OrganisationKind
+from ipcity.support.models import Expert
 
 BOOL_CHOICES = [("", "—请选择—"), ("true", "是"), ("false", "否")]
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -232,14 +232,27 @@ class ReviewForm(forms.Form):
 
 
 class AssignExpertsForm(forms.Form):
-    experts = IdsField(label="评审专家", queryset=Expert.objects.none(), widget=forms.CheckboxSelectMultiple)
+    """A random draw from support's expert pool (support.services.draw_experts): the field, how many,
+    and the experts the applicant asked to keep out; the other 回避 rules apply by themselves."""
 
-    def __init__(self, *args: Any, exclude_organisation: int | None = None, **kwargs: Any) -> None:
+    field = forms.ChoiceField(label="专业领域", choices=[("", "—请选择—"), *Industry.choices])
+    ipc_subclass = forms.CharField(label="IPC小类（可选）", max_length=8, required=False)
+    count = whole_number_field("抽取人数", min_value=1, max_value=50, unit="人")
+    named_avoid = IdsField(
+        label="申报单位申请回避的专家",
+        queryset=Expert.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        qs = Expert.objects.filter(active=True)
-        if exclude_organisation is not None:
-            qs = qs.exclude(organisation_id=exclude_organisation)
-        self.fields["experts"].queryset = qs  # type: ignore[attr-defined]
+        self.fields["named_avoid"].queryset = Expert.objects.in_pool()  # type: ignore[attr-defined]
+        self.fields["count"].initial = 3
+
+
+class ReplaceExpertForm(forms.Form):
+    reason = forms.CharField(label="退出原因", max_length=300)
 
 
 class ScoreForm(forms.Form):

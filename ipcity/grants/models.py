@@ -80,43 +80,6 @@ class Budget(models.Model):
         return f"{self.year} {self.item_code} {self.amount}"
 
 
-class Expert(models.Model):
-    """A reviewer the city assigns to 择优 applications (a minimal record; the pool comes later)."""
-
-    name = models.CharField(_("姓名"), max_length=40)
-    affiliation = models.CharField(_("工作单位"), max_length=200, blank=True)
-    speciality = models.CharField(_("专业领域"), max_length=100, blank=True)
-    organisation = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("所在机构（回避）"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("评审本机构的申请时须回避"),
-    )
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("平台账号"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="expert",
-        help_text=_("有账号的专家自行在平台评分；没有账号的由市局代为录入"),
-    )
-    active = models.BooleanField(_("在库"), default=True)
-    is_demo = models.BooleanField(_("演示数据"), default=False)
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["name", "affiliation"], name="grants_expert_unique")]
-        verbose_name = _("评审专家")
-        verbose_name_plural = _("评审专家")
-
-    def __str__(self) -> str:
-        return f"{self.name}（{self.affiliation}）" if self.affiliation else self.name
-
-
 class CreditRecordQuerySet(models.QuerySet["CreditRecord"]):
     def active_on(self, day: dt.date) -> CreditRecordQuerySet:
         return self.filter(Q(end__isnull=True) | Q(end__gte=day), start__lte=day)
@@ -283,7 +246,16 @@ class ApplicationMaterial(models.Model):
 
 class ExpertAssignment(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="assignments")
-    expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="assignments")
+    # The expert pool and the draw are support's (support.services.draw_experts, docs/support.md).
+    expert = models.ForeignKey("support.Expert", on_delete=models.PROTECT, related_name="assignments")
+    pick = models.OneToOneField(
+        "support.ExpertDrawPick",
+        verbose_name=_("抽取记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assignment",
+    )
     score = models.DecimalField(
         _("评分"),
         max_digits=5,

@@ -49,6 +49,7 @@ urlpatterns = [
     _action("applications", "objections", views.application_action, "record_objection", "objection_add"),
     _action("applications", "approve", views.application_action, "approve", "approve"),
     path("assignments/<id:pk>/score/", views.assignment_score, name="score"),
+    path("assignments/<id:pk>/replace/", views.assignment_replace, name="expert_replace"),
     path("objections/<id:pk>/resolve/", views.objection_resolve, name="objection_resolve"),
     path("grants/<id:pk>/pay/", views.grant_pay, name="pay"),
     # 免申即享

@@ -18,6 +18,7 @@ from ipcity.grants.services.applications import (
     record_objection,
     record_score,
     remove_material,
+    replace_expert,
     resolve_objection,
     review_in_city,
     review_in_district,
@@ -25,7 +26,7 @@ from ipcity.grants.services.applications import (
     update_application,
     withdraw_application,
 )
-from ipcity.grants.services.budgets import add_credit_record, end_credit_record, set_budget, upsert_expert
+from ipcity.grants.services.budgets import add_credit_record, end_credit_record, set_budget
 from ipcity.grants.services.common import (
     city_admins,
     district_officers,
@@ -58,6 +59,7 @@ __all__ = [
     "record_payment",
     "record_score",
     "remove_material",
+    "replace_expert",
     "resolve_objection",
     "review_in_city",
     "review_in_district",
@@ -65,6 +67,5 @@ __all__ = [
     "start_detection_job",
     "submit_application",
     "update_application",
-    "upsert_expert",
     "withdraw_application",
 ]

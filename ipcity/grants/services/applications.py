@@ -25,7 +25,6 @@ from ipcity.grants.evaluation import needs_decided_amount
 from ipcity.grants.models import (
     Application,
     ApplicationMaterial,
-    Expert,
     ExpertAssignment,
     Grant,
     Objection,
@@ -56,6 +55,8 @@ from ipcity.grants.workflows import APPLICATION_WORKFLOW as FLOW
 from ipcity.policy.engine import Decision, Item
 from ipcity.policy.engine.money import yuan
 from ipcity.registry.models import Organisation
+from ipcity.support import services as support
+from ipcity.support.models import Expert, ExpertDraw
 
 # ---------------------------------------------------------------- applications
 
@@ -354,40 +355,105 @@ def review_in_city(
     return app
 
 
+def _draw_subject(app: Application) -> tuple[str, str]:
+    """What a draw for this application is called in support's records, and its key."""
+    return f"奖补申请 {app.number}（{_item(app.item_code).name}）", f"grant_application:{app.pk}"
+
+
+def _assign_from(
+    app: Application, draw: ExpertDraw, *, actor: Actor, replace: bool
+) -> list[ExpertAssignment]:
+    created = [
+        ExpertAssignment.objects.create(application=app, expert=p.expert, pick=p)
+        for p in draw.picks.select_related("expert", "expert__user").order_by("position")
+    ]
+    record_event(
+        actor,
+        "grant_application.expert_replace" if replace else "grant_application.experts_assign",
+        obj=app,
+        after={"experts": [str(a.expert) for a in created], "draw": draw.number, "seed": str(draw.seed)},
+    )
+    users = [a.expert.user for a in created if a.expert.user is not None and a.expert.user.is_active]
+    notify(
+        users,
+        title=f"评审任务：{app.organisation.name}申报{_item(app.item_code).name}",
+        body=f"请对申请 {app.number} 评分。",
+        url=_app_url(app),
+        actor=actor,
+    )
+    return created
+
+
 @transaction.atomic
-def assign_experts(app: Application, experts: Iterable[Expert], *, actor: Actor) -> list[ExpertAssignment]:
+def assign_experts(
+    app: Application,
+    *,
+    actor: Actor,
+    field: str,
+    count: int,
+    ipc_subclass: str = "",
+    named_avoid: Iterable[Expert] = (),
+    seed: int | None = None,
+) -> list[ExpertAssignment]:
+    """Draw `count` experts of a field at random from support's pool, every 回避 rule applied
+    (support.services.draw_experts), and assign them; experts already assigned stay out."""
     app = FLOW.lock(app)
     FLOW.require(app, "assign_experts", actor=actor)
-    chosen = list(experts)
-    if not chosen:
-        raise Refused("请至少选择一位专家")
-    conflicted = [e.name for e in chosen if e.organisation_id == app.organisation_id]
-    if conflicted:
-        raise Refused(f"专家与申报单位有利害关系，须回避：{'、'.join(conflicted)}")
-    inactive = [e.name for e in chosen if not e.active]
-    if inactive:
-        raise Refused(f"专家不在库：{'、'.join(inactive)}")
-    created = []
-    for expert in chosen:
-        assignment, made = ExpertAssignment.objects.get_or_create(application=app, expert=expert)
-        if made:
-            created.append(assignment)
-    if created:
-        record_event(
-            actor,
-            "grant_application.experts_assign",
-            obj=app,
-            after={"experts": [str(a.expert) for a in created]},
-        )
-        users = [a.expert.user for a in created if a.expert.user is not None and a.expert.user.is_active]
-        notify(
-            users,
-            title=f"评审任务：{app.organisation.name}申报{_item(app.item_code).name}",
-            body=f"请对申请 {app.number} 评分。",
-            url=_app_url(app),
+    subject, key = _draw_subject(app)
+    draw = support.draw_experts(
+        actor=actor,
+        subject=subject,
+        subject_key=key,
+        applicant=app.organisation,
+        field=field,
+        count=count,
+        ipc_subclass=ipc_subclass,
+        named_avoid=list(named_avoid),
+        exclude=app.assignments.values_list("expert_id", flat=True),
+        seed=seed,
+        on=clock.today(),
+        is_demo=app.organisation.is_demo,
+    )
+    return _assign_from(app, draw, actor=actor, replace=False)
+
+
+@transaction.atomic
+def replace_expert(
+    assignment: ExpertAssignment, *, actor: Actor, reason: str, seed: int | None = None
+) -> list[ExpertAssignment]:
+    """An assigned expert who cannot serve (or must stay out) leaves before scoring; a replacement is
+    drawn the same way (same field, same 回避, never an expert already drawn for this application)."""
+    assignment = (
+        ExpertAssignment.objects.select_for_update(of=("self",))
+        .select_related("expert", "pick")
+        .get(pk=assignment.pk)
+    )
+    app = FLOW.lock(assignment.application)
+    FLOW.require(app, "assign_experts", actor=actor)
+    if assignment.score is not None:
+        raise Refused(f"{assignment.expert.name}已评分，不能替换")
+    if assignment.pick is not None:
+        pick = assignment.pick
+        assignment.delete()
+        draw = support.replace_pick(pick, actor=actor, reason=reason, seed=seed, on=clock.today())
+    else:  # an assignment made before the draw existed: draw one of the expert's field
+        if not reason.strip():
+            raise Refused("请填写专家退出评审的原因")
+        expert = assignment.expert
+        assignment.delete()
+        subject, key = _draw_subject(app)
+        draw = support.draw_experts(
             actor=actor,
+            subject=subject,
+            subject_key=key,
+            applicant=app.organisation,
+            field=expert.field,
+            count=1,
+            exclude=[expert.pk, *app.assignments.values_list("expert_id", flat=True)],
+            seed=seed,
+            on=clock.today(),
         )
-    return created
+    return _assign_from(app, draw, actor=actor, replace=True)
 
 
 @transaction.atomic

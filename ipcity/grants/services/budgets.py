@@ -1,4 +1,4 @@
-"""Budgets per item and year, and the minimal credit and expert records."""
+"""Budgets per item and year, and the minimal credit records (experts: support.services)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Sum
 
-from ipcity.accounts.models import User
 from ipcity.core.audit import Actor, record_event, snapshot, upsert
 from ipcity.core.workflow import Refused
 from ipcity.grants.choices import (
@@ -17,14 +16,13 @@ from ipcity.grants.choices import (
 from ipcity.grants.models import (
     Budget,
     CreditRecord,
-    Expert,
     Grant,
 )
 from ipcity.grants.services.common import ZERO, _item
 from ipcity.policy.engine.money import yuan
 from ipcity.registry.models import Organisation
 
-# ---------------------------------------------------------------- budgets, credit, experts
+# ---------------------------------------------------------------- budgets, credit
 
 
 @transaction.atomic
@@ -90,30 +88,3 @@ def end_credit_record(record: CreditRecord, *, actor: Actor, end: dt.date) -> Cr
     record.save(update_fields=["end"])
     record_event(actor, "credit_record.end", obj=record, before=before, after=snapshot(record, ["end"]))
     return record
-
-
-@transaction.atomic
-def upsert_expert(
-    *,
-    actor: Actor,
-    name: str,
-    affiliation: str = "",
-    speciality: str = "",
-    organisation: Organisation | None = None,
-    user: User | None = None,
-    is_demo: bool = False,
-) -> Expert:
-    expert, _status = upsert(
-        Expert,
-        key={"name": name, "affiliation": affiliation},
-        values={
-            "speciality": speciality,
-            "organisation": organisation,
-            "user": user,
-            "active": True,
-            "is_demo": is_demo,
-        },
-        actor=actor,
-        action_prefix="grant_expert",
-    )
-    return expert

@@ -15,10 +15,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from ipcity.core.audit import Actor
 from ipcity.grants import clock, services
 from ipcity.grants.choices import ReviewDecision
-from ipcity.grants.models import Application, Expert, Grant
+from ipcity.grants.models import Application, Grant
 from ipcity.policy.engine import default_catalog
 from ipcity.registry.models import Organisation
 from ipcity.registry.services import update_payee_account
+from ipcity.support import services as support
+from ipcity.support.models import Expert
 from ipcity.test import Personas
 
 # A Monday inside the plan period and the working-day calendar.
@@ -119,8 +121,10 @@ def to_publicity(personas: Personas, app: Application, *, decided: Decimal | Non
     app.refresh_from_db()
     if app.track == "merit":
         services.review_in_city(app, actor=web(personas.admin), decision=ReviewDecision.PASS)
-        experts = ensure_experts()
-        for assignment in services.assign_experts(app, experts, actor=web(personas.admin)):
+        ensure_experts()
+        for assignment in services.assign_experts(
+            app, actor=web(personas.admin), field=EXPERT_FIELD, count=3
+        ):
             services.record_score(assignment, actor=web(personas.admin), score=Decimal("85"))
         services.conclude_expert_review(
             app, actor=web(personas.admin), decision=ReviewDecision.PASS, decided_amount=decided
@@ -140,11 +144,18 @@ def approve_after_publicity(personas: Personas, app: Application, clock_: Clock)
     return services.approve_application(app, actor=web(personas.admin))
 
 
+# The field the tests' experts are drawn from (support's pool, support.services.draw_experts).
+EXPERT_FIELD = "high_end_equipment"
+
+
+def add_expert(name: str, **values: Any) -> Expert:
+    """An expert of the test field in support's pool (support.services.save_expert)."""
+    values.setdefault("employer_name", "测试大学")
+    return support.save_expert(actor=CLI, name=name, field=EXPERT_FIELD, **values)
+
+
 def ensure_experts(n: int = 3) -> list[Expert]:
-    return [
-        services.upsert_expert(actor=CLI, name=f"测试专家{i}", affiliation="测试大学", speciality="专利")
-        for i in range(1, n + 1)
-    ]
+    return [add_expert(f"测试专家{i}", speciality="专利") for i in range(1, n + 1)]
 
 
 def set_budget(item: str, amount: str, year: int = TODAY.year) -> None:

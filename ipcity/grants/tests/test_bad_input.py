@@ -8,7 +8,7 @@ from django.urls import reverse
 from ipcity.core.models import AuditEvent
 from ipcity.grants import services
 from ipcity.grants.models import Budget
-from ipcity.grants.tests.conftest import draft, ensure_experts, web
+from ipcity.grants.tests.conftest import EXPERT_FIELD, draft, ensure_experts, web
 from ipcity.lib.inputs import ID_MAX
 
 pytestmark = pytest.mark.django_db
@@ -88,9 +88,12 @@ def test_an_expert_id_beyond_64_bits_is_a_form_error(personas, budgets, value) -
     services.review_in_city(merit, actor=web(personas.admin), decision="pass")
     response = personas.client(personas.admin).post(
         reverse("grants:experts_assign", args=[merit.pk]),
-        {"experts": [str(experts[0].pk), value]},
+        {"field": EXPERT_FIELD, "count": "2", "named_avoid": [str(experts[0].pk), value]},
         follow=True,
     )
     assert response.status_code == 200
-    assert "评审专家：" in response.content.decode() and "不是一个有效的值" in response.content.decode()
+    assert (
+        "申报单位申请回避的专家：" in response.content.decode()
+        and "不是一个有效的值" in response.content.decode()
+    )
     assert not merit.assignments.exists()

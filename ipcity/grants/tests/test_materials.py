@@ -15,7 +15,15 @@ from ipcity.core.workflow import Refused
 from ipcity.grants import services
 from ipcity.grants.choices import ApplicationStatus, ReviewDecision
 from ipcity.grants.models import Application, ApplicationMaterial
-from ipcity.grants.tests.conftest import CLI, attach_materials, draft, pdf_upload, web
+from ipcity.grants.tests.conftest import (
+    CLI,
+    EXPERT_FIELD,
+    add_expert,
+    attach_materials,
+    draft,
+    pdf_upload,
+    web,
+)
 from ipcity.grants.workflows import APPLICATION_WORKFLOW as FLOW
 from ipcity.registry.services import update_payee_account
 from ipcity.test import Personas
@@ -120,8 +128,8 @@ def test_each_reviewer_sees_what_is_missing(personas: Personas, budgets: None) -
     assert warning in page(personas, personas.admin, app)
     services.review_in_city(app, actor=web(personas.admin), decision=ReviewDecision.PASS)
     user, _ = upsert_user("t-expert-m", actor=CLI, role="applicant", password="x-long-password-1")
-    expert = services.upsert_expert(actor=CLI, name="孙专家", affiliation="测试大学", user=user)
-    services.assign_experts(app, [expert], actor=web(personas.admin))
+    add_expert("孙专家", user=user)
+    services.assign_experts(app, actor=web(personas.admin), field=EXPERT_FIELD, count=1)
     assert warning in page(personas, user, app)
 
 

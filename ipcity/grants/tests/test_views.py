@@ -17,6 +17,8 @@ from ipcity.grants.models import Application, Budget, Entitlement, Grant, Paymen
 from ipcity.grants.tests import registry_data as reg
 from ipcity.grants.tests.conftest import (
     CLI,
+    EXPERT_FIELD,
+    add_expert,
     after,
     approve_after_publicity,
     draft,
@@ -199,12 +201,12 @@ def test_expert_scores_on_own_account(personas, budgets) -> None:
     from ipcity.accounts.services import upsert_user
 
     user, _ = upsert_user("t-expert", actor=CLI, role="applicant", password="x-long-password-1")
-    expert = services.upsert_expert(actor=CLI, name="张专家", affiliation="测试大学", user=user)
+    add_expert("张专家", user=user)
     app = draft(personas, item="city_advantage_enterprise", facts={})
     services.submit_application(app, actor=web(personas.enterprise_a))
     services.review_in_district(app, actor=web(personas.district_a), decision="pass")
     services.review_in_city(app, actor=web(personas.admin), decision="pass")
-    (assignment,) = services.assign_experts(app, [expert], actor=web(personas.admin))
+    (assignment,) = services.assign_experts(app, actor=web(personas.admin), field=EXPERT_FIELD, count=1)
     client = personas.client(user)
     assert client.get(reverse("grants:application", args=[app.pk])).status_code == 200
     client.post(reverse("grants:score", args=[assignment.pk]), {"score": "88.5", "opinion": "创新性强"})
@@ -338,15 +340,15 @@ def test_edit_and_withdraw_are_the_applicants(personas, budgets) -> None:
 
 
 def test_expert_and_publicity_actions_are_the_citys(personas, budgets, fixed_clock) -> None:
-    experts = ensure_experts(3)
+    ensure_experts(3)
     merit = draft(personas, item="city_advantage_enterprise", facts={})
     services.submit_application(merit, actor=web(personas.enterprise_a))
     services.review_in_district(merit, actor=web(personas.district_a), decision="pass")
     services.review_in_city(merit, actor=web(personas.admin), decision="pass")
     assign = reverse("grants:experts_assign", args=[merit.pk])
-    ids = [str(e.pk) for e in experts]
-    assert personas.client(personas.district_a).post(assign, {"experts": ids}).status_code == 403
-    personas.client(personas.admin).post(assign, {"experts": ids})
+    form = {"field": EXPERT_FIELD, "count": "3"}
+    assert personas.client(personas.district_a).post(assign, form).status_code == 403
+    personas.client(personas.admin).post(assign, form)
     assert merit.assignments.count() == 3
     score = reverse("grants:score", args=[merit.assignments.first().pk])  # type: ignore[union-attr]
     assert personas.client(personas.district_a).post(score, {"score": "80"}).status_code == 403
@@ -356,7 +358,7 @@ def test_expert_and_publicity_actions_are_the_citys(personas, budgets, fixed_clo
     page = (
         personas.client(personas.admin).get(reverse("grants:application", args=[merit.pk])).content.decode()
     )
-    assert "指派专家" in page and "评审结论" in page
+    assert "随机抽取" in page and "评审结论" in page
     for a in merit.assignments.all():
         personas.client(personas.admin).post(reverse("grants:score", args=[a.pk]), {"score": "90"})
     personas.client(personas.admin).post(conclude, {"decision": "pass", "decided_amount": "180000"})

@@ -15,6 +15,8 @@ from ipcity.grants import services
 from ipcity.grants.choices import ApplicationStatus, GrantStatus, ReviewDecision
 from ipcity.grants.models import Application, Grant, Payment, WorkflowStep
 from ipcity.grants.tests.conftest import (
+    EXPERT_FIELD,
+    add_expert,
     after,
     approve_after_publicity,
     dec,
@@ -206,18 +208,19 @@ def test_merit_item_goes_through_expert_review(personas, budgets, fixed_clock) -
     app.refresh_from_db()
     assert app.status == ApplicationStatus.EXPERT_REVIEW
     experts = ensure_experts(3)
-    conflicted = services.upsert_expert(
-        actor=web(personas.admin), name="回避专家", organisation=personas.org_a
-    )
-    with pytest.raises(Refused, match="回避"):
-        services.assign_experts(app, [conflicted], actor=web(personas.admin))
-    assignments = services.assign_experts(app, experts[:2], actor=web(personas.admin))
+    conflicted = add_expert("回避专家", employer=personas.org_a, employer_name="")
+    admin = web(personas.admin)
+    with pytest.raises(Refused, match="可抽取的专家不足"):  # the one of the applicant is kept out
+        services.assign_experts(app, actor=admin, field=EXPERT_FIELD, count=4)
+    assignments = services.assign_experts(app, actor=admin, field=EXPERT_FIELD, count=2)
+    assert {a.expert for a in assignments} < set(experts)
     services.record_score(assignments[0], actor=web(personas.admin), score=Decimal("90"))
     with pytest.raises(Refused, match="专家不足"):
         services.conclude_expert_review(
             app, actor=web(personas.admin), decision=ReviewDecision.PASS, decided_amount=Decimal("150000")
         )
-    (third,) = services.assign_experts(app, experts, actor=web(personas.admin))  # only the new one is added
+    (third,) = services.assign_experts(app, actor=admin, field=EXPERT_FIELD, count=1)  # a new one
+    assert {a.expert for a in app.assignments.all()} == set(experts) and conflicted not in {third.expert}
     with pytest.raises(Refused, match="尚有专家未评分"):
         services.conclude_expert_review(
             app, actor=web(personas.admin), decision=ReviewDecision.PASS, decided_amount=Decimal("150000")

@@ -23,7 +23,9 @@ from ipcity.grants.models import Application, Entitlement, Grant, Objection
 from ipcity.grants.tests import registry_data as reg
 from ipcity.grants.tests.conftest import (
     CLI,
+    EXPERT_FIELD,
     TODAY,
+    add_expert,
     after,
     draft,
     ensure_experts,
@@ -138,8 +140,9 @@ def application_walk(personas: Personas, tmp_path: Path) -> Walk[Application]:
         set_budget(item, "10000000")
     give_payee_accounts(personas.org_a)  # paying needs the 一企一档's 收款账户
     expert_user, _ = upsert_user("t-expert", actor=CLI, role="applicant", password="x-long-password-1")
-    own_expert = services.upsert_expert(actor=CLI, name="张专家", affiliation="测试大学", user=expert_user)
-    *_, spare_expert = ensure_experts(3)  # never assigned: what "assign experts" is tried with
+    add_expert("张专家", user=expert_user)
+    # The spare is never drawn in the states (named to avoid there): what "assign experts" then draws.
+    *_, spare_expert = ensure_experts(3)
     admin, ent, district = web(personas.admin), web(personas.enterprise_a), web(personas.district_a)
 
     def states() -> Generator[tuple[str, Application], None, None]:
@@ -162,7 +165,10 @@ def application_walk(personas: Personas, tmp_path: Path) -> Walk[Application]:
                 services.review_in_city(app, actor=admin, decision=ReviewDecision.REJECT, comment="不符合")
                 yield "不予支持", app
             services.review_in_city(app, actor=admin, decision=ReviewDecision.PASS)
-            for assignment in services.assign_experts(app, [*ensure_experts(2), own_expert], actor=admin):
+            drawn = services.assign_experts(
+                app, actor=admin, field=EXPERT_FIELD, count=3, named_avoid=[spare_expert]
+            )
+            for assignment in drawn:
                 services.record_score(assignment, actor=admin, score=Decimal("85"))
             yield "专家评审中", app
             services.conclude_expert_review(
@@ -231,8 +237,8 @@ def application_walk(personas: Personas, tmp_path: Path) -> Walk[Application]:
             review("city_review", services.review_in_city),
             Try(
                 "assign_experts",
-                lambda app: services.assign_experts(app, [spare_expert], actor=actor),
-                lambda c: c.post(url("experts_assign"), {"experts": [spare_expert.pk]}),
+                lambda app: services.assign_experts(app, actor=actor, field=EXPERT_FIELD, count=1),
+                lambda c: c.post(url("experts_assign"), {"field": EXPERT_FIELD, "count": "1"}),
             ),
             Try(
                 "score",

@@ -28,6 +28,7 @@ from ipcity.grants.forms import (
     MaterialForm,
     ObjectionForm,
     PaymentForm,
+    ReplaceExpertForm,
     ResolveObjectionForm,
     ReviewForm,
     ScoreForm,
@@ -247,7 +248,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("目录中已没有该项目")
     user = request.user
     grant = Grant.objects.filter(application=app).select_related("payment").first()
-    assignments = list(app.assignments.select_related("expert", "expert__user"))
+    assignments = list(app.assignments.select_related("expert", "expert__user", "pick"))
     today = clock.today()
     actions = FLOW.allowed_actions(app, user, today=today)
     my_assignment = next((a for a in assignments if a.expert.user_id == user.pk), None)
@@ -284,7 +285,8 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "my_assignment": my_assignment if "score" in actions else None,
         "material_form": MaterialForm(item=item),
         "review_form": ReviewForm(),
-        "expert_form": AssignExpertsForm(exclude_organisation=app.organisation_id),
+        "expert_form": AssignExpertsForm(),
+        "replace_form": ReplaceExpertForm(),
         "score_form": ScoreForm(),
         "conclude_form": ReviewForm(allow_return=False),
         "objection_form": ObjectionForm(initial={"received_on": today}),
@@ -297,10 +299,6 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _page(app: Application) -> str:
     return reverse("grants:application", args=[app.pk])
-
-
-def _experts_form(app: Application) -> dict[str, Any]:
-    return {"exclude_organisation": app.organisation_id}
 
 
 def _material_form(app: Application) -> dict[str, Any]:
@@ -341,10 +339,16 @@ POSTS: dict[str, Door] = {
     ),
     "city_review": Door(_review(services.review_in_city), "市级审核意见已提交。", ReviewForm),
     "assign_experts": Door(
-        lambda app, actor, data: services.assign_experts(app, data["experts"], actor=actor),
-        "已指派评审专家。",
+        lambda app, actor, data: services.assign_experts(
+            app,
+            actor=actor,
+            field=data["field"],
+            count=data["count"],
+            ipc_subclass=data["ipc_subclass"],
+            named_avoid=data["named_avoid"],
+        ),
+        "已随机抽取并指派评审专家。",
         AssignExpertsForm,
-        _experts_form,
     ),
     "conclude_expert_review": Door(
         _review(services.conclude_expert_review),
@@ -412,6 +416,28 @@ def assignment_score(request: HttpRequest, pk: int) -> HttpResponse:
         success=f"已记录{assignment.expert.name}的评分。",
         back=_page(assignment.application),
         form_class=ScoreForm,
+    )
+
+
+@require_POST
+def assignment_replace(request: HttpRequest, pk: int) -> HttpResponse:
+    """An assigned expert leaves the review before scoring; a replacement is drawn (the city only)."""
+    if not can_view_grants(request.user):
+        return deny(request)
+    assignment = get_object_or_404(
+        ExpertAssignment.objects.select_related("expert", "application"),
+        pk=pk,
+        application__in=Application.objects.visible_to(request.user),
+    )
+    return act(
+        request,
+        assignment.application,
+        FLOW,
+        "assign_experts",
+        call=lambda app, actor, data: services.replace_expert(assignment, actor=actor, reason=data["reason"]),
+        success=f"{assignment.expert.name}已退出评审，已随机补抽一位专家。",
+        back=_page(assignment.application),
+        form_class=ReplaceExpertForm,
     )
 
 

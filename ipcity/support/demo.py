@@ -1,0 +1,153 @@
+"""Demo data of the support ecosystem (labelled 演示): an expert pool across the plan's industries,
+one expert working at a demo university (so the draw for its application shows 回避), a declared
+relation. Idempotent; loaded through support/services.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from ipcity.core.audit import Actor
+from ipcity.registry.choices import Industry
+from ipcity.registry.models import Organisation
+from ipcity.support import services
+from ipcity.support.choices import ExpertTitle, RelationKind
+from ipcity.support.models import Expert
+
+# The grants demo draws its expert review from this field with this seed (the same draw each load).
+DEMO_EXPERT_FIELD = Industry.HIGH_END_EQUIPMENT
+DEMO_DRAW_SEED = 20240913
+
+I = Industry  # noqa: E741
+T = ExpertTitle
+# name, title, field, IPC subclasses, speciality, employer (a demo organisation's name or free text)
+EXPERTS = [
+    ("王演示", T.SENIOR, I.HIGH_END_EQUIPMENT, "B23K F16H", "机械与材料", "（演示）烟台滨海理工学院"),
+    ("李演示", T.SENIOR, I.BIOMEDICINE, "A61K C07D", "生物医药", "（演示）胶东海洋大学"),
+    ("赵演示", T.VICE_SENIOR, I.HIGH_END_EQUIPMENT, "G05B", "知识产权管理", "（演示）烟台知识产权研究会"),
+    ("钱演示", T.SENIOR, I.HIGH_END_EQUIPMENT, "B25J G05B", "工业机器人", "（演示）烟台工程技术研究院"),
+    ("孙演示", T.PATENT_ATTORNEY, I.HIGH_END_EQUIPMENT, "F16H", "专利代理", "（演示）胶东专利事务所"),
+    ("周演示", T.VICE_SENIOR, I.HIGH_END_EQUIPMENT, "B23K", "焊接工艺", "（演示）鲁东机械研究所"),
+    ("吴演示", T.SENIOR, I.ELECTRONIC_INFORMATION, "G06F H04L", "软件与通信", "（演示）胶东海洋大学"),
+    ("郑演示", T.VICE_SENIOR, I.FOOD_PROCESSING, "A23L", "食品工程", "（演示）烟台食品研究所"),
+    ("冯演示", T.SENIOR, I.GREEN_PETROCHEMICAL, "C10G", "石化工艺", "（演示）烟台石化设计院"),
+    ("陈演示", T.INTERMEDIATE, I.HIGH_END_EQUIPMENT, "B65G", "物流装备", "（演示）烟台工程技术研究院"),
+]  # fmt: skip
+# 周演示 declared he advises the demo university: kept out of its reviews.
+RELATIONS = [("周演示", "（演示）鲁东机械研究所", "（演示）烟台滨海理工学院", RelationKind.ADVISER)]
+
+
+def load_experts(*, actor: Actor) -> list[Expert]:
+    orgs = {o.name: o for o in Organisation.objects.filter(is_demo=True)}
+    experts = []
+    for index, (name, title, field, ipc, speciality, employer) in enumerate(EXPERTS, start=1):
+        experts.append(
+            services.save_expert(
+                actor=actor,
+                name=name,
+                title=title,
+                field=field,
+                ipc_subclasses=ipc,
+                speciality=speciality,
+                employer_name=employer,
+                employer=orgs.get(employer),
+                phone=f"0535-6{index:06d}",
+                is_demo=True,
+            )
+        )
+    for name, employer, org_name, kind in RELATIONS:
+        expert = Expert.objects.get(name=name, employer_name=employer)
+        org = orgs.get(org_name)
+        if org is not None and not expert.relations.filter(organisation=org, kind=kind).exists():
+            services.declare_relation(
+                expert,
+                org,
+                actor=actor,
+                kind=kind,
+                note="（演示）兼任技术顾问",
+                declared_on=dt.date(2024, 1, 8),
+            )
+    return experts
+
+
+DEMO_TRAININGS = [
+    # title, organiser, kind, start, end, hours, place, region name, people signed in
+    ("（演示）企业知识产权管理规范贯标培训", "烟台市知识产权局", "management", dt.date(2024, 4, 18), dt.date(2024, 4, 19),
+     "12", "芝罘区会议中心", "芝罘区", 6),
+    ("（演示）专利代理实务提升班", "烟台市知识产权局", "practice", dt.date(2024, 9, 12), dt.date(2024, 9, 12),
+     "6", "莱山区创新大厦", "莱山区", 4),
+]  # fmt: skip
+SURNAMES = "赵钱孙李周吴郑王冯陈"
+
+
+def load_trainings(*, actor: Actor) -> None:
+    from ipcity.core.models import Region
+    from ipcity.support.models import TrainingActivity
+
+    regions = {r.name: r for r in Region.objects.all()}
+    for title, organiser, kind, start, end, hours, place, region, people in DEMO_TRAININGS:
+        if TrainingActivity.objects.filter(title=title, start_date=start).exists():
+            continue
+        training = services.create_training(
+            actor=actor, title=title, organiser=organiser, kind=kind, start_date=start, end_date=end,
+            hours=Decimal(hours), place=place, region=regions.get(region), is_demo=True,
+        )  # fmt: skip
+        for i in range(people):
+            services.sign_in(
+                training,
+                actor=actor,
+                name=f"{SURNAMES[i]}学员（演示）",
+                organisation_name="（演示）烟台海岳科技有限公司",
+                on=start,
+            )
+        services.issue_certificates(training, actor=actor)
+
+
+DEMO_AGENCY = "（演示）烟台知桥知识产权代理事务所"
+
+
+def load_agencies(*, actor: Actor) -> None:
+    """知桥's directory profile and its stay in the 集聚区 (admitted 2023, reports for 2023 and 2024)."""
+    from ipcity.core.models import Region
+    from ipcity.support.models import ClusterMembership
+
+    org = Organisation.objects.filter(name=DEMO_AGENCY, is_demo=True).first()
+    if org is None:
+        return
+    regions = list(Region.objects.filter(name__in=["芝罘区", "莱山区", "福山区"]))
+    profile = services.save_agency_profile(
+        org, actor=actor, kinds=["patent_agency", "trademark_agency", "operation"],
+        qualifications="专利代理机构执业许可证（演示）", services="专利申请、复审无效、商标注册、专利导航（演示）",
+        districts=regions, phone="0535-6000000", is_demo=True,
+    )  # fmt: skip
+    for name, licence in (("刘代理（演示）", "3710000001"), ("陈代理（演示）", "3710000002")):
+        if not profile.staff.filter(name=name).exists():
+            services.add_agency_staff(
+                profile, actor=actor, name=name, licence_number=licence, position="专利代理师"
+            )
+    if ClusterMembership.objects.filter(organisation=org).exists():
+        return
+    stay = services.apply_to_cluster(
+        org,
+        actor=actor,
+        statement="（演示）申请入驻知识产权服务业集聚区",
+        on=dt.date(2023, 3, 6),
+        is_demo=True,
+    )
+    services.admit_to_cluster(stay, actor=actor, on=dt.date(2023, 3, 20))
+    for year, staff, revenue, clients in ((2023, 14, "3200000", 120), (2024, 18, "4100000", 150)):
+        services.report_cluster_year(
+            stay,
+            actor=actor,
+            year=year,
+            staff=staff,
+            revenue=Decimal(revenue),
+            clients=clients,
+            on=dt.date(year + 1, 1, 15),
+        )
+
+
+def load_support_demo(*, actor: Actor) -> None:
+    load_experts(actor=actor)
+    load_trainings(actor=actor)
+    load_agencies(actor=actor)

@@ -1,0 +1,137 @@
+"""Excel exports of the support lists: the rows the page lists, every cell through lib.excel (text
+stays text). Contact details only for the city office, as on the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.utils import timezone
+from openpyxl import Workbook
+
+from ipcity.lib.excel import simple_table
+from ipcity.registry.models import ManagementCertificate
+from ipcity.support.models import AgencyProfile, ClusterMembership, Expert, ExpertDraw, TrainingActivity
+
+
+def experts_workbook(experts: Iterable[Expert], *, contacts: bool) -> Workbook:
+    headers = ["姓名", "职称", "专业领域（产业）", "专业领域（IPC小类）", "专长", "工作单位"]
+    if contacts:
+        headers += ["联系电话", "电子邮箱", "可参加评审", "在库"]
+    rows = []
+    for e in experts:
+        row = [
+            e.name,
+            e.get_title_display(),
+            e.get_field_display(),
+            e.ipc_subclasses,
+            e.speciality,
+            e.employer_name,
+        ]
+        if contacts:
+            row += [e.phone, e.email, "是" if e.available else "否", "是" if e.active else "否"]
+        rows.append(row)
+    widths = [10, 12, 16, 20, 20, 30] + ([16, 24, 10, 6] if contacts else [])
+    return simple_table("评审专家", headers, rows, widths)
+
+
+def draws_workbook(draws: Iterable[ExpertDraw]) -> Workbook:
+    headers = ["编号", "评审事项", "申报单位", "专业领域", "IPC小类", "抽取人数", "随机种子", "候选人数",
+               "回避人数", "抽中专家", "补抽原因", "抽取时间", "抽取人"]  # fmt: skip
+    rows = []
+    for d in draws:
+        picked = "、".join(p.expert.name for p in d.picks.all())
+        drawn_at = timezone.localtime(d.drawn_at).strftime("%Y-%m-%d %H:%M")
+        rows.append([
+            d.number, d.subject, d.applicant.name, d.get_field_display(), d.ipc_subclass, d.count, str(d.seed),
+            len(d.candidates), len(d.excluded), picked, d.reason, drawn_at, d.drawn_by,
+        ])  # fmt: skip
+    return simple_table("专家抽取记录", headers, rows, [14, 30, 28, 14, 8, 8, 22, 8, 8, 30, 30, 18, 14])
+
+
+def trainings_workbook(trainings: Iterable[TrainingActivity]) -> Workbook:
+    headers = [
+        "编号",
+        "培训名称",
+        "主办单位",
+        "培训类别",
+        "开始日期",
+        "结束日期",
+        "学时",
+        "地点",
+        "所在区市",
+        "签到人次",
+    ]
+    rows = []
+    for t in trainings:
+        region = t.region.name if t.region else "全市"
+        rows.append([
+            t.number, t.title, t.organiser, t.get_kind_display(), t.start_date, t.end_date, t.hours, t.place,
+            region, getattr(t, "signin_count", None),
+        ])  # fmt: skip
+    return simple_table("培训活动", headers, rows, [14, 30, 24, 16, 12, 12, 6, 24, 10, 8])
+
+
+def signins_workbook(training: TrainingActivity) -> Workbook:
+    headers = ["姓名", "单位", "电话", "签到方式", "签到时间", "结业证书编号"]
+    rows = []
+    for s in training.signins.order_by("id"):
+        signed = timezone.localtime(s.signed_at).strftime("%Y-%m-%d %H:%M")
+        rows.append(
+            [s.name, s.organisation_name, s.phone, s.get_source_display(), signed, s.certificate_number]
+        )
+    return simple_table("签到名单", headers, rows, [10, 30, 16, 12, 18, 20])
+
+
+def agencies_workbook(profiles: Iterable[AgencyProfile]) -> Workbook:
+    headers = ["机构名称", "统一社会信用代码", "所在区市", "服务类型", "资质", "服务内容", "服务区市", "执业人员数",
+               "对外联系电话", "网址"]  # fmt: skip
+    rows = []
+    for p in profiles:
+        org = p.organisation
+        rows.append([
+            org.name, org.uscc or "", org.region.name if org.region else "", "、".join(p.kind_labels),
+            p.qualifications, p.services, "、".join(r.name for r in p.districts.all()),
+            getattr(p, "staff_count", None), p.phone, p.website,
+        ])  # fmt: skip
+    return simple_table("服务机构名录", headers, rows, [30, 20, 10, 20, 30, 40, 30, 8, 16, 24])
+
+
+def cluster_workbook(stays: Iterable[ClusterMembership]) -> Workbook:
+    headers = [
+        "编号",
+        "服务机构",
+        "统一社会信用代码",
+        "状态",
+        "申请日期",
+        "入驻日期",
+        "迁出/退出日期",
+        "原因",
+    ]
+    rows = [
+        [
+            m.number,
+            m.organisation.name,
+            m.organisation.uscc or "",
+            m.get_status_display(),
+            m.applied_on,
+            m.admitted_on,
+            m.ended_on,
+            m.end_reason,
+        ]
+        for m in stays
+    ]
+    return simple_table("集聚区入驻", headers, rows, [14, 30, 20, 10, 12, 12, 14, 30])
+
+
+def certificates_workbook(rows: Iterable[tuple[ManagementCertificate, str]], on: dt.date) -> Workbook:
+    headers = ["机构", "统一社会信用代码", "区市", "标准版本", "证书编号", "发证日期", "有效期至", "证书状态",
+               f"{on:%Y-%m-%d} 是否有效"]  # fmt: skip
+    out = []
+    for c, state in rows:
+        org = c.organisation
+        out.append([
+            org.name, org.uscc or "", org.region.name if org.region else "", c.get_version_display(), c.number,
+            c.issued_on, c.expires_on, c.get_status_display(), state,
+        ])  # fmt: skip
+    return simple_table("贯标证书", headers, out, [30, 20, 10, 16, 20, 12, 12, 8, 40])

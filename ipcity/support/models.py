@@ -1,0 +1,398 @@
+"""The support ecosystem (方案二(七)): the expert pool (专家库) and the random, audited expert draw
+with conflict avoidance (回避) that reviews use. Writes go through support/services.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ipcity.accounts.permissions import is_city_admin
+from ipcity.registry.choices import Industry
+from ipcity.support.choices import (
+    AgencyKind,
+    ClusterStatus,
+    ExpertTitle,
+    RelationKind,
+    SignInSource,
+    TrainingKind,
+)
+
+
+class ExpertQuerySet(models.QuerySet["Expert"]):
+    def visible_to(self, user: Any) -> ExpertQuerySet:
+        """The public directory lists experts in the pool (without contact details, which only the
+        city office reads); the city office sees every record, those out of the pool too."""
+        return self if is_city_admin(user) else self.filter(active=True)
+
+    def in_pool(self) -> ExpertQuerySet:
+        return self.filter(active=True)
+
+
+class Expert(models.Model):
+    """An expert of the pool (专家库, 方案二(七)1), drawn at random for reviews."""
+
+    name = models.CharField(_("姓名"), max_length=40)
+    title = models.CharField(_("职称"), max_length=20, choices=ExpertTitle.choices, blank=True)
+    field = models.CharField(_("专业领域（产业）"), max_length=30, choices=Industry.choices)
+    ipc_subclasses = models.CharField(
+        _("专业领域（IPC小类）"), max_length=200, blank=True, help_text=_("如 G06F H04L，以空格分隔")
+    )
+    speciality = models.CharField(_("专长"), max_length=100, blank=True)
+    employer = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("工作单位（登记机构）"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="support_experts",
+        help_text=_("评审本单位的申请时须回避"),
+    )
+    employer_name = models.CharField(_("工作单位"), max_length=200, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    available = models.BooleanField(_("可参加评审"), default=True)
+    active = models.BooleanField(_("在库"), default=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("平台账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="expert",
+        help_text=_("有账号的专家自行在平台评分；没有账号的由市局代为录入"),
+    )
+    note = models.CharField(_("备注"), max_length=300, blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    objects = ExpertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["field", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "employer_name"], name="support_expert_name_employer")
+        ]
+        verbose_name = _("评审专家")
+        verbose_name_plural = _("评审专家")
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.employer_name}）" if self.employer_name else self.name
+
+    @property
+    def ipc_list(self) -> list[str]:
+        return [c for c in self.ipc_subclasses.upper().split() if c]
+
+
+class ExpertRelation(models.Model):
+    """A relation an expert declared with an organisation: the expert is kept out of its reviews."""
+
+    expert = models.ForeignKey(
+        Expert, verbose_name=_("专家"), on_delete=models.CASCADE, related_name="relations"
+    )
+    organisation = models.ForeignKey(
+        "registry.Organisation", verbose_name=_("关系单位"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("关系"), max_length=20, choices=RelationKind.choices)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    declared_on = models.DateField(_("申报日期"))
+
+    class Meta:
+        ordering = ["expert", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["expert", "organisation", "kind"], name="support_relation_unique")
+        ]
+        verbose_name = _("专家回避关系")
+        verbose_name_plural = _("专家回避关系")
+
+    def __str__(self) -> str:
+        return f"{self.expert.name} · {self.organisation}"
+
+
+class ExpertDraw(models.Model):
+    """One random draw of experts for a review: what was drawn from (the candidates after 回避), who
+    was kept out and why, and the seed — `random.Random(seed).sample(candidates, count)` gives the
+    same experts again (docs/support.md)."""
+
+    subject = models.CharField(_("评审事项"), max_length=200)
+    subject_key = models.CharField(_("评审事项编码"), max_length=60, db_index=True)
+    applicant = models.ForeignKey(
+        "registry.Organisation", verbose_name=_("申报单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    field = models.CharField(_("专业领域（产业）"), max_length=30, choices=Industry.choices)
+    ipc_subclass = models.CharField(_("专业领域（IPC小类）"), max_length=4, blank=True)
+    count = models.PositiveSmallIntegerField(_("抽取人数"))
+    seed = models.BigIntegerField(_("随机种子"))
+    co_patent_years = models.PositiveSmallIntegerField(_("共同专利回避年限"))
+    named_avoid = models.ManyToManyField(
+        Expert, verbose_name=_("申报单位申请回避的专家"), blank=True, related_name="+"
+    )
+    candidates = models.JSONField(_("候选专家"), default=list)
+    excluded = models.JSONField(_("回避的专家"), default=list)
+    replaces = models.OneToOneField(
+        "ExpertDrawPick",
+        verbose_name=_("替换"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replacement_draw",
+    )
+    reason = models.CharField(_("补抽原因"), max_length=300, blank=True)
+    drawn_at = models.DateTimeField(_("抽取时间"), auto_now_add=True)
+    drawn_by = models.CharField(_("抽取人"), max_length=150)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["-drawn_at", "-id"]
+        verbose_name = _("专家抽取")
+        verbose_name_plural = _("专家抽取")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.subject}"
+
+    @property
+    def number(self) -> str:
+        year = self.drawn_at.year if self.drawn_at else 0
+        return f"CQ{year}{self.pk or 0:06d}"
+
+
+class ExpertDrawPick(models.Model):
+    """An expert a draw picked; withdrawn when they cannot serve (a replacement is drawn)."""
+
+    draw = models.ForeignKey(ExpertDraw, on_delete=models.CASCADE, related_name="picks")
+    expert = models.ForeignKey(Expert, verbose_name=_("专家"), on_delete=models.PROTECT, related_name="picks")
+    position = models.PositiveSmallIntegerField(_("抽取顺序"))
+    withdrawn_at = models.DateTimeField(_("退出时间"), null=True, blank=True)
+    withdrawn_reason = models.CharField(_("退出原因"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["draw", "position"]
+        constraints = [models.UniqueConstraint(fields=["draw", "expert"], name="support_pick_unique")]
+        verbose_name = _("抽中的专家")
+        verbose_name_plural = _("抽中的专家")
+
+    def __str__(self) -> str:
+        return f"{self.draw.number} · {self.expert.name}"
+
+
+class TrainingActivity(models.Model):
+    """A training the platform organises or records (方案二(七)1). Its sign-ins are the person-times
+    of the 年知识产权专业培训 indicator: each sign-in is recorded in the indicator's training records
+    (`indicator_event`, through indicators.services.record_training)."""
+
+    title = models.CharField(_("培训名称"), max_length=200)
+    organiser = models.CharField(_("主办单位"), max_length=200)
+    kind = models.CharField(_("培训类别"), max_length=20, choices=TrainingKind.choices)
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"))
+    hours = models.DecimalField(_("学时"), max_digits=5, decimal_places=1)
+    place = models.CharField(_("地点"), max_length=200)
+    region = models.ForeignKey(
+        "core.Region",
+        verbose_name=_("所在区市"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="support_trainings",
+    )
+    # The secret of the phone sign-in link (and its QR code): whoever has it may sign in.
+    signin_token = models.CharField(_("签到链接口令"), max_length=32, unique=True, editable=False)
+    indicator_event = models.OneToOneField(
+        "indicators.TrainingEvent",
+        verbose_name=_("指标培训记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="support_event",
+    )
+    created_by = models.CharField(_("登记人"), max_length=150)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        verbose_name = _("培训活动")
+        verbose_name_plural = _("培训活动")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def number(self) -> str:
+        return f"PX{self.start_date.year}{self.pk or 0:06d}"
+
+
+class TrainingRegistration(models.Model):
+    event = models.ForeignKey(TrainingActivity, on_delete=models.CASCADE, related_name="registrations")
+    name = models.CharField(_("姓名"), max_length=60)
+    organisation_name = models.CharField(_("单位"), max_length=200, blank=True)
+    phone = models.CharField(_("电话"), max_length=40, blank=True)
+    registered_at = models.DateTimeField(_("报名时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["event", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "name", "organisation_name"], name="support_registration_unique"
+            )
+        ]
+        verbose_name = _("培训报名")
+        verbose_name_plural = _("培训报名")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TrainingSignIn(models.Model):
+    """One person signed in at one training: one person-time (人次)."""
+
+    event = models.ForeignKey(TrainingActivity, on_delete=models.CASCADE, related_name="signins")
+    name = models.CharField(_("姓名"), max_length=60)
+    organisation_name = models.CharField(_("单位"), max_length=200, blank=True)
+    phone = models.CharField(_("电话"), max_length=40, blank=True)
+    source = models.CharField(_("签到方式"), max_length=10, choices=SignInSource.choices)
+    signed_at = models.DateTimeField(_("签到时间"), auto_now_add=True)
+    certificate_number = models.CharField(_("结业证书编号"), max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["event", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "name", "organisation_name"], name="support_signin_unique"
+            )
+        ]
+        verbose_name = _("培训签到")
+        verbose_name_plural = _("培训签到")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgencyProfile(models.Model):
+    """A service agency's public profile (服务机构名录): the registry organisation (统一社会信用代码,
+    region) plus what it does. Written by the agency's own accounts or the city office."""
+
+    organisation = models.OneToOneField(
+        "registry.Organisation",
+        verbose_name=_("机构"),
+        on_delete=models.CASCADE,
+        related_name="agency_profile",
+    )
+    kinds = models.JSONField(_("服务类型"), default=list)
+    qualifications = models.TextField(_("资质"), blank=True)
+    services = models.TextField(_("服务内容"), blank=True)
+    districts = models.ManyToManyField(
+        "core.Region", verbose_name=_("服务区市"), blank=True, related_name="+"
+    )
+    phone = models.CharField(_("对外联系电话"), max_length=40, blank=True)
+    website = models.URLField(_("网址"), blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["organisation__name"]
+        verbose_name = _("服务机构档案")
+        verbose_name_plural = _("服务机构档案")
+
+    def __str__(self) -> str:
+        return self.organisation.name
+
+    @property
+    def kind_labels(self) -> list[str]:
+        return [str(AgencyKind(k).label) for k in self.kinds if k in AgencyKind.values]
+
+
+class AgencyStaff(models.Model):
+    profile = models.ForeignKey(
+        AgencyProfile, verbose_name=_("服务机构档案"), on_delete=models.CASCADE, related_name="staff"
+    )
+    name = models.CharField(_("姓名"), max_length=40)
+    licence_number = models.CharField(_("执业证号"), max_length=40, blank=True)
+    position = models.CharField(_("职务"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["profile", "id"]
+        constraints = [models.UniqueConstraint(fields=["profile", "name"], name="support_staff_unique")]
+        verbose_name = _("服务机构人员")
+        verbose_name_plural = _("服务机构人员")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClusterMembershipQuerySet(models.QuerySet["ClusterMembership"]):
+    def visible_to(self, user: Any) -> ClusterMembershipQuerySet:
+        """The city office all; an agency's accounts their organisation's; nobody else."""
+        from ipcity.support.permissions import member_organisation_id
+
+        if is_city_admin(user):
+            return self
+        own = member_organisation_id(user)
+        return self.filter(organisation_id=own) if own is not None else self.none()
+
+
+class ClusterMembership(models.Model):
+    """An agency's stay in the 知识产权服务业集聚区: 入驻 application → review → resident → annual
+    reports → 迁出 or 退出 with the reason (support/workflows.py)."""
+
+    organisation = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("服务机构"),
+        on_delete=models.PROTECT,
+        related_name="cluster_stays",
+    )
+    status = models.CharField(
+        _("状态"), max_length=20, choices=ClusterStatus.choices, default=ClusterStatus.APPLIED
+    )
+    statement = models.TextField(_("入驻申请说明"), blank=True)
+    applied_on = models.DateField(_("申请日期"))
+    admitted_on = models.DateField(_("入驻日期"), null=True, blank=True)
+    ended_on = models.DateField(_("迁出/退出日期"), null=True, blank=True)
+    end_reason = models.CharField(_("原因"), max_length=300, blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    objects = ClusterMembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-applied_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(status__in=["applied", "resident"]),
+                name="support_cluster_one_live",
+            )
+        ]
+        verbose_name = _("集聚区入驻")
+        verbose_name_plural = _("集聚区入驻")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.organisation}"
+
+    @property
+    def number(self) -> str:
+        return f"RZ{self.applied_on.year}{self.pk or 0:06d}"
+
+
+class ClusterReport(models.Model):
+    """A resident agency's annual monitoring report (as reported)."""
+
+    membership = models.ForeignKey(
+        ClusterMembership, verbose_name=_("集聚区入驻"), on_delete=models.CASCADE, related_name="reports"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    staff = models.PositiveIntegerField(_("从业人员（人）"))
+    revenue = models.DecimalField(_("营业收入（元）"), max_digits=16, decimal_places=2)
+    clients = models.PositiveIntegerField(_("服务客户数"))
+    reported_on = models.DateField(_("报送日期"))
+    reported_by = models.CharField(_("报送人"), max_length=150)
+
+    class Meta:
+        ordering = ["membership", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "year"], name="support_cluster_report_unique")
+        ]
+        verbose_name = _("集聚区年度监测")
+        verbose_name_plural = _("集聚区年度监测")
+
+    def __str__(self) -> str:
+        return f"{self.membership.organisation} {self.year}"

@@ -1,0 +1,163 @@
+"""Reads of the support pages, scoped to the user (docs/support.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from ipcity.registry.choices import CertificateVersion, OrganisationTagKind
+from ipcity.registry.models import (
+    GBT29490_2013_LAST_DAY,
+    ManagementCertificate,
+    Organisation,
+    OrganisationTag,
+)
+from ipcity.support.models import (
+    AgencyProfile,
+    ClusterMembership,
+    ClusterReport,
+    Expert,
+    ExpertDraw,
+    TrainingActivity,
+)
+
+
+def expert_list(user: Any, filters: dict[str, Any]) -> QuerySet[Expert]:
+    qs = Expert.objects.visible_to(user).select_related("employer")
+    if q := filters.get("q"):
+        qs = qs.filter(Q(name__icontains=q) | Q(employer_name__icontains=q) | Q(speciality__icontains=q))
+    if field := filters.get("field"):
+        qs = qs.filter(field=field)
+    return qs.order_by("field", "name", "id")
+
+
+def draw_list() -> QuerySet[ExpertDraw]:
+    """Every draw (the city office's page)."""
+    return ExpertDraw.objects.select_related("applicant", "replaces__expert").prefetch_related(
+        "picks__expert"
+    )
+
+
+def training_list(filters: dict[str, Any]) -> QuerySet[TrainingActivity]:
+    """Trainings are public (title, organiser, dates, place, person-times); participants are not."""
+    qs = TrainingActivity.objects.select_related("region").annotate(signin_count=Count("signins"))
+    if q := filters.get("q"):
+        qs = qs.filter(Q(title__icontains=q) | Q(organiser__icontains=q) | Q(place__icontains=q))
+    if year := filters.get("year"):
+        qs = qs.filter(start_date__year=year)
+    return qs.order_by("-start_date", "-id")
+
+
+def agency_list(filters: dict[str, Any]) -> QuerySet[AgencyProfile]:
+    """The public directory of service agencies."""
+    qs = AgencyProfile.objects.select_related("organisation", "organisation__region").prefetch_related(
+        "districts"
+    )
+    if q := filters.get("q"):
+        qs = qs.filter(
+            Q(organisation__name__icontains=q) | Q(services__icontains=q) | Q(qualifications__icontains=q)
+        )
+    if kind := filters.get("kind"):
+        ids = [p.pk for p in AgencyProfile.objects.only("pk", "kinds") if kind in (p.kinds or [])]
+        qs = qs.filter(pk__in=ids)
+    if region := filters.get("region"):
+        qs = qs.filter(districts=region)
+    return qs.annotate(staff_count=Count("staff", distinct=True)).order_by("organisation__name")
+
+
+# 方案二(四)1: "每年评定不超过20家市级知识产权优势企业" — the plan's own cap.
+CITY_ADVANTAGE_PER_YEAR = 20
+
+
+@dataclass(frozen=True)
+class ClusterMonitor:
+    """The 集聚区 dynamic monitoring report of one year (docs/support.md)."""
+
+    year: int
+    months: list[tuple[int, int, int]]  # (month, admitted, left)
+    admitted: int
+    left: int
+    resident_at_end: int
+    revenue: Decimal | None
+    revenue_previous: Decimal | None
+    growth: Decimal | None  # percent, same agencies reporting both years
+    reported: int
+
+
+def cluster_monitor(year: int) -> ClusterMonitor:
+    stays: list[tuple[dt.date, dt.date | None]] = [
+        (admitted, ended)
+        for admitted, ended in ClusterMembership.objects.exclude(admitted_on__isnull=True).values_list(
+            "admitted_on", "ended_on"
+        )
+        if admitted is not None
+    ]
+    months = []
+    for month in range(1, 13):
+        admitted = sum(1 for a, _e in stays if (a.year, a.month) == (year, month))
+        left = sum(1 for _a, e in stays if e is not None and (e.year, e.month) == (year, month))
+        months.append((month, admitted, left))
+    end = dt.date(year, 12, 31)
+    resident = sum(1 for a, e in stays if a <= end and (e is None or e > end))
+    reports = dict(
+        ((r["membership_id"], r["year"]), r["revenue"])
+        for r in ClusterReport.objects.filter(year__in=[year, year - 1]).values(
+            "membership_id", "year", "revenue"
+        )
+    )
+    this = {m: v for (m, y), v in reports.items() if y == year}
+    both = [m for m in this if (m, year - 1) in reports]
+    revenue = sum(this.values(), Decimal(0)) if this else None
+    now = sum((this[m] for m in both), Decimal(0))
+    before = sum((reports[(m, year - 1)] for m in both), Decimal(0))
+    growth = ((now / before - 1) * 100).quantize(Decimal("0.1")) if both and before > 0 else None
+    return ClusterMonitor(
+        year=year,
+        months=months,
+        admitted=sum(m[1] for m in months),
+        left=sum(m[2] for m in months),
+        resident_at_end=resident,
+        revenue=revenue,
+        revenue_previous=before if both else None,
+        growth=growth,
+        reported=len(this),
+    )
+
+
+def certificate_state(cert: ManagementCertificate, on: dt.date) -> str:
+    """有效 / 已失效 (2013 version after the version's last day, whatever its own term) / 无效."""
+    if cert.is_effective(on):
+        return "有效"
+    if cert.version == CertificateVersion.V2013 and on > GBT29490_2013_LAST_DAY:
+        return f"已失效（2013 版证书 {GBT29490_2013_LAST_DAY:%Y-%m-%d} 后不再有效，不再计入贯标主体）"
+    return "无效"
+
+
+def certificate_rows(
+    user: Any, on: dt.date, *, lapsed_only: bool = False
+) -> list[tuple[ManagementCertificate, str]]:
+    """The registry's GB/T 29490 certificates of the organisations the user may see, with their state."""
+    certs = ManagementCertificate.objects.filter(
+        organisation__in=Organisation.objects.visible_to(user)
+    ).select_related("organisation", "organisation__region")
+    rows = [(c, certificate_state(c, on)) for c in certs.order_by("organisation__name", "-issued_on")]
+    if lapsed_only:
+        rows = [(c, s) for c, s in rows if s.startswith("已失效")]
+    return rows
+
+
+def advantage_by_year(user: Any) -> list[tuple[int, int, int]]:
+    """市级知识产权优势企业 recognised per year (registry tags), for the ≤20-a-year check: (year, count, cap)."""
+    counts = (
+        OrganisationTag.objects.filter(
+            tag=OrganisationTagKind.IP_ADVANTAGE_CITY, organisation__in=Organisation.objects.visible_to(user)
+        )
+        .values("year")
+        .annotate(n=Count("organisation", distinct=True))
+        .order_by("year")
+    )
+    return [(row["year"], row["n"], CITY_ADVANTAGE_PER_YEAR) for row in counts]
