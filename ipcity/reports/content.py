@@ -502,7 +502,33 @@ def management(year: int, snaps: Snapshots, sources: Sources) -> Section:
         section.paragraphs.append(
             NOT_IN_USE.format(module="知识产权服务（服务机构、专家、人才、培训、联盟与服务中心）")
         )
+    else:
+        section.paragraphs.append(_support_paragraph(year, sources))
+        section.links += [("服务机构名录", "/support/agencies/"), ("培训活动", "/support/trainings/")]
     return section
+
+
+def _support_paragraph(year: int, sources: Sources) -> str:
+    """服务支撑 from the support module's own records: agencies, the 集聚区 by its monitoring, the
+    expert pool and its draws, the trainings held on the platform."""
+    from ipcity.support.models import AgencyProfile, Expert, ExpertDraw, TrainingActivity
+    from ipcity.support.selectors import cluster_monitor
+
+    end = dt.date(year, 12, 31)
+    cluster = cluster_monitor(year)
+    agencies = AgencyProfile.objects.count()
+    experts = Expert.objects.in_pool().count()
+    draws = ExpertDraw.objects.filter(drawn_at__year=year).count()
+    trainings = TrainingActivity.objects.filter(start_date__year=year, start_date__lte=end).count()
+    sources.record(f"服务支撑记录：服务机构档案、{year} 年集聚区监测、专家库与抽取记录、培训活动")
+    growth = f"，同口径营业收入比上年增长 {cluster.growth}%" if cluster.growth is not None else ""
+    return (
+        f"平台登记服务机构 {format_count(agencies, '家')}；知识产权服务业集聚区 {year} 年新入驻 "
+        f"{format_count(cluster.admitted, '家')}、迁出或退出 {format_count(cluster.left, '家')}，年末在驻 "
+        f"{format_count(cluster.resident_at_end, '家')}{growth}。专家库在库专家 {format_count(experts, '名')}，"
+        f"{year} 年随机抽取评审专家 {format_count(draws, '次')}；平台组织或登记的培训活动 "
+        f"{format_count(trainings, '场')}（数据来源：服务支撑模块的机构档案、集聚区监测、专家库与抽取记录、培训活动）。"
+    )
 
 
 # ------------------------------------------------------------------------------ 六、奖补兑现

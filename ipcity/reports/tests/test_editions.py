@@ -146,7 +146,15 @@ def test_the_editorial_text_is_audited_and_merged_in(personas: Personas) -> None
     assert admin.post(url, {"foreword": "x" * 20001, "highlights": ""}).status_code == 200
 
 
-def test_sections_of_modules_not_in_use_say_so() -> None:
+def test_sections_of_modules_not_in_use_say_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.apps import apps as django_apps
+
+    installed = django_apps.is_installed
+    monkeypatch.setattr(
+        content.apps,
+        "is_installed",
+        lambda name: name not in ("ipcity.protection", "ipcity.support") and installed(name),
+    )
     paper = content.build(YEAR)
     by_key = {s.key: s for s in paper.sections}
     assert "知识产权保护（投诉举报、纠纷调解、案件办理周期、信用记录）模块尚未启用" in "".join(
@@ -155,6 +163,20 @@ def test_sections_of_modules_not_in_use_say_so() -> None:
     assert "知识产权服务（服务机构、专家、人才、培训、联盟与服务中心）模块尚未启用" in "".join(
         by_key["management"].paragraphs
     )
+
+
+def test_the_service_section_counts_the_support_records() -> None:
+    from ipcity.support.models import Expert
+
+    before = "".join(_section(content.build(YEAR), "management").paragraphs)
+    assert "模块尚未启用" not in before and "专家库在库专家 0 名" in before
+    Expert.objects.create(name="测试专家", field="other")
+    after = "".join(_section(content.build(YEAR), "management").paragraphs)
+    assert "专家库在库专家 1 名" in after
+
+
+def _section(paper, key):  # type: ignore[no-untyped-def]
+    return next(s for s in paper.sections if s.key == key)
 
 
 def test_a_missing_cjk_font_stops_with_a_clear_message(monkeypatch: pytest.MonkeyPatch) -> None:
