@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "ipcity.grants",
     "ipcity.market",
     "ipcity.portal",
+    "ipcity.api",
+    "ninja",  # its static files: the self-hosted Swagger UI of /api/docs
     "ipcity.demo",
 ]
 
@@ -244,3 +246,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("IPCITY_LOG_LEVEL", "WARNING")},
 }
+
+# JSON API (docs/api.md): requests per personal token per minute (a fixed window counted in the
+# database, shared by every web worker); over it the API answers 429 with Retry-After.
+IPCITY_API_RATE_LIMIT_PER_MINUTE = env_int("IPCITY_API_RATE_LIMIT_PER_MINUTE", 120)
