@@ -152,12 +152,17 @@ def _rejected(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
     return _error(request, 422, "；".join(messages), [{"field": "请求", "message": m} for m in messages])
 
 
+def _owner(request: HttpRequest) -> Any:
+    """The token's owner (BearerToken.authenticate): every read below is scoped to this user."""
+    return getattr(request, "auth", None)
+
+
 def _forbid(message: str = "您的账号无权使用此接口。") -> HttpError:
     return HttpError(403, message)
 
 
 def _form_errors(form: Any) -> DjangoValidationError:
-    lines = []
+    lines: list[str] = []
     for name, errors in form.errors.items():
         label = form.fields[name].label if name in form.fields else "请求"
         lines.extend(f"{label}（{name}）：{e}" for e in errors)
@@ -274,7 +279,7 @@ def plan(request: HttpRequest) -> Any:
     summary="指标定义（政府用户）",
 )
 def indicators(request: HttpRequest) -> Any:
-    if not can_view_indicators(request.auth):  # type: ignore[attr-defined]
+    if not can_view_indicators(_owner(request)):
         raise _forbid("指标监测仅供市局、部门和区市用户使用。")
     return [
         {
@@ -303,7 +308,7 @@ def indicator_values(
     page: int = Page,
     page_size: int = PageSize,
 ) -> Any:
-    if not can_view_indicators(request.auth):  # type: ignore[attr-defined]
+    if not can_view_indicators(_owner(request)):
         raise _forbid("指标监测仅供市局、部门和区市用户使用。")
     snapshots = Snapshot.objects.select_related("indicator", "region").order_by(
         "indicator__position", "year", "region__position", "as_of", "id"
@@ -371,8 +376,8 @@ def patents(
         {"q": q, "patent_type": patent_type, "status": status, "year": year, "region": region},
     )
     rows, meta = _page(
-        registry.patent_list(data, request.auth).order_by("-filing_date", "-id"), page, page_size
-    )  # type: ignore[attr-defined]
+        registry.patent_list(data, _owner(request)).order_by("-filing_date", "-id"), page, page_size
+    )
     items = [
         {
             "id": p.pk,
@@ -408,7 +413,9 @@ def organisations(
     page_size: int = PageSize,
 ) -> Any:
     data = _bound(OrganisationFilterForm, {"q": q, "kind": kind, "region": region})
-    rows, meta = _page(registry.organisation_list(data, request.auth).order_by("name", "id"), page, page_size)  # type: ignore[attr-defined]
+    rows, meta = _page(
+        registry.organisation_list(data, _owner(request)).order_by("name", "id"), page, page_size
+    )
     items = [
         {
             "id": o.pk,
@@ -439,7 +446,7 @@ def registry_import(
     dry_run: Form[bool] = False,
     skip_invalid: Form[bool] = False,
 ) -> Any:
-    if not is_city_admin(request.auth):  # type: ignore[attr-defined]
+    if not is_city_admin(_owner(request)):
         raise _forbid("数据导入仅限市局管理员。")
     form = ImportUploadForm({"kind": kind, "dry_run": dry_run, "skip_invalid": skip_invalid}, {"file": file})
     if not form.is_valid():
@@ -486,7 +493,7 @@ def job(request: HttpRequest, job_id: str) -> Any:
         key = uuid.UUID(job_id)
     except ValueError as exc:
         raise Http404 from exc
-    found = Job.objects.visible_to(request.auth).filter(pk=key).first()  # type: ignore[attr-defined]
+    found = Job.objects.visible_to(_owner(request)).filter(pk=key).first()
     if found is None:
         raise Http404
     from ipcity.core.jobs import live_job
@@ -548,7 +555,7 @@ def policy_evaluate(request: HttpRequest, payload: s.EvaluateIn) -> Any:
 
 
 def _supervision_user(request: HttpRequest) -> Any:
-    user = request.auth  # type: ignore[attr-defined]
+    user = _owner(request)
     if not can_view_supervision(user):
         raise _forbid("督查督办仅供市局、部门和区市用户使用。")
     return user
@@ -560,7 +567,7 @@ def _supervision_user(request: HttpRequest) -> Any:
     tags=["督查督办"],
     summary="某日在挂的蓝黄红牌（您可查看的节点）",
 )
-def flags(request: HttpRequest, as_of: dt.date | None = Query(None, description="日期，默认今天")) -> Any:
+def flags(request: HttpRequest, as_of: dt.date | None = Query(None, description="日期，默认今天")) -> Any:  # noqa: B008
     user = _supervision_user(request)
     day = as_of or supervision.today()
     if not dt.date(2000, 1, 1) <= day <= dt.date(2100, 12, 31):
@@ -654,7 +661,7 @@ def ledger(
     page: int = Page,
     page_size: int = PageSize,
 ) -> Any:
-    user = request.auth  # type: ignore[attr-defined]
+    user = _owner(request)
     if ledger_region_id(user) is False:
         raise _forbid("兑现台账仅供市局、部门和区市用户查看。")
     payments = ledger_payments(user, {"year": year, "item": item})

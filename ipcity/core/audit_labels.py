@@ -108,6 +108,9 @@ ACTIONS = {
     "market_deal.create": "表达交易意向",
     "market_mandate.grant": "委托服务机构",
     "market_mandate.revoke": "撤销服务机构委托",
+    # api
+    "api_token.create": "创建 API 令牌",
+    "api_token.revoke": "吊销 API 令牌",
 }
 
 # Object types that are not a model (record_event(object_type=...)).
@@ -116,6 +119,7 @@ OBJECT_TYPES = {"backup": "数据备份", "supervision.reminder": "报送提醒"
 # Keys of before/after that are not a field of the event's model.
 FIELDS = {
     "status": "状态",
+    "revoked_at": "吊销时间",
     "decision": "结论",
     "comment": "意见",
     "note": "说明",

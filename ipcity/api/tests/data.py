@@ -46,7 +46,7 @@ def tokens_for(personas: Personas) -> dict[str, str]:
     return out
 
 
-def bearer(secret: str) -> dict[str, str]:
+def bearer(secret: str) -> dict[str, Any]:
     return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 
 
