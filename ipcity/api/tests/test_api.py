@@ -69,14 +69,18 @@ def test_revoked_expired_and_missing_tokens_get_401_json(personas: Personas) -> 
     assert get(old, "/api/plan").status_code == 401
 
 
-def test_rate_limit_per_token(personas: Personas, settings: Any) -> None:
+def test_rate_limit_per_token(personas: Personas, settings: Any, monkeypatch: Any) -> None:
     settings.IPCITY_API_RATE_LIMIT_PER_MINUTE = 3
+    minute = timezone.now().replace(second=10)
+    monkeypatch.setattr("ipcity.api.services.timezone.now", lambda: minute)  # no minute boundary mid-test
     _token, secret = create_token(personas.admin, name="甲", actor=Actor.web(personas.admin))
     _token, other = create_token(personas.admin, name="乙", actor=Actor.web(personas.admin))
     assert [get(secret, "/api/policy/items").status_code for _ in range(4)] == [200, 200, 200, 429]
     limited = get(secret, "/api/policy/items")
     assert "请求过于频繁" in limited.json()["detail"] and int(limited["Retry-After"]) <= 60
     assert get(other, "/api/policy/items").status_code == 200  # each token counts its own
+    minute += dt.timedelta(minutes=1)
+    assert get(secret, "/api/policy/items").status_code == 200  # a new minute, a new quota
 
 
 def test_validation_errors_are_json_in_chinese(personas: Personas) -> None:
