@@ -111,6 +111,10 @@ ACTIONS = {
     # api
     "api_token.create": "创建 API 令牌",
     "api_token.revoke": "吊销 API 令牌",
+    # portal
+    "portal_notice.create": "新建通知公告",
+    "portal_notice.update": "修改通知公告",
+    "portal.public_indicators": "设置公开指标",
 }
 
 # Object types that are not a model (record_event(object_type=...)).
