@@ -124,6 +124,7 @@ OBJECT_TYPES = {"backup": "数据备份", "supervision.reminder": "报送提醒"
 FIELDS = {
     "status": "状态",
     "revoked_at": "吊销时间",
+    "indicators": "指标",
     "decision": "结论",
     "comment": "意见",
     "note": "说明",

@@ -145,6 +145,7 @@ def load_full_demo(
     from ipcity.grants.demo import load_grants_demo
     from ipcity.indicators.demo import load_indicator_demo
     from ipcity.market.demo import load_market_demo
+    from ipcity.portal.demo import load_portal_demo
     from ipcity.registry.demo import load_registry_demo
     from ipcity.supervision.demo import load_supervision_demo
 
@@ -160,6 +161,8 @@ def load_full_demo(
     load_grants_demo(actor=actor)
     step("技术市场：供给、需求与交易")
     load_market_demo(actor=actor)
+    step("门户：通知公告与公开指标")
+    load_portal_demo(actor=actor)
     return logins, password
 
 

@@ -28,11 +28,19 @@ class Notice(models.Model):
     kind = models.CharField(_("类别"), max_length=10, choices=NoticeKind.choices, default=NoticeKind.NOTICE)
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("正文"))
-    status = models.CharField(_("状态"), max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.DRAFT)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.DRAFT
+    )
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
-    attachments = models.ManyToManyField("core.Attachment", verbose_name=_("附件"), blank=True, related_name="+")
+    attachments = models.ManyToManyField(
+        "core.Attachment", verbose_name=_("附件"), blank=True, related_name="+"
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     is_demo = models.BooleanField(_("演示数据"), default=False)

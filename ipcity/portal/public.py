@@ -23,11 +23,15 @@ HOME_PUBLICITY = 8
 
 
 def latest_notices(limit: int = HOME_NOTICES) -> list[Notice]:
-    return list(Notice.objects.published().only("id", "number", "kind", "title", "published_at", "is_demo")[:limit])
+    return list(
+        Notice.objects.published().only("id", "number", "kind", "title", "published_at", "is_demo")[:limit]
+    )
 
 
 def public_indicators() -> list[Indicator]:
-    return [p.indicator for p in PublicIndicator.objects.select_related("indicator").order_by("position", "id")]
+    return [
+        p.indicator for p in PublicIndicator.objects.select_related("indicator").order_by("position", "id")
+    ]
 
 
 @dataclass(frozen=True)
@@ -88,14 +92,23 @@ def open_data_rows(year: int | None = None) -> list[list[Any]]:
     indicators = public_indicators()
     order = {i.pk: n for n, i in enumerate(indicators)}
     latest: dict[tuple[int, int | None, int], Snapshot] = {}
-    snapshots = Snapshot.objects.filter(indicator__in=indicators).select_related("indicator", "region").order_by("as_of", "id")
+    snapshots = (
+        Snapshot.objects.filter(indicator__in=indicators)
+        .select_related("indicator", "region")
+        .order_by("as_of", "id")
+    )
     if year is not None:
         snapshots = snapshots.filter(year=year)
     for snapshot in snapshots:
         latest[(snapshot.indicator_id, snapshot.region_id, snapshot.year)] = snapshot
     ordered = sorted(
         latest.values(),
-        key=lambda s: (order[s.indicator_id], s.year, -1 if s.region is None else s.region.position, s.region_id or 0),
+        key=lambda s: (
+            order[s.indicator_id],
+            s.year,
+            -1 if s.region is None else s.region.position,
+            s.region_id or 0,
+        ),
     )
     return [
         [

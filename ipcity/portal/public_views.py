@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -42,7 +42,11 @@ def _notice(request: HttpRequest, pk: int) -> Notice:
 @require_GET
 def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _notice(request, pk)
-    allowed = NOTICE_WORKFLOW.allowed_actions(notice, request.user) if can_manage_portal(request.user) else frozenset()
+    allowed = (
+        NOTICE_WORKFLOW.allowed_actions(notice, request.user)
+        if can_manage_portal(request.user)
+        else frozenset()
+    )
     return render(
         request,
         "portal/notice_detail.html",
@@ -51,7 +55,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def notice_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+def notice_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse | HttpResponse:
     notice = _notice(request, pk)
     attachment = notice.attachments.filter(pk=attachment_pk).first()
     if attachment is None:
@@ -119,8 +123,12 @@ def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
 notice_action = action_view(
     NOTICE_WORKFLOW,
     {
-        "publish": Door(lambda n, actor, data: services.publish_notice(n, actor=actor), "已发布，公众可在首页看到。"),
-        "withdraw": Door(lambda n, actor, data: services.withdraw_notice(n, actor=actor), "已撤回，公众不再看到。"),
+        "publish": Door(
+            lambda n, actor, data: services.publish_notice(n, actor=actor), "已发布，公众可在首页看到。"
+        ),
+        "withdraw": Door(
+            lambda n, actor, data: services.withdraw_notice(n, actor=actor), "已撤回，公众不再看到。"
+        ),
     },
     guard=can_manage_portal,
     fetch=_notice,
@@ -132,7 +140,9 @@ notice_action = action_view(
 def public_indicators(request: HttpRequest) -> HttpResponse:
     if not can_manage_portal(request.user):
         return deny(request)
-    form = PublicIndicatorsForm(request.POST or None, initial={"indicators": services.public_indicator_codes()})
+    form = PublicIndicatorsForm(
+        request.POST or None, initial={"indicators": services.public_indicator_codes()}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.set_public_indicators(form.cleaned_data["indicators"], actor=Actor.web(request.user))
@@ -182,7 +192,9 @@ def open_data_download(request: HttpRequest, fmt: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     from urllib.parse import quote
 
-    response["Content-Disposition"] = f"attachment; filename=\"open-data.csv\"; filename*=UTF-8''{quote(_filename(year, 'csv'))}"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"open-data.csv\"; filename*=UTF-8''{quote(_filename(year, 'csv'))}"
+    )
     response.write("\ufeff")  # Excel opens UTF-8 CSV with Chinese correctly only with a BOM
     writer = csv.writer(response)
     writer.writerow(headers)

@@ -61,7 +61,13 @@ def _attach(notice: Notice, uploads: Iterable[UploadedFile], actor: Actor) -> li
 
 @transaction.atomic
 def create_notice(
-    *, kind: str, title: str, body: str, actor: Actor, uploads: Iterable[UploadedFile] = (), is_demo: bool = False
+    *,
+    kind: str,
+    title: str,
+    body: str,
+    actor: Actor,
+    uploads: Iterable[UploadedFile] = (),
+    is_demo: bool = False,
 ) -> Notice:
     if actor.user is not None and not can_manage_portal(actor.user):
         raise Refused("只有市局可以发布通知公告。")
@@ -117,6 +123,7 @@ def set_public_indicators(codes: Iterable[str], *, actor: Actor) -> list[str]:
     before = list(PublicIndicator.objects.order_by("position").values_list("indicator__code", flat=True))
     if before == codes:
         return codes
+    names = dict(Indicator.objects.values_list("code", "name"))
     PublicIndicator.objects.exclude(indicator__code__in=codes).delete()
     for position, code in enumerate(codes):
         PublicIndicator.objects.update_or_create(indicator=found[code], defaults={"position": position})
@@ -125,8 +132,8 @@ def set_public_indicators(codes: Iterable[str], *, actor: Actor) -> list[str]:
         "portal.public_indicators",
         object_type="portal.publicindicator",
         object_repr="公开指标",
-        before={"indicators": before},
-        after={"indicators": codes},
+        before={"indicators": [names.get(c, c) for c in before]},
+        after={"indicators": [names[c] for c in codes]},
     )
     return codes
 

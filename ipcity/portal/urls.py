@@ -13,9 +13,18 @@ urlpatterns = [
     path("notices/new/", public_views.notice_new, name="notice_new"),
     path("notices/<id:pk>/", public_views.notice_detail, name="notice"),
     path("notices/<id:pk>/edit/", public_views.notice_edit, name="notice_edit"),
-    path("notices/<id:pk>/files/<id:attachment_pk>/", public_views.notice_attachment, name="notice_attachment"),
-    path("notices/<id:pk>/publish/", public_views.notice_action, {"action": "publish"}, name="notice_publish"),
-    path("notices/<id:pk>/withdraw/", public_views.notice_action, {"action": "withdraw"}, name="notice_withdraw"),
+    path(
+        "notices/<id:pk>/files/<id:attachment_pk>/", public_views.notice_attachment, name="notice_attachment"
+    ),
+    path(
+        "notices/<id:pk>/publish/", public_views.notice_action, {"action": "publish"}, name="notice_publish"
+    ),
+    path(
+        "notices/<id:pk>/withdraw/",
+        public_views.notice_action,
+        {"action": "withdraw"},
+        name="notice_withdraw",
+    ),
     path("open-data/", public_views.open_data, name="open_data"),
     path("open-data/indicators.<str:fmt>", public_views.open_data_download, name="open_data_download"),
     path("open-data/dictionary.xlsx", public_views.data_dictionary, name="data_dictionary"),

@@ -44,7 +44,11 @@ def test_the_office_writes_publishes_and_withdraws_a_notice(personas: Personas) 
     assert file.status_code == 200 and b"".join(file.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
     office.post(f"/notices/{notice.pk}/withdraw/")
     assert public.get(f"/notices/{notice.pk}/").status_code == 404
-    actions = set(AuditEvent.objects.filter(object_id=str(notice.pk), object_type="portal.notice").values_list("action", flat=True))
+    actions = set(
+        AuditEvent.objects.filter(object_id=str(notice.pk), object_type="portal.notice").values_list(
+            "action", flat=True
+        )
+    )
     assert {"portal_notice.create", "portal_notice.publish", "portal_notice.withdraw"} <= actions
 
 
@@ -64,7 +68,13 @@ def test_only_the_office_manages_notices(personas: Personas, who: str) -> None:
 def test_bad_notice_input_is_refused_in_chinese(personas: Personas) -> None:
     office = personas.client(personas.admin)
     html = office.post(
-        "/notices/new/", {"kind": "notice", "title": "通知", "body": "x", "attachment": SimpleUploadedFile("a.pdf", b"not a pdf")}
+        "/notices/new/",
+        {
+            "kind": "notice",
+            "title": "通知",
+            "body": "x",
+            "attachment": SimpleUploadedFile("a.pdf", b"not a pdf"),
+        },
     ).content.decode()
     assert not Notice.objects.exists() and "PDF" in html
     html = office.post("/notices/new/", {"kind": "notice", "title": "", "body": ""}).content.decode()
@@ -73,7 +83,9 @@ def test_bad_notice_input_is_refused_in_chinese(personas: Personas) -> None:
 
 def test_public_notice_list(personas: Personas, client: Any) -> None:
     for n in range(3):
-        notice = services.create_notice(kind="notice", title=f"通知{n}", body="内容", actor=Actor.web(personas.admin))
+        notice = services.create_notice(
+            kind="notice", title=f"通知{n}", body="内容", actor=Actor.web(personas.admin)
+        )
         if n:
             services.publish_notice(notice, actor=Actor.web(personas.admin))
     html = client.get("/notices/").content.decode()

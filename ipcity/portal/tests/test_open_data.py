@@ -29,7 +29,9 @@ def snapshots(plan: Any) -> list[Indicator]:
     return chosen
 
 
-def test_only_public_indicators_are_shown_and_downloaded(personas: Personas, snapshots: list[Indicator]) -> None:
+def test_only_public_indicators_are_shown_and_downloaded(
+    personas: Personas, snapshots: list[Indicator]
+) -> None:
     public = personas.client(None)
     assert "暂无公开指标" in public.get("/").content.decode()
     office = personas.client(personas.admin)
@@ -57,7 +59,12 @@ def test_only_public_indicators_are_shown_and_downloaded(personas: Personas, sna
 
 def test_setting_public_indicators_is_for_the_office(personas: Personas, snapshots: list[Indicator]) -> None:
     for who in ("district_a", "enterprise_a"):
-        assert personas.client(getattr(personas, who)).post("/public-indicators/", {"indicators": ["pct_filings"]}).status_code == 403
+        assert (
+            personas.client(getattr(personas, who))
+            .post("/public-indicators/", {"indicators": ["pct_filings"]})
+            .status_code
+            == 403
+        )
     with pytest.raises(ValidationError):
         services.set_public_indicators(["nope"], actor=CLI)
     assert services.public_indicator_codes() == []
