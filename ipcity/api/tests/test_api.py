@@ -180,7 +180,9 @@ def test_progress_report_from_a_department_system(plan: Any, personas: Personas)
     }
 
     def post(who: str, body: dict[str, Any]) -> Any:
-        return Client().post(
+        # Another system has no CSRF cookie: a bearer token needs none (no session is used).
+        client = Client(enforce_csrf_checks=True)
+        return client.post(
             "/api/supervision/reports", body, content_type="application/json", **bearer(tokens[who])
         )
 
