@@ -177,7 +177,8 @@ def _page(queryset: QuerySet[Any] | list[Any], page: int, page_size: int) -> tup
 
 
 def _num(value: Decimal | None) -> str | None:
-    return None if value is None else str(value.normalize() if value == value.to_integral() else value)
+    """A decimal as plain digits without trailing zeros ("10", "0.25"; never "1E+1")."""
+    return None if value is None else format(value.normalize(), "f")
 
 
 def _text(value: Any) -> str:
@@ -332,9 +333,9 @@ def indicator_values(
             "as_of": x.as_of,
             "status": x.status,
             "status_label": x.get_status_display(),
-            "value": _text(x.value) or None,
-            "numerator": _text(x.numerator) or None,
-            "denominator": _text(x.denominator) or None,
+            "value": _num(x.value),
+            "numerator": _num(x.numerator),
+            "denominator": _num(x.denominator),
             "unit": x.indicator.unit,
             "note": x.note,
             "source": x.indicator.source,

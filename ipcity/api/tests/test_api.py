@@ -138,11 +138,44 @@ def test_ledger_flags_and_milestones_follow_the_owners_scope(plan: Any, personas
     assert {f["milestone"] for f in flags["flags"]} <= titles["liaison"]
 
 
-def test_indicators_for_government_users_only(personas: Personas) -> None:
+def test_plan_carries_clause_references(personas: Personas) -> None:
+    from ipcity.plans.models import Row, Task
+
+    body = get(tokens_for(personas)["enterprise_a"], "/api/plan").json()
+    tasks = {t["code"]: t for p in body["programmes"] for t in p["tasks"]}
+    rows = {r["code"]: r for p in body["programmes"] for r in p["rows"]}
+    task = Task.objects.order_by("id").first()
+    row = Row.objects.order_by("id").first()
+    assert task is not None and row is not None
+    assert tasks[task.code]["clause"] == task.clause and rows[row.code]["clause"] == row.clause
+    assert rows[row.code]["lead_department"] == row.lead_department.name
+    assert len(rows) == Row.objects.count()
+
+
+def test_indicator_values_with_numerator_denominator_and_source(personas: Personas) -> None:
+    from ipcity.indicators.models import Indicator, Snapshot
+    from ipcity.indicators.services import compute_snapshots, load_definitions, load_population
+
+    load_definitions(actor=Actor.cli("test"))
+    load_population(actor=Actor.cli("test"))  # the year-end population of 2019 is in the reviewed data
+    per_10k = Indicator.objects.get(code="invention_patents_per_10k")
+    compute_snapshots(year=2019, actor=Actor.cli("test"), indicators=[per_10k])
     tokens = tokens_for(personas)
-    assert get(tokens["district_a"], "/api/indicators").status_code == 200
-    assert get(tokens["district_a"], "/api/indicators/values", year=2024).json()["page"] == 1
     assert get(tokens["enterprise_a"], "/api/indicators").status_code == 403
+    assert get(tokens["enterprise_a"], "/api/indicators/values").status_code == 403
+    codes = {i["code"] for i in get(tokens["district_a"], "/api/indicators").json()}
+    assert codes == set(Indicator.objects.values_list("code", flat=True))
+    body = get(
+        tokens["district_a"], "/api/indicators/values", indicator=per_10k.code, year=2019, region="370600"
+    ).json()
+    city = Snapshot.objects.get(indicator=per_10k, year=2019, region__isnull=True)
+    assert body["count"] == 1
+    item = body["items"][0]
+    assert item["denominator"] is not None and item["numerator"] is not None
+    assert item["as_of"] == city.as_of.isoformat() and item["source"] == per_10k.source
+    for field in ("value", "numerator", "denominator"):
+        expected = getattr(city, field)
+        assert item[field] == (None if expected is None else format(expected.normalize(), "f"))
 
 
 def test_policy_evaluate_gives_a_decision_with_its_trace(personas: Personas) -> None:
