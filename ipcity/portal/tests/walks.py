@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from pathlib import Path
+from typing import Any
 
 from django.urls import reverse
 
@@ -17,7 +18,11 @@ from ipcity.portal.workflows import NOTICE_WORKFLOW
 from ipcity.test import Personas
 
 CLI = Actor.cli("portal walk")
-TEXT = {"kind": "notice", "title": "关于开展知识产权宣传周活动的通知", "body": "各有关单位：……"}
+TEXT: dict[str, Any] = {
+    "kind": "notice",
+    "title": "关于开展知识产权宣传周活动的通知",
+    "body": "各有关单位：……",
+}
 
 
 @walk_for(Notice)
