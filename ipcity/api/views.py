@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ipcity.api import services
@@ -16,6 +17,7 @@ from ipcity.core.audit import Actor
 from ipcity.core.workflow import Refused
 
 
+@never_cache  # the page that shows a new token's secret is never kept by a browser or proxy
 @login_required
 @require_http_methods(["GET", "POST"])
 def tokens(request: HttpRequest) -> HttpResponse:

@@ -32,9 +32,9 @@ def test_token_is_created_on_the_profile_page_shown_once_and_stored_hashed(perso
     client = personas.client(personas.liaison)
     assert "/api/tokens/" in client.get("/accounts/me/").content.decode()
     expires = timezone.localdate() + dt.timedelta(days=30)
-    html = client.post(
-        "/api/tokens/", {"name": "财政业务系统", "expires_on": expires.isoformat()}
-    ).content.decode()
+    created = client.post("/api/tokens/", {"name": "财政业务系统", "expires_on": expires.isoformat()})
+    assert "no-store" in created["Cache-Control"]
+    html = created.content.decode()
     token = ApiToken.objects.get(user=personas.liaison)
     secret = html.split('<code class="user-select-all fs-6">')[1].split("</code>")[0]
     assert secret.startswith("ipc_") and token.digest == digest_of(secret) and secret not in token.digest
