@@ -108,6 +108,13 @@ ACTIONS = {
     "market_deal.create": "表达交易意向",
     "market_mandate.grant": "委托服务机构",
     "market_mandate.revoke": "撤销服务机构委托",
+    "market_index.rebuild": "重建技术市场匹配索引",
+    "market_auction.create": "新建专利竞价会",
+    "market_lot.create": "添加竞价标的",
+    "market_lot.sold": "竞价标的成交",
+    "market_lot.unsold": "竞价标的流拍",
+    "market_bidder.create": "报名竞买",
+    "market_bid.create": "出价",
     # api
     "api_token.create": "创建 API 令牌",
     "api_token.revoke": "吊销 API 令牌",
@@ -123,6 +130,9 @@ OBJECT_TYPES = {"backup": "数据备份", "supervision.reminder": "报送提醒"
 # Keys of before/after that are not a field of the event's model.
 FIELDS = {
     "status": "状态",
+    "indexed_offer": "索引的技术供给数",
+    "indexed_need": "索引的技术需求数",
+    "indexed_organisation": "索引的企业数",
     "revoked_at": "吊销时间",
     "indicators": "指标",
     "decision": "结论",

@@ -48,6 +48,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "demo_data_present": DataSet.objects.filter(is_demo=True).exists(),
         "nav_audit": can_view_audit_log(user),
         "nav_calendar": is_city_admin(user),
+        "nav_city_office": is_city_admin(user),
         "nav_admin": is_city_admin(user) and bool(getattr(user, "is_staff", False)),
         "nav_government": is_government_user(user),
         "unread_notifications": (

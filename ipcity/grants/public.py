@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -27,7 +28,8 @@ from ipcity.lib.excel import simple_table, xlsx_response
 from ipcity.lib.numbers import format_yuan_exact
 from ipcity.policy.engine import Decision, Item, PolicyError, default_catalog, evaluate, screen
 from ipcity.policy.engine.export import item_as_json
-from ipcity.registry.models import Organisation
+from ipcity.registry.choices import OrganisationKind, PatentType
+from ipcity.registry.models import Licence, Organisation
 
 
 def _kind_labels(item: Item) -> list[str]:
@@ -208,6 +210,8 @@ def profile_facts(org: Organisation, today: dt.date) -> dict[str, dict[str, Any]
     for year in (today.year, today.year - 1, today.year - 2):
         for candidate in candidates_for_organisation(org, year, today):
             out.setdefault(candidate.item_code, dict(candidate.facts))
+    for code, facts in licence_facts(org, today).items():
+        out.setdefault(code, facts)
     generic: dict[str, Any] = {}
     if org.size:
         generic["sme"] = org.size in SME_SIZES
@@ -218,6 +222,46 @@ def profile_facts(org: Organisation, today: dt.date) -> dict[str, dict[str, Any]
             if name in item.facts:
                 out.setdefault(item.code, {}).setdefault(name, value)
     return out
+
+
+def licence_facts(org: Organisation, today: dt.date) -> dict[str, dict[str, Any]]:
+    """Facts of the 择优 items on transfers that the registry's licences answer (the technology
+    market's confirmed deals are among them), from the last three years:
+
+    - 高校院所专利免费许可奖励 (二(三)1): a university or institute licensed a patent free of charge
+      to an SME of the city;
+    - 引进外地发明专利奖励 (二(三)2): an enterprise took an invention patent from a holder outside
+      Yantai (the holder has no Yantai district in the registry).
+    What only the applicant can say (经济效益, 权属, 首次引进) stays a question."""
+    since = today.replace(year=today.year - 3)
+    found: dict[str, dict[str, Any]] = {}
+    recent = Licence.objects.filter(
+        contract_date__gte=since, contract_date__lte=today, items__patent__isnull=False
+    )
+    if org.kind in (OrganisationKind.UNIVERSITY, OrganisationKind.RESEARCH_INSTITUTE):
+        free_to_sme = recent.filter(
+            licensor=org,
+            fee__lte=0,
+            licensee__kind=OrganisationKind.ENTERPRISE,
+            licensee__size__in=SME_SIZES,
+            licensee__region__isnull=False,
+        )
+        if free_to_sme.exists():
+            found["free_licensing"] = {
+                "licensor_kind": org.kind,
+                "licence_free": True,
+                "licensee_local_sme": True,
+            }
+    if org.kind == OrganisationKind.ENTERPRISE:
+        from_outside = recent.filter(licensee=org, items__patent__patent_type=PatentType.INVENTION).filter(
+            Q(licensor__isnull=True) | Q(licensor__region__isnull=True)
+        )
+        if from_outside.exists():
+            found["patent_introduction"] = {
+                "patent_type": PatentType.INVENTION.value,
+                "from_outside_yantai": True,
+            }
+    return found
 
 
 def _prefill(org: Organisation, items: list[Item], today: dt.date) -> dict[str, Any]:

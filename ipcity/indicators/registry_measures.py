@@ -36,6 +36,8 @@ from ipcity.lib.numbers import format_yuan
 from ipcity.registry.choices import LegalStatus, OrganisationTagKind, PatentType
 from ipcity.registry.models import (
     GeographicalIndication,
+    Licence,
+    LicenceItem,
     ManagementCertificate,
     Organisation,
     OrganisationTag,
@@ -43,7 +45,7 @@ from ipcity.registry.models import (
     Pledge,
     Trademark,
 )
-from ipcity.registry.selectors import pledges_visible_to, visible_organisation_ids
+from ipcity.registry.selectors import licences_visible_to, pledges_visible_to, visible_organisation_ids
 from ipcity.registry.terms import term_end_expression
 
 PLAN_BASE_YEAR = 2021
@@ -339,6 +341,41 @@ def pledge_count_growth(ctx: Context) -> Result:
     return average_growth(ctx, lambda y: Decimal(_pledge_totals(ctx, y)[1]), PLAN_BASE_YEAR)
 
 
+def patent_transfers(region: Region | None, year: int, as_of: dt.date) -> QuerySet[Licence]:
+    """Assignments and licences of patents (专利转化) dated in `year`, by the licensor's region."""
+    with_patents = LicenceItem.objects.filter(patent__isnull=False).values("licence_id")
+    return in_region(Licence.objects.filter(pk__in=with_patents), region, "licensor__region").filter(
+        contract_date__year=year, contract_date__lte=as_of
+    )
+
+
+def _transfer_totals(ctx: Context) -> tuple[Decimal, int]:
+    by_region = ctx.run.get(
+        ("transfers", ctx.year, ctx.as_of),
+        lambda: {
+            row["licensor__region"]: (row["amount"] or Decimal("0"), row["n"])
+            for row in patent_transfers(None, ctx.year, ctx.as_of)
+            .order_by()
+            .values("licensor__region")
+            .annotate(amount=Sum("fee"), n=Count("pk"))
+        },
+    )
+    amounts = {region: v[0] for region, v in by_region.items()}
+    counts = {region: v[1] for region, v in by_region.items()}
+    return Decimal(ctx.pick(amounts)), int(ctx.pick(counts))
+
+
+@measure("patent_transfer_count")
+def patent_transfer_count(ctx: Context) -> Result:
+    return ok_count(_transfer_totals(ctx)[1])
+
+
+@measure("patent_transfer_amount")
+def patent_transfer_amount(ctx: Context) -> Result:
+    amount, _count = _transfer_totals(ctx)
+    return Result(SnapshotStatus.OK, value=amount, numerator=amount)
+
+
 def _advantage_tags(ctx: Context) -> QuerySet[OrganisationTag]:
     return OrganisationTag.objects.filter(
         tag=OrganisationTagKind.IP_ADVANTAGE_CITY, year__gte=2022, year__lte=min(ctx.year, ctx.as_of.year)
@@ -555,6 +592,25 @@ def _pledge_records(ctx: Context, user: Any) -> Drill:
             "质权人": p.pledgee_name,
             "担保金额（元）": p.amount,
             "登记日": p.registration_date,
+        },
+    )
+
+
+@records("patent_transfer_count", "patent_transfer_amount")
+def _transfer_records(ctx: Context, user: Any) -> Drill:
+    """The licence list's rule (`licences_visible_to`): a district the licences of its parties."""
+    queryset = patent_transfers(ctx.region, ctx.year, ctx.as_of).order_by("contract_date", "reference")
+    return scoped(
+        ["备案号/合同编号", "类型", "许可人/转让人", "被许可人/受让人", "费用（元）", "合同/生效日期"],
+        queryset,
+        licences_visible_to(user),
+        lambda item: {
+            "备案号/合同编号": item.reference,
+            "类型": item.get_kind_display(),
+            "许可人/转让人": item.licensor_name,
+            "被许可人/受让人": item.licensee_name,
+            "费用（元）": item.fee,
+            "合同/生效日期": item.contract_date,
         },
     )
 

@@ -73,3 +73,38 @@ class DealSide(models.TextChoices):
     LICENSOR = "licensor", _("供给方")
     LICENSEE = "licensee", _("需求方")
     CITY = "city", _("市知识产权局")
+
+
+class MatchKind(models.TextChoices):
+    """What a matching document (market.MatchDoc) stands for."""
+
+    OFFER = "offer", _("技术供给")
+    NEED = "need", _("技术需求")
+    ORGANISATION = "organisation", _("企业")
+
+
+class AuctionStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
+    CLOSED = "closed", _("已结束")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class LotStatus(models.TextChoices):
+    OPEN = "open", _("竞价中")
+    SOLD = "sold", _("已成交")
+    UNSOLD = "unsold", _("流拍")
+
+
+class CloseRule(models.TextChoices):
+    """How a lot ends: at the auction's end time (the highest bid at or above the reserve wins), or
+    as soon as a bid reaches the reserve price (that bid wins at once)."""
+
+    TIME = "time", _("到时结束，价高者得")
+    RESERVE = "reserve", _("出价达到保留价即成交")
+
+
+class BidderStatus(models.TextChoices):
+    REGISTERED = "registered", _("已报名，待确认保证金")
+    APPROVED = "approved", _("已确认保证金，可以出价")
+    REJECTED = "rejected", _("未通过")

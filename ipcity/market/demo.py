@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from ipcity.accounts.models import User
 from ipcity.core.audit import Actor
-from ipcity.market import services
-from ipcity.market.models import AgencyMandate, Deal, Need, Offer
+from ipcity.market import auctions, services
+from ipcity.market.choices import CloseRule, MatchKind
+from ipcity.market.models import AgencyMandate, Auction, Deal, Need, Offer
 from ipcity.registry.choices import OrganisationKind, PatentType
 from ipcity.registry.models import Organisation, Patent
 
@@ -160,6 +161,10 @@ def load_market_demo(*, actor: Actor) -> dict[str, int]:
         if publish:
             services.publish_need(need, actor=actor)
     _deals(offers, orgs, actor)
+    _auction(orgs, used, actor)
+    # The enterprises' side of the matching index, from the demo registry (offers and needs are
+    # indexed as they are published).
+    services.rebuild_match_index(actor=actor, kinds=[MatchKind.ORGANISATION])
     return {
         "offers": Offer.objects.filter(is_demo=True).count(),
         "needs": Need.objects.filter(is_demo=True).count(),
@@ -207,3 +212,67 @@ def _deals(offers: dict[str, Offer], orgs: dict[str, Organisation], actor: Actor
             deal, actor=lanjing, kind="ordinary", amount=Decimal("600000"), contract_date=today, term_end=None
         )
         services.confirm_deal(deal, actor=haiyue)
+
+
+def _auction(orgs: dict[str, Organisation], used: set[int], actor: Actor) -> None:
+    """The demo agency's auction of two university patents, open for a week: 蓝鲸 registered, its
+    deposit recorded, one bid placed."""
+    if Auction.objects.filter(is_demo=True).exists():
+        return
+    holders = _holders(UNIVERSITY, orgs)
+    patents = []
+    for _ in range(2):
+        patent = _patent(holders, (PatentType.INVENTION, PatentType.UTILITY_MODEL), used)
+        if patent is None:
+            log.warning("market demo: no patent in force left for the demo auction")
+            return
+        used.add(patent.pk)
+        patents.append(patent)
+    now = timezone.now()
+    agency = orgs[AGENCY]
+    auction = auctions.create_auction(
+        actor=actor,
+        organiser=agency,
+        values={
+            "title": "【演示】高校专利转让竞价会",
+            "description": "【演示】竞买单位须先报名并缴纳保证金，经组织机构确认后方可出价；保留价不公开。",
+            "starts_at": now - dt.timedelta(days=1),
+            "ends_at": now + dt.timedelta(days=7),
+            "deposit": "20000",
+        },
+        is_demo=True,
+    )
+    for i, patent in enumerate(patents, start=1):
+        holder = next(h for h in holders if patent.holders.filter(organisation=h).exists())
+        if not AgencyMandate.objects.in_force().filter(organisation=holder, agency=agency).exists():
+            services.authorise_agency(holder, agency, actor=actor)
+        auctions.add_lot(
+            auction,
+            actor=actor,
+            holder=holder,
+            patent_numbers=f"CN{patent.application_number}",
+            values={
+                "title": f"【演示】{patent.title}"[:200],
+                "starting_price": "100000" if i == 1 else "50000",
+                "increment": "10000" if i == 1 else "5000",
+                "reserve_price": "300000" if i == 1 else "80000",
+                "close_rule": CloseRule.TIME if i == 1 else CloseRule.RESERVE,
+            },
+        )
+    # A second one in preparation (草稿), to be published once its lots are complete.
+    auctions.create_auction(
+        actor=actor,
+        organiser=agency,
+        values={
+            "title": "【演示】海洋生物技术专利竞价会（筹备中）",
+            "description": "",
+            "starts_at": now + dt.timedelta(days=30),
+            "ends_at": now + dt.timedelta(days=37),
+            "deposit": "10000",
+        },
+        is_demo=True,
+    )
+    auctions.publish_auction(auction, actor=actor)
+    bidder = auctions.register_bidder(auction, actor=actor, organisation=orgs[LANJING])
+    auctions.approve_bidder(bidder, actor=actor, amount="20000")
+    auctions.place_bid(auction.lots.get(position=1), actor=actor, organisation=orgs[LANJING], amount="120000")

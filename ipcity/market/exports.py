@@ -5,11 +5,12 @@ for signed-in users, as on the pages."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from openpyxl import Workbook
 
-from ipcity.lib.excel import simple_table
-from ipcity.market.models import Deal, Need, Offer
+from ipcity.lib.excel import set_widths, simple_table, write_cell, write_header
+from ipcity.market.models import Auction, Deal, Need, Offer
 
 
 def offers_workbook(offers: Iterable[Offer], *, contacts: bool) -> Workbook:
@@ -73,3 +74,77 @@ def deals_workbook(deals: Iterable[Deal]) -> Workbook:
         for d in deals
     ]
     return simple_table("技术交易", headers, rows, [16, 16, 30, 28, 28, 14, 12, 14, 12, 12, 12, 16])
+
+
+def auction_workbook(auction: Auction, lots: Iterable[Any]) -> Workbook:
+    """The results of an auction as the page shows them to the user (reserve and names only where
+    the page shows them)."""
+    headers = [
+        "标的编号",
+        "标的名称",
+        "专利申请号",
+        "起拍价（元）",
+        "保留价（元）",
+        "出价次数",
+        "最高出价（元）",
+        "状态",
+        "买受人",
+    ]
+    rows = [
+        [
+            view.lot.number,
+            view.lot.title,
+            "、".join(p.application_number for p in view.lot.patents.all()),
+            view.lot.starting_price,
+            view.reserve if view.reserve is not None else "不公开",
+            view.lot.bids.count(),
+            view.top if view.top is not None else "",
+            view.lot.get_status_display(),
+            view.winner,
+        ]
+        for view in lots
+    ]
+    return simple_table(f"{auction.title} 竞价结果", headers, rows, [16, 30, 30, 14, 14, 10, 14, 10, 30])
+
+
+def industry_map_workbook(found: Any) -> Workbook:
+    """The industry map's tables, one sheet each (the numbers the page shows)."""
+    wb = simple_table(
+        f"{found.scope.name} 按年份和类型",
+        ["申请年份", "专利类型", "件数"],
+        [[r["year"], r["type"], r["count"]] for r in found.year_type_rows],
+        [12, 14, 10],
+    )
+    for title, headers, rows, widths in (
+        ("区市", ["区市", "件数"], [[r["name"], r["count"]] for r in found.regions], [16, 10]),
+        (
+            "主要权利人",
+            ["第一权利人", "件数", "占比"],
+            [[r["name"], r["count"], f"{r['share']:.1%}"] for r in found.holders],
+            [40, 10, 10],
+        ),
+        ("IPC 大组", ["IPC 大组", "件数"], [[r["main_group"], r["count"]] for r in found.ipc], [14, 10]),
+        (
+            "潜在用户",
+            ["企业", "区市", "本领域专利数"],
+            [[r["name"], r["region"], r["count"]] for r in found.users],
+            [40, 12, 14],
+        ),
+    ):
+        ws = wb.create_sheet(title)
+        write_header(ws, 1, headers)
+        for r_index, values in enumerate(rows, start=2):
+            for c_index, value in enumerate(values, start=1):
+                write_cell(ws, r_index, c_index, value)
+        ws.freeze_panes = "A2"
+        set_widths(ws, widths)
+    return wb
+
+
+def deal_statistics_workbook(rows: Iterable[dict[str, Any]]) -> Workbook:
+    return simple_table(
+        "技术交易统计",
+        ["年度", "区市（供给方）", "合同类型", "成交项数", "合同金额（元）"],
+        [[r["year"], r["region"], r["kind"], r["count"], r["amount"]] for r in rows],
+        [8, 16, 14, 10, 16],
+    )

@@ -9,7 +9,7 @@ from django import forms
 
 from ipcity.core.models import Region
 from ipcity.lib.inputs import DateField, SearchField
-from ipcity.market.choices import DealStatus, Maturity, OfferMode
+from ipcity.market.choices import CloseRule, DealStatus, Maturity, OfferMode
 from ipcity.registry.choices import Industry, LicenceKind, OrganisationKind
 from ipcity.registry.models import Organisation
 
@@ -199,3 +199,64 @@ class MandateForm(forms.Form):
         if organisations.count() == 1:
             self.fields["organisation"].initial = organisations.first().pk
             self.fields["organisation"].widget = forms.HiddenInput()
+
+
+# ------------------------------------------------------------------------------ auctions
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def _datetime_field(label: str) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        widget=DATETIME_WIDGET,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={
+            "required": f"请填写{label}。",
+            "invalid": f"{label}应为日期和时间，如 2026-12-20 09:30。",
+        },
+    )
+
+
+class AuctionForm(forms.Form):
+    title = forms.CharField(label="竞价会名称", max_length=200)
+    description = forms.CharField(
+        label="竞价须知", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    starts_at = _datetime_field("开始出价时间")
+    ends_at = _datetime_field("结束时间")
+    deposit = money_field("竞买保证金（元）", required=True)
+
+
+class LotForm(forms.Form):
+    holder = OrganisationChoice(label="委托人（专利权人）", queryset=Organisation.objects.none())
+    title = forms.CharField(label="标的名称", max_length=200)
+    patent_numbers = forms.CharField(
+        label="专利申请号", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), help_text="每行一个"
+    )
+    starting_price = money_field("起拍价（元）", required=True)
+    increment = money_field("加价幅度（元）", required=True)
+    reserve_price = money_field("保留价（元）", required=True, help_text="不向竞买人公开；低于保留价不成交")
+    close_rule = forms.ChoiceField(label="成交规则", choices=CloseRule.choices)
+
+    def __init__(self, *args: Any, holders: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["holder"].queryset = Organisation.objects.filter(pk__in=[o.pk for o in holders])  # type: ignore[attr-defined]
+
+
+class RegisterForm(forms.Form):
+    organisation = OrganisationChoice(label="竞买单位", queryset=Organisation.objects.none())
+
+    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in organisations])  # type: ignore[attr-defined]
+
+
+class BidForm(RegisterForm):
+    amount = money_field("出价（元）", required=True)
+
+
+class DepositForm(forms.Form):
+    amount = money_field("已交保证金（元）", required=True)
+    received_on = DateField(label="到账日期", required=False, widget=DATE_WIDGET)

@@ -8,12 +8,23 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from ipcity.accounts.choices import Role
 from ipcity.accounts.permissions import is_city_admin
-from ipcity.market.choices import DealStatus, Maturity, NeedStatus, OfferMode, OfferStatus
+from ipcity.market.choices import (
+    AuctionStatus,
+    BidderStatus,
+    CloseRule,
+    DealStatus,
+    LotStatus,
+    MatchKind,
+    Maturity,
+    NeedStatus,
+    OfferMode,
+    OfferStatus,
+)
 from ipcity.registry.choices import Industry, LicenceKind
 
 
@@ -305,3 +316,207 @@ class DealNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deal.number} {self.author_label}"
+
+
+class MatchDoc(models.Model):
+    """The words and IPC codes of one offer, need or enterprise, as the matching index reads them
+    (market/matching.py). `terms` holds each distinct term once, space-separated: PostgreSQL indexes
+    `string_to_array(terms, ' ')` with GIN, SQLite mirrors it into the FTS5 table
+    `market_matchdoc_fts` by triggers (migration 0002). `counts` keeps each term's frequency for the
+    BM25 score; `ipc` the IPC subclasses and main groups as terms ("h01m", "h01m10")."""
+
+    kind = models.CharField(_("类别"), max_length=20, choices=MatchKind.choices)
+    object_id = models.PositiveIntegerField(_("对象编号"))
+    terms = models.TextField(_("词"), blank=True)
+    counts = models.JSONField(_("词频"), default=dict)
+    length = models.PositiveIntegerField(_("词数"), default=0)
+    ipc = models.TextField(_("IPC 分类号"), blank=True)
+    field = models.CharField(_("技术领域"), max_length=30, blank=True)
+    region = models.ForeignKey(
+        "core.Region",
+        verbose_name=_("区市"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    indexed_at = models.DateTimeField(_("索引时间"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="market_matchdoc_object")]
+        verbose_name = _("匹配索引条目")
+        verbose_name_plural = _("匹配索引条目")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.object_id}"
+
+
+class MatchTerm(models.Model):
+    """How many documents of a kind hold a term (the document frequency BM25 needs), kept in step
+    with MatchDoc by market/matching.py. The row with the empty term counts the documents of the kind
+    (`docs`) and their total length in terms (`length`)."""
+
+    kind = models.CharField(_("类别"), max_length=20, choices=MatchKind.choices)
+    term = models.CharField(_("词"), max_length=100, blank=True)
+    docs = models.IntegerField(_("文档数"), default=0)
+    length = models.BigIntegerField(_("总词数"), default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "term"], name="market_matchterm_term")]
+        verbose_name = _("匹配词频")
+        verbose_name_plural = _("匹配词频")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.term} {self.docs}"
+
+
+# ------------------------------------------------------------------------------ auctions (专利竞价)
+
+
+class AuctionQuerySet(models.QuerySet["Auction"]):
+    def visible_to(self, user: Any) -> AuctionQuerySet:
+        """Everyone: published and ended auctions; the organiser's accounts their drafts and
+        cancelled ones too; the city office all."""
+        scope = _scope(user, Q(status__in=[AuctionStatus.PUBLISHED, AuctionStatus.CLOSED]), "organiser_id")
+        return self if scope is None else self.filter(scope)
+
+
+class Auction(models.Model):
+    """专利竞价（拍卖）会: run by a service agency (二(三)2), with lots consigned by patent holders."""
+
+    organiser = models.ForeignKey(
+        "registry.Organisation", verbose_name=_("组织机构"), on_delete=models.PROTECT, related_name="auctions"
+    )
+    title = models.CharField(_("竞价会名称"), max_length=200)
+    description = models.TextField(_("竞价须知"), blank=True)
+    starts_at = models.DateTimeField(_("开始出价时间"))
+    ends_at = models.DateTimeField(_("结束时间"))
+    deposit = models.DecimalField(_("竞买保证金（元）"), max_digits=16, decimal_places=2)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=AuctionStatus.choices, default=AuctionStatus.DRAFT
+    )
+    cancel_reason = models.CharField(_("取消原因"), max_length=300, blank=True)
+    created_on = models.DateField(_("创建日期"))
+    closed_at = models.DateTimeField(_("结束处理时间"), null=True, blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    objects = AuctionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        verbose_name = _("专利竞价会")
+        verbose_name_plural = _("专利竞价会")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def number(self) -> str:
+        return f"JJ{self.created_on.year}{self.pk or 0:05d}"
+
+
+class AuctionLot(models.Model):
+    """A lot (标的): one or more patents of one holder, with a hidden reserve price (保留价)."""
+
+    auction = models.ForeignKey(Auction, on_delete=models.CASCADE, related_name="lots")
+    position = models.PositiveSmallIntegerField(_("标的序号"))
+    title = models.CharField(_("标的名称"), max_length=200)
+    holder = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("委托人（专利权人）"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    patents = models.ManyToManyField("registry.Patent", verbose_name=_("专利"), related_name="auction_lots")
+    starting_price = models.DecimalField(_("起拍价（元）"), max_digits=16, decimal_places=2)
+    increment = models.DecimalField(_("加价幅度（元）"), max_digits=16, decimal_places=2)
+    reserve_price = models.DecimalField(_("保留价（元）"), max_digits=16, decimal_places=2)
+    close_rule = models.CharField(_("成交规则"), max_length=10, choices=CloseRule.choices)
+    status = models.CharField(_("状态"), max_length=10, choices=LotStatus.choices, default=LotStatus.OPEN)
+    winning_bid = models.OneToOneField(
+        "Bid", verbose_name=_("成交出价"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["auction", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["auction", "position"], name="market_lot_position"),
+            models.CheckConstraint(
+                condition=Q(reserve_price__gte=F("starting_price")), name="market_lot_reserve_not_below_start"
+            ),
+            models.CheckConstraint(condition=Q(increment__gt=0), name="market_lot_increment_positive"),
+        ]
+        verbose_name = _("竞价标的")
+        verbose_name_plural = _("竞价标的")
+
+    def __str__(self) -> str:
+        return f"{self.auction.number}-{self.position} {self.title}"
+
+    @property
+    def number(self) -> str:
+        return f"{self.auction.number}-{self.position:02d}"
+
+
+class AuctionBidder(models.Model):
+    """竞买人: an organisation registered for an auction; it bids once the organiser has recorded
+    its deposit (保证金). Bidders are shown by their number (竞买号), not their name."""
+
+    auction = models.ForeignKey(Auction, on_delete=models.CASCADE, related_name="bidders")
+    organisation = models.ForeignKey(
+        "registry.Organisation", verbose_name=_("竞买人"), on_delete=models.PROTECT, related_name="+"
+    )
+    paddle = models.PositiveSmallIntegerField(_("竞买号"))
+    status = models.CharField(
+        _("状态"), max_length=20, choices=BidderStatus.choices, default=BidderStatus.REGISTERED
+    )
+    deposit_amount = models.DecimalField(
+        _("已交保证金（元）"), null=True, blank=True, max_digits=16, decimal_places=2
+    )
+    deposit_received_on = models.DateField(_("保证金到账日期"), null=True, blank=True)
+    reject_reason = models.CharField(_("未通过原因"), max_length=300, blank=True)
+    registered_at = models.DateTimeField(_("报名时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["auction", "paddle"]
+        constraints = [
+            models.UniqueConstraint(fields=["auction", "organisation"], name="market_bidder_once"),
+            models.UniqueConstraint(fields=["auction", "paddle"], name="market_bidder_paddle"),
+        ]
+        verbose_name = _("竞买人")
+        verbose_name_plural = _("竞买人")
+
+    def __str__(self) -> str:
+        return f"{self.auction.number} {self.paddle_label}"
+
+    @property
+    def paddle_label(self) -> str:
+        return f"{self.paddle:03d} 号"
+
+    @property
+    def number(self) -> str:
+        return f"{self.auction.number} 竞买号 {self.paddle:03d}"
+
+
+class Bid(models.Model):
+    """One bid (出价), in the order the database received it: `round` counts the lot's bids."""
+
+    lot = models.ForeignKey(AuctionLot, on_delete=models.CASCADE, related_name="bids")
+    bidder = models.ForeignKey(
+        AuctionBidder, verbose_name=_("竞买人"), on_delete=models.PROTECT, related_name="bids"
+    )
+    round = models.PositiveIntegerField(_("轮次"))
+    amount = models.DecimalField(_("出价（元）"), max_digits=16, decimal_places=2)
+    placed_at = models.DateTimeField(_("出价时间"))
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("出价人"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        ordering = ["lot", "-round"]
+        constraints = [models.UniqueConstraint(fields=["lot", "round"], name="market_bid_round")]
+        verbose_name = _("出价")
+        verbose_name_plural = _("出价")
+
+    def __str__(self) -> str:
+        return f"{self.lot.number} 第 {self.round} 轮 {self.amount}"

@@ -107,3 +107,29 @@ def is_deal_party(user: Any, deal: Deal) -> bool:
 
 def is_licensor(user: Any, deal: Deal) -> bool:
     return deal_side(user, deal) == "licensor"
+
+
+# ------------------------------------------------------------------------------ auctions
+
+
+def can_organise_auctions(user: Any) -> bool:
+    """A service agency's account runs auctions (专利竞价) for its agency."""
+    return has_role(user, Role.AGENCY) and member_organisation_id(user) is not None
+
+
+def organises(user: Any, auction: Any) -> bool:
+    """The organising agency's own accounts."""
+    return can_organise_auctions(user) and member_organisation_id(user) == auction.organiser_id
+
+
+def organises_or_city(user: Any, auction: Any) -> bool:
+    return is_city_admin(user) or organises(user, auction)
+
+
+def organises_bidder_auction(user: Any, bidder: Any) -> bool:
+    return organises(user, bidder.auction)
+
+
+def sees_bidder_names(user: Any, auction: Any) -> bool:
+    """Who stands behind a 竞买号: the organiser and the city office (others see the numbers)."""
+    return organises_or_city(user, auction)

@@ -20,15 +20,18 @@ from django.utils import timezone
 from ipcity.accounts.permissions import is_city_admin
 from ipcity.core.attachments import store_attachment
 from ipcity.core.audit import Actor, record_event, snapshot
-from ipcity.core.models import Attachment
+from ipcity.core.jobs import JobHandle, background_job, start_job
+from ipcity.core.models import Attachment, Job
 from ipcity.core.workflow import Refused
 from ipcity.lib.identifiers import IdentifierError, normalize_patent_application_number
 from ipcity.lib.text import clean_text
+from ipcity.market import matching
 from ipcity.market.choices import (
     DEFAULT_LICENCE_KIND,
     EXCLUSIVE_MODES,
     DealSide,
     DealStatus,
+    MatchKind,
     OfferMode,
     OfferStatus,
 )
@@ -357,6 +360,7 @@ def publish_offer(offer: Offer, *, actor: Actor) -> None:
     offer.published_on = today()
     offer.save(update_fields=["published_on"])
     OFFER_WORKFLOW.move(offer, "publish", actor=actor, audit_after={"published_on": offer.published_on})
+    matching.sync_offer(offer)
 
 
 def _offer_step(name: str, offer: Offer, *, actor: Actor, reason: str = "") -> None:
@@ -368,6 +372,7 @@ def _offer_step(name: str, offer: Offer, *, actor: Actor, reason: str = "") -> N
         offer.save(update_fields=["hidden_reason"])
         extra = {"hidden_reason": offer.hidden_reason}
     OFFER_WORKFLOW.move(offer, name, actor=actor, comment=reason, reason=reason, audit_after=extra)
+    matching.sync_offer(offer)
 
 
 @transaction.atomic
@@ -480,6 +485,7 @@ def _need_step(name: str, need: Need, *, actor: Actor, reason: str = "") -> None
         need.save(update_fields=["hidden_reason"])
         extra = {"hidden_reason": need.hidden_reason}
     NEED_WORKFLOW.move(need, name, actor=actor, comment=reason, reason=reason, audit_after=extra)
+    matching.sync_need(need)
 
 
 @transaction.atomic
@@ -700,12 +706,14 @@ def confirm_deal(deal: Deal, *, actor: Actor) -> Licence:
     exclusive = offer.mode in EXCLUSIVE_MODES or deal.kind in (LicenceKind.ASSIGNMENT, LicenceKind.EXCLUSIVE)
     if exclusive and offer.status == OfferStatus.PUBLISHED and not offer.is_open_licence:
         # The platform closes the offer as a consequence of the deal (whoever confirmed it).
+        closed = OFFER_WORKFLOW.lock(offer)
         OFFER_WORKFLOW.move(
-            OFFER_WORKFLOW.lock(offer),
+            closed,
             "close",
             actor=Actor.system(f"{actor.label}（确认交易 {deal.number}）"),
             comment=f"交易 {deal.number} 已确认成交",
         )
+        matching.sync_offer(closed)
     return licence
 
 
@@ -744,3 +752,40 @@ def represented_choices(user: Any) -> list[Organisation]:
     ids = represented_organisation_ids(user)
     own = getattr(getattr(user, "membership", None), "organisation_id", None)
     return sorted(Organisation.objects.filter(pk__in=ids), key=lambda o: (o.pk != own, o.name))
+
+
+# ------------------------------------------------------------------------------ the matching index
+
+
+def rebuild_match_index(
+    *, actor: Actor, kinds: list[str] | None = None, progress: Any = None
+) -> dict[str, int]:
+    """Rebuild the matching index from the data (offers and needs are kept in step as they change;
+    enterprises after each registry import: `ipcity market reindex`, or the office's button)."""
+    if actor.user is not None and not is_city_admin(actor.user):
+        raise Refused("只有市知识产权局可以重建匹配索引")
+    chosen = kinds or list(MatchKind.values)
+    with transaction.atomic():
+        built = matching.rebuild_index(chosen, progress=progress)
+        record_event(actor, "market_index.rebuild", after={f"indexed_{kind}": n for kind, n in built.items()})
+    return built
+
+
+@background_job("market.reindex")
+def reindex_job(handle: JobHandle, actor: Actor, /, *, kinds: list[str]) -> dict[str, Any]:
+    """rebuild_match_index, run by a worker with its progress on the job page."""
+    built = rebuild_match_index(
+        actor=actor, kinds=kinds, progress=lambda done, total: handle.progress(done, total, "建立匹配索引")
+    )
+    return {"documents": built}
+
+
+def start_reindex_job(*, actor: Actor, kinds: list[str] | None = None) -> Job:
+    if actor.user is not None and not is_city_admin(actor.user):
+        raise Refused("只有市知识产权局可以重建匹配索引")
+    return start_job(
+        reindex_job,
+        label="重建技术市场匹配索引",
+        actor=actor,
+        params={"kinds": kinds or list(MatchKind.values)},
+    )

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ipcity.accounts.guards import deny
@@ -20,11 +21,18 @@ from ipcity.core.attachments import attachment_response
 from ipcity.core.audit import Actor
 from ipcity.core.workflow import Door, Refused, action_view, form_errors, keywords, page_gate
 from ipcity.lib.excel import xlsx_response
+from ipcity.lib.numbers import format_yuan_exact
+from ipcity.market import auctions as auction_services
 from ipcity.market import exports, selectors, services
+from ipcity.market import navigation as navigation_maps
 from ipcity.market.choices import OfferMode
 from ipcity.market.forms import (
+    AuctionForm,
+    BidForm,
     DealFilterForm,
+    DepositForm,
     InterestForm,
+    LotForm,
     MandateForm,
     NeedFilterForm,
     NeedForm,
@@ -32,19 +40,28 @@ from ipcity.market.forms import (
     OfferFilterForm,
     OfferForm,
     ReasonForm,
+    RegisterForm,
     SignForm,
 )
-from ipcity.market.models import Deal, Need, Offer
+from ipcity.market.models import Auction, AuctionBidder, AuctionLot, Deal, Need, Offer
 from ipcity.market.permissions import (
     can_manage_mandates,
     can_moderate,
+    can_organise_auctions,
     can_see_contacts,
     can_take_part,
     deal_side,
     member_organisation_id,
     signed_in,
 )
-from ipcity.market.workflows import DEAL_WORKFLOW, NEED_WORKFLOW, OFFER_WORKFLOW
+from ipcity.market.workflows import (
+    AUCTION_WORKFLOW,
+    BIDDER_WORKFLOW,
+    DEAL_WORKFLOW,
+    NEED_WORKFLOW,
+    OFFER_WORKFLOW,
+)
+from ipcity.registry.industries import scopes
 from ipcity.registry.models import Organisation
 
 PAGE_SIZE = 30
@@ -66,6 +83,21 @@ def _apply_errors(form: Any, exc: ValidationError) -> None:
                 form.add_error(target, error.messages)
     else:
         form.add_error(None, exc.messages)
+
+
+def _saved(request: HttpRequest, form: Any, call: Callable[[], Any], success: str) -> Any:
+    """The POST of a form page: `call` the service; its refusal as a message, the values it finds
+    wrong on the form's fields; the saved object (with `success` as a message) or None."""
+    try:
+        saved = call()
+    except Refused as exc:
+        messages.error(request, str(exc))
+        return None
+    except ValidationError as exc:
+        _apply_errors(form, exc)
+        return None
+    messages.success(request, success)
+    return saved
 
 
 def _listing(
@@ -145,20 +177,19 @@ def offer_new(request: HttpRequest) -> HttpResponse:
     organisations = services.represented_choices(request.user)
     form = OfferForm(request.POST or None, request.FILES or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
-        try:
-            offer = services.create_offer(
+        offer = _saved(
+            request,
+            form,
+            lambda: services.create_offer(
                 actor=Actor.web(request.user),
                 holder=form.cleaned_data["organisation"],
                 values=form.values(),
                 patent_numbers=form.cleaned_data["patent_numbers"],
                 evaluation_report=form.cleaned_data.get("evaluation_report"),
-            )
-        except Refused as exc:
-            messages.error(request, str(exc))
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, "已保存为草稿；核对无误后请发布。")
+            ),
+            "已保存为草稿；核对无误后请发布。",
+        )
+        if offer is not None:
             return redirect("market:offer", pk=offer.pk)
     return render(request, "market/offer_form.html", {"form": form, "offer": None})
 
@@ -189,21 +220,19 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial=_offer_initial(offer),
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.update_offer(
+        saved = _saved(
+            request,
+            form,
+            lambda: services.update_offer(
                 offer,
                 actor=Actor.web(request.user),
                 values=form.values(),
                 patent_numbers=form.cleaned_data["patent_numbers"],
                 evaluation_report=form.cleaned_data.get("evaluation_report"),
-            )
-        except Refused as exc:
-            messages.error(request, str(exc))
-            return redirect("market:offer", pk=offer.pk)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, "已保存修改。")
+            ),
+            "已保存修改。",
+        )
+        if saved is not None:
             return redirect("market:offer", pk=offer.pk)
     return render(request, "market/offer_form.html", {"form": form, "offer": offer})
 
@@ -303,18 +332,17 @@ def need_new(request: HttpRequest) -> HttpResponse:
         return deny(request)
     form = NeedForm(request.POST or None, organisations=services.represented_choices(request.user))
     if request.method == "POST" and form.is_valid():
-        try:
-            need = services.create_need(
+        need = _saved(
+            request,
+            form,
+            lambda: services.create_need(
                 actor=Actor.web(request.user),
                 organisation=form.cleaned_data["organisation"],
                 values=form.values(),
-            )
-        except Refused as exc:
-            messages.error(request, str(exc))
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, "已保存为草稿；核对无误后请发布。")
+            ),
+            "已保存为草稿；核对无误后请发布。",
+        )
+        if need is not None:
             return redirect("market:need", pk=need.pk)
     return render(request, "market/need_form.html", {"form": form, "need": None})
 
@@ -331,15 +359,13 @@ def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial.update(region=need.region_id, organisation=need.organisation_id)
     form = NeedForm(request.POST or None, organisations=[need.organisation], initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.update_need(need, actor=Actor.web(request.user), values=form.values())
-        except Refused as exc:
-            messages.error(request, str(exc))
-            return redirect("market:need", pk=need.pk)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, "已保存修改。")
+        saved = _saved(
+            request,
+            form,
+            lambda: services.update_need(need, actor=Actor.web(request.user), values=form.values()),
+            "已保存修改。",
+        )
+        if saved is not None:
             return redirect("market:need", pk=need.pk)
     return render(request, "market/need_form.html", {"form": form, "need": need})
 
@@ -511,3 +537,303 @@ def mandate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "已撤销委托。")
     return redirect("market:mandates")
+
+
+# ---------------------------------------------------------------------------------------- matching
+
+
+@require_GET
+def offer_matches(request: HttpRequest, pk: int) -> HttpResponse:
+    """匹配: the needs matching an offer and, to the offer's side, enterprises of the registry."""
+    offer = _offer(request, pk)
+    found = selectors.offer_matches(request.user, offer)
+    return render(request, "market/matches.html", {"offer": offer, "need": None, **found})
+
+
+@require_GET
+def need_matches(request: HttpRequest, pk: int) -> HttpResponse:
+    need = _need(request, pk)
+    offers = selectors.need_matches(request.user, need)
+    return render(request, "market/matches.html", {"offer": None, "need": need, "offers": offers})
+
+
+@require_http_methods(["GET", "POST"])
+def match_index(request: HttpRequest) -> HttpResponse:
+    """The city office's view of the matching index, and its button to rebuild it (a job)."""
+    if not can_moderate(request.user):
+        return deny(request)
+    if request.method == "POST":
+        job = services.start_reindex_job(actor=Actor.web(request.user))
+        messages.success(request, "已开始重建匹配索引，完成后匹配结果即按最新数据计算。")
+        return redirect("core:job", pk=job.pk)
+    return render(request, "market/match_index.html", {"state": selectors.index_state_rows()})
+
+
+# ---------------------------------------------------------------------------------------- auctions
+
+
+@require_GET
+def auctions(request: HttpRequest) -> HttpResponse:
+    """专利竞价: published and ended auctions; the organiser's drafts too."""
+    rows = Auction.objects.visible_to(request.user).select_related("organiser").order_by("-starts_at", "-id")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "market/auction_list.html",
+        {"page": page, "can_organise": can_organise_auctions(request.user), "query": _query_without(request)},
+    )
+
+
+def _auction(request: HttpRequest, pk: int) -> Auction:
+    return get_object_or_404(Auction.objects.visible_to(request.user).select_related("organiser"), pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+def auction_new(request: HttpRequest) -> HttpResponse:
+    if not can_organise_auctions(request.user):
+        return deny(request)
+    form = AuctionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organiser = get_object_or_404(Organisation, pk=member_organisation_id(request.user))
+        auction = _saved(
+            request,
+            form,
+            lambda: auction_services.create_auction(
+                actor=Actor.web(request.user), organiser=organiser, values=form.cleaned_data
+            ),
+            "竞价会已保存为草稿；请添加标的后发布。",
+        )
+        if auction is not None:
+            return redirect("market:auction", pk=auction.pk)
+    return render(request, "market/auction_form.html", {"form": form, "auction": None})
+
+
+@require_http_methods(["GET", "POST"])
+def auction_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    auction = _auction(request, pk)
+    gate = page_gate(request, AUCTION_WORKFLOW, auction, "edit", reverse("market:auction", args=[pk]))
+    if gate is not None:
+        return gate
+    initial = {
+        "title": auction.title,
+        "description": auction.description,
+        "starts_at": timezone.localtime(auction.starts_at),
+        "ends_at": timezone.localtime(auction.ends_at),
+        "deposit": auction.deposit,
+    }
+    form = AuctionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = _saved(
+            request,
+            form,
+            lambda: auction_services.update_auction(
+                auction, actor=Actor.web(request.user), values=form.cleaned_data
+            ),
+            "已保存。",
+        )
+        if saved is not None:
+            return redirect("market:auction", pk=auction.pk)
+    return render(request, "market/auction_form.html", {"form": form, "auction": auction})
+
+
+@require_http_methods(["GET", "POST"])
+def lot_new(request: HttpRequest, pk: int) -> HttpResponse:
+    auction = _auction(request, pk)
+    gate = page_gate(request, AUCTION_WORKFLOW, auction, "edit", reverse("market:auction", args=[pk]))
+    if gate is not None:
+        return gate
+    holders = [o for o in services.represented_choices(request.user) if o.pk != auction.organiser_id]
+    form = LotForm(request.POST or None, holders=holders)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        lot = _saved(
+            request,
+            form,
+            lambda: auction_services.add_lot(
+                auction,
+                actor=Actor.web(request.user),
+                holder=data.pop("holder"),
+                patent_numbers=data.pop("patent_numbers"),
+                values=data,
+            ),
+            "标的已添加。",
+        )
+        if lot is not None:
+            return redirect("market:auction", pk=auction.pk)
+    return render(request, "market/lot_form.html", {"form": form, "auction": auction, "holders": holders})
+
+
+@require_GET
+def auction_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    auction = _auction(request, pk)
+    user = request.user
+    found = selectors.auction_view(user, auction)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            exports.auction_workbook(auction, found["lots"]), f"{auction.number} 竞价结果.xlsx"
+        )
+    represented = services.represented_choices(user)
+    registered = {b.organisation_id for b in auction.bidders.all()}
+    may_register = [o for o in represented if o.pk not in registered and o.pk != auction.organiser_id]
+    bidding = found["my_bidders"]
+    return render(
+        request,
+        "market/auction_detail.html",
+        {
+            "auction": auction,
+            **found,
+            "actions": AUCTION_WORKFLOW.allowed_actions(auction, user),
+            "register_form": RegisterForm(organisations=may_register)
+            if may_register and auction.status == "published" and auction.ends_at > timezone.now()
+            else None,
+            "bid_form": BidForm(organisations=bidding) if bidding else None,
+            "reason_form": ReasonForm(),
+            "deposit_form": DepositForm(initial={"amount": auction.deposit}),
+            "query": _query_without(request),
+        },
+    )
+
+
+@require_POST
+def auction_register(request: HttpRequest, pk: int) -> HttpResponse:
+    auction = _auction(request, pk)
+    if not can_take_part(request.user):
+        return deny(request)
+    form = RegisterForm(request.POST, organisations=services.represented_choices(request.user))
+    if not form.is_valid():
+        form_errors(request, form)
+    else:
+        try:
+            bidder = auction_services.register_bidder(
+                auction, actor=Actor.web(request.user), organisation=form.cleaned_data["organisation"]
+            )
+        except Refused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                f"已报名，竞买号 {bidder.paddle_label}。请按竞价须知缴纳保证金，组织机构确认后即可出价。",
+            )
+    return redirect("market:auction", pk=auction.pk)
+
+
+@require_POST
+def lot_bid(request: HttpRequest, pk: int) -> HttpResponse:
+    lot = get_object_or_404(
+        AuctionLot.objects.filter(auction__in=Auction.objects.visible_to(request.user)), pk=pk
+    )
+    if not can_take_part(request.user):
+        return deny(request)
+    form = BidForm(request.POST, organisations=services.represented_choices(request.user))
+    if not form.is_valid():
+        form_errors(request, form)
+    else:
+        try:
+            bid = auction_services.place_bid(
+                lot,
+                actor=Actor.web(request.user),
+                organisation=form.cleaned_data["organisation"],
+                amount=form.cleaned_data["amount"],
+            )
+        except (Refused, ValidationError) as exc:
+            messages.error(request, "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+        else:
+            lot.refresh_from_db()
+            sold = "，已达到保留价，成交" if lot.status == "sold" else ""
+            messages.success(
+                request,
+                f"标的 {lot.number} 第 {bid.round} 轮出价 {format_yuan_exact(bid.amount)} 已记录{sold}。",
+            )
+    return redirect("market:auction", pk=lot.auction_id)
+
+
+def _auction_guard(user: Any) -> bool:
+    return signed_in(user)
+
+
+def _auction_back(request: HttpRequest, auction: Auction) -> str:
+    return reverse("market:auction", args=[auction.pk])
+
+
+auction_action = action_view(
+    AUCTION_WORKFLOW,
+    {
+        "publish": Door(
+            lambda a, actor, data: auction_services.publish_auction(a, actor=actor),
+            "竞价会已发布，开始接受报名。",
+        ),
+        "cancel": Door(keywords(auction_services.cancel_auction), "竞价会已取消。", ReasonForm),
+        "close": Door(
+            lambda a, actor, data: auction_services.close_auction(a, actor=actor), "竞价已结束，结果已公布。"
+        ),
+    },
+    guard=_auction_guard,
+    fetch=_auction,
+    back=_auction_back,
+)
+
+
+def _bidder(request: HttpRequest, pk: int) -> AuctionBidder:
+    return get_object_or_404(
+        AuctionBidder.objects.filter(auction__in=Auction.objects.visible_to(request.user)).select_related(
+            "auction"
+        ),
+        pk=pk,
+    )
+
+
+bidder_action = action_view(
+    BIDDER_WORKFLOW,
+    {
+        "approve": Door(
+            lambda b, actor, data: auction_services.approve_bidder(
+                b, actor=actor, amount=data["amount"], received_on=data.get("received_on")
+            ),
+            "保证金已确认，竞买人可以出价。",
+            DepositForm,
+        ),
+        "reject": Door(keywords(auction_services.reject_bidder), "已记录不予通过。", ReasonForm),
+    },
+    guard=_auction_guard,
+    fetch=_bidder,
+    back=lambda request, bidder: reverse("market:auction", args=[bidder.auction_id]),
+)
+
+
+# ---------------------------------------------------------------------------------------- 专利导航
+
+
+@require_GET
+def navigation(request: HttpRequest) -> HttpResponse:
+    """The industries and chains with a map each."""
+    all_scopes = list(scopes().values())
+    return render(
+        request,
+        "market/navigation_list.html",
+        {
+            "industries": [s for s in all_scopes if s.kind == "industry"],
+            "chains": [s for s in all_scopes if s.kind == "chain"],
+        },
+    )
+
+
+@require_GET
+def industry_map(request: HttpRequest, code: str) -> HttpResponse:
+    scope = scopes().get(code)
+    if scope is None:
+        raise Http404
+    found = navigation_maps.industry_map(request.user, scope, on=timezone.localdate())
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(exports.industry_map_workbook(found), f"{scope.name} 专利地图.xlsx")
+    return render(request, "market/industry_map.html", {"map": found, "chart_data": found.chart_data()})
+
+
+@require_GET
+def deal_statistics(request: HttpRequest) -> HttpResponse:
+    """交易统计: confirmed deals by year, district and kind (the deals the user may see)."""
+    if not signed_in(request.user):
+        return deny(request)
+    rows = selectors.deal_statistics(request.user)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(exports.deal_statistics_workbook(rows), "技术交易统计.xlsx")
+    return render(request, "market/deal_statistics.html", {"rows": rows})

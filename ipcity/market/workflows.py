@@ -6,14 +6,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils import timezone
+
 from ipcity.core.workflow import Action, Workflow
-from ipcity.market.choices import DealStatus, NeedStatus, OfferStatus
-from ipcity.market.models import Deal, Need, Offer
+from ipcity.market.choices import AuctionStatus, BidderStatus, DealStatus, LotStatus, NeedStatus, OfferStatus
+from ipcity.market.models import Auction, AuctionBidder, Bid, Deal, Need, Offer
 from ipcity.market.permissions import (
     can_moderate,
     deal_side,
     is_deal_party,
     is_licensor,
+    organises,
+    organises_bidder_auction,
+    organises_or_city,
     owns_need,
     owns_offer,
 )
@@ -119,4 +124,81 @@ DEAL_WORKFLOW: Workflow[Deal] = Workflow(
     ],
     audit_prefix="market_deal",
     number=lambda deal: deal.number,
+)
+
+
+# ------------------------------------------------------------------------------ auctions
+
+
+def _has_lots(auction: Auction, today: dt.date) -> str | None:
+    if not auction.lots.exists():
+        return f"{auction.number} 还没有标的，不能发布"
+    if auction.ends_at <= timezone.now():
+        return f"{auction.number} 的结束时间已过，请先修改时间"
+    return None
+
+
+def _no_bids(auction: Auction, today: dt.date) -> str | None:
+    if Bid.objects.filter(lot__auction=auction).exists():
+        return f"{auction.number} 已有出价，不能取消"
+    return None
+
+
+def _ended(auction: Auction, today: dt.date) -> str | None:
+    if auction.ends_at > timezone.now() and auction.lots.filter(status=LotStatus.OPEN).exists():
+        return f"{auction.number} 尚未到结束时间（{timezone.localtime(auction.ends_at):%Y-%m-%d %H:%M}）"
+    return None
+
+
+AUS, BS = AuctionStatus, BidderStatus
+
+AUCTION_WORKFLOW: Workflow[Auction] = Workflow(
+    Auction,
+    [
+        Action("edit", "修改竞价会和标的", frozenset({AUS.DRAFT}), organises),
+        Action("publish", "发布竞价会", frozenset({AUS.DRAFT}), organises, to=AUS.PUBLISHED, when=_has_lots),
+        Action(
+            "cancel",
+            "取消竞价会",
+            frozenset({AUS.DRAFT, AUS.PUBLISHED}),
+            organises_or_city,
+            to=AUS.CANCELLED,
+            requires=("reason",),
+            when=_no_bids,
+        ),
+        Action(
+            "close",
+            "结束竞价并公布结果",
+            frozenset({AUS.PUBLISHED}),
+            organises_or_city,
+            to=AUS.CLOSED,
+            when=_ended,
+        ),
+    ],
+    audit_prefix="market_auction",
+    number=lambda auction: auction.number,
+)
+
+BIDDER_WORKFLOW: Workflow[AuctionBidder] = Workflow(
+    AuctionBidder,
+    [
+        Action(
+            "approve",
+            "确认保证金",
+            frozenset({BS.REGISTERED}),
+            organises_bidder_auction,
+            to=BS.APPROVED,
+            requires=("amount",),
+        ),
+        Action(
+            "reject",
+            "不予通过",
+            frozenset({BS.REGISTERED}),
+            organises_bidder_auction,
+            to=BS.REJECTED,
+            requires=("reason",),
+        ),
+    ],
+    audit_prefix="market_bidder",
+    number=lambda bidder: bidder.number,
 )

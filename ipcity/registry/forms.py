@@ -23,6 +23,7 @@ from ipcity.registry.choices import (
     TrademarkStatus,
     VocabularyField,
 )
+from ipcity.registry.industries import scope_choices
 from ipcity.registry.models import Organisation
 
 
@@ -74,6 +75,7 @@ class PatentFilterForm(_RegionChoices):
     status = forms.ChoiceField(label="法律状态", choices=_blank(LegalStatus.choices), required=False)
     ipc = SearchField(label="IPC", max_length=20, help_text="小类 G06F、大组 G06F 16 或分类号 G06F 16/30")
     year = forms.IntegerField(label="申请年份", required=False, min_value=1985, max_value=2100)
+    scope = forms.ChoiceField(label="产业范围", choices=lambda: _blank(scope_choices()), required=False)
     tag = forms.ChoiceField(
         label="第一权利人标签", choices=_blank(OrganisationTagKind.choices), required=False
     )

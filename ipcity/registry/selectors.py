@@ -31,6 +31,7 @@ from ipcity.accounts.choices import Role
 from ipcity.accounts.permissions import has_role, is_city_admin
 from ipcity.lib.text import fold
 from ipcity.registry.choices import ImportKind, LegalStatus, PatentType, ReviewStatus
+from ipcity.registry.industries import scopes
 from ipcity.registry.models import (
     Award,
     GeographicalIndication,
@@ -91,6 +92,11 @@ def filter_patents(queryset: QuerySet[Patent], data: dict[str, Any]) -> QuerySet
         # Semi-joins from the indexed side (IPC code/main group, tag, holder) rather than a per-patent
         # EXISTS: the database starts from the few matching rows, not from every patent.
         queryset = queryset.filter(pk__in=PatentIPC.objects.filter(condition).values("patent_id"))
+    if data.get("scope"):
+        scope = scopes().get(data["scope"])
+        if scope is None:
+            return queryset.none()
+        queryset = queryset.filter(pk__in=PatentIPC.objects.filter(scope.ipc_condition()).values("patent_id"))
     if data.get("tag"):
         tagged = OrganisationTag.objects.filter(tag=data["tag"]).values("organisation_id")
         queryset = queryset.filter(first_holder_id__in=tagged)

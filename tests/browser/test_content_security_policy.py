@@ -82,6 +82,13 @@ def test_main_pages_raise_no_policy_violation(page) -> None:
 
     page.goto("/registry/patents/")
     expect(page.locator("table tbody tr").first).to_be_visible()
+    # The industry patent map draws its charts from the page's data, each with a save-as-image tool.
+    page.goto("/market/navigation/biomedicine/")
+    expect(page.locator("#map-years canvas")).to_have_count(1)
+    hover_chart(page, "#map-years")
+    page.goto("/market/auctions/")
+    expect(page.get_by_test_id("auctions")).to_be_visible()
+    assert script_errors == []
     page.goto("/admin/accounts/loginattempt/")
     expect(page.locator("#content h1")).to_be_visible()
     page.goto("/")

@@ -1,6 +1,7 @@
 """技术市场: a university lists a patent as a free licence for SMEs (方案二(三)1), an SME finds it by a
-phrase and expresses interest, the university accepts and records the signed contract, the SME
-confirms, and the licence shows on both organisations' 一企一档."""
+phrase that appears only in the patent's abstract, sees why it matches its own need, and expresses
+interest; the university accepts and records the signed contract, the SME confirms, and the licence
+shows on both organisations' 一企一档 and in the registry's licence list."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 
 from ipcity.accounts.services import upsert_user
 from ipcity.core.models import Region
+from ipcity.market import services
 from ipcity.market.tests.helpers import patent
 from ipcity.registry.services import bind_user_to_organisation, upsert_organisation
 from ipcity.test import PASSWORD, SETUP, load_plan_for_tests, make_personas
@@ -31,6 +33,24 @@ def test_a_free_licence_from_listing_to_both_profiles(page) -> None:
     user, _ = upsert_user("t-univ", actor=SETUP, role="applicant", password=PASSWORD)
     bind_user_to_organisation(user, university, actor=SETUP)
     p = patent(university, title="一种果蔬低温等离子体保鲜方法")
+    p.abstract = "利用介质阻挡放电产生的低温等离子体杀灭果蔬表面微生物，延长冷藏保鲜期。"
+    p.save()
+    need = services.create_need(
+        actor=SETUP,
+        organisation=personas.org_b,
+        values={
+            "title": "海产品冷链保鲜",
+            "problem": "需要杀灭表面微生物、延长冷藏保鲜期的技术。",
+            "field": "food_processing",
+            "budget_min": None,
+            "budget_max": None,
+            "deadline": None,
+            "region": personas.org_b.region,
+            "contact_person": "李经理",
+            "contact_phone": "0535-7654321",
+        },
+    )
+    services.publish_need(need, actor=SETUP)
 
     # The university lists the patent as a free licence for SMEs and publishes it.
     sign_in(page, "t-univ")
@@ -57,10 +77,20 @@ def test_a_free_licence_from_listing_to_both_profiles(page) -> None:
     page.get_by_role("link", name="果蔬低温等离子体保鲜技术").click()
     expect(page.get_by_test_id("contact")).to_contain_text("登录后可见")
 
-    # The SME signs in, finds it the same way, and expresses interest.
+    # The SME signs in and finds it by a phrase only the patent's abstract holds.
     sign_in(page, "t-ent-b")
-    page.goto("/market/?q=低温等离子体")
-    page.get_by_role("link", name="果蔬低温等离子体保鲜技术").click()
+    page.goto("/market/")
+    page.get_by_label("关键词").fill("介质阻挡放电")
+    page.get_by_role("button", name="查询").click()
+    expect(page.get_by_test_id("result-count")).to_have_text("共 1 项")
+    # Its own need's matches list the offer, with the reasons.
+    page.goto(f"/market/needs/{need.pk}/")
+    page.get_by_test_id("matches-link").click()
+    matched = page.get_by_test_id("matched-offers")
+    expect(matched).to_contain_text("果蔬低温等离子体保鲜技术")
+    expect(matched.get_by_test_id("match-reasons").first).to_contain_text("共同关键词")
+    expect(matched.get_by_test_id("match-reasons").first).to_contain_text("微生物")
+    matched.get_by_role("link", name="果蔬低温等离子体保鲜技术").click()
     expect(page.get_by_test_id("contact")).to_contain_text("王老师，0535-6900000")
     page.get_by_label("意向说明").fill("用于海产品冷链")
     page.get_by_role("button", name="表达意向").click()
@@ -91,6 +121,8 @@ def test_a_free_licence_from_listing_to_both_profiles(page) -> None:
     page.goto(f"/registry/organisations/{personas.org_b.pk}/")
     expect(page.get_by_test_id("licences")).to_contain_text("测试滨海大学")
     expect(page.get_by_test_id("licences")).to_contain_text(p.application_number)
+    page.goto("/registry/licences/")
+    expect(page.get_by_role("main")).to_contain_text("测试滨海大学")
     sign_out(page)
 
     sign_in(page, "t-univ")

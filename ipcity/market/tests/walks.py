@@ -6,6 +6,7 @@ page marks each control it offers with `data-action`."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Generator
 from decimal import Decimal
 from pathlib import Path
@@ -15,11 +16,26 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ipcity.core.audit import Actor
-from ipcity.core.tests.walk import Try, Walk, data_actions, rolled_back, take, walk_for
-from ipcity.market import services
-from ipcity.market.models import Deal, Need, Offer
-from ipcity.market.tests.helpers import CLI, interest, make_need, make_offer, numbers, offer_values, web
-from ipcity.market.workflows import DEAL_WORKFLOW, NEED_WORKFLOW, OFFER_WORKFLOW
+from ipcity.core.tests.walk import SHOWN, Try, Walk, data_actions, rolled_back, take, walk_for
+from ipcity.market import auctions, services
+from ipcity.market.models import Auction, AuctionBidder, Deal, Need, Offer
+from ipcity.market.tests.helpers import (
+    CLI,
+    interest,
+    make_need,
+    make_offer,
+    numbers,
+    offer_values,
+    patent,
+    web,
+)
+from ipcity.market.workflows import (
+    AUCTION_WORKFLOW,
+    BIDDER_WORKFLOW,
+    DEAL_WORKFLOW,
+    NEED_WORKFLOW,
+    OFFER_WORKFLOW,
+)
 from ipcity.test import Personas
 
 OWNERS = ("enterprise_a", "agency")
@@ -242,3 +258,171 @@ def deal_walk(personas: Personas, tmp_path: Path) -> Walk[Deal]:
         DEAL_EXPECTED,
         cli=CLI,
     )
+
+
+# ------------------------------------------------------------------------------ auctions
+
+AUCTION_EXPECTED: dict[str, dict[str, set[str]]] = {
+    "草稿": {"agency": {"edit", "publish", "cancel"}, "admin": {"cancel"}},
+    "已发布": {"agency": {"cancel"}, "admin": {"cancel"}},
+    "已发布（已到结束时间）": {"agency": {"cancel", "close"}, "admin": {"cancel", "close"}},
+    "已结束": {},
+    "已取消": {},
+}
+BIDDER_EXPECTED: dict[str, dict[str, set[str]]] = {
+    "已报名": {"agency": {"approve", "reject"}},
+    "已确认保证金": {},
+    "未通过": {},
+}
+
+
+def _draft_auction(personas: Personas) -> Auction:
+    _mandate(personas)
+    agency = web(personas.agency)
+    now = timezone.now()
+    auction = auctions.create_auction(
+        actor=agency,
+        organiser=personas.org_agency,
+        values={
+            "title": "专利竞价会",
+            "description": "",
+            "starts_at": now - dt.timedelta(hours=1),
+            "ends_at": now + dt.timedelta(hours=2),
+            "deposit": "10000",
+        },
+    )
+    auctions.add_lot(
+        auction,
+        actor=agency,
+        holder=personas.org_a,
+        patent_numbers=numbers(patent(personas.org_a)),
+        values={
+            "title": "标的",
+            "starting_price": "1000",
+            "increment": "100",
+            "reserve_price": "2000",
+            "close_rule": "time",
+        },
+    )
+    return auction
+
+
+def _auction_form(auction: Auction) -> dict[str, Any]:
+    now = timezone.localtime()
+    return {
+        "title": "专利竞价会（修改）",
+        "description": "",
+        "starts_at": (now - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (now + dt.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"),
+        "deposit": "10000",
+    }
+
+
+@walk_for(Auction)
+def auction_walk(personas: Personas, tmp_path: Path) -> Walk[Auction]:
+    agency = web(personas.agency)
+
+    def states() -> Generator[tuple[str, Auction], None, None]:
+        auction = _draft_auction(personas)
+        yield "草稿", auction
+        with rolled_back():
+            auctions.cancel_auction(auction, actor=agency, reason=REASON)
+            yield "已取消", auction
+        auctions.publish_auction(auction, actor=agency)
+        yield "已发布", auction
+        Auction.objects.filter(pk=auction.pk).update(ends_at=timezone.now() - dt.timedelta(minutes=1))
+        yield "已发布（已到结束时间）", auction
+        auctions.close_auction(auction, actor=agency)
+        yield "已结束", auction
+
+    def tries(auction: Auction, actor: Actor) -> list[Try]:
+        def url(action: str) -> str:
+            return reverse(f"market:auction_{action}", args=[auction.pk])
+
+        form = _auction_form(auction)
+        values = {
+            **form,
+            "starts_at": timezone.now() - dt.timedelta(hours=1),
+            "ends_at": timezone.now() + dt.timedelta(hours=3),
+        }
+        return [
+            Try(
+                "edit",
+                lambda a: auctions.update_auction(a, actor=actor, values=values),
+                lambda c: c.post(reverse("market:auction_edit", args=[auction.pk]), form),
+            ),
+            take("publish", auctions.publish_auction, url("publish"), actor=actor),
+            take(
+                "cancel",
+                auctions.cancel_auction,
+                url("cancel"),
+                {"reason": REASON},
+                actor=actor,
+                reason=REASON,
+            ),
+            take("close", auctions.close_auction, url("close"), actor=actor),
+        ]
+
+    return Walk(
+        AUCTION_WORKFLOW,
+        states(),
+        tries,
+        data_actions(lambda auction: reverse("market:auction", args=[auction.pk])),
+        AUCTION_EXPECTED,
+        cli=CLI,
+    )
+
+
+def _bidder_row_actions(bidder: AuctionBidder, client: Any) -> set[str]:
+    """The actions the auction page offers in this bidder's row."""
+    response = client.get(reverse("market:auction", args=[bidder.auction_id]))
+    if response.status_code != 200:
+        return set()
+    page = response.content.decode()
+    start = page.find(f'data-bidder="{bidder.pk}"')
+    if start < 0:
+        return set()
+    return set(SHOWN.findall(page[start : page.find("</tr>", start)]))
+
+
+@walk_for(AuctionBidder)
+def bidder_walk(personas: Personas, tmp_path: Path) -> Walk[AuctionBidder]:
+    agency = web(personas.agency)
+
+    def states() -> Generator[tuple[str, AuctionBidder], None, None]:
+        auction = _draft_auction(personas)
+        auctions.publish_auction(auction, actor=agency)
+        bidder = auctions.register_bidder(
+            auction, actor=web(personas.enterprise_b), organisation=personas.org_b
+        )
+        yield "已报名", bidder
+        with rolled_back():
+            auctions.approve_bidder(bidder, actor=agency, amount="10000")
+            yield "已确认保证金", bidder
+        auctions.reject_bidder(bidder, actor=agency, reason=REASON)
+        yield "未通过", bidder
+
+    def tries(bidder: AuctionBidder, actor: Actor) -> list[Try]:
+        def url(action: str) -> str:
+            return reverse(f"market:bidder_{action}", args=[bidder.pk])
+
+        return [
+            take(
+                "approve",
+                auctions.approve_bidder,
+                url("approve"),
+                {"amount": "10000"},
+                actor=actor,
+                amount="10000",
+            ),
+            take(
+                "reject",
+                auctions.reject_bidder,
+                url("reject"),
+                {"reason": REASON},
+                actor=actor,
+                reason=REASON,
+            ),
+        ]
+
+    return Walk(BIDDER_WORKFLOW, states(), tries, _bidder_row_actions, BIDDER_EXPECTED, cli=CLI)
