@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "ipcity.support",
     "ipcity.reports",
     "ipcity.portal",
+    "ipcity.api",
+    "ninja",  # its static files: the self-hosted Swagger UI of /api/docs
     "ipcity.demo",
 ]
 
@@ -246,3 +248,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("IPCITY_LOG_LEVEL", "WARNING")},
 }
+
+# JSON API (docs/api.md): requests per personal token per minute (a fixed window counted in the
+# database, shared by every web worker); over it the API answers 429 with Retry-After.
+IPCITY_API_RATE_LIMIT_PER_MINUTE = env_int("IPCITY_API_RATE_LIMIT_PER_MINUTE", 120)

@@ -7,6 +7,8 @@ from ipcity.lib.inputs import CodeConverter, IdConverter
 register_converter(IdConverter, "id")
 register_converter(CodeConverter, "code")
 
+from ipcity.api.api import api  # noqa: E402  (after the converters: the apps' URL modules use them)
+
 admin.site.site_header = "ipcity 管理后台"
 admin.site.site_title = "ipcity"
 admin.site.index_title = "数据管理"
@@ -22,6 +24,8 @@ urlpatterns = [
     path("market/", include("ipcity.market.urls")),
     path("support/", include("ipcity.support.urls")),
     path("reports/", include("ipcity.reports.urls")),
+    path("api/tokens/", include("ipcity.api.urls")),
+    path("api/", api.urls),
     path("", include("ipcity.core.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from ipcity.accounts.backends import demo_logins_allowed
@@ -43,4 +45,6 @@ class LogoutView(auth_views.LogoutView):
 @login_required
 def me(request: HttpRequest) -> HttpResponse:
     membership = getattr(request.user, "membership", None)
-    return render(request, "accounts/me.html", {"membership": membership})
+    # The JSON API's token page, when that app is installed (it sits above accounts: no import).
+    api_tokens_url = reverse("api_tokens:list") if apps.is_installed("ipcity.api") else ""
+    return render(request, "accounts/me.html", {"membership": membership, "api_tokens_url": api_tokens_url})

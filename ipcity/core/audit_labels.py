@@ -135,6 +135,13 @@ ACTIONS = {
     "agency_profile.staff_add": "添加服务机构人员",
     "agency_profile.staff_remove": "删除服务机构人员",
     "cluster_membership.apply": "申请入驻集聚区",
+    # api
+    "api_token.create": "创建 API 令牌",
+    "api_token.revoke": "吊销 API 令牌",
+    # portal
+    "portal_notice.create": "新建通知公告",
+    "portal_notice.update": "修改通知公告",
+    "portal.public_indicators": "设置公开指标",
 }
 
 # Object types that are not a model (record_event(object_type=...)).
@@ -151,6 +158,8 @@ FIELDS = {
     "issued": "生成证书数",
     "end_reason": "迁出、退出或不予入驻的原因",
     "profile": "服务机构档案",
+    "revoked_at": "吊销时间",
+    "indicators": "指标",
     "decision": "结论",
     "comment": "意见",
     "note": "说明",

@@ -145,6 +145,7 @@ def load_full_demo(
     from ipcity.grants.demo import load_grants_demo
     from ipcity.indicators.demo import load_indicator_demo
     from ipcity.market.demo import load_market_demo
+    from ipcity.portal.demo import load_portal_demo
     from ipcity.registry.demo import load_registry_demo
     from ipcity.reports.demo import load_reports_demo
     from ipcity.supervision.demo import load_supervision_demo
@@ -166,6 +167,8 @@ def load_full_demo(
     load_market_demo(actor=actor)
     step("白皮书：2024 年版（演示）")
     load_reports_demo(actor=actor)
+    step("门户：通知公告与公开指标")
+    load_portal_demo(actor=actor)
     return logins, password
 
 

@@ -1,4 +1,5 @@
-"""The home page: the plan's goals with their targets, and its programmes (read-only composition)."""
+"""The home page (public portal): notices, public figures, reward 公示, links to the public services,
+then the plan's goals with their targets and its programmes (read-only composition)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from ipcity.core.cache import cached, data_version
 from ipcity.plans.selectors import find_current_plan, goals_with_targets
+from ipcity.portal import public
 
 
 @require_GET
@@ -19,7 +21,16 @@ def home(request: HttpRequest) -> HttpResponse:
     per version of the plan's data and built without the request."""
     version = data_version("plans")  # before the data: see ipcity.core.cache
     body = cached("portal.home", [version], _home_body)
-    return render(request, "portal/home.html", {"body": mark_safe(body)})  # our template escaped it
+    context = {
+        "body": mark_safe(body),  # our template escaped it
+        "notices": public.latest_notices(),
+        "figures": public.public_figures(),
+        "publicity": public.publicity_rows(),
+        "reports_installed": public.reports_installed(),
+        "white_papers": public.published_white_papers(),
+        "optional_links": public.optional_links(),
+    }
+    return render(request, "portal/home.html", context)
 
 
 def _home_body() -> str:
