@@ -20,6 +20,7 @@ urlpatterns = [
     path("indicators/", include("ipcity.indicators.urls")),
     path("grants/", include("ipcity.grants.urls")),
     path("market/", include("ipcity.market.urls")),
+    path("protection/", include("ipcity.protection.urls")),
     path("", include("ipcity.core.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,4 +1,4 @@
-"""Django admin: the minimal credit and expert records are edited here (audited); the workflow's
+"""Django admin: the expert records are edited here (audited); the workflow's
 own records are read-only (they change only through the services, which check the transitions)."""
 
 from __future__ import annotations
@@ -9,20 +9,11 @@ from ipcity.core.admin_audit import AuditedAdmin, ReadOnlyAdmin
 from ipcity.grants.models import (
     Application,
     Budget,
-    CreditRecord,
     Entitlement,
     Expert,
     Grant,
     Payment,
 )
-
-
-@admin.register(CreditRecord)
-class CreditRecordAdmin(AuditedAdmin):
-    list_display = ["organisation", "kind", "source", "start", "end"]
-    list_filter = ["kind"]
-    search_fields = ["organisation__name", "source"]
-    autocomplete_fields = ["organisation"]
 
 
 @admin.register(Expert)

@@ -25,7 +25,7 @@ from ipcity.grants.services.applications import (
     update_application,
     withdraw_application,
 )
-from ipcity.grants.services.budgets import add_credit_record, end_credit_record, set_budget, upsert_expert
+from ipcity.grants.services.budgets import set_budget, upsert_expert
 from ipcity.grants.services.common import (
     city_admins,
     district_officers,
@@ -40,7 +40,6 @@ from ipcity.grants.services.entitlements import (
 )
 
 __all__ = [
-    "add_credit_record",
     "add_material",
     "approve_application",
     "approve_entitlement",
@@ -51,7 +50,6 @@ __all__ = [
     "confirm_entitlement",
     "create_application",
     "district_officers",
-    "end_credit_record",
     "kind_refusal",
     "organisation_users",
     "record_objection",

@@ -23,6 +23,7 @@ from ipcity.grants.tests.conftest import (
     to_publicity,
     web,
 )
+from ipcity.protection import services as protection_services
 
 pytestmark = pytest.mark.django_db
 
@@ -126,7 +127,7 @@ def test_quota_over_the_plan_period_binds_at_approval(personas, budgets, fixed_c
 
 def test_credit_record_blocks_payment_with_a_reason(personas, budgets, fixed_clock) -> None:
     grant = approve_after_publicity(personas, to_publicity(personas, draft(personas)), fixed_clock)
-    record = services.add_credit_record(
+    record = protection_services.add_credit_record(
         personas.org_a, actor=CLI, source="国家知识产权局 2024 年第 3 号公告", start=fixed_clock.day
     )
     assert (
@@ -139,7 +140,7 @@ def test_credit_record_blocks_payment_with_a_reason(personas, budgets, fixed_clo
     assert not Payment.objects.exists()
     assert AuditEvent.objects.filter(action="grant.payment_blocked", object_id=str(grant.pk)).exists()
     # Removed from the list: payment goes through.
-    services.end_credit_record(record, actor=CLI, end=fixed_clock.day)
+    protection_services.end_credit_record(record, actor=CLI, end=fixed_clock.day)
     fixed_clock.advance(1)
     payment = services.record_payment(
         grant, actor=web(personas.admin), paid_on=fixed_clock.day, reference="PZ"
@@ -151,7 +152,7 @@ def test_credit_record_blocks_payment_with_a_reason(personas, budgets, fixed_clo
 
 def test_other_credit_records_do_not_block(personas, budgets, fixed_clock) -> None:
     grant = approve_after_publicity(personas, to_publicity(personas, draft(personas)), fixed_clock)
-    services.add_credit_record(
+    protection_services.add_credit_record(
         personas.org_a, actor=CLI, source="经营异常名录", start=fixed_clock.day, kind="other"
     )
     assert (
@@ -161,7 +162,9 @@ def test_other_credit_records_do_not_block(personas, budgets, fixed_clock) -> No
 
 
 def test_blacklisted_applicant_is_ineligible_at_submission(personas, budgets, fixed_clock) -> None:
-    services.add_credit_record(personas.org_a, actor=CLI, source="严重失信名单", start=dt.date(2024, 1, 1))
+    protection_services.add_credit_record(
+        personas.org_a, actor=CLI, source="严重失信名单", start=dt.date(2024, 1, 1)
+    )
     app = draft(personas)
     assert app.eligible is False
     assert any("严重失信" in r for r in dec(app)["reasons"])

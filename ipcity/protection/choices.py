@@ -1,0 +1,56 @@
+"""Codes of IP protection (docs/protection.md), with their Chinese labels."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CreditKind(models.TextChoices):
+    """The kinds of credit record (二(一)3). The values of the first and the last are those of the
+    minimal record grants kept before (moved here by migration 0001)."""
+
+    SERIOUS = "serious", _("知识产权领域严重失信主体名单")
+    GENERAL = "general", _("一般失信行为")
+    ABNORMAL = "abnormal", _("经营异常名录")
+    OTHER = "other", _("其他失信记录（仅提示）")
+
+
+class CreditStatus(models.TextChoices):
+    LISTED = "listed", _("在列")
+    OBJECTED = "objected", _("异议审查中")
+    REPAIRING = "repairing", _("信用修复审核中")
+    REPAIRED = "repaired", _("已信用修复")
+    REVOKED = "revoked", _("异议成立，已撤销")
+
+
+# Statuses in which a record still counts (blocks payment, is published, costs grading points): an
+# objection or a repair request under review does not suspend the record.
+CREDIT_IN_FORCE = frozenset({CreditStatus.LISTED, CreditStatus.OBJECTED, CreditStatus.REPAIRING})
+
+
+class ComplaintStatus(models.TextChoices):
+    """电子商务法 arts. 42–43: notice → necessary measures and forwarding → counter-notice → waiting
+    period → measures ended (restored) or kept."""
+
+    FILED = "filed", _("已投诉，待平台处理")
+    MEASURES = "measures", _("已采取必要措施，待经营者声明")
+    COUNTER = "counter", _("经营者已声明不侵权，等待权利人投诉或起诉")
+    KEPT = "kept", _("措施维持（权利人已投诉或起诉）")
+    RESTORED = "restored", _("措施终止，已恢复")
+    CLOSED = "closed", _("已办结")
+    REJECTED = "rejected", _("平台不予受理")
+
+
+class MeasureKind(models.TextChoices):
+    """电子商务法 art. 42: 删除、屏蔽、断开链接、终止交易和服务."""
+
+    DELETE = "delete", _("删除")
+    BLOCK = "block", _("屏蔽")
+    DISCONNECT = "disconnect", _("断开链接")
+    STOP = "stop", _("终止交易和服务")
+
+
+class RightKind(models.TextChoices):
+    PATENT = "patent", _("专利")
+    TRADEMARK = "trademark", _("商标")
+    COPYRIGHT = "copyright", _("著作权")
+    GI = "gi", _("地理标志")

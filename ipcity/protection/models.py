@@ -1,0 +1,242 @@
+"""IP protection (知识产权保护, 方案二(一)): credit records of organisations (信用监管, 二(一)3) and
+e-commerce IP complaints (电子商务法 arts. 41–45). Statuses move through protection/workflows.py
+only; writes go through protection/services.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ipcity.accounts.choices import Role
+from ipcity.accounts.permissions import is_city_admin
+from ipcity.protection.choices import (
+    CREDIT_IN_FORCE,
+    ComplaintStatus,
+    CreditKind,
+    CreditStatus,
+    MeasureKind,
+    RightKind,
+)
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
+
+
+def member_organisation_id(user: Any) -> int | None:
+    membership = getattr(user, "membership", None) if _signed_in(user) else None
+    return membership.organisation_id if membership is not None else None
+
+
+class CreditRecordQuerySet(models.QuerySet["CreditRecord"]):
+    def active_on(self, day: dt.date) -> CreditRecordQuerySet:
+        """In force on `day`: between its start and end, and neither repaired nor revoked."""
+        return self.filter(Q(end__isnull=True) | Q(end__gte=day), start__lte=day, status__in=CREDIT_IN_FORCE)
+
+    def blocking_on(self, day: dt.date) -> CreditRecordQuerySet:
+        """Records that block a reward payment on `day` (the serious-dishonesty list)."""
+        return self.active_on(day).filter(kind=CreditKind.SERIOUS)
+
+    def published_on(self, day: dt.date) -> CreditRecordQuerySet:
+        """What the public credit list shows: marked for publication and in force on `day`."""
+        return self.active_on(day).filter(public=True)
+
+    def visible_to(self, user: Any) -> CreditRecordQuerySet:
+        """City admins: all. District bureaus: their region's organisations'. Enterprises and
+        agencies: their own organisation's (to see, object to and repair). Anyone else: nothing
+        (the public reads `published_on`)."""
+        if is_city_admin(user):
+            return self
+        if not _signed_in(user):
+            return self.none()
+        if user.role == Role.DISTRICT_OFFICER and user.region_id:
+            return self.filter(organisation__region_id=user.region_id)
+        org_id = member_organisation_id(user)
+        if user.role in {Role.APPLICANT, Role.AGENCY} and org_id is not None:
+            return self.filter(organisation_id=org_id)
+        return self.none()
+
+
+class CreditRecord(models.Model):
+    """A credit record (信用记录) of an organisation: a serious one in force on a day blocks reward
+    payment (grants asks protection.selectors); an objection upheld revokes it, a repair approved
+    lifts it; its end date ends it."""
+
+    organisation = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("机构"),
+        on_delete=models.PROTECT,
+        related_name="credit_records",
+    )
+    kind = models.CharField(_("类别"), max_length=20, choices=CreditKind.choices, default=CreditKind.SERIOUS)
+    legal_basis = models.CharField(_("认定依据"), max_length=300, blank=True)
+    source = models.CharField(_("认定机关及文号"), max_length=200)
+    document = models.ForeignKey(
+        "core.Attachment",
+        verbose_name=_("认定文书"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    start = models.DateField(_("起始日期"))
+    end = models.DateField(_("终止日期"), null=True, blank=True, help_text=_("留空表示仍在名单中"))
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    public = models.BooleanField(_("在信用名单中公示"), default=False)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=CreditStatus.choices, default=CreditStatus.LISTED
+    )
+    objection_reason = models.TextField(_("异议理由"), blank=True)
+    repair_reason = models.TextField(_("信用修复申请理由"), blank=True)
+    review_comment = models.CharField(_("审核意见"), max_length=300, blank=True)
+    reviewed_on = models.DateField(_("审核日期"), null=True, blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    objects = CreditRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="protection_credit_dates"
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "kind"], name="protection_credit_org_kind")]
+        verbose_name = _("信用记录")
+        verbose_name_plural = _("信用记录")
+
+    def __str__(self) -> str:
+        until = self.end.isoformat() if self.end else "至今"
+        return f"{self.organisation}：{self.get_kind_display()}（{self.start.isoformat()}–{until}）"
+
+    @property
+    def number(self) -> str:
+        return f"XY{self.start.year}{self.pk or 0:06d}"
+
+    def is_active(self, day: dt.date) -> bool:
+        return self.status in CREDIT_IN_FORCE and self.start <= day and (self.end is None or day <= self.end)
+
+
+class ComplaintQuerySet(models.QuerySet["Complaint"]):
+    def visible_to(self, user: Any) -> ComplaintQuerySet:
+        """City admins: all. District bureaus: complaints of rights holders in their region. An
+        organisation's accounts: the complaints it filed, and a platform's accounts those against its
+        platform. Anyone else: nothing."""
+        if is_city_admin(user):
+            return self
+        if not _signed_in(user):
+            return self.none()
+        if user.role == Role.DISTRICT_OFFICER and user.region_id:
+            return self.filter(complainant__region_id=user.region_id)
+        org_id = member_organisation_id(user)
+        if org_id is None:
+            return self.none()
+        if user.role == Role.PLATFORM:
+            return self.filter(platform_id=org_id)
+        if user.role in {Role.APPLICANT, Role.AGENCY}:
+            return self.filter(complainant_id=org_id)
+        return self.none()
+
+    def open(self) -> ComplaintQuerySet:
+        return self.filter(
+            status__in=[ComplaintStatus.FILED, ComplaintStatus.MEASURES, ComplaintStatus.COUNTER]
+        )
+
+
+class Complaint(models.Model):
+    """An e-commerce IP complaint (电商平台知识产权投诉): a rights holder's notice against one listing
+    on one platform, and what the platform did with it (电子商务法 arts. 42–43)."""
+
+    complainant = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("权利人"),
+        on_delete=models.PROTECT,
+        related_name="complaints_filed",
+    )
+    platform = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("电商平台"),
+        on_delete=models.PROTECT,
+        related_name="complaints_received",
+    )
+    shop = models.CharField(_("店铺名称"), max_length=200)
+    listing_url = models.URLField(_("商品链接"), max_length=500)
+    right_kind = models.CharField(_("权利类型"), max_length=20, choices=RightKind.choices)
+    right_number = models.CharField(_("权利证书号或申请号"), max_length=60)
+    patent = models.ForeignKey(
+        "registry.Patent",
+        verbose_name=_("专利"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    proof = models.ForeignKey(
+        "core.Attachment",
+        verbose_name=_("权属证明"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    evidence = models.TextField(_("侵权初步证据"))
+    status = models.CharField(
+        _("状态"), max_length=20, choices=ComplaintStatus.choices, default=ComplaintStatus.FILED
+    )
+    filed_on = models.DateField(_("投诉日期"))
+    due_on = models.DateField(_("当前环节期限"), null=True, blank=True)
+    measure = models.CharField(_("必要措施"), max_length=20, choices=MeasureKind.choices, blank=True)
+    measures_on = models.DateField(_("采取措施日期"), null=True, blank=True)
+    forwarded_on = models.DateField(_("转送经营者日期"), null=True, blank=True)
+    counter_statement = models.TextField(_("经营者不侵权声明"), blank=True)
+    counter_forwarded_on = models.DateField(_("声明转送权利人日期"), null=True, blank=True)
+    wait_until = models.DateField(_("等待期届满日期"), null=True, blank=True)
+    kept_reason = models.CharField(_("维持措施依据"), max_length=300, blank=True)
+    restored_on = models.DateField(_("终止措施日期"), null=True, blank=True)
+    rejected_reason = models.CharField(_("不予受理理由"), max_length=300, blank=True)
+    closed_on = models.DateField(_("办结日期"), null=True, blank=True)
+    malicious = models.BooleanField(_("疑似恶意投诉"), default=False)
+    malicious_note = models.CharField(_("恶意投诉标记说明"), max_length=300, blank=True)
+    satisfaction = models.PositiveSmallIntegerField(_("办结满意度"), null=True, blank=True)
+    satisfaction_note = models.CharField(_("满意度评价意见"), max_length=300, blank=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填报人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    objects = ComplaintQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-filed_on", "-id"]
+        indexes = [models.Index(fields=["platform", "status"], name="protection_complaint_platform")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(satisfaction__isnull=True) | Q(satisfaction__gte=1, satisfaction__lte=5),
+                name="protection_complaint_satisfaction",
+            )
+        ]
+        verbose_name = _("电商投诉")
+        verbose_name_plural = _("电商投诉")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.shop}"
+
+    @property
+    def number(self) -> str:
+        return f"TS{self.filed_on.year}{self.pk or 0:06d}"
+
+    def is_overdue(self, day: dt.date) -> bool:
+        return self.due_on is not None and day > self.due_on and self.status in OPEN_COMPLAINT
+
+
+OPEN_COMPLAINT = frozenset({ComplaintStatus.FILED, ComplaintStatus.MEASURES, ComplaintStatus.COUNTER})

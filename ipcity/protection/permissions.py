@@ -1,0 +1,71 @@
+"""Who may do what in IP protection (docs/protection.md), in one place; protection/workflows.py's
+who-predicates are these.
+
+Credit records: the city office records, publishes, ends and reviews them; the organisation's own
+accounts object (异议) and ask for repair (信用修复). Complaints: an enterprise's (or agency's) account
+files for its organisation as rights holder; the platform's accounts (role 电商平台, bound to the
+platform's organisation) act on complaints against their platform; the city office oversees all and
+flags malicious complaints.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ipcity.accounts.choices import Role
+from ipcity.accounts.permissions import has_role, is_city_admin, is_government_user
+from ipcity.protection.models import member_organisation_id
+
+if TYPE_CHECKING:
+    from ipcity.protection.models import Complaint, CreditRecord
+
+
+def can_manage_credit(user: Any, obj: Any = None) -> bool:
+    return is_city_admin(user)
+
+
+def can_view_credit(user: Any) -> bool:
+    """The credit-records pages (each row scoped by CreditRecord.objects.visible_to)."""
+    return is_government_user(user) or member_organisation_id(user) is not None
+
+
+def owns_credit_record(user: Any, record: CreditRecord) -> bool:
+    return (has_role(user, Role.APPLICANT) or has_role(user, Role.AGENCY)) and (
+        member_organisation_id(user) == record.organisation_id
+    )
+
+
+def can_file_complaint(user: Any) -> bool:
+    """Rights holders: an enterprise's or an agency's account bound to its organisation."""
+    return (has_role(user, Role.APPLICANT) or has_role(user, Role.AGENCY)) and (
+        member_organisation_id(user) is not None
+    )
+
+
+def can_view_complaints(user: Any) -> bool:
+    return (
+        is_city_admin(user)
+        or has_role(user, Role.DISTRICT_OFFICER)
+        or can_file_complaint(user)
+        or is_platform(user)
+    )
+
+
+def is_platform(user: Any) -> bool:
+    return has_role(user, Role.PLATFORM) and member_organisation_id(user) is not None
+
+
+def acts_for_platform(user: Any, complaint: Complaint) -> bool:
+    return has_role(user, Role.PLATFORM) and member_organisation_id(user) == complaint.platform_id
+
+
+def is_complainant(user: Any, complaint: Complaint) -> bool:
+    return can_file_complaint(user) and member_organisation_id(user) == complaint.complainant_id
+
+
+def platform_or_city(user: Any, complaint: Complaint) -> bool:
+    return is_city_admin(user) or acts_for_platform(user, complaint)
+
+
+def complainant_or_platform(user: Any, complaint: Complaint) -> bool:
+    return is_complainant(user, complaint) or acts_for_platform(user, complaint)

@@ -1,0 +1,191 @@
+"""Reads of IP protection: user-scoped lists for the pages, the credit check other apps call
+(grants, before a reward payment), the public credit list, the agency credit grades, and the facts
+about complaints handling per platform and overdue steps for the 工作台."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from ipcity.core.workdays import WorkdayCalendarError, working_days_between
+from ipcity.protection.choices import CreditKind
+from ipcity.protection.config import Grading, grading, step_deadline
+from ipcity.protection.models import OPEN_COMPLAINT, Complaint, CreditRecord
+from ipcity.protection.permissions import is_platform
+from ipcity.registry.choices import OrganisationKind
+from ipcity.registry.models import Organisation
+
+# ------------------------------------------------------------------------------------ credit
+
+
+def blocking_credit_records(organisation: Organisation | int, on: dt.date) -> list[CreditRecord]:
+    """The credit check before a reward payment (grants): the organisation's serious-dishonesty
+    records in force on `on` (not ended, repaired or revoked)."""
+    org_id = organisation if isinstance(organisation, int) else organisation.pk
+    return list(
+        CreditRecord.objects.blocking_on(on).filter(organisation_id=org_id).select_related("organisation")
+    )
+
+
+def is_blacklisted(organisation: Organisation | int, on: dt.date) -> bool:
+    org_id = organisation if isinstance(organisation, int) else organisation.pk
+    return CreditRecord.objects.blocking_on(on).filter(organisation_id=org_id).exists()
+
+
+def credit_records_of(user: Any, organisation: Organisation) -> list[CreditRecord]:
+    """An organisation's records as `user` may see them (the 一企一档)."""
+    return list(CreditRecord.objects.visible_to(user).filter(organisation=organisation))
+
+
+def credit_list(user: Any, filters: dict[str, Any]) -> QuerySet[CreditRecord]:
+    rows = CreditRecord.objects.visible_to(user).select_related("organisation", "organisation__region")
+    if filters.get("q"):
+        rows = rows.filter(Q(organisation__name__icontains=filters["q"]) | Q(source__icontains=filters["q"]))
+    if filters.get("kind"):
+        rows = rows.filter(kind=filters["kind"])
+    if filters.get("status"):
+        rows = rows.filter(status=filters["status"])
+    return rows
+
+
+def public_credit_list(on: dt.date, q: str = "") -> QuerySet[CreditRecord]:
+    """The public credit list: records marked for publication and in force on `on`."""
+    rows = CreditRecord.objects.published_on(on).select_related("organisation")
+    if q:
+        rows = rows.filter(organisation__name__icontains=q)
+    return rows.order_by("organisation__name", "-start")
+
+
+@dataclass(frozen=True)
+class AgencyGrade:
+    organisation: Organisation
+    score: int
+    grade: str
+    deductions: list[tuple[CreditRecord, int]]
+
+
+def agency_grades(on: dt.date, *, region_id: int | None = None) -> tuple[list[AgencyGrade], Grading]:
+    """Every service agency's credit grade on `on`: 100 points (the parameter's base) less the
+    deduction of each record in force on `on` by its kind (data/protection/credit-grading.yaml),
+    floored at 0; the score's band gives A+/A/B/C/D."""
+    params = grading(on)
+    agencies = Organisation.objects.filter(kind=OrganisationKind.SERVICE_AGENCY).order_by("name")
+    if region_id is not None:
+        agencies = agencies.filter(region_id=region_id)
+    records: dict[int, list[CreditRecord]] = {}
+    for record in CreditRecord.objects.active_on(on).filter(organisation__in=agencies).order_by("start"):
+        records.setdefault(record.organisation_id, []).append(record)
+    out = []
+    for agency in agencies:
+        taken = [(r, params.deductions[r.kind]) for r in records.get(agency.pk, [])]
+        score = max(0, params.base - sum(points for _r, points in taken))
+        out.append(AgencyGrade(agency, score, params.grade(score), taken))
+    return out, params
+
+
+KIND_ORDER = [CreditKind.SERIOUS, CreditKind.GENERAL, CreditKind.ABNORMAL, CreditKind.OTHER]
+
+# ------------------------------------------------------------------------------------ complaints
+
+
+def complaint_list(user: Any, filters: dict[str, Any]) -> QuerySet[Complaint]:
+    rows = Complaint.objects.visible_to(user).select_related("complainant", "platform")
+    if filters.get("q"):
+        q = filters["q"]
+        rows = rows.filter(
+            Q(shop__icontains=q) | Q(complainant__name__icontains=q) | Q(right_number__icontains=q)
+        )
+    if filters.get("status"):
+        rows = rows.filter(status=filters["status"])
+    if filters.get("platform"):
+        rows = rows.filter(platform_id=filters["platform"])
+    return rows
+
+
+def overdue_complaints(user: Any, today: dt.date) -> QuerySet[Complaint]:
+    """Open complaints whose current step is past its deadline, as `user` may see them (the city
+    office, a district bureau, the platform concerned)."""
+    return (
+        Complaint.objects.visible_to(user)
+        .filter(status__in=OPEN_COMPLAINT, due_on__lt=today)
+        .select_related("complainant", "platform")
+        .order_by("due_on", "id")
+    )
+
+
+def complaints_to_handle(user: Any) -> QuerySet[Complaint]:
+    """A platform's account: the complaints against its platform that wait for its step."""
+    if not is_platform(user):
+        return Complaint.objects.none()
+    return (
+        Complaint.objects.visible_to(user)
+        .filter(status__in=OPEN_COMPLAINT)
+        .select_related("complainant", "platform")
+        .order_by("due_on", "id")
+    )
+
+
+@dataclass(frozen=True)
+class PlatformFacts:
+    """How a platform handled its complaints in a year (facts for the 规范化电商平台 reward item)."""
+
+    platform: Organisation
+    year: int
+    received: int
+    acted: int  # measures taken or rejected
+    on_time: int  # acted within the platform_measures time limit
+    median_working_days: float | None  # filing → measures (or rejection)
+    malicious: int
+    satisfaction: float | None
+
+    @property
+    def on_time_share(self) -> float | None:
+        return self.on_time / self.acted if self.acted else None
+
+
+def platform_handling_facts(year: int, *, platform_id: int | None = None) -> list[PlatformFacts]:
+    rows = (
+        Complaint.objects.filter(filed_on__year=year)
+        .select_related("platform")
+        .order_by("platform__name", "id")
+    )
+    if platform_id is not None:
+        rows = rows.filter(platform_id=platform_id)
+    by_platform: dict[int, list[Complaint]] = {}
+    for complaint in rows:
+        by_platform.setdefault(complaint.platform_id, []).append(complaint)
+    out = []
+    for complaints in by_platform.values():
+        days: list[int] = []
+        on_time = 0
+        for c in complaints:
+            acted_on = c.measures_on or (c.closed_on if c.rejected_reason else None)
+            if acted_on is None:
+                continue
+            try:
+                days.append(working_days_between(c.filed_on, acted_on))
+            except WorkdayCalendarError:
+                days.append((acted_on - c.filed_on).days)
+            try:
+                if acted_on <= step_deadline("platform_measures", c.filed_on):
+                    on_time += 1
+            except WorkdayCalendarError:
+                pass
+        scores = [c.satisfaction for c in complaints if c.satisfaction is not None]
+        out.append(
+            PlatformFacts(
+                platform=complaints[0].platform,
+                year=year,
+                received=len(complaints),
+                acted=len(days),
+                on_time=on_time,
+                median_working_days=statistics.median(days) if days else None,
+                malicious=sum(1 for c in complaints if c.malicious),
+                satisfaction=round(statistics.mean(scores), 2) if scores else None,
+            )
+        )
+    return out

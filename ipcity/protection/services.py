@@ -1,0 +1,376 @@
+"""Writes of IP protection: one transaction and one audit event each (docs/protection.md).
+
+Credit records (二(一)3): the city office adds, publishes and ends them and reviews objections and
+repair requests; the organisation objects (异议) or asks for repair (信用修复). E-commerce complaints
+(电子商务法 arts. 42–43): the rights holder files; the platform takes measures and forwards, records
+the merchant's declaration, restores after the waiting period or keeps the measures; deadlines from
+data/protection/time-limits.yaml on the working-day calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import URLValidator
+from django.db import transaction
+
+from ipcity.accounts.choices import Role
+from ipcity.core.attachments import store_attachment
+from ipcity.core.audit import Actor, record_event, snapshot
+from ipcity.core.workflow import Refused
+from ipcity.lib.identifiers import IdentifierError, normalize_patent_application_number
+from ipcity.protection import clock
+from ipcity.protection.choices import ComplaintStatus, CreditKind, MeasureKind, RightKind
+from ipcity.protection.config import step_deadline
+from ipcity.protection.models import Complaint, CreditRecord
+from ipcity.protection.workflows import COMPLAINT_WORKFLOW, CREDIT_WORKFLOW
+from ipcity.registry.models import Organisation, Patent
+
+CREDIT_FIELDS = ["organisation", "kind", "legal_basis", "source", "start", "end", "note", "public"]
+DOCUMENT_KINDS = frozenset({"pdf", "jpg", "png"})
+
+# ------------------------------------------------------------------------------------ credit records
+
+
+@transaction.atomic
+def add_credit_record(
+    organisation: Organisation,
+    *,
+    actor: Actor,
+    source: str,
+    start: dt.date,
+    end: dt.date | None = None,
+    kind: str = CreditKind.SERIOUS,
+    legal_basis: str = "",
+    note: str = "",
+    public: bool = False,
+    document: UploadedFile | None = None,
+    is_demo: bool = False,
+) -> CreditRecord:
+    if kind not in CreditKind.values:
+        raise Refused("类别：请选择信用记录类别")
+    if not source.strip():
+        raise Refused("认定机关及文号：请填写认定机关及文号")
+    if end is not None and end < start:
+        raise Refused("终止日期：终止日期不能早于起始日期")
+    stored = store_attachment(document, actor=actor, allowed=DOCUMENT_KINDS) if document is not None else None
+    record = CreditRecord.objects.create(
+        organisation=organisation,
+        kind=kind,
+        legal_basis=legal_basis.strip(),
+        source=source.strip(),
+        document=stored,
+        start=start,
+        end=end,
+        note=note.strip(),
+        public=public,
+        is_demo=is_demo,
+    )
+    record_event(actor, "credit_record.create", obj=record, after=snapshot(record, CREDIT_FIELDS))
+    return record
+
+
+@transaction.atomic
+def end_credit_record(record: CreditRecord, *, actor: Actor, end: dt.date) -> CreditRecord:
+    """Set the day the record ends (its term is over, or the deciding body took it off the list):
+    from the day after, it no longer blocks payment nor shows on the public list."""
+    record = CREDIT_WORKFLOW.lock(record)
+    if end < record.start:
+        raise Refused("终止日期：终止日期不能早于起始日期")
+    before = snapshot(record, ["end"])
+    record.end = end
+    record.save(update_fields=["end"])
+    CREDIT_WORKFLOW.move(
+        record, "end", actor=actor, audit_before=before, audit_after=snapshot(record, ["end"])
+    )
+    return record
+
+
+@transaction.atomic
+def publish_credit_record(record: CreditRecord, *, actor: Actor) -> CreditRecord:
+    record = CREDIT_WORKFLOW.lock(record)
+    CREDIT_WORKFLOW.move(
+        record, "publish", actor=actor, audit_before={"public": record.public}, audit_after={"public": True}
+    )
+    record.public = True
+    record.save(update_fields=["public"])
+    return record
+
+
+@transaction.atomic
+def unpublish_credit_record(record: CreditRecord, *, actor: Actor, reason: str = "") -> CreditRecord:
+    record = CREDIT_WORKFLOW.lock(record)
+    CREDIT_WORKFLOW.move(
+        record,
+        "unpublish",
+        actor=actor,
+        comment=reason,
+        audit_before={"public": record.public},
+        audit_after={"public": False},
+    )
+    record.public = False
+    record.save(update_fields=["public"])
+    return record
+
+
+@transaction.atomic
+def object_to_credit_record(record: CreditRecord, *, actor: Actor, reason: str) -> CreditRecord:
+    """异议: the organisation disputes the record; it stays in force until the review."""
+    record = CREDIT_WORKFLOW.lock(record)
+    CREDIT_WORKFLOW.move(record, "object", actor=actor, reason=reason, comment=reason.strip())
+    record.objection_reason = reason.strip()
+    record.save(update_fields=["objection_reason"])
+    return record
+
+
+@transaction.atomic
+def request_credit_repair(record: CreditRecord, *, actor: Actor, reason: str) -> CreditRecord:
+    """信用修复: the organisation states how it corrected the conduct; reviewed by the city office."""
+    record = CREDIT_WORKFLOW.lock(record)
+    CREDIT_WORKFLOW.move(record, "request_repair", actor=actor, reason=reason, comment=reason.strip())
+    record.repair_reason = reason.strip()
+    record.save(update_fields=["repair_reason"])
+    return record
+
+
+def _review(record: CreditRecord, action: str, *, actor: Actor, decision: str, comment: str) -> CreditRecord:
+    record = CREDIT_WORKFLOW.lock(record)
+    CREDIT_WORKFLOW.move(record, action, actor=actor, decision=decision, comment=comment.strip())
+    record.review_comment = comment.strip()[:300]
+    record.reviewed_on = clock.today()
+    record.save(update_fields=["review_comment", "reviewed_on"])
+    return record
+
+
+@transaction.atomic
+def review_credit_objection(
+    record: CreditRecord, *, actor: Actor, decision: str, comment: str
+) -> CreditRecord:
+    """upheld: the record is revoked (no longer blocks, leaves the public list); dismissed: stays."""
+    return _review(record, "review_objection", actor=actor, decision=decision, comment=comment)
+
+
+@transaction.atomic
+def review_credit_repair(record: CreditRecord, *, actor: Actor, decision: str, comment: str) -> CreditRecord:
+    """approved: the record is repaired (lifts the payment block, leaves the public list)."""
+    return _review(record, "review_repair", actor=actor, decision=decision, comment=comment)
+
+
+# ------------------------------------------------------------------------------ e-commerce complaints
+
+
+def platform_organisations() -> list[Organisation]:
+    """Platforms that act on their complaints here: organisations with an account of role 电商平台."""
+    return list(
+        Organisation.objects.filter(memberships__user__role=Role.PLATFORM).distinct().order_by("name")
+    )
+
+
+def _resolve_right(
+    complainant: Organisation, right_kind: str, right_number: str, has_proof: bool
+) -> Patent | None:
+    """A patent right from the registry (held by the complainant), else the uploaded proof."""
+    if right_kind != RightKind.PATENT:
+        if not has_proof:
+            raise Refused("权属证明：请上传权利证书或其他权属证明")
+        return None
+    try:
+        number = normalize_patent_application_number(right_number)
+    except IdentifierError as exc:
+        raise Refused(f"权利证书号或申请号：{exc}") from None
+    patent = Patent.objects.filter(application_number=number).first()
+    held = patent is not None and patent.holders.filter(organisation=complainant).exists()
+    if held:
+        return patent
+    if has_proof:
+        return patent
+    if patent is None:
+        raise Refused(f"权利证书号或申请号：专利 CN{number} 不在本平台的专利数据中，请上传权属证明")
+    raise Refused(f"权利证书号或申请号：专利 CN{number} 的专利权人中没有{complainant.name}，请上传权属证明")
+
+
+COMPLAINT_FIELDS = [
+    "complainant",
+    "platform",
+    "shop",
+    "listing_url",
+    "right_kind",
+    "right_number",
+    "status",
+    "due_on",
+]
+
+
+@transaction.atomic
+def file_complaint(
+    *,
+    actor: Actor,
+    complainant: Organisation,
+    platform: Organisation,
+    shop: str,
+    listing_url: str,
+    right_kind: str,
+    right_number: str,
+    evidence: str,
+    proof: UploadedFile | None = None,
+    is_demo: bool = False,
+) -> Complaint:
+    """电子商务法 art. 42(1): the notice, with preliminary evidence of infringement."""
+    if platform.pk not in {p.pk for p in platform_organisations()}:
+        raise Refused(f"电商平台：{platform.name} 尚未在本平台开通电商平台账号")
+    if platform.pk == complainant.pk:
+        raise Refused("电商平台：不能投诉本机构自己的平台")
+    if right_kind not in RightKind.values:
+        raise Refused("权利类型：请选择权利类型")
+    for label, value in (
+        ("店铺名称", shop),
+        ("权利证书号或申请号", right_number),
+        ("侵权初步证据", evidence),
+    ):
+        if not value.strip():
+            raise Refused(f"{label}：请填写{label}")
+    try:
+        URLValidator(schemes=["http", "https"])(listing_url)
+    except ValidationError:
+        raise Refused("商品链接：请填写以 http:// 或 https:// 开头的商品链接") from None
+    patent = _resolve_right(complainant, right_kind, right_number, proof is not None)
+    stored = store_attachment(proof, actor=actor, allowed=DOCUMENT_KINDS) if proof is not None else None
+    today = clock.today()
+    complaint = Complaint.objects.create(
+        complainant=complainant,
+        platform=platform,
+        shop=shop.strip(),
+        listing_url=listing_url.strip(),
+        right_kind=right_kind,
+        right_number=patent.application_number if patent is not None else right_number.strip(),
+        patent=patent,
+        proof=stored,
+        evidence=evidence.strip(),
+        filed_on=today,
+        due_on=step_deadline("platform_measures", today),
+        filed_by=actor.user,
+        is_demo=is_demo,
+    )
+    record_event(actor, "complaint.create", obj=complaint, after=snapshot(complaint, COMPLAINT_FIELDS))
+    return complaint
+
+
+def _dates(complaint: Complaint, names: list[str]) -> dict[str, Any]:
+    return snapshot(complaint, names)
+
+
+@transaction.atomic
+def reject_complaint(complaint: Complaint, *, actor: Actor, reason: str) -> Complaint:
+    complaint = COMPLAINT_WORKFLOW.lock(complaint)
+    complaint.rejected_reason = reason.strip()[:300]
+    complaint.closed_on = clock.today()
+    complaint.due_on = None
+    COMPLAINT_WORKFLOW.move(complaint, "reject", actor=actor, reason=reason, comment=reason.strip())
+    complaint.save(update_fields=["rejected_reason", "closed_on", "due_on"])
+    return complaint
+
+
+@transaction.atomic
+def take_measures(complaint: Complaint, *, actor: Actor, measure: str) -> Complaint:
+    """art. 42(2): necessary measures taken and the notice forwarded to the merchant (both today);
+    the merchant's declaration is then awaited (time limit counter_notice)."""
+    if measure not in MeasureKind.values:
+        raise Refused("必要措施：请选择采取的必要措施")
+    complaint = COMPLAINT_WORKFLOW.lock(complaint)
+    today = clock.today()
+    complaint.measure = measure
+    complaint.measures_on = complaint.forwarded_on = today
+    complaint.due_on = step_deadline("counter_notice", today)
+    fields = ["measure", "measures_on", "forwarded_on", "due_on"]
+    COMPLAINT_WORKFLOW.move(complaint, "take_measures", actor=actor, audit_after=_dates(complaint, fields))
+    complaint.save(update_fields=fields)
+    return complaint
+
+
+@transaction.atomic
+def record_counter_notice(complaint: Complaint, *, actor: Actor, statement: str) -> Complaint:
+    """art. 43: the merchant's declaration of non-infringement, forwarded to the rights holder
+    today; the statutory waiting period runs from today (time limit rights_holder_wait)."""
+    if not statement.strip():
+        raise Refused("经营者不侵权声明：请填写声明内容")
+    complaint = COMPLAINT_WORKFLOW.lock(complaint)
+    today = clock.today()
+    complaint.counter_statement = statement.strip()
+    complaint.counter_forwarded_on = today
+    complaint.wait_until = step_deadline("rights_holder_wait", today)
+    complaint.due_on = step_deadline("platform_restore", complaint.wait_until)
+    fields = ["counter_forwarded_on", "wait_until", "due_on"]
+    COMPLAINT_WORKFLOW.move(complaint, "counter_notice", actor=actor, audit_after=_dates(complaint, fields))
+    complaint.save(update_fields=[*fields, "counter_statement"])
+    return complaint
+
+
+@transaction.atomic
+def keep_measures(complaint: Complaint, *, actor: Actor, reason: str) -> Complaint:
+    """art. 43(2): within the waiting period the rights holder has complained to an authority or
+    sued (the reason names the case); the measures stay."""
+    complaint = COMPLAINT_WORKFLOW.lock(complaint)
+    complaint.kept_reason = reason.strip()[:300]
+    complaint.due_on = None
+    COMPLAINT_WORKFLOW.move(complaint, "keep", actor=actor, reason=reason, comment=reason.strip())
+    complaint.save(update_fields=["kept_reason", "due_on"])
+    return complaint
+
+
+@transaction.atomic
+def restore_listing(complaint: Complaint, *, actor: Actor) -> Complaint:
+    """art. 43(2): the waiting period is over without notice of a complaint or suit: measures end."""
+    complaint = COMPLAINT_WORKFLOW.lock(complaint)
+    complaint.restored_on = clock.today()
+    complaint.due_on = None
+    COMPLAINT_WORKFLOW.move(complaint, "restore", actor=actor, audit_after=_dates(complaint, ["restored_on"]))
+    complaint.save(update_fields=["restored_on", "due_on"])
+    return complaint
+
+
+@transaction.atomic
+def close_complaint(complaint: Complaint, *, actor: Actor) -> Complaint:
+    complaint = COMPLAINT_WORKFLOW.lock(complaint)
+    complaint.closed_on = clock.today()
+    complaint.due_on = None
+    COMPLAINT_WORKFLOW.move(complaint, "close", actor=actor, audit_after=_dates(complaint, ["closed_on"]))
+    complaint.save(update_fields=["closed_on", "due_on"])
+    return complaint
+
+
+@transaction.atomic
+def flag_malicious_complaint(complaint: Complaint, *, actor: Actor, reason: str) -> Complaint:
+    """The known abuse (恶意投诉, art. 42(3)): flagged with a reason by the platform or the office."""
+    complaint = COMPLAINT_WORKFLOW.lock(complaint)
+    complaint.malicious = True
+    complaint.malicious_note = reason.strip()[:300]
+    COMPLAINT_WORKFLOW.move(
+        complaint,
+        "flag_malicious",
+        actor=actor,
+        reason=reason,
+        comment=reason.strip(),
+        audit_after={"malicious": True},
+    )
+    complaint.save(update_fields=["malicious", "malicious_note"])
+    return complaint
+
+
+@transaction.atomic
+def give_complaint_feedback(complaint: Complaint, *, actor: Actor, score: int, note: str = "") -> Complaint:
+    """办结满意度 (goal 1): the rights holder scores the handling, 1 to 5."""
+    if not 1 <= int(score) <= 5:
+        raise Refused("办结满意度：请选择 1 到 5 分")
+    complaint = COMPLAINT_WORKFLOW.lock(complaint)
+    complaint.satisfaction = int(score)
+    complaint.satisfaction_note = note.strip()[:300]
+    COMPLAINT_WORKFLOW.move(
+        complaint, "feedback", actor=actor, comment=note.strip(), audit_after={"satisfaction": int(score)}
+    )
+    complaint.save(update_fields=["satisfaction", "satisfaction_note"])
+    return complaint
+
+
+OPEN_STATUSES = (ComplaintStatus.FILED, ComplaintStatus.MEASURES, ComplaintStatus.COUNTER)

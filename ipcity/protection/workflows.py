@@ -1,0 +1,174 @@
+"""The action tables of IP protection (docs/protection.md), on core.workflow: credit records
+(异议, 信用修复 and their review) and e-commerce complaints (电子商务法 arts. 42–43). Pages show
+`allowed_actions`, services `move`; nothing else decides."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ipcity.core.workflow import Action, Outcome, Workflow
+from ipcity.protection import clock
+from ipcity.protection.choices import CREDIT_IN_FORCE, ComplaintStatus, CreditStatus
+from ipcity.protection.models import Complaint, CreditRecord
+from ipcity.protection.permissions import (
+    acts_for_platform,
+    can_manage_credit,
+    complainant_or_platform,
+    is_complainant,
+    owns_credit_record,
+    platform_or_city,
+)
+
+CS, TS = CreditStatus, ComplaintStatus
+ANY_CREDIT = frozenset(CreditStatus.values)
+
+
+def _not_ended(record: CreditRecord, today: dt.date) -> str | None:
+    if record.end is not None and record.end < today:
+        return f"{record.number} 已于 {record.end.isoformat()} 终止，无需再申请"
+    return None
+
+
+CREDIT_WORKFLOW: Workflow[CreditRecord] = Workflow(
+    CreditRecord,
+    [
+        # The city office: publication on the public credit list and the end date (no status change).
+        Action("publish", "在信用名单中公示", CREDIT_IN_FORCE, can_manage_credit),
+        Action("unpublish", "撤下公示", ANY_CREDIT, can_manage_credit),
+        Action("end", "结束信用记录", CREDIT_IN_FORCE, can_manage_credit),
+        # The organisation: an objection to the record (异议) or a repair request (信用修复).
+        Action(
+            "object",
+            "提出异议",
+            frozenset({CS.LISTED}),
+            owns_credit_record,
+            to=CS.OBJECTED,
+            requires=("reason",),
+            when=_not_ended,
+        ),
+        Action(
+            "review_objection",
+            "异议审核",
+            frozenset({CS.OBJECTED}),
+            can_manage_credit,
+            decisions={
+                "upheld": Outcome(CS.REVOKED, ("comment",), "异议成立"),
+                "dismissed": Outcome(CS.LISTED, ("comment",), "异议不成立"),
+            },
+        ),
+        Action(
+            "request_repair",
+            "申请信用修复",
+            frozenset({CS.LISTED}),
+            owns_credit_record,
+            to=CS.REPAIRING,
+            requires=("reason",),
+            when=_not_ended,
+        ),
+        Action(
+            "review_repair",
+            "信用修复审核",
+            frozenset({CS.REPAIRING}),
+            can_manage_credit,
+            decisions={
+                "approved": Outcome(CS.REPAIRED, ("comment",), "准予信用修复"),
+                "refused": Outcome(CS.LISTED, ("comment",), "不予信用修复"),
+            },
+        ),
+    ],
+    audit_prefix="credit_record",
+    today=clock.today,
+    number=lambda record: record.number,
+)
+
+
+def _wait_over(complaint: Complaint, today: dt.date) -> str | None:
+    if complaint.wait_until is not None and today <= complaint.wait_until:
+        return (
+            f"{complaint.number} 的等待期至 {complaint.wait_until.isoformat()} 届满"
+            "（电子商务法第四十三条第二款），届满前不能终止措施"
+        )
+    return None
+
+
+def _wait_running(complaint: Complaint, today: dt.date) -> str | None:
+    if complaint.wait_until is not None and today > complaint.wait_until:
+        return (
+            f"{complaint.number} 的等待期已于 {complaint.wait_until.isoformat()} 届满，不能再登记投诉或起诉"
+        )
+    return None
+
+
+def _no_feedback_yet(complaint: Complaint, today: dt.date) -> str | None:
+    if complaint.satisfaction is not None:
+        return f"{complaint.number} 已评价办结满意度"
+    return None
+
+
+ENDED = frozenset({TS.CLOSED, TS.REJECTED})
+
+COMPLAINT_WORKFLOW: Workflow[Complaint] = Workflow(
+    Complaint,
+    [
+        Action(
+            "reject",
+            "不予受理",
+            frozenset({TS.FILED}),
+            acts_for_platform,
+            to=TS.REJECTED,
+            requires=("reason",),
+        ),
+        # 电子商务法 art. 42(2): necessary measures, and the notice forwarded to the merchant.
+        Action(
+            "take_measures",
+            "采取必要措施并转送经营者",
+            frozenset({TS.FILED}),
+            acts_for_platform,
+            to=TS.MEASURES,
+        ),
+        # art. 43: the merchant's declaration, forwarded to the rights holder; the 15 days start.
+        Action(
+            "counter_notice",
+            "登记经营者声明并转送权利人",
+            frozenset({TS.MEASURES}),
+            acts_for_platform,
+            to=TS.COUNTER,
+        ),
+        # art. 43(2): the rights holder has complained to an authority or sued within the 15 days.
+        Action(
+            "keep",
+            "登记已投诉或起诉，维持措施",
+            frozenset({TS.COUNTER}),
+            complainant_or_platform,
+            to=TS.KEPT,
+            requires=("reason",),
+            when=_wait_running,
+        ),
+        Action(
+            "restore",
+            "等待期届满，终止措施",
+            frozenset({TS.COUNTER}),
+            acts_for_platform,
+            to=TS.RESTORED,
+            when=_wait_over,
+        ),
+        Action(
+            "close",
+            "办结",
+            frozenset({TS.MEASURES, TS.KEPT, TS.RESTORED}),
+            acts_for_platform,
+            to=TS.CLOSED,
+        ),
+        Action(
+            "flag_malicious",
+            "标记疑似恶意投诉",
+            frozenset(ComplaintStatus.values),
+            platform_or_city,
+            requires=("reason",),
+        ),
+        Action("feedback", "评价办结满意度", ENDED, is_complainant, when=_no_feedback_yet),
+    ],
+    audit_prefix="complaint",
+    today=clock.today,
+    number=lambda complaint: complaint.number,
+)
