@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 
-from ipcity.core.workdays import add_working_days
+from ipcity.core.workdays import WorkdayCalendarError, add_working_days
 from ipcity.lib.datafile import load_data_file
 
 TIME_LIMITS_FILE = settings.DATA_DIR / "protection" / "time-limits.yaml"
@@ -196,10 +196,15 @@ def grading(on: dt.date, *, path: str | Path = GRADING_FILE) -> Grading:
     )
 
 
-def step_deadline(step: str, start: dt.date) -> dt.date:
+def step_deadline(step: str, start: dt.date) -> dt.date | None:
     """The last day of a step that starts on `start`, by the time limit in force on `start`:
-    working days on the calendar (core/workdays.py), calendar days for statutory day counts."""
+    working days on the calendar (core/workdays.py), calendar days for statutory day counts. None
+    when the calendar does not cover the days needed yet (the office enters a year when its holiday
+    notice is published; the calendar does not guess): the step then shows no deadline."""
     limit = time_limit(step, start)
     if limit.unit == "working_days":
-        return add_working_days(start, limit.days)
+        try:
+            return add_working_days(start, limit.days)
+        except WorkdayCalendarError:
+            return None
     return start + dt.timedelta(days=limit.days)

@@ -170,11 +170,9 @@ def platform_handling_facts(year: int, *, platform_id: int | None = None) -> lis
                 days.append(working_days_between(c.filed_on, acted_on))
             except WorkdayCalendarError:
                 days.append((acted_on - c.filed_on).days)
-            try:
-                if acted_on <= step_deadline("platform_measures", c.filed_on):
-                    on_time += 1
-            except WorkdayCalendarError:
-                pass
+            deadline = step_deadline("platform_measures", c.filed_on)
+            if deadline is not None and acted_on <= deadline:
+                on_time += 1
         scores = [c.satisfaction for c in complaints if c.satisfaction is not None]
         out.append(
             PlatformFacts(

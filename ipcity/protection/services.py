@@ -299,8 +299,10 @@ def record_counter_notice(complaint: Complaint, *, actor: Actor, statement: str)
     today = clock.today()
     complaint.counter_statement = statement.strip()
     complaint.counter_forwarded_on = today
-    complaint.wait_until = step_deadline("rights_holder_wait", today)
-    complaint.due_on = step_deadline("platform_restore", complaint.wait_until)
+    wait_until = step_deadline("rights_holder_wait", today)  # calendar days: always known
+    assert wait_until is not None
+    complaint.wait_until = wait_until
+    complaint.due_on = step_deadline("platform_restore", wait_until)
     fields = ["counter_forwarded_on", "wait_until", "due_on"]
     COMPLAINT_WORKFLOW.move(complaint, "counter_notice", actor=actor, audit_after=_dates(complaint, fields))
     complaint.save(update_fields=[*fields, "counter_statement"])

@@ -1,0 +1,108 @@
+"""Excel exports of protection's lists: the rows the page lists (same filters and scope), every cell
+through lib.excel (text stays text: a shop typed as "=..." is never a formula)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from openpyxl import Workbook
+
+from ipcity.lib.excel import simple_table
+from ipcity.protection.models import Complaint, CreditRecord
+from ipcity.protection.selectors import AgencyGrade, PlatformFacts
+
+
+def credit_workbook(records: Iterable[CreditRecord], *, public: bool = False) -> Workbook:
+    headers = ["机构", "统一社会信用代码", "类别", "认定依据", "认定机关及文号", "起始日期", "终止日期"]
+    if not public:
+        headers += ["状态", "公示", "说明"]
+    rows = []
+    for r in records:
+        row = [
+            r.organisation.name,
+            r.organisation.uscc,
+            r.get_kind_display(),
+            r.legal_basis,
+            r.source,
+            r.start,
+            r.end,
+        ]
+        if not public:
+            row += [r.get_status_display(), "是" if r.public else "否", r.note]
+        rows.append(row)
+    widths = [28, 22, 26, 30, 30, 12, 12] + ([16, 6, 30] if not public else [])
+    return simple_table("信用名单" if public else "信用记录", headers, rows, widths)
+
+
+def grades_workbook(grades: Iterable[AgencyGrade]) -> Workbook:
+    headers = ["服务机构", "统一社会信用代码", "得分", "信用等级", "扣分记录"]
+    rows = [
+        [
+            g.organisation.name,
+            g.organisation.uscc,
+            g.score,
+            g.grade,
+            "；".join(f"{r.get_kind_display()}（{r.source}）扣 {points} 分" for r, points in g.deductions),
+        ]
+        for g in grades
+    ]
+    return simple_table("服务机构信用等级", headers, rows, [28, 22, 8, 10, 60])
+
+
+def complaints_workbook(complaints: Iterable[Complaint]) -> Workbook:
+    headers = [
+        "编号", "权利人", "电商平台", "店铺名称", "商品链接", "权利类型", "权利证书号或申请号", "状态",
+        "投诉日期", "采取措施日期", "声明转送日期", "等待期届满", "当前环节期限", "办结日期", "疑似恶意投诉", "办结满意度",
+    ]  # fmt: skip
+    rows = [
+        [
+            c.number,
+            c.complainant.name,
+            c.platform.name,
+            c.shop,
+            c.listing_url,
+            c.get_right_kind_display(),
+            c.right_number,
+            c.get_status_display(),
+            c.filed_on,
+            c.measures_on,
+            c.counter_forwarded_on,
+            c.wait_until,
+            c.due_on,
+            c.closed_on,
+            "是" if c.malicious else "否",
+            c.satisfaction,
+        ]
+        for c in complaints
+    ]
+    widths = [16, 24, 20, 24, 36, 10, 22, 24, 12, 12, 12, 12, 12, 12, 8, 8]
+    return simple_table("电商投诉", headers, rows, widths)
+
+
+def platform_facts_workbook(facts: Iterable[PlatformFacts]) -> Workbook:
+    headers = [
+        "电商平台",
+        "年度",
+        "收到投诉",
+        "已处理",
+        "按时处理",
+        "按时率",
+        "处理用时中位数（工作日）",
+        "疑似恶意投诉",
+        "平均满意度",
+    ]
+    rows = [
+        [
+            f.platform.name,
+            f.year,
+            f.received,
+            f.acted,
+            f.on_time,
+            f"{f.on_time_share:.0%}" if f.on_time_share is not None else "",
+            f.median_working_days,
+            f.malicious,
+            f.satisfaction,
+        ]
+        for f in facts
+    ]
+    return simple_table("电商平台投诉处理", headers, rows, [28, 8, 10, 10, 10, 10, 20, 12, 12])

@@ -1,0 +1,354 @@
+"""Pages of IP protection (docs/protection.md): credit records (the city office's register, an
+organisation's own records with 异议 and 信用修复), the public credit list, agency credit grades,
+e-commerce complaints (rights holder, platform, city office) and the platforms' handling facts.
+Thin: authorise → bind a form → one service → redirect or render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ipcity.accounts.guards import deny
+from ipcity.accounts.permissions import is_city_admin, is_government_user
+from ipcity.core.attachments import attachment_response
+from ipcity.core.audit import Actor
+from ipcity.core.workflow import Door, Refused, action_view, keywords
+from ipcity.lib.excel import xlsx_response
+from ipcity.protection import clock, exports, selectors, services
+from ipcity.protection.config import all_time_limits, grading
+from ipcity.protection.forms import (
+    OBJECTION_DECISIONS,
+    REPAIR_DECISIONS,
+    ComplaintFilterForm,
+    ComplaintForm,
+    CounterNoticeForm,
+    CreditFilterForm,
+    CreditRecordForm,
+    EndForm,
+    FeedbackForm,
+    MeasureForm,
+    PublicCreditFilterForm,
+    ReasonForm,
+    ReviewForm,
+)
+from ipcity.protection.models import Complaint, CreditRecord, member_organisation_id
+from ipcity.protection.permissions import (
+    can_file_complaint,
+    can_manage_credit,
+    can_view_complaints,
+    can_view_credit,
+)
+from ipcity.protection.workflows import COMPLAINT_WORKFLOW, CREDIT_WORKFLOW
+from ipcity.registry.models import Organisation
+
+PAGE_SIZE = 30
+
+
+def _query_without(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    for name in ("page", "format"):
+        params.pop(name, None)
+    return params.urlencode()
+
+
+def _page(request: HttpRequest, rows: Any) -> Any:
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+# ------------------------------------------------------------------------------------ credit
+
+
+@require_GET
+def credit_list(request: HttpRequest) -> HttpResponse:
+    """信用记录: the city office's register; a district bureau's region; an organisation's own."""
+    if not can_view_credit(request.user):
+        return deny(request)
+    form = CreditFilterForm(request.GET or None)
+    rows = selectors.credit_list(request.user, form.cleaned_data if form.is_valid() else {})
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(exports.credit_workbook(rows), "信用记录.xlsx")
+    context = {
+        "form": form,
+        "page": _page(request, rows),
+        "query": _query_without(request),
+        "can_add": can_manage_credit(request.user),
+        "today": clock.today(),
+    }
+    return render(request, "protection/credit_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def credit_new(request: HttpRequest) -> HttpResponse:
+    if not can_manage_credit(request.user):
+        return deny(request)
+    form = CreditRecordForm(request.POST or None, request.FILES or None, initial={"start": clock.today()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record = services.add_credit_record(
+                data["organisation"],
+                actor=Actor.web(request.user),
+                kind=data["kind"],
+                legal_basis=data["legal_basis"],
+                source=data["source"],
+                start=data["start"],
+                end=data["end"],
+                note=data["note"],
+                public=data["public"],
+                document=data.get("document"),
+            )
+        except Refused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "已新增信用记录。")
+            return redirect("protection:credit", pk=record.pk)
+    return render(request, "protection/credit_form.html", {"form": form})
+
+
+def _credit(request: HttpRequest, pk: int) -> CreditRecord:
+    return get_object_or_404(
+        CreditRecord.objects.visible_to(request.user).select_related("organisation", "document"), pk=pk
+    )
+
+
+@require_GET
+def credit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if not can_view_credit(request.user):
+        return deny(request)
+    record = _credit(request, pk)
+    today = clock.today()
+    return render(
+        request,
+        "protection/credit_detail.html",
+        {
+            "record": record,
+            "active": record.is_active(today),
+            "blocking": record.kind == "serious" and record.is_active(today),
+            "actions": CREDIT_WORKFLOW.allowed_actions(record, request.user),
+            "reason_form": ReasonForm(),
+            "end_form": EndForm(initial={"end": today}),
+            "objection_form": ReviewForm(decisions=OBJECTION_DECISIONS),
+            "repair_form": ReviewForm(decisions=REPAIR_DECISIONS),
+        },
+    )
+
+
+@require_GET
+def credit_document(request: HttpRequest, pk: int) -> HttpResponse:
+    if not can_view_credit(request.user):
+        return deny(request)
+    record = _credit(request, pk)
+    if record.document is None:
+        return deny(request)
+    return attachment_response(request, record.document)
+
+
+CREDIT_POSTS: dict[str, Door] = {
+    "publish": Door(keywords(services.publish_credit_record), "已在信用名单中公示。"),
+    "unpublish": Door(keywords(services.unpublish_credit_record), "已撤下公示。"),
+    "end": Door(keywords(services.end_credit_record), "已设置终止日期。", EndForm),
+    "object": Door(keywords(services.object_to_credit_record), "已提出异议，等待市局审核。", ReasonForm),
+    "request_repair": Door(
+        keywords(services.request_credit_repair), "已申请信用修复，等待市局审核。", ReasonForm
+    ),
+    "review_objection": Door(
+        keywords(services.review_credit_objection),
+        "已审核异议。",
+        ReviewForm,
+        lambda record: {"decisions": OBJECTION_DECISIONS},
+    ),
+    "review_repair": Door(
+        keywords(services.review_credit_repair),
+        "已审核信用修复申请。",
+        ReviewForm,
+        lambda record: {"decisions": REPAIR_DECISIONS},
+    ),
+}
+
+credit_action = action_view(
+    CREDIT_WORKFLOW,
+    CREDIT_POSTS,
+    guard=can_view_credit,
+    fetch=_credit,
+    back=lambda request, record: reverse("protection:credit", args=[record.pk]),
+)
+
+
+@require_GET
+def public_credit(request: HttpRequest) -> HttpResponse:
+    """信用名单 (public): only records marked for publication and in force today."""
+    form = PublicCreditFilterForm(request.GET or None)
+    q = form.cleaned_data.get("q", "") if form.is_valid() else ""
+    today = clock.today()
+    rows = selectors.public_credit_list(today, q or "")
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(exports.credit_workbook(rows, public=True), "信用名单.xlsx")
+    context = {"form": form, "page": _page(request, rows), "query": _query_without(request), "today": today}
+    return render(request, "protection/public_credit.html", context)
+
+
+@require_GET
+def agency_grades(request: HttpRequest) -> HttpResponse:
+    """服务机构信用等级: government users (a district bureau its region's agencies)."""
+    if not is_government_user(request.user):
+        return deny(request)
+    today = clock.today()
+    region_id = None if is_city_admin(request.user) else getattr(request.user, "region_id", None)
+    if not is_city_admin(request.user) and region_id is None:
+        grades, params = [], grading(today)
+    else:
+        grades, params = selectors.agency_grades(today, region_id=region_id)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(exports.grades_workbook(grades), "服务机构信用等级.xlsx")
+    return render(
+        request,
+        "protection/agency_grades.html",
+        {"grades": grades, "params": params, "today": today, "kinds": selectors.KIND_ORDER},
+    )
+
+
+# ------------------------------------------------------------------------------------ complaints
+
+
+@require_GET
+def complaints(request: HttpRequest) -> HttpResponse:
+    if not can_view_complaints(request.user):
+        return deny(request)
+    form = ComplaintFilterForm(request.GET or None)
+    rows = selectors.complaint_list(request.user, form.cleaned_data if form.is_valid() else {})
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(exports.complaints_workbook(rows), "电商投诉.xlsx")
+    context = {
+        "form": form,
+        "page": _page(request, rows),
+        "query": _query_without(request),
+        "can_file": can_file_complaint(request.user),
+        "today": clock.today(),
+    }
+    return render(request, "protection/complaint_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def complaint_new(request: HttpRequest) -> HttpResponse:
+    if not can_file_complaint(request.user):
+        return deny(request)
+    complainant = get_object_or_404(Organisation, pk=member_organisation_id(request.user))
+    form = ComplaintForm(
+        request.POST or None, request.FILES or None, platforms=services.platform_organisations()
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            complaint = services.file_complaint(
+                actor=Actor.web(request.user),
+                complainant=complainant,
+                platform=data["platform"],
+                shop=data["shop"],
+                listing_url=data["listing_url"],
+                right_kind=data["right_kind"],
+                right_number=data["right_number"],
+                evidence=data["evidence"],
+                proof=data.get("proof"),
+            )
+        except Refused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "投诉已提交，平台将在时限内处理。")
+            return redirect("protection:complaint", pk=complaint.pk)
+    return render(
+        request,
+        "protection/complaint_form.html",
+        {"form": form, "complainant": complainant, "limits": all_time_limits(clock.today())},
+    )
+
+
+def _complaint(request: HttpRequest, pk: int) -> Complaint:
+    return get_object_or_404(
+        Complaint.objects.visible_to(request.user).select_related(
+            "complainant", "platform", "patent", "proof"
+        ),
+        pk=pk,
+    )
+
+
+@require_GET
+def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if not can_view_complaints(request.user):
+        return deny(request)
+    complaint = _complaint(request, pk)
+    today = clock.today()
+    return render(
+        request,
+        "protection/complaint_detail.html",
+        {
+            "complaint": complaint,
+            "overdue": complaint.is_overdue(today),
+            "today": today,
+            "actions": COMPLAINT_WORKFLOW.allowed_actions(complaint, request.user),
+            "limits": all_time_limits(complaint.filed_on),
+            "measure_form": MeasureForm(),
+            "counter_form": CounterNoticeForm(),
+            "reason_form": ReasonForm(),
+            "feedback_form": FeedbackForm(),
+        },
+    )
+
+
+@require_GET
+def complaint_proof(request: HttpRequest, pk: int) -> HttpResponse:
+    if not can_view_complaints(request.user):
+        return deny(request)
+    complaint = _complaint(request, pk)
+    if complaint.proof is None:
+        return deny(request)
+    return attachment_response(request, complaint.proof)
+
+
+COMPLAINT_POSTS: dict[str, Door] = {
+    "reject": Door(keywords(services.reject_complaint), "已不予受理。", ReasonForm),
+    "take_measures": Door(
+        keywords(services.take_measures), "已采取必要措施，通知已转送经营者。", MeasureForm
+    ),
+    "counter_notice": Door(
+        keywords(services.record_counter_notice),
+        "已登记经营者声明并转送权利人，等待期开始。",
+        CounterNoticeForm,
+    ),
+    "keep": Door(keywords(services.keep_measures), "已登记投诉或起诉，措施维持。", ReasonForm),
+    "restore": Door(keywords(services.restore_listing), "等待期已届满，已终止措施。"),
+    "close": Door(keywords(services.close_complaint), "投诉已办结。"),
+    "flag_malicious": Door(keywords(services.flag_malicious_complaint), "已标记为疑似恶意投诉。", ReasonForm),
+    "feedback": Door(keywords(services.give_complaint_feedback), "感谢您的评价。", FeedbackForm),
+}
+
+complaint_action = action_view(
+    COMPLAINT_WORKFLOW,
+    COMPLAINT_POSTS,
+    guard=can_view_complaints,
+    fetch=_complaint,
+    back=lambda request, complaint: reverse("protection:complaint", args=[complaint.pk]),
+)
+
+
+@require_GET
+def platform_facts(request: HttpRequest) -> HttpResponse:
+    """电商平台投诉处理: each platform's handling in a year (facts for the 规范化电商平台 item)."""
+    if not is_city_admin(request.user):
+        return deny(request)
+    today = clock.today()
+    try:
+        year = int(request.GET.get("year") or today.year)
+    except ValueError:
+        year = today.year
+    if not 2000 <= year <= today.year + 1:
+        year = today.year
+    facts = selectors.platform_handling_facts(year)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(exports.platform_facts_workbook(facts), f"电商平台投诉处理{year}.xlsx")
+    return render(request, "protection/platform_facts.html", {"facts": facts, "year": year})
