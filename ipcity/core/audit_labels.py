@@ -108,6 +108,8 @@ ACTIONS = {
     "market_deal.create": "表达交易意向",
     "market_mandate.grant": "委托服务机构",
     "market_mandate.revoke": "撤销服务机构委托",
+    # protection
+    "complaint.create": "提交电商投诉",
 }
 
 # Object types that are not a model (record_event(object_type=...)).

@@ -12,10 +12,10 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from ipcity.core.workdays import WorkdayCalendarError, working_days_between
-from ipcity.protection.choices import CreditKind
+from ipcity.protection.choices import ComplaintStatus, CreditKind
 from ipcity.protection.config import Grading, grading, step_deadline
 from ipcity.protection.models import OPEN_COMPLAINT, Complaint, CreditRecord
-from ipcity.protection.permissions import is_platform
+from ipcity.protection.permissions import can_file_complaint, is_platform
 from ipcity.registry.choices import OrganisationKind
 from ipcity.registry.models import Organisation
 
@@ -187,3 +187,16 @@ def platform_handling_facts(year: int, *, platform_id: int | None = None) -> lis
             )
         )
     return out
+
+
+def complaints_awaiting_rights_holder(user: Any, today: dt.date) -> QuerySet[Complaint]:
+    """A rights holder's complaints in the statutory waiting period: the merchant has declared
+    non-infringement; the measures end unless it complains to an authority or sues in time."""
+    if not can_file_complaint(user):
+        return Complaint.objects.none()
+    return (
+        Complaint.objects.visible_to(user)
+        .filter(status=ComplaintStatus.COUNTER, wait_until__gte=today)
+        .select_related("complainant", "platform")
+        .order_by("wait_until", "id")
+    )

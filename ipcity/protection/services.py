@@ -366,11 +366,11 @@ def give_complaint_feedback(complaint: Complaint, *, actor: Actor, score: int, n
     if not 1 <= int(score) <= 5:
         raise Refused("办结满意度：请选择 1 到 5 分")
     complaint = COMPLAINT_WORKFLOW.lock(complaint)
-    complaint.satisfaction = int(score)
-    complaint.satisfaction_note = note.strip()[:300]
     COMPLAINT_WORKFLOW.move(
         complaint, "feedback", actor=actor, comment=note.strip(), audit_after={"satisfaction": int(score)}
     )
+    complaint.satisfaction = int(score)
+    complaint.satisfaction_note = note.strip()[:300]
     complaint.save(update_fields=["satisfaction", "satisfaction_note"])
     return complaint
 

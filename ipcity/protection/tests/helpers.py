@@ -41,7 +41,7 @@ def platform(name: str = "测试电商平台", username: str = "t-platform") -> 
     org, _ = upsert_organisation(
         actor=SETUP,
         name=name,
-        values={"uscc": "", "kind": "enterprise", "region": Region.objects.get(name="芝罘区")},
+        values={"kind": "enterprise", "region": Region.objects.get(name="芝罘区")},
     )
     user, _ = upsert_user(username, actor=SETUP, role=Role.PLATFORM, password=PASSWORD)
     bind_user_to_organisation(user, org, actor=SETUP)

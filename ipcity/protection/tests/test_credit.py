@@ -13,7 +13,7 @@ from ipcity.core.models import AuditEvent
 from ipcity.core.workflow import Refused
 from ipcity.protection import clock, selectors, services
 from ipcity.protection.models import CreditRecord
-from ipcity.protection.tests.helpers import CLI, MONDAY, pdf, web
+from ipcity.protection.tests.helpers import MONDAY, pdf, web
 from ipcity.test import FORMULA_TEXTS, Personas, assert_text_cells
 
 pytestmark = pytest.mark.django_db
