@@ -58,7 +58,14 @@ DEMO_SCHEMA: dict[str, Any] = {
                     "username": {"type": "string", "pattern": "^[a-z][a-z0-9-]*$"},
                     "display_name": {"type": "string"},
                     "role": {
-                        "enum": ["city_admin", "dept_liaison", "district_officer", "applicant", "agency"]
+                        "enum": [
+                            "city_admin",
+                            "dept_liaison",
+                            "district_officer",
+                            "applicant",
+                            "agency",
+                            "platform",
+                        ]
                     },
                     "staff": {"type": "boolean"},
                     "department": {"type": "string"},
@@ -145,6 +152,7 @@ def load_full_demo(
     from ipcity.grants.demo import load_grants_demo
     from ipcity.indicators.demo import load_indicator_demo
     from ipcity.market.demo import load_market_demo
+    from ipcity.protection.demo import load_protection_demo
     from ipcity.registry.demo import load_registry_demo
     from ipcity.supervision.demo import load_supervision_demo
 
@@ -160,6 +168,8 @@ def load_full_demo(
     load_grants_demo(actor=actor)
     step("技术市场：供给、需求与交易")
     load_market_demo(actor=actor)
+    step("知识产权保护：信用记录与电商投诉")
+    load_protection_demo(actor=actor)
     return logins, password
 
 

@@ -1,0 +1,170 @@
+"""The protection part of the demo data set — SYNTHETIC: credit records of demo organisations (one
+published on the public list, one under objection, an agency's record that lowers its grade) and
+e-commerce complaints against the demo platform (海购) in every step — filed, overdue, restored after
+the waiting period and scored, kept after a suit, rejected and flagged as malicious — all made
+through the real services at past dates on protection's clock, and marked as demo (演示).
+Idempotent: a record or complaint already there (by its demo text) is left as it is."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+
+from ipcity.accounts.choices import Role
+from ipcity.accounts.models import User
+from ipcity.core.audit import Actor
+from ipcity.protection import clock, services
+from ipcity.protection.models import Complaint, CreditRecord
+from ipcity.registry.models import Organisation, Patent
+
+log = logging.getLogger(__name__)
+
+HAIYUE = "（演示）烟台海岳新材料有限公司"
+LANJING = "（演示）烟台蓝鲸生物医药股份有限公司"
+AGENCY = "（演示）烟台知桥知识产权代理事务所"
+JINSUI = "（演示）龙口金穗食品有限公司"
+PLATFORM = "（演示）烟台海购电子商务有限公司"
+DEMO_PDF = b"%PDF-1.4\n% ipcity demo document - synthetic\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _pdf(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, DEMO_PDF, content_type="application/pdf")
+
+
+def _org(name: str) -> Organisation | None:
+    return Organisation.objects.filter(name=name).first()
+
+
+def _user(role: str, org: Organisation) -> User | None:
+    return User.objects.filter(role=role, membership__organisation=org, is_active=True).order_by("pk").first()
+
+
+@transaction.atomic
+def load_protection_demo(*, actor: Actor) -> None:
+    today = clock.today()
+    _credit(actor, today)
+    _complaints(actor, today)
+
+
+def _credit(actor: Actor, today: dt.date) -> None:
+    orgs = {name: _org(name) for name in (JINSUI, LANJING, AGENCY)}
+    records = [
+        (
+            JINSUI,
+            "serious",
+            "（演示）国家知识产权局公告 第 X 号",
+            "知识产权领域严重失信主体名单管理规定（演示）",
+            200,
+            True,
+        ),
+        (
+            LANJING,
+            "abnormal",
+            "（演示）烟台市市场监督管理局 经营异常名录决定",
+            "企业经营异常名录管理暂行办法（演示）",
+            90,
+            False,
+        ),
+        (AGENCY, "general", "（演示）山东省知识产权局 行政处理决定", "专利代理条例（演示）", 60, True),
+    ]
+    for name, kind, source, basis, days_ago, public in records:
+        org = orgs[name]
+        if org is None or CreditRecord.objects.filter(organisation=org, source=source).exists():
+            continue
+        record = services.add_credit_record(
+            org,
+            actor=actor,
+            kind=kind,
+            source=source,
+            legal_basis=basis,
+            start=today - dt.timedelta(days=days_ago),
+            note="【演示数据】",
+            public=public,
+            document=_pdf("认定文书（演示）.pdf") if kind == "serious" else None,
+            is_demo=True,
+        )
+        if name == LANJING:
+            owner = _user(Role.APPLICANT, org)
+            if owner is not None:
+                services.object_to_credit_record(
+                    record, actor=Actor.web(owner), reason="【演示】已按期报送年报，请核实"
+                )
+
+
+def _complaints(actor: Actor, today: dt.date) -> None:
+    holder, platform = _org(HAIYUE), _org(PLATFORM)
+    if holder is None or platform is None:
+        log.info("protection demo: the demo rights holder or platform is missing")
+        return
+    owner, platform_user = _user(Role.APPLICANT, holder), _user(Role.PLATFORM, platform)
+    if owner is None or platform_user is None:
+        log.info("protection demo: the demo accounts are missing")
+        return
+    by_owner, by_platform = Actor.web(owner), Actor.web(platform_user)
+    patent = Patent.objects.filter(holders__organisation=holder).order_by("application_number").first()
+    right = (
+        {"right_kind": "patent", "right_number": patent.application_number}
+        if patent is not None
+        else {
+            "right_kind": "trademark",
+            "right_number": "（演示）第 0000001 号",
+            "proof": _pdf("商标注册证（演示）.pdf"),
+        }
+    )
+
+    def file(shop: str, on: dt.date, **overrides: object) -> Complaint | None:
+        if Complaint.objects.filter(shop=shop, is_demo=True).exists():
+            return None
+        values: dict[str, object] = {
+            "complainant": holder,
+            "platform": platform,
+            "shop": shop,
+            "listing_url": "https://haigou.example.com/item/demo",
+            "evidence": "【演示数据】公证购买的商品与权利保护范围相同。",
+            **right,
+            **overrides,
+        }
+        with clock.frozen(on):
+            return services.file_complaint(actor=by_owner, is_demo=True, **values)  # type: ignore[arg-type]
+
+    # Filed today: waits for the platform.
+    file("（演示）甲店", today)
+    # Filed two weeks ago, not acted on: overdue on the desks.
+    file("（演示）乙店", today - dt.timedelta(days=14))
+    # Measures, declaration, the 15 days pass, measures end, closed and scored.
+    start = today - dt.timedelta(days=45)
+    restored = file("（演示）丙店", start)
+    if restored is not None:
+        with clock.frozen(start + dt.timedelta(days=1)):
+            services.take_measures(restored, actor=by_platform, measure="disconnect")
+        with clock.frozen(start + dt.timedelta(days=5)):
+            restored = services.record_counter_notice(
+                restored, actor=by_platform, statement="【演示】产品结构不同，不构成侵权。"
+            )
+        assert restored.wait_until is not None
+        with clock.frozen(restored.wait_until + dt.timedelta(days=1)):
+            services.restore_listing(restored, actor=by_platform)
+            services.close_complaint(restored, actor=by_platform)
+            services.give_complaint_feedback(restored, actor=by_owner, score=5, note="【演示】处理及时")
+    # A suit within the waiting period keeps the measures.
+    start = today - dt.timedelta(days=30)
+    kept = file("（演示）丁店", start)
+    if kept is not None:
+        with clock.frozen(start + dt.timedelta(days=2)):
+            services.take_measures(kept, actor=by_platform, measure="delete")
+        with clock.frozen(start + dt.timedelta(days=6)):
+            services.record_counter_notice(kept, actor=by_platform, statement="【演示】已获得合法授权。")
+        with clock.frozen(start + dt.timedelta(days=10)):
+            services.keep_measures(kept, actor=by_owner, reason="【演示】已向烟台市中级人民法院起诉")
+    # A complaint flagged as malicious and rejected.
+    start = today - dt.timedelta(days=20)
+    flagged = file("（演示）戊店", start)
+    if flagged is not None:
+        with clock.frozen(start + dt.timedelta(days=1)):
+            services.flag_malicious_complaint(
+                flagged, actor=by_platform, reason="【演示】短期内对同类商品批量投诉"
+            )
+            services.reject_complaint(flagged, actor=by_platform, reason="【演示】权属证明与被投诉商品无关")

@@ -1,0 +1,30 @@
+"""The protection demo: loads through the services, every complaint step and credit status present,
+labelled 演示, idempotent."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from ipcity.core.audit import Actor
+from ipcity.protection.demo import load_protection_demo
+from ipcity.protection.models import Complaint, CreditRecord
+
+
+@pytest.mark.django_db
+def test_demo_loads_and_is_idempotent(plan) -> None:  # type: ignore[no-untyped-def]
+    call_command("demo", "load", "--base-only", stdout=io.StringIO())
+    load_protection_demo(actor=Actor.cli("测试"))
+    statuses = set(Complaint.objects.values_list("status", flat=True))
+    assert {"filed", "closed", "kept", "rejected"} <= statuses
+    assert Complaint.objects.filter(malicious=True).exists()
+    assert Complaint.objects.filter(satisfaction=5).exists()
+    assert {"listed", "objected"} <= set(CreditRecord.objects.values_list("status", flat=True))
+    assert all(c.is_demo for c in Complaint.objects.all()) and all(
+        r.is_demo for r in CreditRecord.objects.all()
+    )
+    counts = (Complaint.objects.count(), CreditRecord.objects.count())
+    load_protection_demo(actor=Actor.cli("测试"))
+    assert (Complaint.objects.count(), CreditRecord.objects.count()) == counts
