@@ -105,7 +105,7 @@ def _complaints(actor: Actor, today: dt.date) -> None:
         return
     by_owner, by_platform = Actor.web(owner), Actor.web(platform_user)
     patent = Patent.objects.filter(holders__organisation=holder).order_by("application_number").first()
-    right = (
+    right: dict[str, object] = (
         {"right_kind": "patent", "right_number": patent.application_number}
         if patent is not None
         else {
@@ -161,7 +161,13 @@ def _complaints(actor: Actor, today: dt.date) -> None:
             services.keep_measures(kept, actor=by_owner, reason="【演示】已向烟台市中级人民法院起诉")
     # A complaint flagged as malicious and rejected.
     start = today - dt.timedelta(days=20)
-    flagged = file("（演示）戊店", start)
+    flagged = file(
+        "（演示）戊店",
+        start,
+        right_kind="trademark",
+        right_number="（演示）第 0000002 号",
+        proof=_pdf("商标注册证（演示）.pdf"),
+    )
     if flagged is not None:
         with clock.frozen(start + dt.timedelta(days=1)):
             services.flag_malicious_complaint(

@@ -29,6 +29,11 @@ def can_view_credit(user: Any) -> bool:
     return is_government_user(user) or member_organisation_id(user) is not None
 
 
+def can_view_grades(user: Any) -> bool:
+    """服务机构信用等级: the city office and the district bureaus (their region's agencies)."""
+    return is_city_admin(user) or has_role(user, Role.DISTRICT_OFFICER)
+
+
 def owns_credit_record(user: Any, record: CreditRecord) -> bool:
     return (has_role(user, Role.APPLICANT) or has_role(user, Role.AGENCY)) and (
         member_organisation_id(user) == record.organisation_id

@@ -9,13 +9,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ipcity.accounts.guards import deny
-from ipcity.accounts.permissions import is_city_admin, is_government_user
+from ipcity.accounts.permissions import is_city_admin
 from ipcity.core.attachments import attachment_response
 from ipcity.core.audit import Actor
 from ipcity.core.workflow import Door, Refused, action_view, keywords
@@ -43,6 +43,7 @@ from ipcity.protection.permissions import (
     can_manage_credit,
     can_view_complaints,
     can_view_credit,
+    can_view_grades,
 )
 from ipcity.protection.workflows import COMPLAINT_WORKFLOW, CREDIT_WORKFLOW
 from ipcity.registry.models import Organisation
@@ -140,7 +141,7 @@ def credit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def credit_document(request: HttpRequest, pk: int) -> HttpResponse:
+def credit_document(request: HttpRequest, pk: int) -> FileResponse | HttpResponse:
     if not can_view_credit(request.user):
         return deny(request)
     record = _credit(request, pk)
@@ -195,13 +196,14 @@ def public_credit(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def agency_grades(request: HttpRequest) -> HttpResponse:
-    """服务机构信用等级: government users (a district bureau its region's agencies)."""
-    if not is_government_user(request.user):
+    """服务机构信用等级: the city office (all agencies) and district bureaus (their region's)."""
+    if not can_view_grades(request.user):
         return deny(request)
     today = clock.today()
-    region_id = None if is_city_admin(request.user) else getattr(request.user, "region_id", None)
+    region_id = None if is_city_admin(request.user) else request.user.region_id  # type: ignore[union-attr]
     if not is_city_admin(request.user) and region_id is None:
-        grades, params = [], grading(today)
+        grades: list[selectors.AgencyGrade] = []
+        params = grading(today)
     else:
         grades, params = selectors.agency_grades(today, region_id=region_id)
     if request.GET.get("format") == "xlsx":
@@ -301,7 +303,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def complaint_proof(request: HttpRequest, pk: int) -> HttpResponse:
+def complaint_proof(request: HttpRequest, pk: int) -> FileResponse | HttpResponse:
     if not can_view_complaints(request.user):
         return deny(request)
     complaint = _complaint(request, pk)

@@ -45,7 +45,7 @@ def test_a_serious_record_blocks_until_its_end(personas: Personas) -> None:
     assert selectors.is_blacklisted(personas.org_a, MONDAY)  # the end day itself still counts
     assert not selectors.is_blacklisted(personas.org_a, MONDAY + dt.timedelta(days=1))
     ended = AuditEvent.objects.get(action="credit_record.end", object_id=str(record.pk))
-    assert ended.after["end"] == MONDAY.isoformat()
+    assert ended.after is not None and ended.after["end"] == MONDAY.isoformat()
 
 
 def test_other_kinds_do_not_block(personas: Personas) -> None:

@@ -58,7 +58,7 @@ def test_grades_page_for_government_users_only(personas: Personas) -> None:
         assert personas.org_agency.name in personas.client(personas.district_a).get(url).content.decode()
         # 莱山区 has no agency of the personas.
         assert personas.org_agency.name not in personas.client(personas.district_b).get(url).content.decode()
-        for user in (personas.enterprise_a, personas.agency):
+        for user in (personas.enterprise_a, personas.agency, personas.liaison):
             assert personas.client(user).get(url).status_code == 403
         xlsx = personas.client(personas.admin).get(url + "?format=xlsx")
         assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
