@@ -110,6 +110,7 @@ ACTIONS = {
     "market_mandate.revoke": "撤销服务机构委托",
     # protection
     "complaint.create": "提交电商投诉",
+    "dispute.create": "登记纠纷案件",
 }
 
 # Object types that are not a model (record_event(object_type=...)).

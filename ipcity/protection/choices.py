@@ -54,3 +54,25 @@ class RightKind(models.TextChoices):
     TRADEMARK = "trademark", _("商标")
     COPYRIGHT = "copyright", _("著作权")
     GI = "gi", _("地理标志")
+
+
+class DisputeKind(models.TextChoices):
+    ADJUDICATION = "adjudication", _("专利侵权纠纷行政裁决")
+    MEDIATION = "mediation", _("知识产权纠纷调解")
+
+
+class DisputeStatus(models.TextChoices):
+    FILED = "filed", _("已申请，待受理")
+    ACCEPTED = "accepted", _("已受理")
+    INVESTIGATING = "investigating", _("技术调查中")
+    HEARD = "heard", _("已口头审理")
+    DECIDED = "decided", _("已作出裁决，待执行")
+    MEDIATING = "mediating", _("调解中")
+    AGREED = "agreed", _("已达成调解协议")
+    CONFIRMING = "confirming", _("已申请司法确认")
+    FAILED = "failed", _("调解不成")
+    REJECTED = "rejected", _("不予受理")
+    CLOSED = "closed", _("已结案")
+
+
+DISPUTE_ENDED = frozenset({DisputeStatus.CLOSED, DisputeStatus.REJECTED, DisputeStatus.FAILED})

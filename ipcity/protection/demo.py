@@ -16,8 +16,9 @@ from django.db import transaction
 from ipcity.accounts.choices import Role
 from ipcity.accounts.models import User
 from ipcity.core.audit import Actor
+from ipcity.core.models import Region
 from ipcity.protection import clock, services
-from ipcity.protection.models import Complaint, CreditRecord
+from ipcity.protection.models import Complaint, CreditRecord, Dispute
 from ipcity.registry.models import Organisation, Patent
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ def load_protection_demo(*, actor: Actor) -> None:
     today = clock.today()
     _credit(actor, today)
     _complaints(actor, today)
+    _disputes(actor, today)
 
 
 def _credit(actor: Actor, today: dt.date) -> None:
@@ -174,3 +176,62 @@ def _complaints(actor: Actor, today: dt.date) -> None:
                 flagged, actor=by_platform, reason="【演示】短期内对同类商品批量投诉"
             )
             services.reject_complaint(flagged, actor=by_platform, reason="【演示】权属证明与被投诉商品无关")
+
+
+def _disputes(actor: Actor, today: dt.date) -> None:
+    """An adjudication closed after every stage, one under investigation, and a mediation confirmed
+    by a court, handled by 芝罘区 (the demo district with accounts)."""
+    region = Region.objects.filter(name="芝罘区").first()
+    holder, respondent = _org(HAIYUE), _org(LANJING)
+    if (
+        region is None
+        or holder is None
+        or respondent is None
+        or Dispute.objects.filter(is_demo=True).exists()
+    ):
+        return
+    patent = Patent.objects.filter(holders__organisation=holder).order_by("application_number").first()
+    rights = (
+        {"patent_numbers": patent.application_number}
+        if patent is not None
+        else {"rights_note": "（演示）发明专利 一种耐腐蚀涂层"}
+    )
+
+    def register(kind: str, on: dt.date, summary: str) -> Dispute:
+        with clock.frozen(on):
+            return services.register_dispute(
+                actor=actor,
+                kind=kind,
+                region=region,
+                claimant=holder,
+                respondent=respondent,
+                summary=summary,
+                is_demo=True,
+                **rights,  # type: ignore[arg-type]
+            )
+
+    start = today - dt.timedelta(days=90)
+    closed = register("adjudication", start, "【演示】请求责令停止制造、销售侵权产品")
+    for days, service, inputs in (
+        (5, services.accept_dispute, {}),
+        (12, services.assign_investigator, {"investigator": "（演示）李技术调查官"}),
+        (40, services.hold_hearing, {}),
+        (55, services.decide_dispute, {"decision": "【演示】责令立即停止侵权"}),
+        (70, services.enforce_decision, {"enforcement": "【演示】已停止销售并销毁库存"}),
+    ):
+        with clock.frozen(start + dt.timedelta(days=days)):
+            closed = service(closed, actor=actor, **inputs)  # type: ignore[operator]
+    start = today - dt.timedelta(days=20)
+    open_case = register("adjudication", start, "【演示】请求认定侵权并责令停止")
+    with clock.frozen(start + dt.timedelta(days=3)):
+        open_case = services.accept_dispute(open_case, actor=actor)
+        services.assign_investigator(open_case, actor=actor, investigator="（演示）赵技术调查官")
+    start = today - dt.timedelta(days=60)
+    mediation = register("mediation", start, "【演示】专利许可费纠纷调解")
+    with clock.frozen(start + dt.timedelta(days=2)):
+        mediation = services.start_mediation(
+            mediation, actor=actor, mediation_body="（演示）烟台市知识产权纠纷人民调解委员会"
+        )
+    with clock.frozen(start + dt.timedelta(days=25)):
+        mediation = services.record_agreement(mediation, actor=actor, agreement="【演示】一次性支付许可费")
+        services.request_judicial_confirmation(mediation, actor=actor, court="（演示）芝罘区人民法院")

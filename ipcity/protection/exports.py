@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from openpyxl import Workbook
 
 from ipcity.lib.excel import simple_table
-from ipcity.protection.models import Complaint, CreditRecord
-from ipcity.protection.selectors import AgencyGrade, PlatformFacts
+from ipcity.protection.models import Complaint, CreditRecord, Dispute
+from ipcity.protection.selectors import AgencyGrade, DistrictDisputes, PlatformFacts
 
 
 def credit_workbook(records: Iterable[CreditRecord], *, public: bool = False) -> Workbook:
@@ -106,3 +106,32 @@ def platform_facts_workbook(facts: Iterable[PlatformFacts]) -> Workbook:
         for f in facts
     ]
     return simple_table("电商平台投诉处理", headers, rows, [28, 8, 10, 10, 10, 10, 20, 12, 12])
+
+
+def disputes_workbook(disputes: Iterable[Dispute]) -> Workbook:
+    headers = ["案号", "案件类型", "办理区市", "请求人", "被请求人", "涉案权利", "状态", "申请日期", "结案日期", "办案周期（日）",
+               "技术调查官", "调解组织"]  # fmt: skip
+    rows = [
+        [
+            d.number,
+            d.get_kind_display(),
+            d.region.name,
+            d.claimant_name,
+            d.respondent_name,
+            d.rights_note,
+            d.get_status_display(),
+            d.filed_on,
+            d.closed_on,
+            d.cycle_days,
+            d.investigator,
+            d.mediation_body,
+        ]
+        for d in disputes
+    ]
+    return simple_table("纠纷案件", headers, rows, [16, 22, 12, 24, 24, 30, 18, 12, 12, 10, 12, 24])
+
+
+def dispute_stats_workbook(rows: Iterable[DistrictDisputes]) -> Workbook:
+    headers = ["区市", "年度", "申请件数", "已结件数", "办案周期中位数（日）"]
+    data = [[r.region.name, r.year, r.filed, r.ended, r.median_cycle_days] for r in rows]
+    return simple_table("纠纷案件统计", headers, data, [16, 8, 10, 10, 18])

@@ -6,8 +6,17 @@ from typing import Any
 
 from django import forms
 
+from ipcity.core.models import Region
 from ipcity.lib.inputs import DateField, SearchField
-from ipcity.protection.choices import ComplaintStatus, CreditKind, CreditStatus, MeasureKind, RightKind
+from ipcity.protection.choices import (
+    ComplaintStatus,
+    CreditKind,
+    CreditStatus,
+    DisputeKind,
+    DisputeStatus,
+    MeasureKind,
+    RightKind,
+)
 from ipcity.registry.models import Organisation
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -162,3 +171,68 @@ class FeedbackForm(_Styled):
         ],
     )
     note = forms.CharField(label="意见", max_length=300, required=False)
+
+
+# ------------------------------------------------------------------------------------ disputes
+
+
+class DisputeFilterForm(forms.Form):
+    q = SearchField(help_text="当事人、请求事项")
+    kind = forms.ChoiceField(label="案件类型", choices=_blank(DisputeKind.choices), required=False)
+    status = forms.ChoiceField(label="状态", choices=_blank(DisputeStatus.choices), required=False)
+
+
+class DisputeForm(_Styled):
+    kind = forms.ChoiceField(label="案件类型", choices=DisputeKind.choices)
+    region = forms.ModelChoiceField(
+        label="办理区市", queryset=Region.objects.none(), error_messages={"required": "请选择办理区市。"}
+    )
+    claimant = OrganisationChoice(
+        label="请求人（机构）",
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        help_text="个人请留空并填写姓名",
+    )
+    claimant_name = forms.CharField(label="请求人姓名或名称", max_length=200, required=False)
+    respondent = OrganisationChoice(
+        label="被请求人（机构）", queryset=Organisation.objects.order_by("name"), required=False
+    )
+    respondent_name = forms.CharField(label="被请求人姓名或名称", max_length=200, required=False)
+    patent_numbers = forms.CharField(
+        label="涉案专利",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="专利申请号，每行一个",
+    )
+    rights_note = forms.CharField(
+        label="涉案权利", max_length=300, required=False, help_text="不在专利数据中的权利在此说明"
+    )
+    summary = _text("请求事项", rows=3)
+
+    def __init__(self, *args: Any, regions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions  # type: ignore[attr-defined]
+
+
+class InvestigatorForm(_Styled):
+    investigator = forms.CharField(label="技术调查官", max_length=100)
+
+
+class DecisionForm(_Styled):
+    decision = _text("裁决结果", rows=3)
+
+
+class EnforcementForm(_Styled):
+    enforcement = forms.CharField(label="执行情况", max_length=300)
+
+
+class MediationBodyForm(_Styled):
+    mediation_body = forms.CharField(label="调解组织", max_length=200)
+
+
+class AgreementForm(_Styled):
+    agreement = _text("调解协议", rows=3)
+
+
+class CourtForm(_Styled):
+    court = forms.CharField(label="司法确认法院", max_length=200)

@@ -19,6 +19,8 @@ from ipcity.protection.choices import (
     ComplaintStatus,
     CreditKind,
     CreditStatus,
+    DisputeKind,
+    DisputeStatus,
     MeasureKind,
     RightKind,
 )
@@ -240,3 +242,110 @@ class Complaint(models.Model):
 
 
 OPEN_COMPLAINT = frozenset({ComplaintStatus.FILED, ComplaintStatus.MEASURES, ComplaintStatus.COUNTER})
+
+
+class DisputeQuerySet(models.QuerySet["Dispute"]):
+    def visible_to(self, user: Any) -> DisputeQuerySet:
+        """City admins: all. District bureaus: the cases their district handles. An organisation's
+        accounts: the cases it is a party to. Anyone else: nothing."""
+        if is_city_admin(user):
+            return self
+        if not _signed_in(user):
+            return self.none()
+        if user.role == Role.DISTRICT_OFFICER and user.region_id:
+            return self.filter(region_id=user.region_id)
+        org_id = member_organisation_id(user)
+        if user.role in {Role.APPLICANT, Role.AGENCY} and org_id is not None:
+            return self.filter(Q(claimant_id=org_id) | Q(respondent_id=org_id))
+        return self.none()
+
+
+class Dispute(models.Model):
+    """A patent-infringement administrative adjudication case (专利侵权纠纷行政裁决) or a mediation
+    case (知识产权纠纷调解), handled by the city office or a district bureau; every stage it passes
+    is a DisputeStep with its date, so each stage's cycle time is known."""
+
+    kind = models.CharField(_("案件类型"), max_length=20, choices=DisputeKind.choices)
+    region = models.ForeignKey(
+        "core.Region", verbose_name=_("办理区市"), on_delete=models.PROTECT, related_name="disputes"
+    )
+    claimant = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("请求人（机构）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="disputes_claimed",
+    )
+    claimant_name = models.CharField(_("请求人"), max_length=200)
+    respondent = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("被请求人（机构）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="disputes_answered",
+    )
+    respondent_name = models.CharField(_("被请求人"), max_length=200)
+    patents = models.ManyToManyField(
+        "registry.Patent", verbose_name=_("涉案专利"), blank=True, related_name="disputes"
+    )
+    rights_note = models.CharField(_("涉案权利"), max_length=300, blank=True)
+    summary = models.TextField(_("请求事项"))
+    status = models.CharField(
+        _("状态"), max_length=20, choices=DisputeStatus.choices, default=DisputeStatus.FILED
+    )
+    filed_on = models.DateField(_("申请日期"))
+    closed_on = models.DateField(_("结案日期"), null=True, blank=True)
+    investigator = models.CharField(_("技术调查官"), max_length=100, blank=True)
+    hearing_on = models.DateField(_("口头审理日期"), null=True, blank=True)
+    decision = models.TextField(_("裁决结果"), blank=True)
+    enforcement = models.CharField(_("执行情况"), max_length=300, blank=True)
+    mediation_body = models.CharField(_("调解组织"), max_length=200, blank=True)
+    agreement = models.TextField(_("调解协议"), blank=True)
+    confirmation_court = models.CharField(_("司法确认法院"), max_length=200, blank=True)
+    end_reason = models.CharField(_("不予受理或调解不成的理由"), max_length=300, blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    objects = DisputeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-filed_on", "-id"]
+        indexes = [models.Index(fields=["region", "filed_on"], name="protection_dispute_region")]
+        verbose_name = _("纠纷案件")
+        verbose_name_plural = _("纠纷案件")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.claimant_name} 与 {self.respondent_name}"
+
+    @property
+    def number(self) -> str:
+        prefix = "CJ" if self.kind == DisputeKind.ADJUDICATION else "TJ"
+        return f"{prefix}{self.filed_on.year}{self.pk or 0:06d}"
+
+    @property
+    def cycle_days(self) -> int | None:
+        """Days from filing to closing (自然日); None while open."""
+        return (self.closed_on - self.filed_on).days if self.closed_on else None
+
+
+class DisputeStep(models.Model):
+    """One stage a dispute entered: when, by whom, with what note."""
+
+    dispute = models.ForeignKey(
+        Dispute, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="steps"
+    )
+    action = models.CharField(_("环节"), max_length=40)
+    label = models.CharField(_("环节名称"), max_length=60)
+    status = models.CharField(_("进入状态"), max_length=20, choices=DisputeStatus.choices)
+    on = models.DateField(_("日期"))
+    by = models.CharField(_("办理人"), max_length=150, blank=True)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["on", "id"]
+        verbose_name = _("案件环节")
+        verbose_name_plural = _("案件环节")
+
+    def __str__(self) -> str:
+        return f"{self.dispute.number} {self.label} {self.on.isoformat()}"

@@ -17,7 +17,7 @@ from ipcity.accounts.permissions import has_role, is_city_admin, is_government_u
 from ipcity.protection.models import member_organisation_id
 
 if TYPE_CHECKING:
-    from ipcity.protection.models import Complaint, CreditRecord
+    from ipcity.protection.models import Complaint, CreditRecord, Dispute
 
 
 def can_manage_credit(user: Any, obj: Any = None) -> bool:
@@ -74,3 +74,25 @@ def platform_or_city(user: Any, complaint: Complaint) -> bool:
 
 def complainant_or_platform(user: Any, complaint: Complaint) -> bool:
     return is_complainant(user, complaint) or acts_for_platform(user, complaint)
+
+
+def can_handle_disputes(user: Any) -> bool:
+    """Register and handle disputes: the city office and the district bureaus (their district's)."""
+    return is_city_admin(user) or (
+        has_role(user, Role.DISTRICT_OFFICER) and getattr(user, "region_id", None) is not None
+    )
+
+
+def handles_dispute(user: Any, dispute: Dispute) -> bool:
+    return is_city_admin(user) or (
+        has_role(user, Role.DISTRICT_OFFICER) and user.region_id == dispute.region_id
+    )
+
+
+def can_view_disputes(user: Any) -> bool:
+    return can_handle_disputes(user) or can_file_complaint(user)
+
+
+def can_view_dispute_stats(user: Any) -> bool:
+    """件数与办案周期 by district: government users (the plan's indicators)."""
+    return is_government_user(user)

@@ -11,10 +11,11 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from ipcity.core.models import Region
 from ipcity.core.workdays import WorkdayCalendarError, working_days_between
 from ipcity.protection.choices import ComplaintStatus, CreditKind
 from ipcity.protection.config import Grading, grading, step_deadline
-from ipcity.protection.models import OPEN_COMPLAINT, Complaint, CreditRecord
+from ipcity.protection.models import OPEN_COMPLAINT, Complaint, CreditRecord, Dispute
 from ipcity.protection.permissions import can_file_complaint, is_platform
 from ipcity.registry.choices import OrganisationKind
 from ipcity.registry.models import Organisation
@@ -200,3 +201,88 @@ def complaints_awaiting_rights_holder(user: Any, today: dt.date) -> QuerySet[Com
         .select_related("complainant", "platform")
         .order_by("wait_until", "id")
     )
+
+
+# ------------------------------------------------------------------------------------ disputes
+
+
+def dispute_list(user: Any, filters: dict[str, Any]) -> QuerySet[Dispute]:
+    rows = Dispute.objects.visible_to(user).select_related("region", "claimant", "respondent")
+    if filters.get("q"):
+        q = filters["q"]
+        rows = rows.filter(
+            Q(claimant_name__icontains=q) | Q(respondent_name__icontains=q) | Q(summary__icontains=q)
+        )
+    if filters.get("kind"):
+        rows = rows.filter(kind=filters["kind"])
+    if filters.get("status"):
+        rows = rows.filter(status=filters["status"])
+    return rows
+
+
+@dataclass(frozen=True)
+class Stage:
+    label: str
+    on: dt.date
+    days: int | None  # days since the previous stage (自然日); None for the first
+    by: str
+    note: str
+
+
+def dispute_stages(dispute: Dispute) -> list[Stage]:
+    """Each stage the case entered, with the days it took since the stage before (cycle time per
+    stage)."""
+    out: list[Stage] = []
+    previous: dt.date | None = None
+    for step in dispute.steps.all():
+        out.append(
+            Stage(step.label, step.on, (step.on - previous).days if previous else None, step.by, step.note)
+        )
+        previous = step.on
+    return out
+
+
+@dataclass(frozen=True)
+class DistrictDisputes:
+    """A district's cases filed in a year: how many, how many ended, the median days to end."""
+
+    region: Region
+    year: int
+    filed: int
+    ended: int
+    median_cycle_days: float | None
+
+
+def district_dispute_stats(year: int, *, kind: str | None = None) -> list[DistrictDisputes]:
+    """Per district (the region that handles the case), the cases filed in `year` and the median
+    cycle time (filing → closing, rejection or failed mediation, in calendar days) of those already
+    ended: what the indicators and reports read (件数、办案周期). One query."""
+    rows = Dispute.objects.filter(filed_on__year=year).select_related("region").order_by("region__code", "id")
+    if kind:
+        rows = rows.filter(kind=kind)
+    by_region: dict[int, list[Dispute]] = {}
+    for dispute in rows:
+        by_region.setdefault(dispute.region_id, []).append(dispute)
+    out = []
+    for disputes in by_region.values():
+        cycles = [d.cycle_days for d in disputes if d.cycle_days is not None]
+        out.append(
+            DistrictDisputes(
+                region=disputes[0].region,
+                year=year,
+                filed=len(disputes),
+                ended=len(cycles),
+                median_cycle_days=statistics.median(cycles) if cycles else None,
+            )
+        )
+    return out
+
+
+def dispute_count(year: int, region_id: int | None = None, *, kind: str | None = None) -> int:
+    """The number of cases filed in `year` in a district (None: the whole city)."""
+    rows = Dispute.objects.filter(filed_on__year=year)
+    if region_id is not None:
+        rows = rows.filter(region_id=region_id)
+    if kind:
+        rows = rows.filter(kind=kind)
+    return rows.count()

@@ -17,15 +17,24 @@ from django.core.validators import URLValidator
 from django.db import transaction
 
 from ipcity.accounts.choices import Role
+from ipcity.accounts.permissions import is_city_admin
 from ipcity.core.attachments import store_attachment
 from ipcity.core.audit import Actor, record_event, snapshot
+from ipcity.core.models import Region
 from ipcity.core.workflow import Refused
 from ipcity.lib.identifiers import IdentifierError, normalize_patent_application_number
 from ipcity.protection import clock
-from ipcity.protection.choices import ComplaintStatus, CreditKind, MeasureKind, RightKind
+from ipcity.protection.choices import (
+    ComplaintStatus,
+    CreditKind,
+    DisputeKind,
+    DisputeStatus,
+    MeasureKind,
+    RightKind,
+)
 from ipcity.protection.config import step_deadline
-from ipcity.protection.models import Complaint, CreditRecord
-from ipcity.protection.workflows import COMPLAINT_WORKFLOW, CREDIT_WORKFLOW
+from ipcity.protection.models import Complaint, CreditRecord, Dispute, DisputeStep
+from ipcity.protection.workflows import COMPLAINT_WORKFLOW, CREDIT_WORKFLOW, DISPUTE_WORKFLOW
 from ipcity.registry.models import Organisation, Patent
 
 CREDIT_FIELDS = ["organisation", "kind", "legal_basis", "source", "start", "end", "note", "public"]
@@ -376,3 +385,208 @@ def give_complaint_feedback(complaint: Complaint, *, actor: Actor, score: int, n
 
 
 OPEN_STATUSES = (ComplaintStatus.FILED, ComplaintStatus.MEASURES, ComplaintStatus.COUNTER)
+
+
+# ------------------------------------------------------------------------------------ disputes
+
+MAX_DISPUTE_PATENTS = 20
+
+
+def _dispute_patents(numbers: str) -> list[Patent]:
+    """Registry patents for application numbers typed one per line or comma-separated (may be none)."""
+    found: list[Patent] = []
+    tokens = [t for t in numbers.replace("，", ",").replace("\n", ",").split(",") if t.strip()]
+    if len(tokens) > MAX_DISPUTE_PATENTS:
+        raise Refused(f"涉案专利：一次最多 {MAX_DISPUTE_PATENTS} 件")
+    for token in tokens:
+        try:
+            number = normalize_patent_application_number(token)
+        except IdentifierError as exc:
+            raise Refused(f"涉案专利：{token.strip()} {exc}") from None
+        patent = Patent.objects.filter(application_number=number).first()
+        if patent is None:
+            raise Refused(f"涉案专利：CN{number} 不在本平台的专利数据中，可在“涉案权利”中说明")
+        if patent not in found:
+            found.append(patent)
+    return found
+
+
+def _party(org: Organisation | None, name: str, label: str) -> tuple[Organisation | None, str]:
+    text = (name or "").strip() or (org.name if org is not None else "")
+    if not text:
+        raise Refused(f"{label}：请选择机构或填写{label}姓名/名称")
+    return org, text[:200]
+
+
+@transaction.atomic
+def register_dispute(
+    *,
+    actor: Actor,
+    kind: str,
+    region: Region,
+    summary: str,
+    claimant: Organisation | None = None,
+    claimant_name: str = "",
+    respondent: Organisation | None = None,
+    respondent_name: str = "",
+    patent_numbers: str = "",
+    rights_note: str = "",
+    is_demo: bool = False,
+) -> Dispute:
+    """立案申请: a dispute registered by the office that handles it (a district bureau: its own)."""
+    if kind not in DisputeKind.values:
+        raise Refused("案件类型：请选择行政裁决或调解")
+    user = actor.user
+    if user is not None and not is_city_admin(user) and getattr(user, "region_id", None) != region.pk:
+        raise Refused(f"办理区市：只能登记本区市（{getattr(user.region, 'name', '')}）办理的案件")
+    if not summary.strip():
+        raise Refused("请求事项：请填写请求事项")
+    claimant, claimant_name = _party(claimant, claimant_name, "请求人")
+    respondent, respondent_name = _party(respondent, respondent_name, "被请求人")
+    patents = _dispute_patents(patent_numbers)
+    if kind == DisputeKind.ADJUDICATION and not patents and not rights_note.strip():
+        raise Refused("涉案专利：专利侵权纠纷行政裁决须写明涉案专利")
+    dispute = Dispute.objects.create(
+        kind=kind,
+        region=region,
+        claimant=claimant,
+        claimant_name=claimant_name,
+        respondent=respondent,
+        respondent_name=respondent_name,
+        rights_note=rights_note.strip()[:300],
+        summary=summary.strip(),
+        filed_on=clock.today(),
+        is_demo=is_demo,
+    )
+    dispute.patents.set(patents)
+    DisputeStep.objects.create(
+        dispute=dispute,
+        action="file",
+        label="立案申请",
+        status=DisputeStatus.FILED,
+        on=dispute.filed_on,
+        by=actor.label,
+    )
+    record_event(
+        actor,
+        "dispute.create",
+        obj=dispute,
+        after={
+            **snapshot(dispute, ["kind", "region", "claimant_name", "respondent_name", "status", "filed_on"]),
+            "patents": [p.application_number for p in patents],
+        },
+    )
+    return dispute
+
+
+def _dispute_move(
+    dispute: Dispute,
+    action: str,
+    *,
+    actor: Actor,
+    values: dict[str, Any] | None = None,
+    note: str = "",
+    close: bool = False,
+) -> Dispute:
+    """Lock, move (the step is recorded by the workflow), then store the stage's values."""
+    dispute = DISPUTE_WORKFLOW.lock(dispute)
+    values = dict(values or {})
+    if close:
+        values["closed_on"] = clock.today()
+    DISPUTE_WORKFLOW.move(
+        dispute, action, actor=actor, comment=note, reason=note, audit_after=json_values(values)
+    )
+    for name, value in values.items():
+        setattr(dispute, name, value)
+    if values:
+        dispute.save(update_fields=list(values))
+    return dispute
+
+
+def json_values(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in values.items()}
+
+
+def _required(value: str, label: str) -> str:
+    if not (value or "").strip():
+        raise Refused(f"{label}：请填写{label}")
+    return value.strip()
+
+
+@transaction.atomic
+def accept_dispute(dispute: Dispute, *, actor: Actor) -> Dispute:
+    return _dispute_move(dispute, "accept", actor=actor)
+
+
+@transaction.atomic
+def reject_dispute(dispute: Dispute, *, actor: Actor, reason: str) -> Dispute:
+    return _dispute_move(
+        dispute,
+        "reject",
+        actor=actor,
+        values={"end_reason": reason.strip()[:300]},
+        note=reason.strip(),
+        close=True,
+    )
+
+
+@transaction.atomic
+def assign_investigator(dispute: Dispute, *, actor: Actor, investigator: str) -> Dispute:
+    name = _required(investigator, "技术调查官")
+    return _dispute_move(
+        dispute, "assign_investigator", actor=actor, values={"investigator": name[:100]}, note=name
+    )
+
+
+@transaction.atomic
+def hold_hearing(dispute: Dispute, *, actor: Actor) -> Dispute:
+    return _dispute_move(dispute, "hear", actor=actor, values={"hearing_on": clock.today()})
+
+
+@transaction.atomic
+def decide_dispute(dispute: Dispute, *, actor: Actor, decision: str) -> Dispute:
+    text = _required(decision, "裁决结果")
+    return _dispute_move(dispute, "decide", actor=actor, values={"decision": text}, note=text[:300])
+
+
+@transaction.atomic
+def enforce_decision(dispute: Dispute, *, actor: Actor, enforcement: str) -> Dispute:
+    text = _required(enforcement, "执行情况")[:300]
+    return _dispute_move(dispute, "enforce", actor=actor, values={"enforcement": text}, note=text, close=True)
+
+
+@transaction.atomic
+def start_mediation(dispute: Dispute, *, actor: Actor, mediation_body: str) -> Dispute:
+    body = _required(mediation_body, "调解组织")[:200]
+    return _dispute_move(dispute, "start_mediation", actor=actor, values={"mediation_body": body}, note=body)
+
+
+@transaction.atomic
+def record_agreement(dispute: Dispute, *, actor: Actor, agreement: str) -> Dispute:
+    text = _required(agreement, "调解协议")
+    return _dispute_move(dispute, "agree", actor=actor, values={"agreement": text}, note=text[:300])
+
+
+@transaction.atomic
+def record_mediation_failure(dispute: Dispute, *, actor: Actor, reason: str) -> Dispute:
+    return _dispute_move(
+        dispute,
+        "fail",
+        actor=actor,
+        values={"end_reason": reason.strip()[:300]},
+        note=reason.strip(),
+        close=True,
+    )
+
+
+@transaction.atomic
+def request_judicial_confirmation(dispute: Dispute, *, actor: Actor, court: str) -> Dispute:
+    name = _required(court, "司法确认法院")[:200]
+    return _dispute_move(
+        dispute, "request_confirmation", actor=actor, values={"confirmation_court": name}, note=name
+    )
+
+
+@transaction.atomic
+def close_mediation(dispute: Dispute, *, actor: Actor) -> Dispute:
+    return _dispute_move(dispute, "close_mediation", actor=actor, close=True)

@@ -33,4 +33,12 @@ urlpatterns = [
         for action in views.COMPLAINT_POSTS
     ),
     path("platforms/", views.platform_facts, name="platform_facts"),
+    path("disputes/", views.disputes, name="disputes"),
+    path("disputes/new/", views.dispute_new, name="dispute_new"),
+    path("disputes/stats/", views.dispute_stats, name="dispute_stats"),
+    path("disputes/<id:pk>/", views.dispute_detail, name="dispute"),
+    *(
+        _action("disputes", action.replace("_", "-"), views.dispute_action, action, f"dispute_{action}")
+        for action in views.DISPUTE_POSTS
+    ),
 ]

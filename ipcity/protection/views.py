@@ -18,6 +18,7 @@ from ipcity.accounts.guards import deny
 from ipcity.accounts.permissions import is_city_admin
 from ipcity.core.attachments import attachment_response
 from ipcity.core.audit import Actor
+from ipcity.core.models import Region
 from ipcity.core.workflow import Door, Refused, action_view, keywords
 from ipcity.lib.excel import xlsx_response
 from ipcity.protection import clock, exports, selectors, services
@@ -25,27 +26,38 @@ from ipcity.protection.config import all_time_limits, grading
 from ipcity.protection.forms import (
     OBJECTION_DECISIONS,
     REPAIR_DECISIONS,
+    AgreementForm,
     ComplaintFilterForm,
     ComplaintForm,
     CounterNoticeForm,
+    CourtForm,
     CreditFilterForm,
     CreditRecordForm,
+    DecisionForm,
+    DisputeFilterForm,
+    DisputeForm,
     EndForm,
+    EnforcementForm,
     FeedbackForm,
+    InvestigatorForm,
     MeasureForm,
+    MediationBodyForm,
     PublicCreditFilterForm,
     ReasonForm,
     ReviewForm,
 )
-from ipcity.protection.models import Complaint, CreditRecord, member_organisation_id
+from ipcity.protection.models import Complaint, CreditRecord, Dispute, member_organisation_id
 from ipcity.protection.permissions import (
     can_file_complaint,
+    can_handle_disputes,
     can_manage_credit,
     can_view_complaints,
     can_view_credit,
+    can_view_dispute_stats,
+    can_view_disputes,
     can_view_grades,
 )
-from ipcity.protection.workflows import COMPLAINT_WORKFLOW, CREDIT_WORKFLOW
+from ipcity.protection.workflows import COMPLAINT_WORKFLOW, CREDIT_WORKFLOW, DISPUTE_WORKFLOW
 from ipcity.registry.models import Organisation
 
 PAGE_SIZE = 30
@@ -354,3 +366,122 @@ def platform_facts(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         return xlsx_response(exports.platform_facts_workbook(facts), f"电商平台投诉处理{year}.xlsx")
     return render(request, "protection/platform_facts.html", {"facts": facts, "year": year})
+
+
+# ------------------------------------------------------------------------------------ disputes
+
+
+@require_GET
+def disputes(request: HttpRequest) -> HttpResponse:
+    """行政裁决与调解案件: the handling office's (city: all; district: its own); parties their own."""
+    if not can_view_disputes(request.user):
+        return deny(request)
+    form = DisputeFilterForm(request.GET or None)
+    rows = selectors.dispute_list(request.user, form.cleaned_data if form.is_valid() else {})
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(exports.disputes_workbook(rows), "纠纷案件.xlsx")
+    context = {
+        "form": form,
+        "page": _page(request, rows),
+        "query": _query_without(request),
+        "can_register": can_handle_disputes(request.user),
+    }
+    return render(request, "protection/dispute_list.html", context)
+
+
+def _handling_regions(user: Any) -> Any:
+    regions = Region.objects.order_by("code")
+    return regions if is_city_admin(user) else regions.filter(pk=user.region_id)
+
+
+@require_http_methods(["GET", "POST"])
+def dispute_new(request: HttpRequest) -> HttpResponse:
+    if not can_handle_disputes(request.user):
+        return deny(request)
+    regions = _handling_regions(request.user)
+    form = DisputeForm(request.POST or None, regions=regions, initial={"region": regions.first()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            dispute = services.register_dispute(actor=Actor.web(request.user), **data)
+        except Refused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "已登记案件。")
+            return redirect("protection:dispute", pk=dispute.pk)
+    return render(request, "protection/dispute_form.html", {"form": form})
+
+
+def _dispute(request: HttpRequest, pk: int) -> Dispute:
+    return get_object_or_404(
+        Dispute.objects.visible_to(request.user).select_related("region", "claimant", "respondent"), pk=pk
+    )
+
+
+@require_GET
+def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if not can_view_disputes(request.user):
+        return deny(request)
+    dispute = _dispute(request, pk)
+    return render(
+        request,
+        "protection/dispute_detail.html",
+        {
+            "dispute": dispute,
+            "patents": list(dispute.patents.order_by("application_number")),
+            "stages": selectors.dispute_stages(dispute),
+            "actions": DISPUTE_WORKFLOW.allowed_actions(dispute, request.user),
+            "reason_form": ReasonForm(),
+            "investigator_form": InvestigatorForm(),
+            "decision_form": DecisionForm(),
+            "enforcement_form": EnforcementForm(),
+            "body_form": MediationBodyForm(),
+            "agreement_form": AgreementForm(),
+            "court_form": CourtForm(),
+        },
+    )
+
+
+DISPUTE_POSTS: dict[str, Door] = {
+    "accept": Door(keywords(services.accept_dispute), "已受理。"),
+    "reject": Door(keywords(services.reject_dispute), "已决定不予受理。", ReasonForm),
+    "assign_investigator": Door(
+        keywords(services.assign_investigator), "已指派技术调查官。", InvestigatorForm
+    ),
+    "hear": Door(keywords(services.hold_hearing), "已登记口头审理。"),
+    "decide": Door(keywords(services.decide_dispute), "已登记裁决结果。", DecisionForm),
+    "enforce": Door(keywords(services.enforce_decision), "已执行结案。", EnforcementForm),
+    "start_mediation": Door(keywords(services.start_mediation), "已开始调解。", MediationBodyForm),
+    "agree": Door(keywords(services.record_agreement), "已登记调解协议。", AgreementForm),
+    "fail": Door(keywords(services.record_mediation_failure), "已登记调解不成。", ReasonForm),
+    "request_confirmation": Door(
+        keywords(services.request_judicial_confirmation), "已登记司法确认申请。", CourtForm
+    ),
+    "close_mediation": Door(keywords(services.close_mediation), "调解案件已结案。"),
+}
+
+dispute_action = action_view(
+    DISPUTE_WORKFLOW,
+    DISPUTE_POSTS,
+    guard=can_view_disputes,
+    fetch=_dispute,
+    back=lambda request, dispute: reverse("protection:dispute", args=[dispute.pk]),
+)
+
+
+@require_GET
+def dispute_stats(request: HttpRequest) -> HttpResponse:
+    """件数与办案周期 per district and year (the numbers the indicators read)."""
+    if not can_view_dispute_stats(request.user):
+        return deny(request)
+    today = clock.today()
+    try:
+        year = int(request.GET.get("year") or today.year)
+    except ValueError:
+        year = today.year
+    if not 2000 <= year <= today.year + 1:
+        year = today.year
+    rows = selectors.district_dispute_stats(year)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(exports.dispute_stats_workbook(rows), f"纠纷案件统计{year}.xlsx")
+    return render(request, "protection/dispute_stats.html", {"rows": rows, "year": year})

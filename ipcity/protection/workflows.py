@@ -5,15 +5,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+from ipcity.core.audit import Actor
 from ipcity.core.workflow import Action, Outcome, Workflow
 from ipcity.protection import clock
-from ipcity.protection.choices import CREDIT_IN_FORCE, ComplaintStatus, CreditStatus
-from ipcity.protection.models import Complaint, CreditRecord
+from ipcity.protection.choices import (
+    CREDIT_IN_FORCE,
+    ComplaintStatus,
+    CreditStatus,
+    DisputeKind,
+    DisputeStatus,
+)
+from ipcity.protection.models import Complaint, CreditRecord, Dispute, DisputeStep
 from ipcity.protection.permissions import (
     acts_for_platform,
     can_manage_credit,
     complainant_or_platform,
+    handles_dispute,
     is_complainant,
     owns_credit_record,
     platform_or_city,
@@ -171,4 +180,107 @@ COMPLAINT_WORKFLOW: Workflow[Complaint] = Workflow(
     audit_prefix="complaint",
     today=clock.today,
     number=lambda complaint: complaint.number,
+)
+
+
+def _adjudication(dispute: Dispute, today: dt.date) -> str | None:
+    if dispute.kind != DisputeKind.ADJUDICATION:
+        return f"{dispute.number} 是调解案件，没有这一环节"
+    return None
+
+
+def _mediation(dispute: Dispute, today: dt.date) -> str | None:
+    if dispute.kind != DisputeKind.MEDIATION:
+        return f"{dispute.number} 是行政裁决案件，没有这一环节"
+    return None
+
+
+def _record_dispute_step(
+    dispute: Dispute, action: Action, old: str, new: str, actor: Actor, inputs: dict[str, Any]
+) -> None:
+    note = str(inputs.get("comment") or inputs.get("reason") or "")[:300]
+    DisputeStep.objects.create(
+        dispute=dispute,
+        action=action.name,
+        label=action.label,
+        status=new,
+        on=clock.today(),
+        by=actor.label,
+        note=note,
+    )
+
+
+DS = DisputeStatus
+DISPUTE_WORKFLOW: Workflow[Dispute] = Workflow(
+    Dispute,
+    [
+        # 行政裁决: 受理 → 技术调查官 → 口头审理 → 裁决 → 执行结案.
+        Action("accept", "受理", frozenset({DS.FILED}), handles_dispute, to=DS.ACCEPTED, when=_adjudication),
+        Action(
+            "reject", "不予受理", frozenset({DS.FILED}), handles_dispute, to=DS.REJECTED, requires=("reason",)
+        ),
+        Action(
+            "assign_investigator",
+            "指派技术调查官",
+            frozenset({DS.ACCEPTED}),
+            handles_dispute,
+            to=DS.INVESTIGATING,
+            when=_adjudication,
+        ),
+        Action(
+            "hear",
+            "口头审理",
+            frozenset({DS.ACCEPTED, DS.INVESTIGATING}),
+            handles_dispute,
+            to=DS.HEARD,
+            when=_adjudication,
+        ),
+        Action(
+            "decide", "作出裁决", frozenset({DS.HEARD}), handles_dispute, to=DS.DECIDED, when=_adjudication
+        ),
+        Action(
+            "enforce", "执行结案", frozenset({DS.DECIDED}), handles_dispute, to=DS.CLOSED, when=_adjudication
+        ),
+        # 调解: 调解组织 → 调解协议 → 司法确认.
+        Action(
+            "start_mediation",
+            "开始调解",
+            frozenset({DS.FILED}),
+            handles_dispute,
+            to=DS.MEDIATING,
+            when=_mediation,
+        ),
+        Action(
+            "agree", "达成调解协议", frozenset({DS.MEDIATING}), handles_dispute, to=DS.AGREED, when=_mediation
+        ),
+        Action(
+            "fail",
+            "调解不成",
+            frozenset({DS.MEDIATING}),
+            handles_dispute,
+            to=DS.FAILED,
+            requires=("reason",),
+            when=_mediation,
+        ),
+        Action(
+            "request_confirmation",
+            "申请司法确认",
+            frozenset({DS.AGREED}),
+            handles_dispute,
+            to=DS.CONFIRMING,
+            when=_mediation,
+        ),
+        Action(
+            "close_mediation",
+            "调解结案",
+            frozenset({DS.AGREED, DS.CONFIRMING}),
+            handles_dispute,
+            to=DS.CLOSED,
+            when=_mediation,
+        ),
+    ],
+    audit_prefix="dispute",
+    number=lambda dispute: dispute.number,
+    record_step=_record_dispute_step,
+    today=clock.today,
 )

@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from ipcity.core.audit import Actor
 from ipcity.protection.demo import load_protection_demo
-from ipcity.protection.models import Complaint, CreditRecord
+from ipcity.protection.models import Complaint, CreditRecord, Dispute
 
 
 @pytest.mark.django_db
@@ -25,6 +25,7 @@ def test_demo_loads_and_is_idempotent(plan) -> None:  # type: ignore[no-untyped-
     assert all(c.is_demo for c in Complaint.objects.all()) and all(
         r.is_demo for r in CreditRecord.objects.all()
     )
-    counts = (Complaint.objects.count(), CreditRecord.objects.count())
+    assert {"closed", "investigating", "confirming"} <= set(Dispute.objects.values_list("status", flat=True))
+    counts = (Complaint.objects.count(), CreditRecord.objects.count(), Dispute.objects.count())
     load_protection_demo(actor=Actor.cli("测试"))
-    assert (Complaint.objects.count(), CreditRecord.objects.count()) == counts
+    assert (Complaint.objects.count(), CreditRecord.objects.count(), Dispute.objects.count()) == counts
