@@ -111,6 +111,17 @@ ACTIONS = {
     # protection
     "complaint.create": "提交电商投诉",
     "dispute.create": "登记纠纷案件",
+    "aid_body.create": "新增维权援助机构",
+    "aid_body.update": "修改维权援助机构",
+    "aid_request.create": "申请维权援助",
+    "risk_alert.create": "发布海外风险预警",
+    "risk_subscription.create": "订阅海外风险预警",
+    "risk_subscription.delete": "取消海外风险预警订阅",
+    "risk_check.create": "申请海外风险排查",
+    "overseas_dispute.create": "登记涉外纠纷",
+    "overseas_dispute.outcome": "登记涉外纠纷结果",
+    "secret_site.create": "新增商业秘密保护站点",
+    "secret_site.update": "修改商业秘密保护站点",
 }
 
 # Object types that are not a model (record_event(object_type=...)).

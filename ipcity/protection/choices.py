@@ -76,3 +76,47 @@ class DisputeStatus(models.TextChoices):
 
 
 DISPUTE_ENDED = frozenset({DisputeStatus.CLOSED, DisputeStatus.REJECTED, DisputeStatus.FAILED})
+
+
+class AidBodyKind(models.TextChoices):
+    UNIVERSITY = "university", _("高校")
+    ASSOCIATION = "association", _("行业协会")
+    AGENCY = "agency", _("服务机构")
+    OTHER = "other", _("其他")
+
+
+class AidStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("已申请，待分派")
+    ROUTED = "routed", _("已分派援助机构")
+    CLOSED = "closed", _("已办结")
+    DECLINED = "declined", _("不予援助")
+
+
+class RiskKind(models.TextChoices):
+    SECTION_337 = "section_337", _("337调查")
+    SQUATTING = "squatting", _("恶意抢注")
+    EXHIBITION = "exhibition", _("展会侵权")
+    NPE = "npe", _("非专利实施主体诉讼")
+    OTHER = "other", _("其他风险")
+
+
+class RiskCheckPurpose(models.TextChoices):
+    EXHIBITION = "exhibition", _("参加境外展会")
+    EXPORT = "export", _("产品出口")
+
+
+class RiskCheckStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("已申请，待答复")
+    ANSWERED = "answered", _("已答复")
+
+
+class OverseasOutcome(models.TextChoices):
+    PENDING = "pending", _("审理中")
+    WON = "won", _("胜诉")
+    SETTLED = "settled", _("和解")
+    LOST = "lost", _("败诉")
+
+
+class SecretSiteKind(models.TextChoices):
+    DEMONSTRATION = "demonstration", _("商业秘密保护示范点")
+    GUIDANCE = "guidance", _("商业秘密保护指导站")

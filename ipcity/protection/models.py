@@ -16,14 +16,22 @@ from ipcity.accounts.choices import Role
 from ipcity.accounts.permissions import is_city_admin
 from ipcity.protection.choices import (
     CREDIT_IN_FORCE,
+    AidBodyKind,
+    AidStatus,
     ComplaintStatus,
     CreditKind,
     CreditStatus,
     DisputeKind,
     DisputeStatus,
     MeasureKind,
+    OverseasOutcome,
     RightKind,
+    RiskCheckPurpose,
+    RiskCheckStatus,
+    RiskKind,
+    SecretSiteKind,
 )
+from ipcity.registry.choices import Industry
 
 
 def _signed_in(user: Any) -> bool:
@@ -349,3 +357,254 @@ class DisputeStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dispute.number} {self.label} {self.on.isoformat()}"
+
+
+# ------------------------------------------------------------------------------ 维权援助 (二(一)3)
+
+
+class AidBody(models.Model):
+    """A 维权援助 body (a university, an association, an agency) and what it helps with."""
+
+    name = models.CharField(_("名称"), max_length=200, unique=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=AidBodyKind.choices)
+    organisation = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("对应机构"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    region = models.ForeignKey(
+        "core.Region", verbose_name=_("所在区市"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    service_scope = models.CharField(_("服务范围"), max_length=300)
+    contact = models.CharField(_("联系人"), max_length=40, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    active = models.BooleanField(_("在册"), default=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("维权援助机构")
+        verbose_name_plural = _("维权援助机构")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AidRequestQuerySet(models.QuerySet["AidRequest"]):
+    def visible_to(self, user: Any) -> AidRequestQuerySet:
+        """City admins: all. District bureaus: requesters in their region. An organisation's accounts:
+        its own requests."""
+        if is_city_admin(user):
+            return self
+        if not _signed_in(user):
+            return self.none()
+        if user.role == Role.DISTRICT_OFFICER and user.region_id:
+            return self.filter(requester__region_id=user.region_id)
+        org_id = member_organisation_id(user)
+        if user.role in {Role.APPLICANT, Role.AGENCY} and org_id is not None:
+            return self.filter(requester_id=org_id)
+        return self.none()
+
+
+class AidRequest(models.Model):
+    """An enterprise's request for 维权援助, routed by the city office to a body; its outcome."""
+
+    requester = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("申请单位"),
+        on_delete=models.PROTECT,
+        related_name="aid_requests",
+    )
+    body = models.ForeignKey(
+        AidBody,
+        verbose_name=_("援助机构"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requests",
+    )
+    summary = models.TextField(_("援助事项"))
+    status = models.CharField(
+        _("状态"), max_length=20, choices=AidStatus.choices, default=AidStatus.SUBMITTED
+    )
+    submitted_on = models.DateField(_("申请日期"))
+    closed_on = models.DateField(_("办结日期"), null=True, blank=True)
+    successful = models.BooleanField(_("维权成功"), null=True, blank=True)
+    influential = models.BooleanField(_("具有较大影响力"), default=False)
+    outcome = models.CharField(_("办理结果"), max_length=300, blank=True)
+    satisfaction = models.PositiveSmallIntegerField(_("办结满意度"), null=True, blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    objects = AidRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_on", "-id"]
+        verbose_name = _("维权援助申请")
+        verbose_name_plural = _("维权援助申请")
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"YZ{self.submitted_on.year}{self.pk or 0:06d}"
+
+
+# ------------------------------------------------------------------------------ overseas risk (二(一)4)
+
+
+class RiskAlert(models.Model):
+    """An overseas IP risk alert (海外知识产权风险预警) the city office publishes."""
+
+    title = models.CharField(_("标题"), max_length=200)
+    kind = models.CharField(_("风险类型"), max_length=20, choices=RiskKind.choices)
+    country = models.CharField(_("国家或地区"), max_length=60)
+    industry = models.CharField(_("产业"), max_length=30, choices=Industry.choices, blank=True)
+    ipc = models.CharField(
+        _("国际专利分类号"), max_length=20, blank=True, help_text=_("如 H01M，留空表示不限")
+    )
+    body = models.TextField(_("预警内容"))
+    published_on = models.DateField(_("发布日期"))
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["-published_on", "-id"]
+        verbose_name = _("海外风险预警")
+        verbose_name_plural = _("海外风险预警")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RiskSubscription(models.Model):
+    """An organisation's subscription to alerts: by industry, by country, by its own patents' IPC."""
+
+    organisation = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("订阅单位"),
+        on_delete=models.CASCADE,
+        related_name="risk_subscriptions",
+    )
+    industry = models.CharField(_("产业"), max_length=30, choices=Industry.choices, blank=True)
+    country = models.CharField(_("国家或地区"), max_length=60, blank=True)
+    own_patents = models.BooleanField(_("按本单位专利的国际专利分类号"), default=False)
+    created_on = models.DateField(_("订阅日期"))
+
+    class Meta:
+        ordering = ["-created_on", "-id"]
+        verbose_name = _("风险预警订阅")
+        verbose_name_plural = _("风险预警订阅")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} 订阅"
+
+
+class RiskCheckQuerySet(models.QuerySet["RiskCheck"]):
+    def visible_to(self, user: Any) -> RiskCheckQuerySet:
+        if is_city_admin(user):
+            return self
+        org_id = member_organisation_id(user)
+        if _signed_in(user) and user.role in {Role.APPLICANT, Role.AGENCY} and org_id is not None:
+            return self.filter(organisation_id=org_id)
+        return self.none()
+
+
+class RiskCheck(models.Model):
+    """A 风险排查 request before an exhibition abroad or an export, answered by the guidance centre."""
+
+    organisation = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("申请单位"),
+        on_delete=models.PROTECT,
+        related_name="risk_checks",
+    )
+    purpose = models.CharField(_("事由"), max_length=20, choices=RiskCheckPurpose.choices)
+    country = models.CharField(_("目的国家或地区"), max_length=60)
+    products = models.CharField(_("产品"), max_length=300)
+    event_on = models.DateField(_("展会或出口日期"), null=True, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=RiskCheckStatus.choices, default=RiskCheckStatus.SUBMITTED
+    )
+    submitted_on = models.DateField(_("申请日期"))
+    answer = models.TextField(_("排查意见"), blank=True)
+    answered_on = models.DateField(_("答复日期"), null=True, blank=True)
+    answered_by = models.CharField(_("答复人"), max_length=150, blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    objects = RiskCheckQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_on", "-id"]
+        verbose_name = _("风险排查申请")
+        verbose_name_plural = _("风险排查申请")
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"PC{self.submitted_on.year}{self.pk or 0:06d}"
+
+
+class OverseasDispute(models.Model):
+    """A 涉外纠纷 of a Yantai organisation, with its outcome (facts for the 涉外诉讼 subsidy)."""
+
+    organisation = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("当事单位"),
+        on_delete=models.PROTECT,
+        related_name="overseas_disputes",
+    )
+    country = models.CharField(_("国家或地区"), max_length=60)
+    kind = models.CharField(_("纠纷类型"), max_length=20, choices=RiskKind.choices)
+    opponent = models.CharField(_("对方当事人"), max_length=200)
+    forum = models.CharField(_("受理机构"), max_length=200, blank=True)
+    started_on = models.DateField(_("开始日期"))
+    outcome = models.CharField(
+        _("结果"), max_length=20, choices=OverseasOutcome.choices, default=OverseasOutcome.PENDING
+    )
+    ended_on = models.DateField(_("结束日期"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+        verbose_name = _("涉外纠纷")
+        verbose_name_plural = _("涉外纠纷")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} 与 {self.opponent}（{self.country}）"
+
+
+# ------------------------------------------------------------------------------ 商业秘密保护
+
+
+class SecretSite(models.Model):
+    """A 商业秘密保护 示范点 or 指导站, with its district and contact."""
+
+    name = models.CharField(_("名称"), max_length=200, unique=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=SecretSiteKind.choices)
+    region = models.ForeignKey("core.Region", verbose_name=_("所在区市"), on_delete=models.PROTECT)
+    organisation = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("依托单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    contact = models.CharField(_("联系人"), max_length=40)
+    phone = models.CharField(_("联系电话"), max_length=40)
+    designated_on = models.DateField(_("认定日期"), null=True, blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["region__code", "name"]
+        verbose_name = _("商业秘密保护站点")
+        verbose_name_plural = _("商业秘密保护站点")
+
+    def __str__(self) -> str:
+        return self.name

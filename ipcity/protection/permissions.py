@@ -96,3 +96,13 @@ def can_view_disputes(user: Any) -> bool:
 def can_view_dispute_stats(user: Any) -> bool:
     """件数与办案周期 by district: government users (the plan's indicators)."""
     return is_government_user(user)
+
+
+def owns_request(user: Any, obj: Any) -> bool:
+    """An 维权援助 or 风险排查 request's own organisation (its requester)."""
+    org_id = getattr(obj, "requester_id", None) or getattr(obj, "organisation_id", None)
+    return can_file_complaint(user) and member_organisation_id(user) == org_id
+
+
+def is_city_office(user: Any, obj: Any = None) -> bool:
+    return is_city_admin(user)

@@ -11,14 +11,27 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from ipcity.accounts.choices import Role
+from ipcity.accounts.permissions import has_role, is_city_admin
 from ipcity.core.models import Region
 from ipcity.core.workdays import WorkdayCalendarError, working_days_between
-from ipcity.protection.choices import ComplaintStatus, CreditKind
+from ipcity.protection.choices import AidStatus, ComplaintStatus, CreditKind, OverseasOutcome
 from ipcity.protection.config import Grading, grading, step_deadline
-from ipcity.protection.models import OPEN_COMPLAINT, Complaint, CreditRecord, Dispute
+from ipcity.protection.models import (
+    OPEN_COMPLAINT,
+    AidBody,
+    AidRequest,
+    Complaint,
+    CreditRecord,
+    Dispute,
+    OverseasDispute,
+    RiskAlert,
+    RiskCheck,
+    member_organisation_id,
+)
 from ipcity.protection.permissions import can_file_complaint, is_platform
 from ipcity.registry.choices import OrganisationKind
-from ipcity.registry.models import Organisation
+from ipcity.registry.models import Organisation, Patent
 
 # ------------------------------------------------------------------------------------ credit
 
@@ -286,3 +299,114 @@ def dispute_count(year: int, region_id: int | None = None, *, kind: str | None =
     if kind:
         rows = rows.filter(kind=kind)
     return rows.count()
+
+
+# ------------------------------------------------------------------------------------ 维权援助
+
+
+def aid_request_list(user: Any) -> QuerySet[AidRequest]:
+    return AidRequest.objects.visible_to(user).select_related("requester", "body")
+
+
+@dataclass(frozen=True)
+class AidBodyFacts:
+    """A 维权援助 body's cases closed in a year: the 公益维权 reward item (二(一)3) reads the
+    successful cases of 较大影响力."""
+
+    body: AidBody
+    year: int
+    closed: int
+    successful: int
+    influential: list[AidRequest]
+
+
+def aid_body_facts(year: int) -> list[AidBodyFacts]:
+    rows = (
+        AidRequest.objects.filter(closed_on__year=year, body__isnull=False, status=AidStatus.CLOSED)
+        .select_related("body", "requester")
+        .order_by("body__name", "id")
+    )
+    by_body: dict[int, list[AidRequest]] = {}
+    for request in rows:
+        assert request.body_id is not None
+        by_body.setdefault(request.body_id, []).append(request)
+    out = []
+    for requests in by_body.values():
+        body = requests[0].body
+        assert body is not None
+        out.append(
+            AidBodyFacts(
+                body=body,
+                year=year,
+                closed=len(requests),
+                successful=sum(1 for r in requests if r.successful),
+                influential=[r for r in requests if r.successful and r.influential],
+            )
+        )
+    return out
+
+
+# ------------------------------------------------------------------------------------ overseas risk
+
+
+def ipc_prefixes(organisation: Organisation) -> set[str]:
+    """The subclasses (H01M) of the organisation's patents' main IPC codes."""
+    codes = (
+        Patent.objects.filter(holders__organisation=organisation)
+        .exclude(main_ipc="")
+        .values_list("main_ipc", flat=True)
+    )
+    return {code.replace(" ", "")[:4].upper() for code in codes if len(code.replace(" ", "")) >= 4}
+
+
+def alerts_for(organisation: Organisation) -> QuerySet[RiskAlert]:
+    """The alerts matching any of the organisation's subscriptions: every condition a subscription
+    names must match — the alert's industry, its country, or its IPC class against the subclasses
+    of the organisation's own patents (an alert for H01 reaches a holder of H01M patents)."""
+    matches = Q(pk__in=[])
+    prefixes: set[str] | None = None
+    for sub in organisation.risk_subscriptions.all():
+        condition = Q()
+        if sub.industry:
+            condition &= Q(industry=sub.industry)
+        if sub.country:
+            condition &= Q(country__icontains=sub.country)
+        if sub.own_patents:
+            if prefixes is None:
+                prefixes = ipc_prefixes(organisation)
+            by_ipc = Q(pk__in=[])
+            for prefix in prefixes:
+                by_ipc |= Q(ipc__startswith=prefix) | Q(ipc=prefix[:3]) | Q(ipc=prefix[:1])
+            condition &= by_ipc
+        matches |= condition
+    return RiskAlert.objects.filter(matches).order_by("-published_on", "-id")
+
+
+def risk_check_list(user: Any) -> QuerySet[RiskCheck]:
+    return RiskCheck.objects.visible_to(user).select_related("organisation")
+
+
+def overseas_dispute_list(user: Any) -> QuerySet[OverseasDispute]:
+    """City admins: all; district bureaus: their region's organisations'; an organisation: its own."""
+    rows = OverseasDispute.objects.select_related("organisation")
+    if is_city_admin(user):
+        return rows
+    if has_role(user, Role.DISTRICT_OFFICER) and user.region_id:
+        return rows.filter(organisation__region_id=user.region_id)
+    org_id = member_organisation_id(user)
+    if can_file_complaint(user) and org_id is not None:
+        return rows.filter(organisation_id=org_id)
+    return rows.none()
+
+
+def overseas_litigation_facts(organisation: Organisation | int, year: int) -> list[OverseasDispute]:
+    """The organisation's overseas disputes that ended in `year` with a result other than a loss
+    (胜诉 or 和解): facts for the 涉外诉讼 subsidy."""
+    org_id = organisation if isinstance(organisation, int) else organisation.pk
+    return list(
+        OverseasDispute.objects.filter(
+            organisation_id=org_id,
+            ended_on__year=year,
+            outcome__in=[OverseasOutcome.WON, OverseasOutcome.SETTLED],
+        ).order_by("ended_on")
+    )

@@ -19,22 +19,45 @@ from django.db import transaction
 from ipcity.accounts.choices import Role
 from ipcity.accounts.permissions import is_city_admin
 from ipcity.core.attachments import store_attachment
-from ipcity.core.audit import Actor, record_event, snapshot
+from ipcity.core.audit import Actor, delete_audited, record_event, snapshot, upsert
 from ipcity.core.models import Region
 from ipcity.core.workflow import Refused
 from ipcity.lib.identifiers import IdentifierError, normalize_patent_application_number
 from ipcity.protection import clock
 from ipcity.protection.choices import (
+    AidBodyKind,
     ComplaintStatus,
     CreditKind,
     DisputeKind,
     DisputeStatus,
     MeasureKind,
+    OverseasOutcome,
     RightKind,
+    RiskCheckPurpose,
+    RiskKind,
+    SecretSiteKind,
 )
 from ipcity.protection.config import step_deadline
-from ipcity.protection.models import Complaint, CreditRecord, Dispute, DisputeStep
-from ipcity.protection.workflows import COMPLAINT_WORKFLOW, CREDIT_WORKFLOW, DISPUTE_WORKFLOW
+from ipcity.protection.models import (
+    AidBody,
+    AidRequest,
+    Complaint,
+    CreditRecord,
+    Dispute,
+    DisputeStep,
+    OverseasDispute,
+    RiskAlert,
+    RiskCheck,
+    RiskSubscription,
+    SecretSite,
+)
+from ipcity.protection.workflows import (
+    AID_WORKFLOW,
+    COMPLAINT_WORKFLOW,
+    CREDIT_WORKFLOW,
+    DISPUTE_WORKFLOW,
+    RISK_CHECK_WORKFLOW,
+)
 from ipcity.registry.models import Organisation, Patent
 
 CREDIT_FIELDS = ["organisation", "kind", "legal_basis", "source", "start", "end", "note", "public"]
@@ -590,3 +613,347 @@ def request_judicial_confirmation(dispute: Dispute, *, actor: Actor, court: str)
 @transaction.atomic
 def close_mediation(dispute: Dispute, *, actor: Actor) -> Dispute:
     return _dispute_move(dispute, "close_mediation", actor=actor, close=True)
+
+
+# ------------------------------------------------------------------------------------ 维权援助
+
+
+@transaction.atomic
+def upsert_aid_body(
+    *,
+    actor: Actor,
+    name: str,
+    kind: str,
+    service_scope: str,
+    region: Region | None = None,
+    organisation: Organisation | None = None,
+    contact: str = "",
+    phone: str = "",
+    is_demo: bool = False,
+) -> AidBody:
+    if not name.strip():
+        raise Refused("名称：请填写援助机构名称")
+    if not service_scope.strip():
+        raise Refused("服务范围：请填写服务范围")
+    if kind not in AidBodyKind.values:
+        raise Refused("类型：请选择援助机构类型")
+    body, _status = upsert(
+        AidBody,
+        key={"name": name.strip()},
+        values={
+            "kind": kind,
+            "service_scope": service_scope.strip(),
+            "region": region,
+            "organisation": organisation,
+            "contact": contact.strip(),
+            "phone": phone.strip(),
+            "active": True,
+            "is_demo": is_demo,
+        },
+        actor=actor,
+        action_prefix="aid_body",
+    )
+    return body
+
+
+@transaction.atomic
+def submit_aid_request(
+    *, actor: Actor, requester: Organisation, summary: str, is_demo: bool = False
+) -> AidRequest:
+    if not summary.strip():
+        raise Refused("援助事项：请填写需要援助的事项")
+    request = AidRequest.objects.create(
+        requester=requester, summary=summary.strip(), submitted_on=clock.today(), is_demo=is_demo
+    )
+    record_event(
+        actor, "aid_request.create", obj=request, after=snapshot(request, ["requester", "summary", "status"])
+    )
+    return request
+
+
+@transaction.atomic
+def route_aid_request(request: AidRequest, *, actor: Actor, body: AidBody) -> AidRequest:
+    if not body.active:
+        raise Refused(f"援助机构：{body.name} 已不在册")
+    request = AID_WORKFLOW.lock(request)
+    AID_WORKFLOW.move(request, "route", actor=actor, audit_after={"body": body.name})
+    request.body = body
+    request.save(update_fields=["body"])
+    return request
+
+
+@transaction.atomic
+def decline_aid_request(request: AidRequest, *, actor: Actor, reason: str) -> AidRequest:
+    request = AID_WORKFLOW.lock(request)
+    AID_WORKFLOW.move(request, "decline", actor=actor, reason=reason, comment=reason.strip())
+    request.outcome = reason.strip()[:300]
+    request.closed_on = clock.today()
+    request.save(update_fields=["outcome", "closed_on"])
+    return request
+
+
+@transaction.atomic
+def close_aid_request(
+    request: AidRequest, *, actor: Actor, outcome: str, successful: bool, influential: bool = False
+) -> AidRequest:
+    """The body's result; a successful case of 较大影响力 feeds the 公益维权 reward item (二(一)3)."""
+    if influential and not successful:
+        raise Refused("具有较大影响力：只有维权成功的案件才能标记为具有较大影响力")
+    request = AID_WORKFLOW.lock(request)
+    AID_WORKFLOW.move(
+        request,
+        "close",
+        actor=actor,
+        reason=outcome,
+        comment=outcome.strip(),
+        audit_after={"successful": successful, "influential": influential},
+    )
+    request.outcome = outcome.strip()[:300]
+    request.successful = successful
+    request.influential = influential
+    request.closed_on = clock.today()
+    request.save(update_fields=["outcome", "successful", "influential", "closed_on"])
+    return request
+
+
+@transaction.atomic
+def give_aid_feedback(request: AidRequest, *, actor: Actor, score: int, note: str = "") -> AidRequest:
+    if not 1 <= int(score) <= 5:
+        raise Refused("办结满意度：请选择 1 到 5 分")
+    request = AID_WORKFLOW.lock(request)
+    AID_WORKFLOW.move(
+        request, "feedback", actor=actor, comment=note.strip(), audit_after={"satisfaction": int(score)}
+    )
+    request.satisfaction = int(score)
+    request.save(update_fields=["satisfaction"])
+    return request
+
+
+# ------------------------------------------------------------------------------------ overseas risk
+
+
+@transaction.atomic
+def publish_risk_alert(
+    *,
+    actor: Actor,
+    title: str,
+    kind: str,
+    country: str,
+    body: str,
+    industry: str = "",
+    ipc: str = "",
+    is_demo: bool = False,
+) -> RiskAlert:
+    for label, value in (("标题", title), ("国家或地区", country), ("预警内容", body)):
+        if not value.strip():
+            raise Refused(f"{label}：请填写{label}")
+    if kind not in RiskKind.values:
+        raise Refused("风险类型：请选择风险类型")
+    alert = RiskAlert.objects.create(
+        title=title.strip(),
+        kind=kind,
+        country=country.strip(),
+        industry=industry,
+        ipc=ipc.strip().upper().replace(" ", ""),
+        body=body.strip(),
+        published_on=clock.today(),
+        is_demo=is_demo,
+    )
+    record_event(
+        actor,
+        "risk_alert.create",
+        obj=alert,
+        after=snapshot(alert, ["title", "kind", "country", "industry", "ipc"]),
+    )
+    return alert
+
+
+@transaction.atomic
+def subscribe_risk_alerts(
+    organisation: Organisation,
+    *,
+    actor: Actor,
+    industry: str = "",
+    country: str = "",
+    own_patents: bool = False,
+) -> RiskSubscription:
+    if not (industry or country.strip() or own_patents):
+        raise Refused("订阅条件：请至少选择产业、国家或地区、本单位专利的分类号之一")
+    subscription = RiskSubscription.objects.create(
+        organisation=organisation,
+        industry=industry,
+        country=country.strip(),
+        own_patents=own_patents,
+        created_on=clock.today(),
+    )
+    record_event(
+        actor,
+        "risk_subscription.create",
+        obj=subscription,
+        after=snapshot(subscription, ["organisation", "industry", "country", "own_patents"]),
+    )
+    return subscription
+
+
+@transaction.atomic
+def cancel_risk_subscription(subscription: RiskSubscription, *, actor: Actor) -> None:
+    delete_audited(
+        subscription,
+        actor=actor,
+        action_prefix="risk_subscription",
+        fields=["organisation", "industry", "country", "own_patents"],
+    )
+
+
+@transaction.atomic
+def request_risk_check(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    purpose: str,
+    country: str,
+    products: str,
+    event_on: dt.date | None = None,
+    is_demo: bool = False,
+) -> RiskCheck:
+    if purpose not in RiskCheckPurpose.values:
+        raise Refused("事由：请选择参加境外展会或产品出口")
+    for label, value in (("目的国家或地区", country), ("产品", products)):
+        if not value.strip():
+            raise Refused(f"{label}：请填写{label}")
+    check = RiskCheck.objects.create(
+        organisation=organisation,
+        purpose=purpose,
+        country=country.strip(),
+        products=products.strip(),
+        event_on=event_on,
+        submitted_on=clock.today(),
+        is_demo=is_demo,
+    )
+    record_event(
+        actor, "risk_check.create", obj=check, after=snapshot(check, ["organisation", "purpose", "country"])
+    )
+    return check
+
+
+@transaction.atomic
+def answer_risk_check(check: RiskCheck, *, actor: Actor, answer: str) -> RiskCheck:
+    """The guidance centre's officer answers (the city office's account)."""
+    check = RISK_CHECK_WORKFLOW.lock(check)
+    RISK_CHECK_WORKFLOW.move(check, "answer", actor=actor, comment=answer.strip())
+    check.answer = answer.strip()
+    check.answered_on = clock.today()
+    check.answered_by = actor.label
+    check.save(update_fields=["answer", "answered_on", "answered_by"])
+    return check
+
+
+OVERSEAS_FIELDS = [
+    "organisation",
+    "country",
+    "kind",
+    "opponent",
+    "forum",
+    "started_on",
+    "outcome",
+    "ended_on",
+    "note",
+]
+
+
+@transaction.atomic
+def record_overseas_dispute(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    country: str,
+    kind: str,
+    opponent: str,
+    started_on: dt.date,
+    forum: str = "",
+    note: str = "",
+    is_demo: bool = False,
+) -> OverseasDispute:
+    for label, value in (("国家或地区", country), ("对方当事人", opponent)):
+        if not value.strip():
+            raise Refused(f"{label}：请填写{label}")
+    if kind not in RiskKind.values:
+        raise Refused("纠纷类型：请选择纠纷类型")
+    if started_on > clock.today():
+        raise Refused("开始日期：不能晚于今天")
+    dispute = OverseasDispute.objects.create(
+        organisation=organisation,
+        country=country.strip(),
+        kind=kind,
+        opponent=opponent.strip(),
+        forum=forum.strip(),
+        started_on=started_on,
+        note=note.strip(),
+        is_demo=is_demo,
+    )
+    record_event(actor, "overseas_dispute.create", obj=dispute, after=snapshot(dispute, OVERSEAS_FIELDS))
+    return dispute
+
+
+@transaction.atomic
+def record_overseas_outcome(
+    dispute: OverseasDispute, *, actor: Actor, outcome: str, ended_on: dt.date | None
+) -> OverseasDispute:
+    if outcome not in OverseasOutcome.values:
+        raise Refused("结果：请选择结果")
+    if outcome != OverseasOutcome.PENDING and ended_on is None:
+        raise Refused("结束日期：已有结果的纠纷请填写结束日期")
+    if ended_on is not None and ended_on < dispute.started_on:
+        raise Refused("结束日期：不能早于开始日期")
+    dispute = OverseasDispute.objects.select_for_update().get(pk=dispute.pk)
+    before = snapshot(dispute, ["outcome", "ended_on"])
+    dispute.outcome = outcome
+    dispute.ended_on = ended_on if outcome != OverseasOutcome.PENDING else None
+    dispute.save(update_fields=["outcome", "ended_on"])
+    record_event(
+        actor,
+        "overseas_dispute.outcome",
+        obj=dispute,
+        before=before,
+        after=snapshot(dispute, ["outcome", "ended_on"]),
+    )
+    return dispute
+
+
+# ------------------------------------------------------------------------------------ 商业秘密保护站点
+
+
+@transaction.atomic
+def upsert_secret_site(
+    *,
+    actor: Actor,
+    name: str,
+    kind: str,
+    region: Region,
+    contact: str,
+    phone: str,
+    organisation: Organisation | None = None,
+    designated_on: dt.date | None = None,
+    is_demo: bool = False,
+) -> SecretSite:
+    for label, value in (("名称", name), ("联系人", contact), ("联系电话", phone)):
+        if not value.strip():
+            raise Refused(f"{label}：请填写{label}")
+    if kind not in SecretSiteKind.values:
+        raise Refused("类型：请选择示范点或指导站")
+    site, _status = upsert(
+        SecretSite,
+        key={"name": name.strip()},
+        values={
+            "kind": kind,
+            "region": region,
+            "organisation": organisation,
+            "contact": contact.strip(),
+            "phone": phone.strip(),
+            "designated_on": designated_on,
+            "is_demo": is_demo,
+        },
+        actor=actor,
+        action_prefix="secret_site",
+    )
+    return site

@@ -12,19 +12,23 @@ from ipcity.core.workflow import Action, Outcome, Workflow
 from ipcity.protection import clock
 from ipcity.protection.choices import (
     CREDIT_IN_FORCE,
+    AidStatus,
     ComplaintStatus,
     CreditStatus,
     DisputeKind,
     DisputeStatus,
+    RiskCheckStatus,
 )
-from ipcity.protection.models import Complaint, CreditRecord, Dispute, DisputeStep
+from ipcity.protection.models import AidRequest, Complaint, CreditRecord, Dispute, DisputeStep, RiskCheck
 from ipcity.protection.permissions import (
     acts_for_platform,
     can_manage_credit,
     complainant_or_platform,
     handles_dispute,
+    is_city_office,
     is_complainant,
     owns_credit_record,
+    owns_request,
     platform_or_city,
 )
 
@@ -282,5 +286,57 @@ DISPUTE_WORKFLOW: Workflow[Dispute] = Workflow(
     audit_prefix="dispute",
     number=lambda dispute: dispute.number,
     record_step=_record_dispute_step,
+    today=clock.today,
+)
+
+
+def _aid_no_feedback_yet(request: AidRequest, today: dt.date) -> str | None:
+    if request.satisfaction is not None:
+        return f"{request.number} 已评价办结满意度"
+    return None
+
+
+AS = AidStatus
+AID_WORKFLOW: Workflow[AidRequest] = Workflow(
+    AidRequest,
+    [
+        Action("route", "分派援助机构", frozenset({AS.SUBMITTED, AS.ROUTED}), is_city_office, to=AS.ROUTED),
+        Action(
+            "decline",
+            "不予援助",
+            frozenset({AS.SUBMITTED}),
+            is_city_office,
+            to=AS.DECLINED,
+            requires=("reason",),
+        ),
+        Action(
+            "close",
+            "登记办理结果",
+            frozenset({AS.ROUTED}),
+            is_city_office,
+            to=AS.CLOSED,
+            requires=("reason",),
+        ),
+        Action("feedback", "评价办结满意度", frozenset({AS.CLOSED}), owns_request, when=_aid_no_feedback_yet),
+    ],
+    audit_prefix="aid_request",
+    number=lambda request: request.number,
+    today=clock.today,
+)
+
+RISK_CHECK_WORKFLOW: Workflow[RiskCheck] = Workflow(
+    RiskCheck,
+    [
+        Action(
+            "answer",
+            "答复排查意见",
+            frozenset({RiskCheckStatus.SUBMITTED}),
+            is_city_office,
+            to=RiskCheckStatus.ANSWERED,
+            requires=("comment",),
+        ),
+    ],
+    audit_prefix="risk_check",
+    number=lambda check: check.number,
     today=clock.today,
 )
