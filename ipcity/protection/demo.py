@@ -18,7 +18,7 @@ from ipcity.accounts.models import User
 from ipcity.core.audit import Actor
 from ipcity.core.models import Region
 from ipcity.protection import clock, services
-from ipcity.protection.models import Complaint, CreditRecord, Dispute
+from ipcity.protection.models import AidRequest, Complaint, CreditRecord, Dispute, RiskAlert, SecretSite
 from ipcity.registry.models import Organisation, Patent
 
 log = logging.getLogger(__name__)
@@ -49,6 +49,7 @@ def load_protection_demo(*, actor: Actor) -> None:
     _credit(actor, today)
     _complaints(actor, today)
     _disputes(actor, today)
+    _aid_overseas_sites(actor, today)
 
 
 def _credit(actor: Actor, today: dt.date) -> None:
@@ -235,3 +236,94 @@ def _disputes(actor: Actor, today: dt.date) -> None:
     with clock.frozen(start + dt.timedelta(days=25)):
         mediation = services.record_agreement(mediation, actor=actor, agreement="【演示】一次性支付许可费")
         services.request_judicial_confirmation(mediation, actor=actor, court="（演示）芝罘区人民法院")
+
+
+def _aid_overseas_sites(actor: Actor, today: dt.date) -> None:
+    """A 维权援助 body with a closed case of 较大影响力 and an open one; an overseas alert, a
+    subscription, an answered 风险排查 and a 涉外纠纷 won; two 商业秘密保护 sites."""
+    holder, zhifu = _org(HAIYUE), Region.objects.filter(name="芝罘区").first()
+    if holder is None or zhifu is None:
+        return
+    owner = _user(Role.APPLICANT, holder)
+    body = services.upsert_aid_body(
+        actor=actor,
+        name="（演示）烟台市知识产权维权援助中心",
+        kind="association",
+        service_scope="专利、商标侵权纠纷咨询，证据保全指导",
+        region=zhifu,
+        phone="0535-0000000",
+        is_demo=True,
+    )
+    if owner is not None and not AidRequest.objects.filter(is_demo=True).exists():
+        by_owner = Actor.web(owner)
+        with clock.frozen(today - dt.timedelta(days=40)):
+            done = services.submit_aid_request(
+                actor=by_owner, requester=holder, summary="【演示】海外展会被诉侵权，请求援助", is_demo=True
+            )
+            done = services.route_aid_request(done, actor=actor, body=body)
+        with clock.frozen(today - dt.timedelta(days=5)):
+            done = services.close_aid_request(
+                done,
+                actor=actor,
+                outcome="【演示】对方撤诉，企业产品恢复参展",
+                successful=True,
+                influential=True,
+            )
+            services.give_aid_feedback(done, actor=by_owner, score=5)
+        services.submit_aid_request(
+            actor=by_owner, requester=holder, summary="【演示】电商平台被恶意投诉", is_demo=True
+        )
+    if not RiskAlert.objects.filter(is_demo=True).exists():
+        services.publish_risk_alert(
+            actor=actor,
+            title="（演示）美国 337 调查：锂离子电池",
+            kind="section_337",
+            country="美国",
+            industry="clean_energy",
+            ipc="H01M",
+            body="【演示数据】某企业对多家中国电池企业提起 337 调查，相关出口企业请开展自查。",
+            is_demo=True,
+        )
+        services.publish_risk_alert(
+            actor=actor,
+            title="（演示）德国展会：食品机械外观设计",
+            kind="exhibition",
+            country="德国",
+            industry="food_processing",
+            body="【演示数据】展会期间权利人可申请临时禁令，参展前请核查外观设计。",
+            is_demo=True,
+        )
+        if owner is not None:
+            services.subscribe_risk_alerts(holder, actor=Actor.web(owner), country="美国")
+            check = services.request_risk_check(
+                actor=Actor.web(owner),
+                organisation=holder,
+                purpose="exhibition",
+                country="德国",
+                products="（演示）耐腐蚀涂层材料",
+                is_demo=True,
+            )
+            services.answer_risk_check(
+                check, actor=actor, answer="【演示】未发现在德国有效的相关专利，建议携带专利证书参展。"
+            )
+        won = services.record_overseas_dispute(
+            actor=actor,
+            organisation=holder,
+            country="美国",
+            kind="npe",
+            opponent="（演示）某专利运营公司",
+            started_on=today - dt.timedelta(days=200),
+            is_demo=True,
+        )
+        services.record_overseas_outcome(
+            won, actor=actor, outcome="settled", ended_on=today - dt.timedelta(days=10)
+        )
+    if not SecretSite.objects.filter(is_demo=True).exists():
+        services.upsert_secret_site(
+            actor=actor, name="（演示）芝罘区商业秘密保护指导站", kind="guidance", region=zhifu,
+            contact="（演示）李", phone="0535-0000001", is_demo=True,
+        )  # fmt: skip
+        services.upsert_secret_site(
+            actor=actor, name="（演示）海岳新材料商业秘密保护示范点", kind="demonstration", region=zhifu,
+            organisation=holder, contact="（演示）王", phone="0535-0000002", is_demo=True,
+        )  # fmt: skip

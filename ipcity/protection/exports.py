@@ -8,7 +8,16 @@ from collections.abc import Iterable
 from openpyxl import Workbook
 
 from ipcity.lib.excel import simple_table
-from ipcity.protection.models import Complaint, CreditRecord, Dispute
+from ipcity.protection.models import (
+    AidRequest,
+    Complaint,
+    CreditRecord,
+    Dispute,
+    OverseasDispute,
+    RiskAlert,
+    RiskCheck,
+    SecretSite,
+)
 from ipcity.protection.selectors import AgencyGrade, DistrictDisputes, PlatformFacts
 
 
@@ -135,3 +144,111 @@ def dispute_stats_workbook(rows: Iterable[DistrictDisputes]) -> Workbook:
     headers = ["区市", "年度", "申请件数", "已结件数", "办案周期中位数（日）"]
     data = [[r.region.name, r.year, r.filed, r.ended, r.median_cycle_days] for r in rows]
     return simple_table("纠纷案件统计", headers, data, [16, 8, 10, 10, 18])
+
+
+def aid_requests_workbook(requests: Iterable[AidRequest]) -> Workbook:
+    headers = [
+        "编号",
+        "申请单位",
+        "援助事项",
+        "援助机构",
+        "状态",
+        "申请日期",
+        "办结日期",
+        "维权成功",
+        "具有较大影响力",
+        "办理结果",
+        "办结满意度",
+    ]
+    rows = [
+        [
+            r.number,
+            r.requester.name,
+            r.summary,
+            r.body.name if r.body else "",
+            r.get_status_display(),
+            r.submitted_on,
+            r.closed_on,
+            "" if r.successful is None else ("是" if r.successful else "否"),
+            "是" if r.influential else "否",
+            r.outcome,
+            r.satisfaction,
+        ]
+        for r in requests
+    ]
+    return simple_table("维权援助", headers, rows, [16, 24, 36, 24, 14, 12, 12, 8, 10, 30, 8])
+
+
+def alerts_workbook(alerts: Iterable[RiskAlert]) -> Workbook:
+    headers = ["标题", "风险类型", "国家或地区", "产业", "国际专利分类号", "发布日期", "预警内容"]
+    rows = [
+        [a.title, a.get_kind_display(), a.country, a.get_industry_display(), a.ipc, a.published_on, a.body]
+        for a in alerts
+    ]
+    return simple_table("海外风险预警", headers, rows, [30, 16, 12, 16, 12, 12, 60])
+
+
+def risk_checks_workbook(checks: Iterable[RiskCheck]) -> Workbook:
+    headers = [
+        "编号",
+        "申请单位",
+        "事由",
+        "目的国家或地区",
+        "产品",
+        "展会或出口日期",
+        "状态",
+        "申请日期",
+        "排查意见",
+        "答复日期",
+    ]
+    rows = [
+        [
+            c.number,
+            c.organisation.name,
+            c.get_purpose_display(),
+            c.country,
+            c.products,
+            c.event_on,
+            c.get_status_display(),
+            c.submitted_on,
+            c.answer,
+            c.answered_on,
+        ]
+        for c in checks
+    ]
+    return simple_table("风险排查", headers, rows, [16, 24, 14, 14, 30, 12, 12, 12, 50, 12])
+
+
+def overseas_disputes_workbook(disputes: Iterable[OverseasDispute]) -> Workbook:
+    headers = [
+        "当事单位",
+        "国家或地区",
+        "纠纷类型",
+        "对方当事人",
+        "受理机构",
+        "开始日期",
+        "结果",
+        "结束日期",
+        "说明",
+    ]
+    rows = [
+        [
+            d.organisation.name,
+            d.country,
+            d.get_kind_display(),
+            d.opponent,
+            d.forum,
+            d.started_on,
+            d.get_outcome_display(),
+            d.ended_on,
+            d.note,
+        ]
+        for d in disputes
+    ]
+    return simple_table("涉外纠纷", headers, rows, [24, 12, 16, 24, 24, 12, 8, 12, 30])
+
+
+def secret_sites_workbook(sites: Iterable[SecretSite]) -> Workbook:
+    headers = ["名称", "类型", "所在区市", "联系人", "联系电话", "认定日期"]
+    rows = [[s.name, s.get_kind_display(), s.region.name, s.contact, s.phone, s.designated_on] for s in sites]
+    return simple_table("商业秘密保护站点", headers, rows, [30, 20, 12, 10, 16, 12])

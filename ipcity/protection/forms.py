@@ -9,14 +9,21 @@ from django import forms
 from ipcity.core.models import Region
 from ipcity.lib.inputs import DateField, SearchField
 from ipcity.protection.choices import (
+    AidBodyKind,
     ComplaintStatus,
     CreditKind,
     CreditStatus,
     DisputeKind,
     DisputeStatus,
     MeasureKind,
+    OverseasOutcome,
     RightKind,
+    RiskCheckPurpose,
+    RiskKind,
+    SecretSiteKind,
 )
+from ipcity.protection.models import AidBody
+from ipcity.registry.choices import Industry
 from ipcity.registry.models import Organisation
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -236,3 +243,87 @@ class AgreementForm(_Styled):
 
 class CourtForm(_Styled):
     court = forms.CharField(label="司法确认法院", max_length=200)
+
+
+# ------------------------------------------------------------------------------------ 维权援助, overseas, sites
+
+
+class AidBodyForm(_Styled):
+    name = forms.CharField(label="名称", max_length=200)
+    kind = forms.ChoiceField(label="类型", choices=AidBodyKind.choices)
+    service_scope = forms.CharField(label="服务范围", max_length=300)
+    region = forms.ModelChoiceField(
+        label="所在区市", queryset=Region.objects.order_by("code"), required=False
+    )
+    contact = forms.CharField(label="联系人", max_length=40, required=False)
+    phone = forms.CharField(label="联系电话", max_length=40, required=False)
+
+
+class AidRequestForm(_Styled):
+    summary = _text("援助事项", rows=3)
+
+
+class RouteForm(_Styled):
+    body = forms.ModelChoiceField(
+        label="援助机构",
+        queryset=AidBody.objects.filter(active=True),
+        error_messages={"required": "请选择援助机构。"},
+    )
+
+
+class AidCloseForm(_Styled):
+    outcome = forms.CharField(label="办理结果", max_length=300)
+    successful = forms.BooleanField(label="维权成功", required=False)
+    influential = forms.BooleanField(label="具有较大影响力（公益维权奖补的事实依据）", required=False)
+
+
+class RiskAlertForm(_Styled):
+    title = forms.CharField(label="标题", max_length=200)
+    kind = forms.ChoiceField(label="风险类型", choices=RiskKind.choices)
+    country = forms.CharField(label="国家或地区", max_length=60)
+    industry = forms.ChoiceField(label="产业", choices=_blank(Industry.choices, "不限"), required=False)
+    ipc = forms.CharField(
+        label="国际专利分类号", max_length=20, required=False, help_text="如 H01M，留空表示不限"
+    )
+    body = _text("预警内容", rows=4, max_length=5000)
+
+
+class SubscriptionForm(_Styled):
+    industry = forms.ChoiceField(label="产业", choices=_blank(Industry.choices, "不限"), required=False)
+    country = forms.CharField(label="国家或地区", max_length=60, required=False)
+    own_patents = forms.BooleanField(label="按本单位专利的国际专利分类号", required=False)
+
+
+class RiskCheckForm(_Styled):
+    purpose = forms.ChoiceField(label="事由", choices=RiskCheckPurpose.choices)
+    country = forms.CharField(label="目的国家或地区", max_length=60)
+    products = forms.CharField(label="产品", max_length=300)
+    event_on = DateField(label="展会或出口日期", widget=DATE_WIDGET, required=False)
+
+
+class AnswerForm(_Styled):
+    answer = _text("排查意见", rows=4, max_length=5000)
+
+
+class OverseasDisputeForm(_Styled):
+    organisation = OrganisationChoice(label="当事单位", queryset=Organisation.objects.order_by("name"))
+    country = forms.CharField(label="国家或地区", max_length=60)
+    kind = forms.ChoiceField(label="纠纷类型", choices=RiskKind.choices)
+    opponent = forms.CharField(label="对方当事人", max_length=200)
+    forum = forms.CharField(label="受理机构", max_length=200, required=False)
+    started_on = DateField(label="开始日期", widget=DATE_WIDGET)
+    note = forms.CharField(label="说明", max_length=300, required=False)
+
+
+class OutcomeForm(_Styled):
+    outcome = forms.ChoiceField(label="结果", choices=OverseasOutcome.choices)
+    ended_on = DateField(label="结束日期", widget=DATE_WIDGET, required=False)
+
+
+class SecretSiteForm(_Styled):
+    name = forms.CharField(label="名称", max_length=200)
+    kind = forms.ChoiceField(label="类型", choices=SecretSiteKind.choices)
+    region = forms.ModelChoiceField(label="所在区市", queryset=Region.objects.order_by("code"))
+    contact = forms.CharField(label="联系人", max_length=40)
+    phone = forms.CharField(label="联系电话", max_length=40)
+    designated_on = DateField(label="认定日期", widget=DATE_WIDGET, required=False)

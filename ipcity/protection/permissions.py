@@ -106,3 +106,8 @@ def owns_request(user: Any, obj: Any) -> bool:
 
 def is_city_office(user: Any, obj: Any = None) -> bool:
     return is_city_admin(user)
+
+
+def can_view_aid(user: Any) -> bool:
+    """维权援助 pages: the city office, district bureaus (their region's requests), organisations."""
+    return is_city_admin(user) or has_role(user, Role.DISTRICT_OFFICER) or can_file_complaint(user)

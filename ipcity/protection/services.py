@@ -58,6 +58,7 @@ from ipcity.protection.workflows import (
     DISPUTE_WORKFLOW,
     RISK_CHECK_WORKFLOW,
 )
+from ipcity.registry.choices import Industry
 from ipcity.registry.models import Organisation, Patent
 
 CREDIT_FIELDS = ["organisation", "kind", "legal_basis", "source", "start", "end", "note", "public"]
@@ -749,6 +750,8 @@ def publish_risk_alert(
             raise Refused(f"{label}：请填写{label}")
     if kind not in RiskKind.values:
         raise Refused("风险类型：请选择风险类型")
+    if industry and industry not in Industry.values:
+        raise Refused("产业：请选择产业")
     alert = RiskAlert.objects.create(
         title=title.strip(),
         kind=kind,

@@ -12,14 +12,14 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ipcity.accounts.guards import deny
 from ipcity.accounts.permissions import is_city_admin
 from ipcity.core.attachments import attachment_response
 from ipcity.core.audit import Actor
 from ipcity.core.models import Region
-from ipcity.core.workflow import Door, Refused, action_view, keywords
+from ipcity.core.workflow import Door, Refused, action_view, form_errors, keywords
 from ipcity.lib.excel import xlsx_response
 from ipcity.protection import clock, exports, selectors, services
 from ipcity.protection.config import all_time_limits, grading
@@ -27,6 +27,10 @@ from ipcity.protection.forms import (
     OBJECTION_DECISIONS,
     REPAIR_DECISIONS,
     AgreementForm,
+    AidBodyForm,
+    AidCloseForm,
+    AidRequestForm,
+    AnswerForm,
     ComplaintFilterForm,
     ComplaintForm,
     CounterNoticeForm,
@@ -42,22 +46,48 @@ from ipcity.protection.forms import (
     InvestigatorForm,
     MeasureForm,
     MediationBodyForm,
+    OutcomeForm,
+    OverseasDisputeForm,
     PublicCreditFilterForm,
     ReasonForm,
     ReviewForm,
+    RiskAlertForm,
+    RiskCheckForm,
+    RouteForm,
+    SecretSiteForm,
+    SubscriptionForm,
 )
-from ipcity.protection.models import Complaint, CreditRecord, Dispute, member_organisation_id
+from ipcity.protection.models import (
+    AidBody,
+    AidRequest,
+    Complaint,
+    CreditRecord,
+    Dispute,
+    OverseasDispute,
+    RiskAlert,
+    RiskCheck,
+    RiskSubscription,
+    SecretSite,
+    member_organisation_id,
+)
 from ipcity.protection.permissions import (
     can_file_complaint,
     can_handle_disputes,
     can_manage_credit,
+    can_view_aid,
     can_view_complaints,
     can_view_credit,
     can_view_dispute_stats,
     can_view_disputes,
     can_view_grades,
 )
-from ipcity.protection.workflows import COMPLAINT_WORKFLOW, CREDIT_WORKFLOW, DISPUTE_WORKFLOW
+from ipcity.protection.workflows import (
+    AID_WORKFLOW,
+    COMPLAINT_WORKFLOW,
+    CREDIT_WORKFLOW,
+    DISPUTE_WORKFLOW,
+    RISK_CHECK_WORKFLOW,
+)
 from ipcity.registry.models import Organisation
 
 PAGE_SIZE = 30
@@ -485,3 +515,340 @@ def dispute_stats(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         return xlsx_response(exports.dispute_stats_workbook(rows), f"纠纷案件统计{year}.xlsx")
     return render(request, "protection/dispute_stats.html", {"rows": rows, "year": year})
+
+
+# ------------------------------------------------------------------------------------ 维权援助
+
+
+@require_GET
+def aid(request: HttpRequest) -> HttpResponse:
+    """维权援助: the registered bodies; the requests as the user may see them; an organisation asks."""
+    if not can_view_aid(request.user):
+        return deny(request)
+    rows = selectors.aid_request_list(request.user)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(exports.aid_requests_workbook(rows), "维权援助.xlsx")
+    return render(
+        request,
+        "protection/aid.html",
+        {
+            "bodies": list(AidBody.objects.filter(active=True).select_related("region")),
+            "page": _page(request, rows),
+            "query": "",
+            "request_form": AidRequestForm() if can_file_complaint(request.user) else None,
+            "body_form": AidBodyForm() if is_city_admin(request.user) else None,
+        },
+    )
+
+
+@require_POST
+def aid_new(request: HttpRequest) -> HttpResponse:
+    if not can_file_complaint(request.user):
+        return deny(request)
+    form = AidRequestForm(request.POST)
+    if not form.is_valid():
+        form_errors(request, form)
+        return redirect("protection:aid")
+    requester = get_object_or_404(Organisation, pk=member_organisation_id(request.user))
+    try:
+        created = services.submit_aid_request(
+            actor=Actor.web(request.user), requester=requester, summary=form.cleaned_data["summary"]
+        )
+    except Refused as exc:
+        messages.error(request, str(exc))
+        return redirect("protection:aid")
+    messages.success(request, "已提交维权援助申请，市局将分派援助机构。")
+    return redirect("protection:aid_request", pk=created.pk)
+
+
+@require_POST
+def aid_body_new(request: HttpRequest) -> HttpResponse:
+    if not is_city_admin(request.user):
+        return deny(request)
+    form = AidBodyForm(request.POST)
+    if not form.is_valid():
+        form_errors(request, form)
+        return redirect("protection:aid")
+    try:
+        services.upsert_aid_body(actor=Actor.web(request.user), **form.cleaned_data)
+    except Refused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已保存援助机构。")
+    return redirect("protection:aid")
+
+
+def _aid_request(request: HttpRequest, pk: int) -> AidRequest:
+    return get_object_or_404(selectors.aid_request_list(request.user), pk=pk)
+
+
+@require_GET
+def aid_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if not can_view_aid(request.user):
+        return deny(request)
+    obj = _aid_request(request, pk)
+    return render(
+        request,
+        "protection/aid_request.html",
+        {
+            "obj": obj,
+            "actions": AID_WORKFLOW.allowed_actions(obj, request.user),
+            "route_form": RouteForm(),
+            "reason_form": ReasonForm(),
+            "close_form": AidCloseForm(),
+            "feedback_form": FeedbackForm(),
+        },
+    )
+
+
+AID_POSTS: dict[str, Door] = {
+    "route": Door(keywords(services.route_aid_request), "已分派援助机构。", RouteForm),
+    "decline": Door(keywords(services.decline_aid_request), "已决定不予援助。", ReasonForm),
+    "close": Door(keywords(services.close_aid_request), "已登记办理结果。", AidCloseForm),
+    "feedback": Door(keywords(services.give_aid_feedback), "感谢您的评价。", FeedbackForm),
+}
+
+aid_action = action_view(
+    AID_WORKFLOW,
+    AID_POSTS,
+    guard=can_view_aid,
+    fetch=_aid_request,
+    back=lambda request, obj: reverse("protection:aid_request", args=[obj.pk]),
+)
+
+
+@require_GET
+def aid_facts(request: HttpRequest) -> HttpResponse:
+    """Each body's closed and successful cases of a year (公益维权 facts): the city office."""
+    if not is_city_admin(request.user):
+        return deny(request)
+    year = _year(request)
+    return render(
+        request, "protection/aid_facts.html", {"facts": selectors.aid_body_facts(year), "year": year}
+    )
+
+
+def _year(request: HttpRequest) -> int:
+    today = clock.today()
+    try:
+        year = int(request.GET.get("year") or today.year)
+    except ValueError:
+        return today.year
+    return year if 2000 <= year <= today.year + 1 else today.year
+
+
+# ------------------------------------------------------------------------------------ overseas risk
+
+
+@require_GET
+def alerts(request: HttpRequest) -> HttpResponse:
+    """海外风险预警 (public)."""
+    rows = RiskAlert.objects.all()
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(exports.alerts_workbook(rows), "海外风险预警.xlsx")
+    form = RiskAlertForm() if is_city_admin(request.user) else None
+    return render(
+        request, "protection/alerts.html", {"page": _page(request, rows), "query": "", "form": form}
+    )
+
+
+@require_POST
+def alert_new(request: HttpRequest) -> HttpResponse:
+    if not is_city_admin(request.user):
+        return deny(request)
+    form = RiskAlertForm(request.POST)
+    if not form.is_valid():
+        form_errors(request, form)
+        return redirect("protection:alerts")
+    try:
+        services.publish_risk_alert(actor=Actor.web(request.user), **form.cleaned_data)
+    except Refused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已发布预警。")
+    return redirect("protection:alerts")
+
+
+@require_http_methods(["GET", "POST"])
+def subscriptions(request: HttpRequest) -> HttpResponse:
+    """An organisation's alert subscriptions and the alerts that match them."""
+    if not can_file_complaint(request.user):
+        return deny(request)
+    organisation = get_object_or_404(Organisation, pk=member_organisation_id(request.user))
+    form = SubscriptionForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.subscribe_risk_alerts(
+                    organisation, actor=Actor.web(request.user), **form.cleaned_data
+                )
+            except Refused as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, "已订阅。")
+                return redirect("protection:subscriptions")
+        else:
+            form_errors(request, form)
+    return render(
+        request,
+        "protection/subscriptions.html",
+        {
+            "organisation": organisation,
+            "subscriptions": list(organisation.risk_subscriptions.all()),
+            "alerts": list(selectors.alerts_for(organisation)[:50]),
+            "form": form,
+        },
+    )
+
+
+@require_POST
+def subscription_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    if not can_file_complaint(request.user):
+        return deny(request)
+    own = member_organisation_id(request.user)
+    subscription = get_object_or_404(RiskSubscription.objects.filter(organisation_id=own or 0), pk=pk)
+    services.cancel_risk_subscription(subscription, actor=Actor.web(request.user))
+    messages.success(request, "已取消订阅。")
+    return redirect("protection:subscriptions")
+
+
+@require_http_methods(["GET", "POST"])
+def risk_checks(request: HttpRequest) -> HttpResponse:
+    """风险排查: an organisation asks before an exhibition or export; the city office answers."""
+    if not (can_file_complaint(request.user) or is_city_admin(request.user)):
+        return deny(request)
+    form = RiskCheckForm(request.POST or None) if can_file_complaint(request.user) else None
+    if request.method == "POST":
+        if form is None:
+            return deny(request)
+        if form.is_valid():
+            organisation = get_object_or_404(Organisation, pk=member_organisation_id(request.user))
+            try:
+                check = services.request_risk_check(
+                    actor=Actor.web(request.user), organisation=organisation, **form.cleaned_data
+                )
+            except Refused as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, "已提交风险排查申请。")
+                return redirect("protection:risk_check", pk=check.pk)
+        else:
+            form_errors(request, form)
+    rows = selectors.risk_check_list(request.user)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(exports.risk_checks_workbook(rows), "风险排查.xlsx")
+    return render(
+        request, "protection/risk_checks.html", {"page": _page(request, rows), "query": "", "form": form}
+    )
+
+
+def _risk_check(request: HttpRequest, pk: int) -> RiskCheck:
+    return get_object_or_404(selectors.risk_check_list(request.user), pk=pk)
+
+
+def _checks_guard(user: Any) -> bool:
+    return can_file_complaint(user) or is_city_admin(user)
+
+
+@require_GET
+def risk_check_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _checks_guard(request.user):
+        return deny(request)
+    check = _risk_check(request, pk)
+    return render(
+        request,
+        "protection/risk_check.html",
+        {
+            "check": check,
+            "actions": RISK_CHECK_WORKFLOW.allowed_actions(check, request.user),
+            "form": AnswerForm(),
+        },
+    )
+
+
+risk_check_action = action_view(
+    RISK_CHECK_WORKFLOW,
+    {"answer": Door(keywords(services.answer_risk_check), "已答复排查意见。", AnswerForm)},
+    guard=_checks_guard,
+    fetch=_risk_check,
+    back=lambda request, check: reverse("protection:risk_check", args=[check.pk]),
+)
+
+
+@require_http_methods(["GET", "POST"])
+def overseas_disputes(request: HttpRequest) -> HttpResponse:
+    """涉外纠纷: the city office records them and their outcomes; districts and organisations read."""
+    if not (can_view_disputes(request.user)):
+        return deny(request)
+    form = OverseasDisputeForm(request.POST or None) if is_city_admin(request.user) else None
+    if request.method == "POST":
+        if form is None:
+            return deny(request)
+        if form.is_valid():
+            try:
+                services.record_overseas_dispute(actor=Actor.web(request.user), **form.cleaned_data)
+            except Refused as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, "已登记涉外纠纷。")
+                return redirect("protection:overseas_disputes")
+        else:
+            form_errors(request, form)
+    rows = selectors.overseas_dispute_list(request.user)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(exports.overseas_disputes_workbook(rows), "涉外纠纷.xlsx")
+    return render(
+        request,
+        "protection/overseas_disputes.html",
+        {"page": _page(request, rows), "query": "", "form": form, "outcome_form": OutcomeForm()},
+    )
+
+
+@require_POST
+def overseas_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    if not is_city_admin(request.user):
+        return deny(request)
+    dispute = get_object_or_404(OverseasDispute, pk=pk)
+    form = OutcomeForm(request.POST)
+    if not form.is_valid():
+        form_errors(request, form)
+        return redirect("protection:overseas_disputes")
+    try:
+        services.record_overseas_outcome(dispute, actor=Actor.web(request.user), **form.cleaned_data)
+    except Refused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已登记结果。")
+    return redirect("protection:overseas_disputes")
+
+
+# ------------------------------------------------------------------------------------ 商业秘密保护站点
+
+
+@require_GET
+def secret_sites(request: HttpRequest) -> HttpResponse:
+    """商业秘密保护示范点、指导站 (public register)."""
+    rows = SecretSite.objects.select_related("region")
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(exports.secret_sites_workbook(rows), "商业秘密保护站点.xlsx")
+    form = SecretSiteForm() if is_city_admin(request.user) else None
+    return render(
+        request, "protection/secret_sites.html", {"page": _page(request, rows), "query": "", "form": form}
+    )
+
+
+@require_POST
+def secret_site_new(request: HttpRequest) -> HttpResponse:
+    if not is_city_admin(request.user):
+        return deny(request)
+    form = SecretSiteForm(request.POST)
+    if not form.is_valid():
+        form_errors(request, form)
+        return redirect("protection:secret_sites")
+    try:
+        services.upsert_secret_site(actor=Actor.web(request.user), **form.cleaned_data)
+    except Refused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已保存。")
+    return redirect("protection:secret_sites")

@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from ipcity.core.audit import Actor
 from ipcity.protection.demo import load_protection_demo
-from ipcity.protection.models import Complaint, CreditRecord, Dispute
+from ipcity.protection.models import AidRequest, Complaint, CreditRecord, Dispute, RiskCheck, SecretSite
 
 
 @pytest.mark.django_db
@@ -26,6 +26,15 @@ def test_demo_loads_and_is_idempotent(plan) -> None:  # type: ignore[no-untyped-
         r.is_demo for r in CreditRecord.objects.all()
     )
     assert {"closed", "investigating", "confirming"} <= set(Dispute.objects.values_list("status", flat=True))
-    counts = (Complaint.objects.count(), CreditRecord.objects.count(), Dispute.objects.count())
+    assert (
+        AidRequest.objects.filter(influential=True).exists()
+        and RiskCheck.objects.filter(status="answered").exists()
+    )
+
+    def counts() -> tuple[int, ...]:
+        models = (Complaint, CreditRecord, Dispute, AidRequest, RiskCheck, SecretSite)
+        return tuple(m.objects.count() for m in models)  # type: ignore[attr-defined]
+
+    before = counts()
     load_protection_demo(actor=Actor.cli("测试"))
-    assert (Complaint.objects.count(), CreditRecord.objects.count(), Dispute.objects.count()) == counts
+    assert counts() == before
