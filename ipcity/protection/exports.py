@@ -18,7 +18,7 @@ from ipcity.protection.models import (
     RiskCheck,
     SecretSite,
 )
-from ipcity.protection.selectors import AgencyGrade, DistrictDisputes, PlatformFacts
+from ipcity.protection.selectors import AgencyGrade, DistrictDisputes, PlatformFacts, SatisfactionRow
 
 
 def credit_workbook(records: Iterable[CreditRecord], *, public: bool = False) -> Workbook:
@@ -252,3 +252,9 @@ def secret_sites_workbook(sites: Iterable[SecretSite]) -> Workbook:
     headers = ["名称", "类型", "所在区市", "联系人", "联系电话", "认定日期"]
     rows = [[s.name, s.get_kind_display(), s.region.name, s.contact, s.phone, s.designated_on] for s in sites]
     return simple_table("商业秘密保护站点", headers, rows, [30, 20, 12, 10, 16, 12])
+
+
+def satisfaction_workbook(rows: Iterable[SatisfactionRow], year: int) -> Workbook:
+    headers = ["服务", "区市", "年度", "评价件数", "平均分"]
+    data = [[r.service, r.region, year, r.scored, r.mean] for r in rows]
+    return simple_table("办结满意度", headers, data, [16, 14, 8, 10, 10])

@@ -313,6 +313,7 @@ class Dispute(models.Model):
     agreement = models.TextField(_("调解协议"), blank=True)
     confirmation_court = models.CharField(_("司法确认法院"), max_length=200, blank=True)
     end_reason = models.CharField(_("不予受理或调解不成的理由"), max_length=300, blank=True)
+    satisfaction = models.PositiveSmallIntegerField(_("办结满意度"), null=True, blank=True)
     is_demo = models.BooleanField(_("演示数据"), default=False)
 
     objects = DisputeQuerySet.as_manager()

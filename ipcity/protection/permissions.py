@@ -111,3 +111,12 @@ def is_city_office(user: Any, obj: Any = None) -> bool:
 def can_view_aid(user: Any) -> bool:
     """维权援助 pages: the city office, district bureaus (their region's requests), organisations."""
     return is_city_admin(user) or has_role(user, Role.DISTRICT_OFFICER) or can_file_complaint(user)
+
+
+def is_claimant(user: Any, dispute: Dispute) -> bool:
+    """The claimant organisation's accounts (who scores the handling)."""
+    return (
+        can_file_complaint(user)
+        and dispute.claimant_id is not None
+        and member_organisation_id(user) == dispute.claimant_id
+    )

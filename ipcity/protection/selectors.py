@@ -9,7 +9,7 @@ import statistics
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
 
 from ipcity.accounts.choices import Role
 from ipcity.accounts.permissions import has_role, is_city_admin
@@ -410,3 +410,46 @@ def overseas_litigation_facts(organisation: Organisation | int, year: int) -> li
             outcome__in=[OverseasOutcome.WON, OverseasOutcome.SETTLED],
         ).order_by("ended_on")
     )
+
+
+@dataclass(frozen=True)
+class SatisfactionRow:
+    service: str
+    region: str
+    scored: int
+    mean: float
+
+
+def satisfaction_report(year: int) -> list[SatisfactionRow]:
+    """办结满意度 (goal 1) by service and district: the scores given on complaints (the rights
+    holder's district), disputes (the handling district) and 维权援助 (the requester's district)
+    closed in `year`."""
+    sources: list[tuple[str, Any, str, str]] = [
+        (
+            "电商投诉",
+            Complaint.objects.filter(closed_on__year=year),
+            "complainant__region__name",
+            "satisfaction",
+        ),
+        ("行政裁决与调解", Dispute.objects.filter(closed_on__year=year), "region__name", "satisfaction"),
+        (
+            "维权援助",
+            AidRequest.objects.filter(closed_on__year=year),
+            "requester__region__name",
+            "satisfaction",
+        ),
+    ]
+    out = []
+    for service, rows, region, score in sources:
+        grouped_rows = (
+            rows.filter(**{f"{score}__isnull": False})
+            .order_by()
+            .values(region)
+            .annotate(n=Count("id"), mean=Avg(score))
+            .order_by(region)
+        )
+        for row in grouped_rows:
+            out.append(
+                SatisfactionRow(service, row[region] or "未登记区市", row["n"], round(float(row["mean"]), 2))
+            )
+    return out

@@ -616,6 +616,16 @@ def close_mediation(dispute: Dispute, *, actor: Actor) -> Dispute:
     return _dispute_move(dispute, "close_mediation", actor=actor, close=True)
 
 
+@transaction.atomic
+def give_dispute_feedback(dispute: Dispute, *, actor: Actor, score: int, note: str = "") -> Dispute:
+    """办结满意度 (goal 1): the claimant scores the handling of its ended case, 1 to 5."""
+    if not 1 <= int(score) <= 5:
+        raise Refused("办结满意度：请选择 1 到 5 分")
+    return _dispute_move(
+        dispute, "feedback", actor=actor, values={"satisfaction": int(score)}, note=note.strip()
+    )
+
+
 # ------------------------------------------------------------------------------------ 维权援助
 
 

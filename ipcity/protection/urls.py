@@ -50,6 +50,7 @@ urlpatterns = [
     path("overseas/disputes/<id:pk>/outcome/", views.overseas_outcome, name="overseas_outcome"),
     path("secret-sites/", views.secret_sites, name="secret_sites"),
     path("secret-sites/new/", views.secret_site_new, name="secret_site_new"),
+    path("satisfaction/", views.satisfaction, name="satisfaction"),
     path("disputes/", views.disputes, name="disputes"),
     path("disputes/new/", views.dispute_new, name="dispute_new"),
     path("disputes/stats/", views.dispute_stats, name="dispute_stats"),

@@ -468,6 +468,7 @@ def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "body_form": MediationBodyForm(),
             "agreement_form": AgreementForm(),
             "court_form": CourtForm(),
+            "feedback_form": FeedbackForm(),
         },
     )
 
@@ -488,6 +489,7 @@ DISPUTE_POSTS: dict[str, Door] = {
         keywords(services.request_judicial_confirmation), "已登记司法确认申请。", CourtForm
     ),
     "close_mediation": Door(keywords(services.close_mediation), "调解案件已结案。"),
+    "feedback": Door(keywords(services.give_dispute_feedback), "感谢您的评价。", FeedbackForm),
 }
 
 dispute_action = action_view(
@@ -852,3 +854,18 @@ def secret_site_new(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, "已保存。")
     return redirect("protection:secret_sites")
+
+
+@require_GET
+def satisfaction(request: HttpRequest) -> HttpResponse:
+    """办结满意度 by service and district (goal 1): the city office and the district bureaus."""
+    if not can_view_grades(request.user):
+        return deny(request)
+    year = _year(request)
+    rows = selectors.satisfaction_report(year)
+    if not is_city_admin(request.user):
+        region = getattr(request.user.region, "name", "")  # type: ignore[union-attr]
+        rows = [r for r in rows if r.region == region]
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(exports.satisfaction_workbook(rows, year), f"办结满意度{year}.xlsx")
+    return render(request, "protection/satisfaction.html", {"rows": rows, "year": year})

@@ -26,6 +26,7 @@ from ipcity.protection.permissions import (
     complainant_or_platform,
     handles_dispute,
     is_city_office,
+    is_claimant,
     is_complainant,
     owns_credit_record,
     owns_request,
@@ -273,6 +274,15 @@ DISPUTE_WORKFLOW: Workflow[Dispute] = Workflow(
             handles_dispute,
             to=DS.CONFIRMING,
             when=_mediation,
+        ),
+        Action(
+            "feedback",
+            "评价办结满意度",
+            frozenset({DS.CLOSED, DS.FAILED, DS.REJECTED}),
+            is_claimant,
+            when=lambda dispute, today: f"{dispute.number} 已评价办结满意度"
+            if dispute.satisfaction
+            else None,
         ),
         Action(
             "close_mediation",

@@ -184,3 +184,26 @@ def test_register_on_the_page_and_export(personas: Personas) -> None:
     assert_text_cells(xlsx.content, [FORMULA_TEXTS[1]])
     other = personas.client(personas.district_b).get(reverse("protection:disputes") + "?format=xlsx")
     assert FORMULA_TEXTS[1].encode() not in other.content
+
+
+def test_feedback_and_the_satisfaction_report(personas: Personas) -> None:
+    case = adjudication(personas)
+    with clock.frozen(MONDAY + dt.timedelta(days=2)):
+        case = services.reject_dispute(case, actor=web(personas.district_a), reason="不属于管辖范围")
+        with pytest.raises(Refused, match="无权评价办结满意度"):
+            services.give_dispute_feedback(case, actor=web(personas.enterprise_b), score=1)  # the respondent
+        services.give_dispute_feedback(case, actor=web(personas.enterprise_a), score=3)
+        with pytest.raises(Refused, match="已评价"):
+            services.give_dispute_feedback(case, actor=web(personas.enterprise_a), score=5)
+    rows = selectors.satisfaction_report(MONDAY.year)
+    assert [(r.service, r.region, r.scored, r.mean) for r in rows] == [("行政裁决与调解", "芝罘区", 1, 3.0)]
+    url = reverse("protection:satisfaction") + f"?year={MONDAY.year}"
+
+    def table(user: object) -> str:
+        page = personas.client(user).get(url).content.decode()  # type: ignore[arg-type]
+        return page.split('data-testid="satisfaction"')[1]
+
+    assert "<td>行政裁决与调解</td>" in table(personas.admin)
+    assert "<td>行政裁决与调解</td>" in table(personas.district_a)
+    assert "<td>行政裁决与调解</td>" not in table(personas.district_b)
+    assert personas.client(personas.enterprise_a).get(url).status_code == 403
