@@ -130,6 +130,8 @@ OBJECT_TYPES = {"backup": "数据备份", "supervision.reminder": "报送提醒"
 # Keys of before/after that are not a field of the event's model.
 FIELDS = {
     "status": "状态",
+    "body": "援助机构",  # protection: an 维权援助 request's body, by name
+    "end_reason": "理由",  # protection: why a dispute was not accepted or its mediation failed
     "decision": "结论",
     "comment": "意见",
     "note": "说明",
