@@ -26,7 +26,6 @@ from ipcity.lib.identifiers import IdentifierError, normalize_patent_application
 from ipcity.protection import clock
 from ipcity.protection.choices import (
     AidBodyKind,
-    ComplaintStatus,
     CreditKind,
     DisputeKind,
     DisputeStatus,
@@ -406,9 +405,6 @@ def give_complaint_feedback(complaint: Complaint, *, actor: Actor, score: int, n
     complaint.satisfaction_note = note.strip()[:300]
     complaint.save(update_fields=["satisfaction", "satisfaction_note"])
     return complaint
-
-
-OPEN_STATUSES = (ComplaintStatus.FILED, ComplaintStatus.MEASURES, ComplaintStatus.COUNTER)
 
 
 # ------------------------------------------------------------------------------------ disputes

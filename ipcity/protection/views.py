@@ -22,6 +22,7 @@ from ipcity.core.models import Region
 from ipcity.core.workflow import Door, Refused, action_view, form_errors, keywords
 from ipcity.lib.excel import xlsx_response
 from ipcity.protection import clock, exports, selectors, services
+from ipcity.protection.choices import CreditKind
 from ipcity.protection.config import all_time_limits, grading
 from ipcity.protection.forms import (
     OBJECTION_DECISIONS,
@@ -172,7 +173,7 @@ def credit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "record": record,
             "active": record.is_active(today),
-            "blocking": record.kind == "serious" and record.is_active(today),
+            "blocking": record.kind == CreditKind.SERIOUS and record.is_active(today),
             "actions": CREDIT_WORKFLOW.allowed_actions(record, request.user),
             "reason_form": ReasonForm(),
             "end_form": EndForm(initial={"end": today}),

@@ -86,6 +86,12 @@ def test_repair_lifts_the_block_after_review(personas: Personas) -> None:
     assert AuditEvent.objects.filter(
         action="credit_record.review_repair.approved", object_id=str(record.pk)
     ).exists()
+    # The 一企一档 (grants' section) states the repair and no block.
+    profile = personas.client(personas.enterprise_a).get(
+        reverse("registry:organisation", args=[personas.org_a.pk])
+    )
+    credit = profile.content.decode().split('data-testid="profile-credit"')[1]
+    assert "已信用修复" in credit and 'data-testid="credit-clear"' in credit
 
 
 def test_objection_upheld_revokes_dismissed_keeps(personas: Personas) -> None:
