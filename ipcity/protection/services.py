@@ -15,12 +15,15 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.urls import reverse
 
 from ipcity.accounts.choices import Role
+from ipcity.accounts.models import User
 from ipcity.accounts.permissions import is_city_admin
 from ipcity.core.attachments import store_attachment
 from ipcity.core.audit import Actor, delete_audited, record_event, snapshot, upsert
 from ipcity.core.models import Region
+from ipcity.core.notifications import notify
 from ipcity.core.workflow import Refused
 from ipcity.lib.identifiers import IdentifierError, normalize_patent_application_number
 from ipcity.protection import clock
@@ -59,6 +62,32 @@ from ipcity.protection.workflows import (
 )
 from ipcity.registry.choices import Industry
 from ipcity.registry.models import Organisation, Patent
+
+
+def _accounts(organisation_id: int, *roles: str) -> list[User]:
+    """The active accounts bound to an organisation (of the given roles)."""
+    return list(
+        User.objects.filter(
+            membership__organisation_id=organisation_id, is_active=True, role__in=roles
+        ).order_by("pk")
+    )
+
+
+def _tell_complaint(complaint: Complaint, *, to_platform: bool, title: str, actor: Actor) -> None:
+    """An in-app notice (and e-mail) to the other side of a complaint."""
+    users = (
+        _accounts(complaint.platform_id, Role.PLATFORM)
+        if to_platform
+        else _accounts(complaint.complainant_id, Role.APPLICANT, Role.AGENCY)
+    )
+    notify(
+        users,
+        title=f"电商投诉 {complaint.number}：{title}",
+        body=f"{complaint.shop}（{complaint.get_status_display()}）",
+        url=reverse("protection:complaint", args=[complaint.pk]),
+        actor=actor,
+    )
+
 
 CREDIT_FIELDS = ["organisation", "kind", "legal_basis", "source", "start", "end", "note", "public"]
 DOCUMENT_KINDS = frozenset({"pdf", "jpg", "png"})
@@ -173,6 +202,13 @@ def _review(record: CreditRecord, action: str, *, actor: Actor, decision: str, c
     record.review_comment = comment.strip()[:300]
     record.reviewed_on = clock.today()
     record.save(update_fields=["review_comment", "reviewed_on"])
+    notify(
+        _accounts(record.organisation_id, Role.APPLICANT, Role.AGENCY),
+        title=f"信用记录 {record.number}：{record.get_status_display()}",
+        body=f"审核意见：{record.review_comment}",
+        url=reverse("protection:credit", args=[record.pk]),
+        actor=actor,
+    )
     return record
 
 
@@ -286,6 +322,7 @@ def file_complaint(
         is_demo=is_demo,
     )
     record_event(actor, "complaint.create", obj=complaint, after=snapshot(complaint, COMPLAINT_FIELDS))
+    _tell_complaint(complaint, to_platform=True, title="收到知识产权投诉", actor=actor)
     return complaint
 
 
@@ -301,6 +338,7 @@ def reject_complaint(complaint: Complaint, *, actor: Actor, reason: str) -> Comp
     complaint.due_on = None
     COMPLAINT_WORKFLOW.move(complaint, "reject", actor=actor, reason=reason, comment=reason.strip())
     complaint.save(update_fields=["rejected_reason", "closed_on", "due_on"])
+    _tell_complaint(complaint, to_platform=False, title="平台不予受理", actor=actor)
     return complaint
 
 
@@ -318,6 +356,7 @@ def take_measures(complaint: Complaint, *, actor: Actor, measure: str) -> Compla
     fields = ["measure", "measures_on", "forwarded_on", "due_on"]
     COMPLAINT_WORKFLOW.move(complaint, "take_measures", actor=actor, audit_after=_dates(complaint, fields))
     complaint.save(update_fields=fields)
+    _tell_complaint(complaint, to_platform=False, title="平台已采取必要措施", actor=actor)
     return complaint
 
 
@@ -338,6 +377,12 @@ def record_counter_notice(complaint: Complaint, *, actor: Actor, statement: str)
     fields = ["counter_forwarded_on", "wait_until", "due_on"]
     COMPLAINT_WORKFLOW.move(complaint, "counter_notice", actor=actor, audit_after=_dates(complaint, fields))
     complaint.save(update_fields=[*fields, "counter_statement"])
+    _tell_complaint(
+        complaint,
+        to_platform=False,
+        title=f"经营者声明不侵权，请于 {wait_until.isoformat()} 前告知已投诉或起诉",
+        actor=actor,
+    )
     return complaint
 
 
@@ -361,6 +406,7 @@ def restore_listing(complaint: Complaint, *, actor: Actor) -> Complaint:
     complaint.due_on = None
     COMPLAINT_WORKFLOW.move(complaint, "restore", actor=actor, audit_after=_dates(complaint, ["restored_on"]))
     complaint.save(update_fields=["restored_on", "due_on"])
+    _tell_complaint(complaint, to_platform=False, title="等待期届满，平台已终止措施", actor=actor)
     return complaint
 
 
@@ -371,6 +417,7 @@ def close_complaint(complaint: Complaint, *, actor: Actor) -> Complaint:
     complaint.due_on = None
     COMPLAINT_WORKFLOW.move(complaint, "close", actor=actor, audit_after=_dates(complaint, ["closed_on"]))
     complaint.save(update_fields=["closed_on", "due_on"])
+    _tell_complaint(complaint, to_platform=False, title="投诉已办结，欢迎评价办结满意度", actor=actor)
     return complaint
 
 
@@ -378,8 +425,6 @@ def close_complaint(complaint: Complaint, *, actor: Actor) -> Complaint:
 def flag_malicious_complaint(complaint: Complaint, *, actor: Actor, reason: str) -> Complaint:
     """The known abuse (恶意投诉, art. 42(3)): flagged with a reason by the platform or the office."""
     complaint = COMPLAINT_WORKFLOW.lock(complaint)
-    complaint.malicious = True
-    complaint.malicious_note = reason.strip()[:300]
     COMPLAINT_WORKFLOW.move(
         complaint,
         "flag_malicious",
@@ -388,6 +433,8 @@ def flag_malicious_complaint(complaint: Complaint, *, actor: Actor, reason: str)
         comment=reason.strip(),
         audit_after={"malicious": True},
     )
+    complaint.malicious = True
+    complaint.malicious_note = reason.strip()[:300]
     complaint.save(update_fields=["malicious", "malicious_note"])
     return complaint
 

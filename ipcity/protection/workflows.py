@@ -43,12 +43,20 @@ def _not_ended(record: CreditRecord, today: dt.date) -> str | None:
     return None
 
 
+def _not_public(record: CreditRecord, today: dt.date) -> str | None:
+    return f"{record.number} 已在信用名单中公示" if record.public else None
+
+
+def _public(record: CreditRecord, today: dt.date) -> str | None:
+    return None if record.public else f"{record.number} 未在信用名单中公示"
+
+
 CREDIT_WORKFLOW: Workflow[CreditRecord] = Workflow(
     CreditRecord,
     [
         # The city office: publication on the public credit list and the end date (no status change).
-        Action("publish", "在信用名单中公示", CREDIT_IN_FORCE, can_manage_credit),
-        Action("unpublish", "撤下公示", ANY_CREDIT, can_manage_credit),
+        Action("publish", "在信用名单中公示", CREDIT_IN_FORCE, can_manage_credit, when=_not_public),
+        Action("unpublish", "撤下公示", ANY_CREDIT, can_manage_credit, when=_public),
         Action("end", "结束信用记录", CREDIT_IN_FORCE, can_manage_credit),
         # The organisation: an objection to the record (异议) or a repair request (信用修复).
         Action(
@@ -111,6 +119,10 @@ def _wait_running(complaint: Complaint, today: dt.date) -> str | None:
             f"{complaint.number} 的等待期已于 {complaint.wait_until.isoformat()} 届满，不能再登记投诉或起诉"
         )
     return None
+
+
+def _not_flagged(complaint: Complaint, today: dt.date) -> str | None:
+    return f"{complaint.number} 已标记为疑似恶意投诉" if complaint.malicious else None
 
 
 def _no_feedback_yet(complaint: Complaint, today: dt.date) -> str | None:
@@ -179,6 +191,7 @@ COMPLAINT_WORKFLOW: Workflow[Complaint] = Workflow(
             frozenset(ComplaintStatus.values),
             platform_or_city,
             requires=("reason",),
+            when=_not_flagged,
         ),
         Action("feedback", "评价办结满意度", ENDED, is_complainant, when=_no_feedback_yet),
     ],

@@ -148,3 +148,22 @@ def test_overdue_steps_and_platform_facts(personas: Personas, shop) -> None:
     (facts,) = selectors.platform_handling_facts(MONDAY.year)
     assert (facts.received, facts.acted, facts.on_time) == (2, 2, 1)
     assert facts.platform == platform_org
+
+
+def test_each_side_is_notified(personas: Personas, shop) -> None:
+    from ipcity.core.models import Notification
+
+    platform_org, platform_user = shop
+    with clock.frozen(MONDAY):
+        case = complaint(personas, platform_org)
+        assert Notification.objects.filter(
+            recipient=platform_user, title__contains="收到知识产权投诉"
+        ).exists()
+        services.take_measures(case, actor=web(platform_user), measure="delete")
+        services.record_counter_notice(case, actor=web(platform_user), statement="不侵权")
+    titles = list(
+        Notification.objects.filter(recipient=personas.enterprise_a).values_list("title", flat=True)
+    )
+    assert any("已采取必要措施" in t for t in titles)
+    assert any("2026-03-17 前告知已投诉或起诉" in t for t in titles)
+    assert not Notification.objects.filter(recipient=personas.enterprise_b).exists()
