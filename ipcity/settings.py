@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "ipcity.supervision",
     "ipcity.grants",
     "ipcity.market",
+    "ipcity.protection",
     "ipcity.support",
     "ipcity.reports",
     "ipcity.portal",

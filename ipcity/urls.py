@@ -22,6 +22,7 @@ urlpatterns = [
     path("indicators/", include("ipcity.indicators.urls")),
     path("grants/", include("ipcity.grants.urls")),
     path("market/", include("ipcity.market.urls")),
+    path("protection/", include("ipcity.protection.urls")),
     path("support/", include("ipcity.support.urls")),
     path("reports/", include("ipcity.reports.urls")),
     path("api/tokens/", include("ipcity.api.urls")),

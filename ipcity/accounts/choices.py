@@ -8,3 +8,4 @@ class Role(models.TextChoices):
     DISTRICT_OFFICER = "district_officer", _("区市局")
     APPLICANT = "applicant", _("企业/高校用户")
     AGENCY = "agency", _("服务机构")
+    PLATFORM = "platform", _("电商平台")

@@ -142,6 +142,20 @@ ACTIONS = {
     "portal_notice.create": "新建通知公告",
     "portal_notice.update": "修改通知公告",
     "portal.public_indicators": "设置公开指标",
+    # protection
+    "complaint.create": "提交电商投诉",
+    "dispute.create": "登记纠纷案件",
+    "aid_body.create": "新增维权援助机构",
+    "aid_body.update": "修改维权援助机构",
+    "aid_request.create": "申请维权援助",
+    "risk_alert.create": "发布海外风险预警",
+    "risk_subscription.create": "订阅海外风险预警",
+    "risk_subscription.delete": "取消海外风险预警订阅",
+    "risk_check.create": "申请海外风险排查",
+    "overseas_dispute.create": "登记涉外纠纷",
+    "overseas_dispute.outcome": "登记涉外纠纷结果",
+    "secret_site.create": "新增商业秘密保护站点",
+    "secret_site.update": "修改商业秘密保护站点",
 }
 
 # Object types that are not a model (record_event(object_type=...)).
@@ -156,10 +170,11 @@ FIELDS = {
     "candidates": "候选专家",
     "picked": "抽中专家",
     "issued": "生成证书数",
-    "end_reason": "迁出、退出或不予入驻的原因",
+    "end_reason": "原因",  # support: 迁出、退出或不予入驻; protection: 不予受理、调解不成
     "profile": "服务机构档案",
     "revoked_at": "吊销时间",
     "indicators": "指标",
+    "body": "援助机构",  # protection: an 维权援助 request's body, by name
     "decision": "结论",
     "comment": "意见",
     "note": "说明",

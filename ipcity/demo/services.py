@@ -58,7 +58,14 @@ DEMO_SCHEMA: dict[str, Any] = {
                     "username": {"type": "string", "pattern": "^[a-z][a-z0-9-]*$"},
                     "display_name": {"type": "string"},
                     "role": {
-                        "enum": ["city_admin", "dept_liaison", "district_officer", "applicant", "agency"]
+                        "enum": [
+                            "city_admin",
+                            "dept_liaison",
+                            "district_officer",
+                            "applicant",
+                            "agency",
+                            "platform",
+                        ]
                     },
                     "staff": {"type": "boolean"},
                     "department": {"type": "string"},
@@ -146,6 +153,7 @@ def load_full_demo(
     from ipcity.indicators.demo import load_indicator_demo
     from ipcity.market.demo import load_market_demo
     from ipcity.portal.demo import load_portal_demo
+    from ipcity.protection.demo import load_protection_demo
     from ipcity.registry.demo import load_registry_demo
     from ipcity.reports.demo import load_reports_demo
     from ipcity.supervision.demo import load_supervision_demo
@@ -165,6 +173,8 @@ def load_full_demo(
     load_grants_demo(actor=actor)
     step("技术市场：供给、需求与交易")
     load_market_demo(actor=actor)
+    step("知识产权保护：信用记录与电商投诉")
+    load_protection_demo(actor=actor)
     step("白皮书：2024 年版（演示）")
     load_reports_demo(actor=actor)
     step("门户：通知公告与公开指标")

@@ -1,27 +1,18 @@
-"""Django admin: the minimal credit records are edited here (experts: support's admin) (audited); the workflow's
+"""Django admin (credit records: protection's admin; experts: support's admin) (audited); the workflow's
 own records are read-only (they change only through the services, which check the transitions)."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
-from ipcity.core.admin_audit import AuditedAdmin, ReadOnlyAdmin
+from ipcity.core.admin_audit import ReadOnlyAdmin
 from ipcity.grants.models import (
     Application,
     Budget,
-    CreditRecord,
     Entitlement,
     Grant,
     Payment,
 )
-
-
-@admin.register(CreditRecord)
-class CreditRecordAdmin(AuditedAdmin):
-    list_display = ["organisation", "kind", "source", "start", "end"]
-    list_filter = ["kind"]
-    search_fields = ["organisation__name", "source"]
-    autocomplete_fields = ["organisation"]
 
 
 @admin.register(Budget)

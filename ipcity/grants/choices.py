@@ -37,11 +37,6 @@ class GrantStatus(models.TextChoices):
     PAID = "paid", _("已兑现")
 
 
-class CreditKind(models.TextChoices):
-    SERIOUS = "serious", _("知识产权领域严重失信主体名单")
-    OTHER = "other", _("其他失信记录（仅提示）")
-
-
 class ObjectionStatus(models.TextChoices):
     OPEN = "open", _("待处理")
     UPHELD = "upheld", _("异议成立")

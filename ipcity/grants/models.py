@@ -1,5 +1,6 @@
 """Reward fulfilment: applications and their review, 免申即享 entitlements, the grants they commit
-against a budget, payments, and the minimal credit and expert records the workflow needs.
+against a budget, payments, and the expert records the workflow needs (credit records live in
+protection, whose selectors grants asks before a payment).
 
 Money is Decimal 元. Each decision is stored as the engine's `Decision.as_dict()` (inputs, parameter
 values with their sources, trace, explanation) so a reviewer sees why. Writes go through services.py.
@@ -7,7 +8,6 @@ values with their sources, trace, explanation) so a reviewer sees why. Writes go
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -21,7 +21,6 @@ from ipcity.accounts.choices import Role
 from ipcity.accounts.permissions import is_city_admin
 from ipcity.grants.choices import (
     ApplicationStatus,
-    CreditKind,
     EntitlementStatus,
     GrantStatus,
     LinkKind,
@@ -78,54 +77,6 @@ class Budget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.item_code} {self.amount}"
-
-
-class CreditRecordQuerySet(models.QuerySet["CreditRecord"]):
-    def active_on(self, day: dt.date) -> CreditRecordQuerySet:
-        return self.filter(Q(end__isnull=True) | Q(end__gte=day), start__lte=day)
-
-    def blocking_on(self, day: dt.date) -> CreditRecordQuerySet:
-        return self.active_on(day).filter(kind=CreditKind.SERIOUS)
-
-    def visible_to(self, user: Any) -> CreditRecordQuerySet:
-        """City admins: all. District bureaus: their region's organisations'. Applicants and
-        agencies: their own organisation's (the 一企一档 shows them their credit standing)."""
-        return _organisation_scope(self, user)
-
-
-class CreditRecord(models.Model):
-    """A dishonesty (失信) record of an organisation; a serious one active on a day blocks payment."""
-
-    organisation = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("机构"),
-        on_delete=models.PROTECT,
-        related_name="credit_records",
-    )
-    kind = models.CharField(_("类别"), max_length=20, choices=CreditKind.choices, default=CreditKind.SERIOUS)
-    source = models.CharField(_("认定机关及文号"), max_length=200)
-    start = models.DateField(_("起始日期"))
-    end = models.DateField(_("终止日期"), null=True, blank=True, help_text=_("留空表示仍在名单中"))
-    note = models.CharField(_("说明"), max_length=300, blank=True)
-
-    objects = CreditRecordQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-start", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="grants_credit_dates"
-            )
-        ]
-        verbose_name = _("信用记录")
-        verbose_name_plural = _("信用记录")
-
-    def __str__(self) -> str:
-        until = self.end.isoformat() if self.end else "至今"
-        return f"{self.organisation}：{self.get_kind_display()}（{self.start.isoformat()}–{until}）"
-
-    def is_active(self, day: dt.date) -> bool:
-        return self.start <= day and (self.end is None or day <= self.end)
 
 
 class ApplicationQuerySet(models.QuerySet["Application"]):

@@ -13,10 +13,11 @@ from typing import Any
 from django.db.models import Count, Sum
 
 from ipcity.grants import clock
-from ipcity.grants.choices import CreditKind
-from ipcity.grants.models import Application, CreditRecord, Entitlement, Grant
+from ipcity.grants.models import Application, Entitlement, Grant
 from ipcity.grants.selectors import item_name
 from ipcity.lib.numbers import format_yuan_exact
+from ipcity.protection import selectors as credit_selectors
+from ipcity.protection.choices import CreditKind
 from ipcity.registry.models import Organisation
 from ipcity.registry.profile_sections import ProfileSection
 
@@ -67,7 +68,7 @@ def organisation_section(org: Organisation, user: Any) -> ProfileSection:
         ]
     )
     totals = grants_qs.aggregate(n=Count("id"), committed=Sum("amount"), paid=Sum("payment__amount"))
-    credit = list(CreditRecord.objects.visible_to(user).filter(organisation=org))
+    credit = credit_selectors.credit_records_of(user, org)
     blocking = [r for r in credit if r.kind == CreditKind.SERIOUS and r.is_active(today)]
     return ProfileSection(
         TEMPLATE,

@@ -15,9 +15,10 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q
 
 from ipcity.grants.choices import LinkKind
-from ipcity.grants.models import CreditRecord
 from ipcity.lib.identifiers import IdentifierError, normalize_patent_application_number
 from ipcity.lib.text import fold
+from ipcity.protection import selectors as credit
+from ipcity.protection.models import CreditRecord
 from ipcity.registry.models import (
     Award,
     GeographicalIndication,
@@ -163,10 +164,11 @@ def platform_facts(org: Organisation, on: dt.date) -> dict[str, Any]:
     """Facts the platform knows: on the serious-dishonesty list on `on`; registered in Yantai
     (the organisation has a Yantai region in the registry)."""
     return {
-        "blacklisted": CreditRecord.objects.blocking_on(on).filter(organisation=org).exists(),
+        "blacklisted": credit.is_blacklisted(org, on),
         "registered_in_yantai": org.region_id is not None,
     }
 
 
 def blocking_credit_records(org: Organisation, on: dt.date) -> list[CreditRecord]:
-    return list(CreditRecord.objects.blocking_on(on).filter(organisation=org))
+    """The credit check before payment: protection's credit records (protection.selectors)."""
+    return credit.blocking_credit_records(org, on)

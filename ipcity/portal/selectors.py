@@ -27,6 +27,8 @@ from ipcity.grants.choices import ApplicationStatus
 from ipcity.grants.models import Application, Entitlement
 from ipcity.market import selectors as market
 from ipcity.policy.engine.money import yuan
+from ipcity.protection import clock as protection_clock
+from ipcity.protection import selectors as protection
 from ipcity.registry import selectors as registry
 from ipcity.supervision import selectors as supervision
 
@@ -253,6 +255,68 @@ def _market_sections(user: Any) -> list[DeskSection]:
     ]
 
 
+def _complaint(complaint: Any, today: dt.date) -> DeskItem:
+    """An e-commerce complaint's current step and its deadline (protection)."""
+    when = ""
+    if complaint.status == "counter" and complaint.wait_until and complaint.wait_until >= today:
+        when = f"等待期至 {complaint.wait_until.isoformat()}，{_days((complaint.wait_until - today).days)}"
+    elif complaint.due_on:
+        when = f"期限 {complaint.due_on.isoformat()}，{_days((complaint.due_on - today).days)}"
+    return DeskItem(
+        what=f"{complaint.get_status_display()}：{complaint.shop}（{complaint.number}）",
+        url=reverse("protection:complaint", args=[complaint.pk]),
+        whom=f"{complaint.complainant.name} → {complaint.platform.name}",
+        when=when,
+        urgent=complaint.is_overdue(today),
+    )
+
+
+def _overdue_complaints(user: Any) -> list[DeskSection]:
+    """Complaints whose current step is past its deadline (an alert, shown only when there are)."""
+    today = protection_clock.today()
+    section = _section(
+        "complaints_overdue",
+        "电商投诉：超过时限的环节",
+        protection.overdue_complaints(user, today),
+        lambda c: _complaint(c, today),
+        is_task=False,
+        more_url=reverse("protection:complaints"),
+        more_text="全部电商投诉",
+    )
+    return [section] if section.total else []
+
+
+def _rights_holder_complaints(user: Any) -> list[DeskSection]:
+    """A rights holder's complaints in the waiting period (shown only when there are)."""
+    today = protection_clock.today()
+    section = _section(
+        "complaints_waiting",
+        "电商投诉：等待期内可登记投诉或起诉",
+        protection.complaints_awaiting_rights_holder(user, today),
+        lambda c: _complaint(c, today),
+        is_task=False,  # the badge's query budget: the rights holder's choice, not a duty
+        more_url=reverse("protection:complaints"),
+        more_text="全部电商投诉",
+    )
+    return [section] if section.total else []
+
+
+def _platform_sections(user: Any) -> list[DeskSection]:
+    """An e-commerce platform's desk: the complaints against it that wait for its step."""
+    today = protection_clock.today()
+    return [
+        _section(
+            "complaints",
+            "待处理的电商投诉",
+            protection.complaints_to_handle(user),
+            lambda c: _complaint(c, today),
+            more_url=reverse("protection:complaints"),
+            more_text="全部电商投诉",
+            note="电子商务法第四十二条：接到通知后应及时采取必要措施并转送平台内经营者。",
+        )
+    ]
+
+
 # ---------------------------------------------------------------------------------------------
 # Sections by role
 
@@ -331,6 +395,7 @@ def _city_sections(user: Any, today: dt.date, grants_today: dt.date) -> list[Des
             note="违反规定的挂牌可在其页面屏蔽（须写明理由）。",
         ),
         DeskSection("calendar", "工作日历", calendar, len(calendar), is_task=False),
+        *_overdue_complaints(user),
     ]
 
 
@@ -366,6 +431,7 @@ def _unit_sections(user: Any, today: dt.date, grants_today: dt.date) -> list[Des
                 more_text="全部申请",
             ),
         )
+        sections += _overdue_complaints(user)
     return sections
 
 
@@ -401,6 +467,7 @@ def _organisation_sections(user: Any, grants_today: dt.date) -> list[DeskSection
         ),
         _section("drafts", "尚未提交的草稿", drafts, application),
         *_market_sections(user),
+        *_rights_holder_complaints(user),
         in_progress,
     ]
 
@@ -415,7 +482,7 @@ def _scope(user: Any) -> tuple[str, list[str]]:
         unit = user.department
     elif user.role == Role.DISTRICT_OFFICER:
         unit = user.region
-    elif user.role in {Role.APPLICANT, Role.AGENCY}:
+    elif user.role in {Role.APPLICANT, Role.AGENCY, Role.PLATFORM}:
         membership = getattr(user, "membership", None)
         unit = membership.organisation if membership is not None else None
     if unit is None:
@@ -436,6 +503,8 @@ def desk_for(user: Any) -> Desk:
         desk.sections = _organisation_sections(user, grants_today)
         if user.role == Role.AGENCY:
             desk.notes.append("更多服务（维权、服务机构管理）将随相应模块上线。")
+    elif has_role(user, Role.PLATFORM):
+        desk.sections = _platform_sections(user)
     return desk
 
 
@@ -462,6 +531,8 @@ def waiting_count(user: Any) -> int:
             grants.entitlements_awaiting(user).count(),
             market.tasks_count(user),
         )
+    elif has_role(user, Role.PLATFORM):
+        counts = (protection.complaints_to_handle(user).count(),)
     else:
         counts = ()
     return sum(counts)

@@ -26,7 +26,7 @@ from ipcity.grants.services.applications import (
     update_application,
     withdraw_application,
 )
-from ipcity.grants.services.budgets import add_credit_record, end_credit_record, set_budget
+from ipcity.grants.services.budgets import set_budget
 from ipcity.grants.services.common import (
     city_admins,
     district_officers,
@@ -41,7 +41,6 @@ from ipcity.grants.services.entitlements import (
 )
 
 __all__ = [
-    "add_credit_record",
     "add_material",
     "approve_application",
     "approve_entitlement",
@@ -52,7 +51,6 @@ __all__ = [
     "confirm_entitlement",
     "create_application",
     "district_officers",
-    "end_credit_record",
     "kind_refusal",
     "organisation_users",
     "record_objection",

@@ -9,9 +9,9 @@ import re
 import pytest
 
 from ipcity.core.audit import Actor
-from ipcity.grants import services
 from ipcity.grants.tests import registry_data as reg
 from ipcity.policy.engine import default_catalog
+from ipcity.protection import services as protection_services
 
 pytestmark = pytest.mark.django_db
 URL = "/grants/calculator/"
@@ -158,7 +158,7 @@ def test_signed_in_the_profile_answers_and_the_kind_is_the_registrys(personas) -
 def test_a_serious_credit_record_in_the_profile_fails_every_item(personas) -> None:
     import datetime as dt
 
-    services.add_credit_record(
+    protection_services.add_credit_record(
         personas.org_a, actor=Actor.cli("test"), source="测试局 2024-1 号", start=dt.date(2024, 1, 1)
     )
     text = personas.client(personas.enterprise_a).get(URL).content.decode()

@@ -18,6 +18,7 @@ from ipcity.grants.detection import run_detection
 from ipcity.grants.models import Entitlement, Grant
 from ipcity.grants.tests import registry_data as reg
 from ipcity.grants.tests.conftest import CLI, dec, web
+from ipcity.protection import services as protection_services
 from ipcity.registry.services import upsert_organisation
 
 pytestmark = pytest.mark.django_db
@@ -172,7 +173,7 @@ def test_credit_check_blocks_entitlement_payment(registry, budgets, fixed_clock)
     ent = Entitlement.objects.get(item_code="recognised_advantage_enterprise")
     services.confirm_entitlement(ent, actor=web(registry.enterprise_b), accept=True)
     grant = services.approve_entitlement(ent, actor=web(registry.admin))
-    services.add_credit_record(
+    protection_services.add_credit_record(
         registry.org_b, actor=CLI, source="严重失信主体名单（测试）", start=fixed_clock.day
     )
     assert (
@@ -185,7 +186,7 @@ def test_credit_check_blocks_entitlement_payment(registry, budgets, fixed_clock)
 
 
 def test_blacklisted_organisation_gets_no_entitlement(registry) -> None:
-    services.add_credit_record(
+    protection_services.add_credit_record(
         registry.org_b, actor=CLI, source="严重失信主体名单（测试）", start=dt.date(2024, 1, 1)
     )
     report = run_detection(2024, actor=CLI)

@@ -23,6 +23,7 @@ from ipcity.grants.tests.conftest import (
     to_publicity,
     web,
 )
+from ipcity.protection import services as protection_services
 
 pytestmark = pytest.mark.django_db
 
@@ -126,7 +127,7 @@ def test_quota_over_the_plan_period_binds_at_approval(personas, budgets, fixed_c
 
 def test_credit_record_blocks_payment_with_a_reason(personas, budgets, fixed_clock) -> None:
     grant = approve_after_publicity(personas, to_publicity(personas, draft(personas)), fixed_clock)
-    record = services.add_credit_record(
+    record = protection_services.add_credit_record(
         personas.org_a, actor=CLI, source="国家知识产权局 2024 年第 3 号公告", start=fixed_clock.day
     )
     assert (
@@ -139,7 +140,7 @@ def test_credit_record_blocks_payment_with_a_reason(personas, budgets, fixed_clo
     assert not Payment.objects.exists()
     assert AuditEvent.objects.filter(action="grant.payment_blocked", object_id=str(grant.pk)).exists()
     # Removed from the list: payment goes through.
-    services.end_credit_record(record, actor=CLI, end=fixed_clock.day)
+    protection_services.end_credit_record(record, actor=CLI, end=fixed_clock.day)
     fixed_clock.advance(1)
     payment = services.record_payment(
         grant, actor=web(personas.admin), paid_on=fixed_clock.day, reference="PZ"
@@ -149,9 +150,43 @@ def test_credit_record_blocks_payment_with_a_reason(personas, budgets, fixed_clo
     assert grant.payment_blocked == ""
 
 
+def test_credit_repair_lifts_the_payment_block(personas, budgets, fixed_clock) -> None:
+    """Issue 14: a 严重失信 record blocks a pending payment; its 信用修复, reviewed by the city office
+    in protection, lifts the block; each step audited."""
+    grant = approve_after_publicity(personas, to_publicity(personas, draft(personas)), fixed_clock)
+    record = protection_services.add_credit_record(
+        personas.org_a, actor=CLI, source="国家知识产权局 2024 年第 5 号公告", start=fixed_clock.day
+    )
+    assert (
+        services.record_payment(grant, actor=web(personas.admin), paid_on=fixed_clock.day, reference="P1")
+        is None
+    )
+    assert AuditEvent.objects.filter(action="grant.payment_blocked", object_id=str(grant.pk)).exists()
+    protection_services.request_credit_repair(
+        record, actor=web(personas.enterprise_a), reason="已履行处罚决定"
+    )
+    # Under review the record still blocks.
+    assert (
+        services.record_payment(grant, actor=web(personas.admin), paid_on=fixed_clock.day, reference="P2")
+        is None
+    )
+    protection_services.review_credit_repair(
+        record, actor=web(personas.admin), decision="approved", comment="整改到位，准予修复"
+    )
+    assert AuditEvent.objects.filter(
+        action="credit_record.review_repair.approved", object_id=str(record.pk)
+    ).exists()
+    payment = services.record_payment(
+        grant, actor=web(personas.admin), paid_on=fixed_clock.day, reference="P3"
+    )
+    assert payment is not None
+    grant.refresh_from_db()
+    assert grant.status == GrantStatus.PAID and grant.payment_blocked == ""
+
+
 def test_other_credit_records_do_not_block(personas, budgets, fixed_clock) -> None:
     grant = approve_after_publicity(personas, to_publicity(personas, draft(personas)), fixed_clock)
-    services.add_credit_record(
+    protection_services.add_credit_record(
         personas.org_a, actor=CLI, source="经营异常名录", start=fixed_clock.day, kind="other"
     )
     assert (
@@ -161,7 +196,9 @@ def test_other_credit_records_do_not_block(personas, budgets, fixed_clock) -> No
 
 
 def test_blacklisted_applicant_is_ineligible_at_submission(personas, budgets, fixed_clock) -> None:
-    services.add_credit_record(personas.org_a, actor=CLI, source="严重失信名单", start=dt.date(2024, 1, 1))
+    protection_services.add_credit_record(
+        personas.org_a, actor=CLI, source="严重失信名单", start=dt.date(2024, 1, 1)
+    )
     app = draft(personas)
     assert app.eligible is False
     assert any("严重失信" in r for r in dec(app)["reasons"])

@@ -9,11 +9,12 @@ import pytest
 from django.urls import reverse
 
 from ipcity.grants import clock, services
-from ipcity.grants.choices import CreditKind
 from ipcity.grants.detection import run_detection
 from ipcity.grants.models import Entitlement
 from ipcity.grants.tests import registry_data as reg
 from ipcity.grants.tests.conftest import CLI, approve_after_publicity, draft, to_publicity, web
+from ipcity.protection import services as protection_services
+from ipcity.protection.choices import CreditKind
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ def records(personas, budgets, fixed_clock):
     services.record_payment(grant, actor=web(personas.admin), paid_on=clock.today(), reference="P-1")
     reg.award(personas.org_a, reg.patent(personas.org_a, 1), award="china_patent", level="gold", year=2024)
     run_detection(2024, actor=CLI)
-    services.add_credit_record(
+    protection_services.add_credit_record(
         personas.org_a,
         actor=CLI,
         source="测试市场监管局 2024-7 号",
@@ -82,7 +83,7 @@ def test_the_district_sees_its_regions_organisation_from_submission_on_no_one_el
 
 
 def test_a_serious_credit_record_is_stated(personas) -> None:
-    services.add_credit_record(
+    protection_services.add_credit_record(
         personas.org_a, actor=CLI, source="测试局 2024-9 号", start=dt.date(2024, 1, 1)
     )
     text = profile(personas, personas.enterprise_a).content.decode()

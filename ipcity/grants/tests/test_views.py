@@ -30,6 +30,7 @@ from ipcity.grants.tests.conftest import (
     web,
     xlsx_rows,
 )
+from ipcity.protection import services as protection_services
 
 pytestmark = pytest.mark.django_db
 
@@ -184,7 +185,7 @@ def test_review_actions_are_checked_by_role(personas, budgets, fixed_clock) -> N
 
 def test_blocked_payment_is_shown(personas, budgets, fixed_clock) -> None:
     grant = approve_after_publicity(personas, to_publicity(personas, draft(personas)), fixed_clock)
-    services.add_credit_record(
+    protection_services.add_credit_record(
         personas.org_a, actor=CLI, source="严重失信（测试）", start=dt.date(2024, 1, 1)
     )
     response = personas.client(personas.admin).post(

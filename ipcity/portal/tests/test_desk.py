@@ -453,8 +453,9 @@ def _desk_queries(personas: Personas, name: str) -> int:
 def test_the_desk_costs_the_same_queries_whatever_the_number_of_items(
     personas: Personas, world: World, clock: Any
 ) -> None:
-    budget = {"admin": 17, "liaison": 10, "liaison_other": 10, "district_a": 12, "district_b": 12,
-              "enterprise_a": 15, "enterprise_b": 15, "agency": 16}  # fmt: skip
+    # +1 for admin, district bureaus and organisations: the e-commerce complaints section (protection).
+    budget = {"admin": 18, "liaison": 10, "liaison_other": 10, "district_a": 13, "district_b": 13,
+              "enterprise_a": 16, "enterprise_b": 16, "agency": 17}  # fmt: skip
     year = world.day.year
 
     def more_of_everything(position: int) -> None:
