@@ -171,6 +171,7 @@ FIELDS = {
     "picked": "抽中专家",
     "issued": "生成证书数",
     "end_reason": "原因",  # support: 迁出、退出或不予入驻; protection: 不予受理、调解不成
+    "ended_on": "迁出/退出日期",  # support: 集聚区成员的迁出或退出
     "profile": "服务机构档案",
     "revoked_at": "吊销时间",
     "indicators": "指标",

@@ -177,7 +177,7 @@ def optional_links() -> list[tuple[str, str]]:
 
     links = []
     for app, name, text in (
-        ("ipcity.protection", "protection:credit_list", "信用公示"),
+        ("ipcity.protection", "protection:public_credit", "信用公示"),
         ("ipcity.support", "support:agencies", "服务机构名录"),
         ("ipcity.support", "support:experts", "专家库"),
         ("ipcity.market", "market:auctions", "专利竞价"),

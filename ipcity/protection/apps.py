@@ -7,4 +7,4 @@ class ProtectionConfig(AppConfig):
     verbose_name = "知识产权保护"
 
     def ready(self) -> None:
-        from ipcity.protection import workflows  # noqa: F401  (registers the action tables in core.workflow)
+        from ipcity.protection import measures, workflows  # noqa: F401  (action tables; indicator functions)

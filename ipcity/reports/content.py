@@ -472,7 +472,31 @@ def protection(year: int, snaps: Snapshots, sources: Sources) -> Section:
         section.paragraphs.append(
             NOT_IN_USE.format(module="知识产权保护（投诉举报、纠纷调解、案件办理周期、信用记录）")
         )
+    else:
+        section.paragraphs.append(_protection_paragraph(year, snaps, sources))
+        section.links += [("电商投诉", "/protection/complaints/"), ("纠纷案件", "/protection/disputes/")]
     return section
+
+
+def _protection_paragraph(year: int, snaps: Snapshots, sources: Sources) -> str:
+    """保护 from the protection module's records: e-commerce complaints, disputes (the indicator
+    snapshots of their count and median cycle), credit records in force at year end."""
+    from ipcity.protection.models import Complaint, CreditRecord
+
+    end = dt.date(year, 12, 31)
+    complaints = Complaint.objects.filter(filed_on__year=year)
+    filed, malicious = complaints.count(), complaints.filter(malicious=True).count()
+    credit = CreditRecord.objects.active_on(end)
+    sources.record(f"保护记录：{year} 年电商投诉、纠纷案件，{end} 在册的信用记录")
+    disputes = snaps.text("dispute_cases", None, year) if "dispute_cases" in snaps.by_code else DASH
+    cycle = snaps.text("dispute_cycle_days", None, year) if "dispute_cycle_days" in snaps.by_code else DASH
+    return (
+        f"{year} 年平台受理电商平台知识产权投诉 {format_count(filed, '件')}（其中标记为疑似恶意投诉 "
+        f"{format_count(malicious, '件')}）；专利侵权纠纷行政裁决与调解案件 {disputes}，办案周期中位数 {cycle}。"
+        f"年末在册的失信等信用记录 {format_count(credit.count(), '条')}，其中公示 "
+        f"{format_count(credit.filter(public=True).count(), '条')}（数据来源：保护模块的投诉、案件与信用记录，"
+        "案件数与办案周期为平台指标快照）。"
+    )
 
 
 def management(year: int, snaps: Snapshots, sources: Sources) -> Section:

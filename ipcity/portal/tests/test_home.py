@@ -39,12 +39,12 @@ def test_query_budget(plan: Any, personas: Personas, django_assert_max_num_queri
     admin = personas.client(personas.admin)
     # Built: the data version, the plan, goals, targets, programmes with counts, stages (+5 for
     # session, user, the navigation's two and the city office's working-day calendar notice);
-    # served: the data version only. The portal's own sections, never cached (each a few rows): +3,
+    # served: the data version only. The portal's own sections, never cached (each a few rows): +4,
     # the published notices, the public indicators, the rewards in 公示 (+1, their city figures, once
-    # an indicator is public).
-    with django_assert_max_num_queries(11 + 3):
+    # an indicator is public) and the published white papers.
+    with django_assert_max_num_queries(11 + 4):
         assert admin.get("/").status_code == 200
-    with django_assert_max_num_queries(6 + 3):
+    with django_assert_max_num_queries(6 + 4):
         assert admin.get("/").status_code == 200
-    with django_assert_max_num_queries(2 + 3):  # the public: no session, no notifications
+    with django_assert_max_num_queries(2 + 4):  # the public: no session, no notifications
         assert personas.client(None).get("/").status_code == 200

@@ -213,3 +213,17 @@ def test_the_public_list_costs_the_same_queries_for_more_editions(
     with django_assert_max_num_queries(4):
         page = anonymous.get(reverse("reports:published")).content.decode()
     assert page.index("（2023）") < page.index("（2022）")
+
+
+def test_the_protection_section_counts_the_protection_records(personas: Personas) -> None:
+    import datetime as dt
+
+    from ipcity.protection.models import CreditRecord
+
+    before = "".join(_section(content.build(YEAR), "protection").paragraphs)
+    assert "模块尚未启用" not in before and "年末在册的失信等信用记录 0 条" in before
+    CreditRecord.objects.create(
+        organisation=personas.org_a, kind="serious", source="测试文号", start=dt.date(2024, 3, 1), public=True
+    )
+    after = "".join(_section(content.build(YEAR), "protection").paragraphs)
+    assert "年末在册的失信等信用记录 1 条，其中公示 1 条" in after
