@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path, register_converter
+from django.urls import include, path, re_path, register_converter
 
 from ipcity.lib.inputs import CodeConverter, IdConverter
 
@@ -7,6 +7,7 @@ from ipcity.lib.inputs import CodeConverter, IdConverter
 register_converter(IdConverter, "id")
 register_converter(CodeConverter, "code")
 
+from ipcity.api import views as api_views  # noqa: E402
 from ipcity.api.api import api  # noqa: E402  (after the converters: the apps' URL modules use them)
 
 admin.site.site_header = "ipcity 管理后台"
@@ -27,6 +28,7 @@ urlpatterns = [
     path("reports/", include("ipcity.reports.urls")),
     path("api/tokens/", include("ipcity.api.urls")),
     path("api/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", api_views.not_found),
     path("", include("ipcity.core.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -30,11 +30,21 @@ from ipcity.grants.permissions import ledger_region_id
 from ipcity.grants.selectors import item_name, ledger_payments
 from ipcity.indicators.models import Indicator, Snapshot
 from ipcity.indicators.selectors import region_code
+from ipcity.market import selectors as market
+from ipcity.market.forms import NeedFilterForm, OfferFilterForm
 from ipcity.plans.selectors import current_plan, find_current_plan, goals_with_targets, programmes_with_rows
 from ipcity.policy.engine import PolicyError, default_catalog, evaluate
 from ipcity.policy.engine.schema import SHAPES
 from ipcity.registry import selectors as registry
-from ipcity.registry.forms import ImportUploadForm, OrganisationFilterForm, PatentFilterForm
+from ipcity.registry.forms import (
+    GIFilterForm,
+    ImportUploadForm,
+    LicenceFilterForm,
+    OrganisationFilterForm,
+    PatentFilterForm,
+    PledgeFilterForm,
+    TrademarkFilterForm,
+)
 from ipcity.registry.services import start_import_job
 from ipcity.supervision import selectors as supervision
 from ipcity.supervision.models import Milestone
@@ -434,6 +444,172 @@ def organisations(
     return {**meta, "items": items}
 
 
+@api.get(
+    "/registry/trademarks",
+    response={200: s.TrademarkPage, **ERRORS},
+    tags=["知识产权数据库"],
+    summary="商标：与商标列表页同样的范围和筛选",
+)
+def trademarks(
+    request: HttpRequest,
+    q: str = Query("", max_length=100, description="注册号、商标名称或注册人"),
+    kind: str = Query("", max_length=20),
+    status: str = Query("", max_length=20),
+    nice_class: int | None = Query(None, ge=1, le=45, description="尼斯分类"),
+    year: int | None = Query(None, ge=1980, le=2100, description="注册年份"),
+    region: int | None = Query(None, ge=1, le=2_147_483_647, description="区市编号"),
+    page: int = Page,
+    page_size: int = PageSize,
+) -> Any:
+    values = {
+        "q": q,
+        "kind": kind,
+        "status": status,
+        "nice_class": nice_class,
+        "year": year,
+        "region": region,
+    }
+    data = _bound(TrademarkFilterForm, values)
+    rows, meta = _page(
+        registry.trademark_list(data, _owner(request)).order_by("-registration_date", "-id"), page, page_size
+    )
+    items = [
+        {
+            "id": t.pk,
+            "registration_number": t.registration_number,
+            "name": t.name,
+            "classes": [int(c) for c in (t.classes or [])],
+            "kind": t.kind,
+            "kind_label": t.get_kind_display(),
+            "status": t.status,
+            "status_label": t.get_status_display(),
+            "holder_name": t.holder_name,
+            "holder_id": t.holder_id,
+            "application_date": t.application_date,
+            "registration_date": t.registration_date,
+            "expiry_date": t.expiry_date,
+            "madrid_number": t.madrid_number or None,
+            "well_known": t.well_known,
+        }
+        for t in rows
+    ]
+    return {**meta, "items": items}
+
+
+@api.get(
+    "/registry/geographical-indications",
+    response={200: s.GeographicalIndicationPage, **ERRORS},
+    tags=["知识产权数据库"],
+    summary="地理标志：与地理标志列表页同样的范围和筛选",
+)
+def geographical_indications(
+    request: HttpRequest,
+    q: str = Query("", max_length=100, description="产品名称、持有人或公告号"),
+    kind: str = Query("", max_length=20),
+    region: int | None = Query(None, ge=1, le=2_147_483_647, description="区市编号"),
+    page: int = Page,
+    page_size: int = PageSize,
+) -> Any:
+    data = _bound(GIFilterForm, {"q": q, "kind": kind, "region": region})
+    rows, meta = _page(
+        registry.geographical_indication_list(data, _owner(request)).order_by("product", "id"),
+        page,
+        page_size,
+    )
+    items = [
+        {
+            "id": g.pk,
+            "product": g.product,
+            "kind": g.kind,
+            "kind_label": g.get_kind_display(),
+            "region": g.region.name if g.region else None,
+            "holder_name": g.holder_name,
+            "reference": g.reference,
+            "approval_date": g.approval_date,
+            "demonstration_zone": g.demonstration_zone,
+            "demonstration_zone_label": g.get_demonstration_zone_display(),
+        }
+        for g in rows
+    ]
+    return {**meta, "items": items}
+
+
+@api.get(
+    "/registry/pledges",
+    response={200: s.PledgePage, **ERRORS},
+    tags=["知识产权数据库"],
+    summary="知识产权质押登记：与质押列表页同样的范围（市局全部、区市本区出质人、企业本单位为当事方的）",
+)
+def pledges(
+    request: HttpRequest,
+    q: str = Query("", max_length=100, description="登记号、出质人或质权人"),
+    year: int | None = Query(None, ge=1990, le=2100, description="登记年份"),
+    region: int | None = Query(None, ge=1, le=2_147_483_647, description="出质人区市编号"),
+    page: int = Page,
+    page_size: int = PageSize,
+) -> Any:
+    data = _bound(PledgeFilterForm, {"q": q, "year": year, "region": region})
+    rows, meta = _page(
+        registry.pledge_list(data, _owner(request)).order_by("-registration_date", "-id"), page, page_size
+    )
+    items = [
+        {
+            "id": x.pk,
+            "registration_number": x.registration_number,
+            "pledgor_name": x.pledgor_name,
+            "pledgor_id": x.pledgor_id,
+            "pledgee_name": x.pledgee_name,
+            "pledgee_id": x.pledgee_id,
+            "amount": str(x.amount),
+            "registration_date": x.registration_date,
+            "term_start": x.term_start,
+            "term_end": x.term_end,
+            "item_count": x.item_count,
+        }
+        for x in rows
+    ]
+    return {**meta, "items": items}
+
+
+@api.get(
+    "/registry/licences",
+    response={200: s.LicencePage, **ERRORS},
+    tags=["知识产权数据库"],
+    summary="许可和转让：与许可转让列表页同样的范围（当事方为您可查看的机构）",
+)
+def licences(
+    request: HttpRequest,
+    q: str = Query("", max_length=100, description="备案号、许可人/转让人或被许可人/受让人"),
+    kind: str = Query("", max_length=20),
+    year: int | None = Query(None, ge=1985, le=2100, description="合同年份"),
+    page: int = Page,
+    page_size: int = PageSize,
+) -> Any:
+    data = _bound(LicenceFilterForm, {"q": q, "kind": kind, "year": year})
+    rows, meta = _page(
+        registry.licence_list(data, _owner(request)).order_by("-contract_date", "-id"), page, page_size
+    )
+    items = [
+        {
+            "id": x.pk,
+            "reference": x.reference,
+            "kind": x.kind,
+            "kind_label": x.get_kind_display(),
+            "licensor_name": x.licensor_name,
+            "licensor_id": x.licensor_id,
+            "licensee_name": x.licensee_name,
+            "licensee_id": x.licensee_id,
+            "fee": None if x.fee is None else str(x.fee),
+            "contract_date": x.contract_date,
+            "term_end": x.term_end,
+            "recorded": x.recorded,
+            "item_count": x.item_count,
+        }
+        for x in rows
+    ]
+    return {**meta, "items": items}
+
+
 @api.post(
     "/registry/imports",
     response={202: s.JobOut, 400: s.ErrorOut, **ERRORS},
@@ -679,5 +855,88 @@ def ledger(
             "reference": x.reference,
         }
         for x in rows
+    ]
+    return {**meta, "items": items}
+
+
+# --- market ----------------------------------------------------------------------------------------
+
+
+@api.get(
+    "/market/offers",
+    response={200: s.OfferPage, **ERRORS},
+    tags=["运营交易"],
+    summary="挂牌成果（已发布），与成果大厅同样的检索和筛选",
+)
+def offers(
+    request: HttpRequest,
+    q: str = Query("", max_length=100, description="成果名称、简介、专利名称或申请号、专利权人"),
+    field: str = Query("", max_length=30, description="技术领域"),
+    mode: str = Query("", max_length=20, description="交易方式"),
+    maturity: str = Query("", max_length=20, description="成熟度"),
+    page: int = Page,
+    page_size: int = PageSize,
+) -> Any:
+    data = _bound(OfferFilterForm, {"q": q, "field": field, "mode": mode, "maturity": maturity})
+    rows, meta = _page(market.offer_list(_owner(request), data), page, page_size)
+    items = [
+        {
+            "id": o.pk,
+            "title": o.title,
+            "holder": o.holder.name,
+            "mode": o.mode,
+            "mode_label": o.get_mode_display(),
+            "price": None if o.price is None else str(o.price),
+            "negotiable": o.negotiable,
+            "fee_terms": o.fee_terms,
+            "field": o.field,
+            "field_label": o.get_field_display(),
+            "maturity": o.maturity,
+            "maturity_label": o.get_maturity_display(),
+            "region": o.region.name if o.region else None,
+            "applications": o.applications,
+            "description": o.description,
+            "patents": [p.application_number for p in o.patents.all()],
+            "contact_person": o.contact_person,
+            "contact_phone": o.contact_phone,
+            "published_on": o.published_on,
+        }
+        for o in rows
+    ]
+    return {**meta, "items": items}
+
+
+@api.get(
+    "/market/needs",
+    response={200: s.NeedPage, **ERRORS},
+    tags=["运营交易"],
+    summary="技术需求（已发布），与需求大厅同样的检索和筛选",
+)
+def needs(
+    request: HttpRequest,
+    q: str = Query("", max_length=100, description="需求名称、技术问题、需求单位"),
+    field: str = Query("", max_length=30, description="技术领域"),
+    page: int = Page,
+    page_size: int = PageSize,
+) -> Any:
+    data = _bound(NeedFilterForm, {"q": q, "field": field})
+    rows, meta = _page(market.need_list(_owner(request), data), page, page_size)
+    items = [
+        {
+            "id": n.pk,
+            "title": n.title,
+            "organisation": n.organisation.name,
+            "problem": n.problem,
+            "field": n.field,
+            "field_label": n.get_field_display(),
+            "budget_min": None if n.budget_min is None else str(n.budget_min),
+            "budget_max": None if n.budget_max is None else str(n.budget_max),
+            "deadline": n.deadline,
+            "region": n.region.name if n.region else None,
+            "contact_person": n.contact_person,
+            "contact_phone": n.contact_phone,
+            "published_on": n.published_on,
+        }
+        for n in rows
     ]
     return {**meta, "items": items}

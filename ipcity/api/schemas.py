@@ -167,6 +167,129 @@ class OrganisationPage(PageMeta):
     items: list[OrganisationOut]
 
 
+class TrademarkOut(Schema):
+    id: int
+    registration_number: str = Field(description="注册号")
+    name: str
+    classes: list[int] = Field(description="尼斯分类")
+    kind: str
+    kind_label: str
+    status: str
+    status_label: str
+    holder_name: str
+    holder_id: int | None = Field(description="注册人在机构库中的编号（已匹配时）")
+    application_date: dt.date | None
+    registration_date: dt.date | None
+    expiry_date: dt.date | None
+    madrid_number: str | None = Field(description="马德里国际注册号")
+    well_known: bool
+
+
+class TrademarkPage(PageMeta):
+    items: list[TrademarkOut]
+
+
+class GeographicalIndicationOut(Schema):
+    id: int
+    product: str
+    kind: str
+    kind_label: str
+    region: str | None
+    holder_name: str
+    reference: str = Field(description="批准公告号")
+    approval_date: dt.date | None
+    demonstration_zone: str
+    demonstration_zone_label: str
+
+
+class GeographicalIndicationPage(PageMeta):
+    items: list[GeographicalIndicationOut]
+
+
+class PledgeOut(Schema):
+    id: int
+    registration_number: str
+    pledgor_name: str
+    pledgor_id: int | None
+    pledgee_name: str
+    pledgee_id: int | None
+    amount: str = Field(description="担保金额（元）")
+    registration_date: dt.date
+    term_start: dt.date | None
+    term_end: dt.date | None
+    item_count: int = Field(description="出质的专利、商标件数")
+
+
+class PledgePage(PageMeta):
+    items: list[PledgeOut]
+
+
+class LicenceOut(Schema):
+    id: int
+    reference: str = Field(description="备案号或登记号")
+    kind: str
+    kind_label: str
+    licensor_name: str
+    licensor_id: int | None
+    licensee_name: str
+    licensee_id: int | None
+    fee: str | None = Field(description="许可费或转让价款（元）")
+    contract_date: dt.date | None
+    term_end: dt.date | None
+    recorded: bool
+    item_count: int
+
+
+class LicencePage(PageMeta):
+    items: list[LicenceOut]
+
+
+class OfferOut(Schema):
+    id: int
+    title: str
+    holder: str
+    mode: str
+    mode_label: str
+    price: str | None = Field(description="挂牌价格或许可费（元）；面议时为空")
+    negotiable: bool
+    fee_terms: str
+    field: str
+    field_label: str
+    maturity: str
+    maturity_label: str
+    region: str | None
+    applications: str
+    description: str
+    patents: list[str] = Field(description="专利申请号")
+    contact_person: str
+    contact_phone: str
+    published_on: dt.date | None
+
+
+class OfferPage(PageMeta):
+    items: list[OfferOut]
+
+
+class NeedOut(Schema):
+    id: int
+    title: str
+    organisation: str
+    problem: str
+    field: str
+    field_label: str
+    budget_min: str | None = Field(description="预算下限（元）")
+    budget_max: str | None = Field(description="预算上限（元）")
+    deadline: dt.date | None
+    region: str | None
+    contact_person: str
+    contact_phone: str
+    published_on: dt.date | None
+
+
+class NeedPage(PageMeta):
+    items: list[NeedOut]
+
+
 class JobOut(Schema):
     id: uuid.UUID
     label: str

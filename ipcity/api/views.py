@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -60,3 +60,9 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"已吊销令牌“{token.name}”，使用它的系统将无法再访问。")
     return redirect("api_tokens:list")
+
+
+def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
+    """Any other address under /api/: a JSON 404 in Chinese, like the endpoints' own errors (a
+    client reading JSON never gets the site's HTML error page)."""
+    return JsonResponse({"detail": "没有这个接口，请查看 /api/docs 中的接口列表。", "errors": []}, status=404)

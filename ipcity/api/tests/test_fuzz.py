@@ -25,7 +25,10 @@ from ipcity.accounts.permissions import can_view_indicators, is_city_admin
 from ipcity.api.tests.data import ROLES, scoped_data, tokens_for
 from ipcity.core.models import Job
 from ipcity.grants.selectors import ledger_payments
-from ipcity.registry.models import Organisation, Patent
+from ipcity.market.choices import NeedStatus
+from ipcity.market.models import Need, Offer
+from ipcity.registry import selectors as registry
+from ipcity.registry.models import GeographicalIndication, Organisation, Patent, Trademark
 from ipcity.supervision.models import Milestone
 from ipcity.supervision.permissions import can_view_supervision
 from ipcity.test import Personas
@@ -102,6 +105,36 @@ def jobs(user: Any, status: int, body: Any, personas: Personas) -> None:
         assert Job.objects.visible_to(user).filter(pk=body["id"]).exists()
 
 
+def trademarks(user: Any, status: int, body: Any, personas: Personas) -> None:
+    visible = _ids(Trademark.objects.visible_to(user))
+    assert all(row["id"] in visible for row in _items(body))
+
+
+def geographical_indications(user: Any, status: int, body: Any, personas: Personas) -> None:
+    visible = _ids(GeographicalIndication.objects.visible_to(user))
+    assert all(row["id"] in visible for row in _items(body))
+
+
+def pledges(user: Any, status: int, body: Any, personas: Personas) -> None:
+    visible = _ids(registry.pledges_visible_to(user))
+    assert all(row["id"] in visible for row in _items(body))
+
+
+def licences(user: Any, status: int, body: Any, personas: Personas) -> None:
+    visible = _ids(registry.licences_visible_to(user))
+    assert all(row["id"] in visible for row in _items(body))
+
+
+def offers(user: Any, status: int, body: Any, personas: Personas) -> None:
+    visible = _ids(Offer.objects.visible_to(user).published())
+    assert all(row["id"] in visible for row in _items(body))
+
+
+def needs(user: Any, status: int, body: Any, personas: Personas) -> None:
+    visible = _ids(Need.objects.visible_to(user).filter(status=NeedStatus.PUBLISHED))
+    assert all(row["id"] in visible for row in _items(body))
+
+
 def public(user: Any, status: int, body: Any, personas: Personas) -> None:
     """The plan and the reward catalog are published documents: the same for everyone."""
 
@@ -114,6 +147,12 @@ SCOPE: dict[tuple[str, str], Callable[[Any, int, Any, Personas], None]] = {
     ("GET", "/api/indicators/values"): indicators,
     ("GET", "/api/registry/patents"): patents,
     ("GET", "/api/registry/organisations"): organisations,
+    ("GET", "/api/registry/trademarks"): trademarks,
+    ("GET", "/api/registry/geographical-indications"): geographical_indications,
+    ("GET", "/api/registry/pledges"): pledges,
+    ("GET", "/api/registry/licences"): licences,
+    ("GET", "/api/market/offers"): offers,
+    ("GET", "/api/market/needs"): needs,
     ("POST", "/api/registry/imports"): imports,
     ("GET", "/api/jobs/{job_id}"): jobs,
     ("GET", "/api/supervision/flags"): flags,
