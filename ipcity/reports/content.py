@@ -489,10 +489,17 @@ def _protection_paragraph(year: int, snaps: Snapshots, sources: Sources) -> str:
     credit = CreditRecord.objects.active_on(end)
     sources.record(f"保护记录：{year} 年电商投诉、纠纷案件，{end} 在册的信用记录")
     disputes = snaps.text("dispute_cases", None, year) if "dispute_cases" in snaps.by_code else DASH
-    cycle = snaps.text("dispute_cycle_days", None, year) if "dispute_cycle_days" in snaps.by_code else DASH
+    cycle_value = (
+        snaps.value("dispute_cycle_days", None, year) if "dispute_cycle_days" in snaps.by_code else None
+    )
+    cycle = (
+        f"办案周期中位数 {snaps.text('dispute_cycle_days', None, year)}"
+        if cycle_value is not None
+        else "当年无办结案件，不计算办案周期"
+    )
     return (
         f"{year} 年平台受理电商平台知识产权投诉 {format_count(filed, '件')}（其中标记为疑似恶意投诉 "
-        f"{format_count(malicious, '件')}）；专利侵权纠纷行政裁决与调解案件 {disputes}，办案周期中位数 {cycle}。"
+        f"{format_count(malicious, '件')}）；专利侵权纠纷行政裁决与调解案件 {disputes}，{cycle}。"
         f"年末在册的失信等信用记录 {format_count(credit.count(), '条')}，其中公示 "
         f"{format_count(credit.filter(public=True).count(), '条')}（数据来源：保护模块的投诉、案件与信用记录，"
         "案件数与办案周期为平台指标快照）。"

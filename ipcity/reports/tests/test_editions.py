@@ -222,6 +222,7 @@ def test_the_protection_section_counts_the_protection_records(personas: Personas
 
     before = "".join(_section(content.build(YEAR), "protection").paragraphs)
     assert "模块尚未启用" not in before and "年末在册的失信等信用记录 0 条" in before
+    assert "当年无办结案件，不计算办案周期" in before  # no median of nothing
     CreditRecord.objects.create(
         organisation=personas.org_a, kind="serious", source="测试文号", start=dt.date(2024, 3, 1), public=True
     )
