@@ -9,16 +9,17 @@ import statistics
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, F, Q, QuerySet
 
 from ipcity.accounts.choices import Role
 from ipcity.accounts.permissions import has_role, is_city_admin
 from ipcity.core.models import Region
 from ipcity.core.workdays import WorkdayCalendarError, working_days_between
-from ipcity.protection.choices import AidStatus, ComplaintStatus, CreditKind, OverseasOutcome
+from ipcity.protection.choices import AidStatus, ComplaintStatus, CreditKind, DisputeKind, OverseasOutcome
 from ipcity.protection.config import Grading, grading, step_deadline
 from ipcity.protection.models import (
     OPEN_COMPLAINT,
+    OPEN_MEDIATION,
     AidBody,
     AidRequest,
     Complaint,
@@ -27,7 +28,9 @@ from ipcity.protection.models import (
     OverseasDispute,
     RiskAlert,
     RiskCheck,
+    RiskSubscription,
     member_organisation_id,
+    organisation_account_id,
 )
 from ipcity.protection.permissions import can_file_complaint, is_platform
 from ipcity.registry.choices import OrganisationKind
@@ -233,6 +236,31 @@ def dispute_list(user: Any, filters: dict[str, Any]) -> QuerySet[Dispute]:
     return rows
 
 
+def mediations_for_body(user: Any) -> QuerySet[Dispute]:
+    """A mediation body's accounts (its registry organisation's): the open mediation cases assigned
+    to the body (agreement, 司法确认, closing wait for it)."""
+    org_id = organisation_account_id(user)
+    if org_id is None:
+        return Dispute.objects.none()
+    return (
+        Dispute.objects.filter(
+            kind=DisputeKind.MEDIATION, mediator__organisation_id=org_id, status__in=OPEN_MEDIATION
+        )
+        .select_related("region", "mediator")
+        .order_by(F("due_on").asc(nulls_last=True), "filed_on", "id")
+    )
+
+
+def overdue_mediations(user: Any, today: dt.date) -> QuerySet[Dispute]:
+    """Open mediations past their time limit, as `user` may see them."""
+    return (
+        Dispute.objects.visible_to(user)
+        .filter(status__in=OPEN_MEDIATION, due_on__lt=today)
+        .select_related("region", "mediator")
+        .order_by("due_on", "id")
+    )
+
+
 @dataclass(frozen=True)
 class Stage:
     label: str
@@ -308,6 +336,32 @@ def aid_request_list(user: Any) -> QuerySet[AidRequest]:
     return AidRequest.objects.visible_to(user).select_related("requester", "body")
 
 
+def aid_requests_for_body(user: Any) -> QuerySet[AidRequest]:
+    """An aid body's accounts (its registry organisation's): the requests routed to the body that
+    wait for its acceptance or its result."""
+    org_id = organisation_account_id(user)
+    if org_id is None:
+        return AidRequest.objects.none()
+    return (
+        AidRequest.objects.filter(
+            body__organisation_id=org_id, status__in=[AidStatus.ROUTED, AidStatus.ACCEPTED]
+        )
+        .select_related("requester", "requester__region", "body")
+        .order_by(F("due_on").asc(nulls_last=True), "submitted_on", "id")
+    )
+
+
+def overdue_aid_requests(user: Any, today: dt.date) -> QuerySet[AidRequest]:
+    """Routed requests not accepted within the time limit, as `user` may see them (the city office,
+    a district bureau, the body)."""
+    return (
+        AidRequest.objects.visible_to(user)
+        .filter(status=AidStatus.ROUTED, due_on__lt=today)
+        .select_related("requester", "requester__region", "body")
+        .order_by("due_on", "id")
+    )
+
+
 @dataclass(frozen=True)
 class AidBodyFacts:
     """A 维权援助 body's cases closed in a year: the 公益维权 reward item (二(一)3) reads the
@@ -380,6 +434,33 @@ def alerts_for(organisation: Organisation) -> QuerySet[RiskAlert]:
             condition &= by_ipc
         matches |= condition
     return RiskAlert.objects.filter(matches).order_by("-published_on", "-id")
+
+
+def _matches(sub: RiskSubscription, alert: RiskAlert, prefixes: set[str]) -> bool:
+    """The rule of `alerts_for`, for one subscription and one alert."""
+    if sub.industry and alert.industry != sub.industry:
+        return False
+    if sub.country and sub.country.lower() not in alert.country.lower():
+        return False
+    if sub.own_patents:
+        ipc = alert.ipc
+        return bool(ipc) and any(ipc.startswith(p) or ipc in (p[:3], p[:1]) for p in prefixes)
+    return True
+
+
+def subscribers_of(alert: RiskAlert) -> list[Organisation]:
+    """The organisations one of whose subscriptions the alert matches (told when it is published):
+    the same rule as `alerts_for`, read the other way."""
+    found: dict[int, Organisation] = {}
+    prefixes: dict[int, set[str]] = {}
+    for sub in RiskSubscription.objects.select_related("organisation").order_by("organisation_id", "id"):
+        if sub.organisation_id in found:
+            continue
+        if sub.own_patents and sub.organisation_id not in prefixes:
+            prefixes[sub.organisation_id] = ipc_prefixes(sub.organisation)
+        if _matches(sub, alert, prefixes.get(sub.organisation_id, set())):
+            found[sub.organisation_id] = sub.organisation
+    return list(found.values())
 
 
 def risk_check_list(user: Any) -> QuerySet[RiskCheck]:
