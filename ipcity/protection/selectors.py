@@ -351,6 +351,30 @@ def aid_requests_for_body(user: Any) -> QuerySet[AidRequest]:
     )
 
 
+def body_tasks_count(user: Any) -> int:
+    """The desk badge's share of an aid body's or a mediation body's accounts: the requests and the
+    mediations waiting for the body, in one query (none for an account of no organisation)."""
+    org_id = organisation_account_id(user)
+    if org_id is None:
+        return 0
+    waiting_mediations = (
+        Dispute.objects.filter(
+            kind=DisputeKind.MEDIATION, mediator__organisation_id=org_id, status__in=OPEN_MEDIATION
+        )
+        .order_by()
+        .values("pk")
+    )
+    found = (
+        AidRequest.objects.filter(
+            body__organisation_id=org_id, status__in=[AidStatus.ROUTED, AidStatus.ACCEPTED]
+        )
+        .order_by()
+        .values("pk")
+        .union(waiting_mediations, all=True)
+    )
+    return found.count()
+
+
 def overdue_aid_requests(user: Any, today: dt.date) -> QuerySet[AidRequest]:
     """Routed requests not accepted within the time limit, as `user` may see them (the city office,
     a district bureau, the body)."""
