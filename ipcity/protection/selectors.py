@@ -424,6 +424,26 @@ def aid_body_facts(year: int) -> list[AidBodyFacts]:
     return out
 
 
+def influential_aid_cases(
+    organisation: Organisation | int, since: dt.date, until: dt.date
+) -> list[AidRequest]:
+    """The 公益维权 reward item's facts (二(一)3) for one organisation: the 维权援助 requests closed
+    between `since` and `until` by the aid bodies it is (AidBody.organisation), successful and found
+    by the city office to be of 较大影响力."""
+    org_id = organisation if isinstance(organisation, int) else organisation.pk
+    return list(
+        AidRequest.objects.filter(
+            body__organisation_id=org_id,
+            status=AidStatus.CLOSED,
+            successful=True,
+            influential=True,
+            closed_on__range=(since, until),
+        )
+        .select_related("body", "requester")
+        .order_by("-closed_on", "-id")
+    )
+
+
 # ------------------------------------------------------------------------------------ overseas risk
 
 
@@ -514,6 +534,19 @@ def overseas_litigation_facts(organisation: Organisation | int, year: int) -> li
             ended_on__year=year,
             outcome__in=[OverseasOutcome.WON, OverseasOutcome.SETTLED],
         ).order_by("ended_on")
+    )
+
+
+def overseas_outcomes(
+    organisation: Organisation | int, since: dt.date, until: dt.date
+) -> list[OverseasDispute]:
+    """The organisation's overseas disputes that ended between `since` and `until` with a result
+    (胜诉, 和解 or 败诉): the 涉外诉讼 subsidy reads the won ones; the others say why not."""
+    org_id = organisation if isinstance(organisation, int) else organisation.pk
+    return list(
+        OverseasDispute.objects.filter(organisation_id=org_id, ended_on__range=(since, until))
+        .exclude(outcome=OverseasOutcome.PENDING)
+        .order_by("-ended_on", "-id")
     )
 
 
