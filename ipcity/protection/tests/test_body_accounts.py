@@ -4,8 +4,11 @@ closing); another body's account gets 404, a party or an officer elsewhere neith
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from ipcity.core.models import AuditEvent, Region
 from ipcity.core.workflow import Refused
@@ -82,6 +85,16 @@ def test_aid_body_account_accepts_and_records_the_outcome_of_its_requests(person
     assert request.influential is True
     (facts,) = selectors.aid_body_facts(MONDAY.year)
     assert facts.body == body and facts.influential == [request]
+
+    # The Excel has the page's rows: the body's account gets its body's request, another body none.
+    def numbers(user: object) -> list[str]:
+        content = personas.client(user).get(reverse("protection:aid") + "?format=xlsx").content  # type: ignore[arg-type]
+        sheet = load_workbook(io.BytesIO(content)).active
+        assert sheet is not None
+        return [str(row[0]) for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]]
+
+    assert numbers(body_user) == [request.number]
+    assert numbers(other_user) == []
 
 
 def test_a_body_without_organisation_has_no_account_acting_for_it(personas: Personas) -> None:
