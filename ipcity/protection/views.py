@@ -23,7 +23,7 @@ from ipcity.core.workflow import Door, Refused, action_view, form_errors, keywor
 from ipcity.lib.excel import xlsx_response
 from ipcity.protection import clock, exports, selectors, services
 from ipcity.protection.choices import CreditKind
-from ipcity.protection.config import all_time_limits, grading
+from ipcity.protection.config import all_time_limits, grading, time_limit
 from ipcity.protection.forms import (
     OBJECTION_DECISIONS,
     REPAIR_DECISIONS,
@@ -466,6 +466,12 @@ def dispute_new(request: HttpRequest) -> HttpResponse:
     return render(request, "protection/dispute_form.html", {"form": form})
 
 
+def _mediation_limit(dispute: Dispute) -> str:
+    """The mediation's time limit as the page cites it (from the day the mediation started)."""
+    started = next((s.on for s in dispute.steps.all() if s.action == "start_mediation"), None)
+    return time_limit("mediation", started).describe() if started and dispute.due_on else ""
+
+
 def _dispute(request: HttpRequest, pk: int) -> Dispute:
     return get_object_or_404(
         Dispute.objects.visible_to(request.user).select_related(
@@ -494,6 +500,7 @@ def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "enforcement_form": EnforcementForm(),
             "body_form": MediationBodyForm(),
             "overdue": dispute.is_overdue(clock.today()),
+            "limit": _mediation_limit(dispute),
             "agreement_form": AgreementForm(),
             "court_form": CourtForm(),
             "feedback_form": FeedbackForm(),
@@ -628,6 +635,7 @@ def aid_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "close_form": AidCloseForm(city=is_city_admin(request.user)),
             "feedback_form": FeedbackForm(),
             "overdue": obj.is_overdue(clock.today()),
+            "limit": time_limit("aid_acceptance", obj.routed_on).describe() if obj.routed_on else "",
         },
     )
 

@@ -44,6 +44,7 @@ def test_aid_body_account_accepts_and_records_the_outcome_of_its_requests(person
     page = mine.get(url)
     assert page.status_code == 200
     assert "受理援助申请" in page.content.decode() and "展会上被诉侵权" in page.content.decode()
+    assert "时限：5个工作日（市局决定" in page.content.decode()
     assert [r.pk for r in selectors.aid_request_list(body_user)] == [request.pk]
     # Another body's account, and the accounts of other organisations: not in their scope.
     assert personas.client(other_user).get(url).status_code == 404
@@ -141,6 +142,7 @@ def test_mediation_body_account_records_agreement_and_confirmation(personas: Per
 
     page = mine.get(url)
     assert page.status_code == 200 and "登记调解协议" in page.content.decode()
+    assert "时限：30日（市局决定" in page.content.decode()
     assert [d.pk for d in selectors.dispute_list(body_user, {})] == [case.pk]
     assert [d.pk for d in selectors.mediations_for_body(body_user)] == [case.pk]
     # Another mediation body's account and the district that does not handle it: 404.
