@@ -7,6 +7,8 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -194,3 +196,29 @@ def test_mediation_body_register_is_the_city_offices(personas: Personas) -> None
     page = personas.client(personas.district_a).get(reverse("protection:disputes")).content.decode()
     assert "烟台市知识产权纠纷人民调解委员会" in page and "已开通账号办理" in page
     assert AuditEvent.objects.filter(action="mediation_body.create").exists()
+
+
+def test_body_accounts_list_pages_cost_the_same_queries_whatever_the_rows(personas: Personas) -> None:
+    aid, aid_user = aid_body()
+    mediator, mediator_user = mediation_body()
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            _routed(personas, aid)
+            case = _mediation(personas)
+            services.start_mediation(case, actor=web(personas.district_a), mediator=mediator)
+
+    def queries() -> list[int]:
+        counts = []
+        for user, url in ((aid_user, "protection:aid"), (mediator_user, "protection:disputes")):
+            client = personas.client(user)
+            client.get(reverse(url))
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(reverse(url)).status_code == 200
+            counts.append(len(captured))
+        return counts
+
+    add(2)
+    before = queries()
+    add(3)
+    assert queries() == before
