@@ -349,6 +349,39 @@ def _mediation(dispute: Any, today: dt.date) -> DeskItem:
     )
 
 
+def _risk_check(check: Any) -> DeskItem:
+    event = f"，{check.event_on.isoformat()} 出发" if check.event_on else ""
+    return DeskItem(
+        what=f"答复风险排查：{check.get_purpose_display()}，{check.country}（{check.number}）",
+        url=reverse("protection:risk_check", args=[check.pk]),
+        whom=_organisation(check.organisation),
+        when=f"{check.submitted_on.isoformat()} 申请{event}",
+    )
+
+
+def _city_protection_tasks(user: Any) -> list[DeskSection]:
+    """The city office's protection tasks: 维权援助 requests to route, 风险排查 to answer."""
+    today = protection_clock.today()
+    return [
+        _section(
+            "aid_to_route",
+            "维权援助：待分派的申请",
+            protection.aid_requests_to_route(user),
+            lambda r: _aid_request(r, today),
+            more_url=reverse("protection:aid"),
+            more_text="全部维权援助申请",
+        ),
+        _section(
+            "risk_checks",
+            "风险排查：待答复的申请",
+            protection.risk_checks_to_answer(user),
+            _risk_check,
+            more_url=reverse("protection:risk_checks"),
+            more_text="全部风险排查",
+        ),
+    ]
+
+
 def _overdue_cases(user: Any) -> list[DeskSection]:
     """维权援助 requests not accepted in time and mediations past their time limit, as the user may
     see them (alerts, shown only when there are)."""
@@ -481,6 +514,7 @@ def _city_sections(user: Any, today: dt.date, grants_today: dt.date) -> list[Des
             note="违反规定的挂牌可在其页面屏蔽（须写明理由）。",
         ),
         DeskSection("calendar", "工作日历", calendar, len(calendar), is_task=False),
+        *_city_protection_tasks(user),
         *_overdue_complaints(user),
         *_overdue_cases(user),
     ]
@@ -605,6 +639,8 @@ def waiting_count(user: Any) -> int:
             grants.entitlements_awaiting(user).count(),
             supervision.reports_to_review(user).count(),
             registry.review_items_to_decide(user).count(),
+            protection.aid_requests_to_route(user).count(),
+            protection.risk_checks_to_answer(user).count(),
         )
     elif has_role(user, Role.DEPT_LIAISON) or has_role(user, Role.DISTRICT_OFFICER):
         counts = (

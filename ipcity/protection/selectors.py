@@ -15,7 +15,14 @@ from ipcity.accounts.choices import Role
 from ipcity.accounts.permissions import has_role, is_city_admin
 from ipcity.core.models import Region
 from ipcity.core.workdays import WorkdayCalendarError, working_days_between
-from ipcity.protection.choices import AidStatus, ComplaintStatus, CreditKind, DisputeKind, OverseasOutcome
+from ipcity.protection.choices import (
+    AidStatus,
+    ComplaintStatus,
+    CreditKind,
+    DisputeKind,
+    OverseasOutcome,
+    RiskCheckStatus,
+)
 from ipcity.protection.config import Grading, grading, step_deadline
 from ipcity.protection.models import (
     OPEN_COMPLAINT,
@@ -334,6 +341,28 @@ def dispute_count(year: int, region_id: int | None = None, *, kind: str | None =
 
 def aid_request_list(user: Any) -> QuerySet[AidRequest]:
     return AidRequest.objects.visible_to(user).select_related("requester", "body")
+
+
+def aid_requests_to_route(user: Any) -> QuerySet[AidRequest]:
+    """The city office: requests waiting to be routed to a body (or declined)."""
+    if not is_city_admin(user):
+        return AidRequest.objects.none()
+    return (
+        AidRequest.objects.filter(status=AidStatus.SUBMITTED)
+        .select_related("requester", "requester__region", "body")
+        .order_by("submitted_on", "id")
+    )
+
+
+def risk_checks_to_answer(user: Any) -> QuerySet[RiskCheck]:
+    """The city office (the guidance centre): 风险排查 requests waiting for an answer."""
+    if not is_city_admin(user):
+        return RiskCheck.objects.none()
+    return (
+        RiskCheck.objects.filter(status=RiskCheckStatus.SUBMITTED)
+        .select_related("organisation", "organisation__region")
+        .order_by("event_on", "submitted_on", "id")
+    )
 
 
 def aid_requests_for_body(user: Any) -> QuerySet[AidRequest]:

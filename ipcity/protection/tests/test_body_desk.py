@@ -113,3 +113,26 @@ def test_body_desk_queries_do_not_grow_with_the_items(personas: Personas) -> Non
         _mediate(personas, mediator, 3)
     with clock.frozen(MONDAY + dt.timedelta(days=40)):
         assert [_queries(personas, u) for u in users] == before
+
+
+def test_city_desk_lists_requests_to_route_and_checks_to_answer(personas: Personas) -> None:
+    with clock.frozen(MONDAY):
+        request = services.submit_aid_request(
+            actor=web(personas.enterprise_a), requester=personas.org_a, summary="商标被抢注"
+        )
+        check = services.request_risk_check(
+            actor=web(personas.enterprise_a),
+            organisation=personas.org_a,
+            purpose="export",
+            country="巴西",
+            products="食品机械",
+        )
+        admin = User.objects.get(pk=personas.admin.pk)
+        before = desk.waiting_count(admin)
+        html = _html(personas, personas.admin)
+        assert request.number in _section(html, "aid_to_route")
+        assert check.number in _section(html, "risk_checks") and "巴西" in _section(html, "risk_checks")
+        # Districts and organisations have no such tasks.
+        assert 'data-testid="desk-aid_to_route"' not in _html(personas, personas.district_a)
+        services.answer_risk_check(check, actor=web(personas.admin), answer="未发现风险")
+        assert desk.waiting_count(admin) == before - 1
