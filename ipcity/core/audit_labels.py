@@ -147,6 +147,8 @@ ACTIONS = {
     "dispute.create": "登记纠纷案件",
     "aid_body.create": "新增维权援助机构",
     "aid_body.update": "修改维权援助机构",
+    "mediation_body.create": "新增调解组织",
+    "mediation_body.update": "修改调解组织",
     "aid_request.create": "申请维权援助",
     "risk_alert.create": "发布海外风险预警",
     "risk_subscription.create": "订阅海外风险预警",

@@ -23,6 +23,7 @@ from ipcity.grants.forms import (
     to_initial,
 )
 from ipcity.grants.permissions import can_apply, member_organisation
+from ipcity.grants.protection_facts import protection_facts
 from ipcity.grants.records import platform_facts
 from ipcity.lib.excel import simple_table, xlsx_response
 from ipcity.lib.numbers import format_yuan_exact
@@ -211,6 +212,8 @@ def profile_facts(org: Organisation, today: dt.date) -> dict[str, dict[str, Any]
         for candidate in candidates_for_organisation(org, year, today):
             out.setdefault(candidate.item_code, dict(candidate.facts))
     for code, facts in licence_facts(org, today).items():
+        out.setdefault(code, facts)
+    for code, facts in protection_facts(org, today).items():
         out.setdefault(code, facts)
     generic: dict[str, Any] = {}
     if org.size:

@@ -1,5 +1,5 @@
 """The 工作台 (desk): what waits for the signed-in user, composed read-only from the other apps'
-scoped selectors (grants, supervision, registry, the working-day calendar).
+scoped selectors (grants, supervision, registry, market, protection, the working-day calendar).
 
 Each role sees its own sections; each item says what waits, for whom, by when, and links to the page
 where it is done (that page shows the allowed actions). Task sections are counted in the navigation
@@ -317,6 +317,125 @@ def _platform_sections(user: Any) -> list[DeskSection]:
     ]
 
 
+def _aid_request(request: Any, today: dt.date) -> DeskItem:
+    """A 维权援助 request routed to a body: its step and the acceptance deadline (protection)."""
+    when = ""
+    if request.due_on and request.status == "routed":
+        when = f"受理期限 {request.due_on.isoformat()}，{_days((request.due_on - today).days)}"
+    elif request.accepted_on:
+        when = f"{request.accepted_on.isoformat()} 受理"
+    return DeskItem(
+        what=f"{request.get_status_display()}：{request.summary[:40]}（{request.number}）",
+        url=reverse("protection:aid_request", args=[request.pk]),
+        whom=f"{_organisation(request.requester)} → {request.body.name if request.body_id else '待分派'}",
+        when=when,
+        urgent=request.is_overdue(today),
+    )
+
+
+def _mediation(dispute: Any, today: dt.date) -> DeskItem:
+    """A mediation case assigned to a mediation body: its step and the mediation's time limit."""
+    when = (
+        f"调解期限 {dispute.due_on.isoformat()}，{_days((dispute.due_on - today).days)}"
+        if dispute.due_on
+        else ""
+    )
+    return DeskItem(
+        what=f"{dispute.get_status_display()}：{dispute.claimant_name} 与 {dispute.respondent_name}（{dispute.number}）",
+        url=reverse("protection:dispute", args=[dispute.pk]),
+        whom=f"{dispute.mediation_body}（{dispute.region.name}办理）",
+        when=when,
+        urgent=dispute.is_overdue(today),
+    )
+
+
+def _risk_check(check: Any) -> DeskItem:
+    event = f"，{check.event_on.isoformat()} 出发" if check.event_on else ""
+    return DeskItem(
+        what=f"答复风险排查：{check.get_purpose_display()}，{check.country}（{check.number}）",
+        url=reverse("protection:risk_check", args=[check.pk]),
+        whom=_organisation(check.organisation),
+        when=f"{check.submitted_on.isoformat()} 申请{event}",
+    )
+
+
+def _city_protection_tasks(user: Any) -> list[DeskSection]:
+    """The city office's protection tasks: 维权援助 requests to route, 风险排查 to answer."""
+    today = protection_clock.today()
+    return [
+        _section(
+            "aid_to_route",
+            "维权援助：待分派的申请",
+            protection.aid_requests_to_route(user),
+            lambda r: _aid_request(r, today),
+            more_url=reverse("protection:aid"),
+            more_text="全部维权援助申请",
+        ),
+        _section(
+            "risk_checks",
+            "风险排查：待答复的申请",
+            protection.risk_checks_to_answer(user),
+            _risk_check,
+            more_url=reverse("protection:risk_checks"),
+            more_text="全部风险排查",
+        ),
+    ]
+
+
+def _overdue_cases(user: Any) -> list[DeskSection]:
+    """维权援助 requests not accepted in time and mediations past their time limit, as the user may
+    see them (alerts, shown only when there are)."""
+    today = protection_clock.today()
+    sections = [
+        _section(
+            "aid_overdue",
+            "维权援助：超过受理期限的申请",
+            protection.overdue_aid_requests(user, today),
+            lambda r: _aid_request(r, today),
+            is_task=False,
+            more_url=reverse("protection:aid"),
+            more_text="全部维权援助申请",
+        ),
+        _section(
+            "mediations_overdue",
+            "调解：超过调解期限的案件",
+            protection.overdue_mediations(user, today),
+            lambda d: _mediation(d, today),
+            is_task=False,
+            more_url=reverse("protection:disputes"),
+            more_text="全部案件",
+        ),
+    ]
+    return [s for s in sections if s.total]
+
+
+def _body_sections(user: Any) -> list[DeskSection]:
+    """An organisation that is a 维权援助 body or a mediation body (its accounts act for the body):
+    the requests and cases that wait for it (shown only when there are; counted in the badge)."""
+    today = protection_clock.today()
+    sections = [
+        _section(
+            "aid_requests",
+            "维权援助：分派给本机构的申请",
+            protection.aid_requests_for_body(user),
+            lambda r: _aid_request(r, today),
+            more_url=reverse("protection:aid"),
+            more_text="全部维权援助申请",
+            note="受理后登记办理结果；是否具有较大影响力由市局认定。",
+        ),
+        _section(
+            "mediations",
+            "调解：分派给本调解组织的案件",
+            protection.mediations_for_body(user),
+            lambda d: _mediation(d, today),
+            more_url=reverse("protection:disputes"),
+            more_text="全部案件",
+            note="登记调解协议或调解不成、司法确认申请和结案。",
+        ),
+    ]
+    return [s for s in sections if s.total]
+
+
 # ---------------------------------------------------------------------------------------------
 # Sections by role
 
@@ -395,7 +514,9 @@ def _city_sections(user: Any, today: dt.date, grants_today: dt.date) -> list[Des
             note="违反规定的挂牌可在其页面屏蔽（须写明理由）。",
         ),
         DeskSection("calendar", "工作日历", calendar, len(calendar), is_task=False),
+        *_city_protection_tasks(user),
         *_overdue_complaints(user),
+        *_overdue_cases(user),
     ]
 
 
@@ -432,6 +553,7 @@ def _unit_sections(user: Any, today: dt.date, grants_today: dt.date) -> list[Des
             ),
         )
         sections += _overdue_complaints(user)
+        sections += _overdue_cases(user)
     return sections
 
 
@@ -456,6 +578,7 @@ def _organisation_sections(user: Any, grants_today: dt.date) -> list[DeskSection
         more_text="全部申请",
     )
     return [
+        *_body_sections(user),
         _section("returned", "退回修改的申请", returned, application),
         _section(
             "entitlements",
@@ -501,8 +624,6 @@ def desk_for(user: Any) -> Desk:
         desk.sections = _unit_sections(user, today, grants_today)
     elif has_role(user, Role.APPLICANT) or has_role(user, Role.AGENCY):
         desk.sections = _organisation_sections(user, grants_today)
-        if user.role == Role.AGENCY:
-            desk.notes.append("更多服务（维权、服务机构管理）将随相应模块上线。")
     elif has_role(user, Role.PLATFORM):
         desk.sections = _platform_sections(user)
     return desk
@@ -510,7 +631,7 @@ def desk_for(user: Any) -> Desk:
 
 def waiting_count(user: Any) -> int:
     """How many tasks wait for the user (the desk's task sections), for the navigation badge:
-    at most six queries, whatever the numbers."""
+    at most six queries (seven for an organisation's accounts), whatever the numbers."""
     counts: Iterable[int]
     if is_city_admin(user):
         counts = (
@@ -518,6 +639,8 @@ def waiting_count(user: Any) -> int:
             grants.entitlements_awaiting(user).count(),
             supervision.reports_to_review(user).count(),
             registry.review_items_to_decide(user).count(),
+            protection.aid_requests_to_route(user).count(),
+            protection.risk_checks_to_answer(user).count(),
         )
     elif has_role(user, Role.DEPT_LIAISON) or has_role(user, Role.DISTRICT_OFFICER):
         counts = (
@@ -530,6 +653,7 @@ def waiting_count(user: Any) -> int:
             grants.applications_awaiting(user).count(),
             grants.entitlements_awaiting(user).count(),
             market.tasks_count(user),
+            protection.body_tasks_count(user),
         )
     elif has_role(user, Role.PLATFORM):
         counts = (protection.complaints_to_handle(user).count(),)

@@ -88,6 +88,7 @@ class AidBodyKind(models.TextChoices):
 class AidStatus(models.TextChoices):
     SUBMITTED = "submitted", _("已申请，待分派")
     ROUTED = "routed", _("已分派援助机构")
+    ACCEPTED = "accepted", _("援助机构已受理")
     CLOSED = "closed", _("已办结")
     DECLINED = "declined", _("不予援助")
 

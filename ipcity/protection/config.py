@@ -1,5 +1,5 @@
 """Parameters kept as data, each value dated and with its source: the time limits of the e-commerce
-complaint steps (data/protection/time-limits.yaml) and the credit grading of service agencies
+complaint steps, of an aid body's acceptance and of a mediation (data/protection/time-limits.yaml) and the credit grading of service agencies
 (data/protection/credit-grading.yaml). A value is read at the date that decides it: the day its
 step starts, the grading day."""
 
@@ -42,7 +42,10 @@ _LIMIT_VERSION = {
         "source": _SOURCE,
     },
 }
-STEPS = ("platform_measures", "counter_notice", "rights_holder_wait", "platform_restore")
+COMPLAINT_STEPS = ("platform_measures", "counter_notice", "rights_holder_wait", "platform_restore")
+# The 维权援助 body's acceptance of a routed request, and a mediation from its start to its end.
+CASE_STEPS = ("aid_acceptance", "mediation")
+STEPS = COMPLAINT_STEPS + CASE_STEPS
 TIME_LIMITS_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["schema_version", "limits"],
@@ -174,8 +177,9 @@ def time_limit(step: str, on: dt.date, *, path: str | Path = TIME_LIMITS_FILE) -
     )
 
 
-def all_time_limits(on: dt.date) -> list[TimeLimit]:
-    return [time_limit(step, on) for step in STEPS]
+def all_time_limits(on: dt.date, steps: tuple[str, ...] = COMPLAINT_STEPS) -> list[TimeLimit]:
+    """The time limits in force on `on` (by default the complaint's steps, as its pages list them)."""
+    return [time_limit(step, on) for step in steps]
 
 
 @lru_cache(maxsize=4)

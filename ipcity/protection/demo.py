@@ -1,8 +1,10 @@
 """The protection part of the demo data set — SYNTHETIC: credit records of demo organisations (one
-published on the public list, one under objection, an agency's record that lowers its grade) and
+published on the public list, one under objection, an agency's record that lowers its grade),
 e-commerce complaints against the demo platform (海购) in every step — filed, overdue, restored after
-the waiting period and scored, kept after a suit, rejected and flagged as malicious — all made
-through the real services at past dates on protection's clock, and marked as demo (演示).
+the waiting period and scored, kept after a suit, rejected and flagged as malicious —, disputes and
+mediations (the demo mediation body's account, mediator-yantai, records its steps), 维权援助 (the
+demo bodies' accounts aid-center and agency-zhiqiao), overseas risk and the 商业秘密保护 sites — all
+made through the real services at past dates on protection's clock, and marked as demo (演示).
 Idempotent: a record or complaint already there (by its demo text) is left as it is."""
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ LANJING = "（演示）烟台蓝鲸生物医药股份有限公司"
 AGENCY = "（演示）烟台知桥知识产权代理事务所"
 JINSUI = "（演示）龙口金穗食品有限公司"
 PLATFORM = "（演示）烟台海购电子商务有限公司"
+AID_CENTRE = "（演示）烟台市知识产权维权援助中心"
+MEDIATORS = "（演示）烟台市知识产权纠纷人民调解委员会"
 DEMO_PDF = b"%PDF-1.4\n% ipcity demo document - synthetic\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -227,15 +231,34 @@ def _disputes(actor: Actor, today: dt.date) -> None:
     with clock.frozen(start + dt.timedelta(days=3)):
         open_case = services.accept_dispute(open_case, actor=actor)
         services.assign_investigator(open_case, actor=actor, investigator="（演示）赵技术调查官")
+    # The mediation body of the register, with its organisation's account (mediator-yantai): the
+    # handling district assigns it; the body's account records the agreement and the 司法确认 request
+    # (the closing then waits on its 工作台).
+    mediators_org = _org(MEDIATORS)
+    mediator = services.upsert_mediation_body(
+        actor=actor,
+        name=MEDIATORS,
+        organisation=mediators_org,
+        region=region,
+        contact="（演示）孙",
+        phone="0535-0000003",
+        is_demo=True,
+    )
+    mediator_user = _user(Role.AGENCY, mediators_org) if mediators_org is not None else None
+    by_mediator = Actor.web(mediator_user) if mediator_user is not None else actor
     start = today - dt.timedelta(days=60)
     mediation = register("mediation", start, "【演示】专利许可费纠纷调解")
     with clock.frozen(start + dt.timedelta(days=2)):
-        mediation = services.start_mediation(
-            mediation, actor=actor, mediation_body="（演示）烟台市知识产权纠纷人民调解委员会"
-        )
+        mediation = services.start_mediation(mediation, actor=actor, mediator=mediator)
     with clock.frozen(start + dt.timedelta(days=25)):
-        mediation = services.record_agreement(mediation, actor=actor, agreement="【演示】一次性支付许可费")
-        services.request_judicial_confirmation(mediation, actor=actor, court="（演示）芝罘区人民法院")
+        mediation = services.record_agreement(
+            mediation, actor=by_mediator, agreement="【演示】一次性支付许可费"
+        )
+        services.request_judicial_confirmation(mediation, actor=by_mediator, court="（演示）芝罘区人民法院")
+    start = today - dt.timedelta(days=45)
+    waiting = register("mediation", start, "【演示】商标许可合同纠纷调解")
+    with clock.frozen(start + dt.timedelta(days=1)):
+        services.start_mediation(waiting, actor=actor, mediator=mediator)  # past its 30 days: red
 
 
 def _aid_overseas_sites(actor: Actor, today: dt.date) -> None:
@@ -245,33 +268,53 @@ def _aid_overseas_sites(actor: Actor, today: dt.date) -> None:
     if holder is None or zhifu is None:
         return
     owner = _user(Role.APPLICANT, holder)
-    body = services.upsert_aid_body(
+    # Two bodies whose organisations have accounts: the centre (aid-center) and the agency 知桥's
+    # work station (agency-zhiqiao). 知桥's successful case, found of 较大影响力 by the city office,
+    # is the fact of its 公益维权 reward (二(一)3); the centre has a request waiting for acceptance.
+    centre_org, agency = _org(AID_CENTRE), _org(AGENCY)
+    centre = services.upsert_aid_body(
         actor=actor,
         name="（演示）烟台市知识产权维权援助中心",
         kind="association",
         service_scope="专利、商标侵权纠纷咨询，证据保全指导",
         region=zhifu,
+        organisation=centre_org,
         phone="0535-0000000",
         is_demo=True,
     )
+    station = services.upsert_aid_body(
+        actor=actor,
+        name="（演示）知桥维权援助工作站",
+        kind="agency",
+        service_scope="专利侵权判定、维权方案",
+        region=zhifu,
+        organisation=agency,
+        phone="0535-0000004",
+        is_demo=True,
+    )
+    station_user = _user(Role.AGENCY, agency) if agency is not None else None
+    by_station = Actor.web(station_user) if station_user is not None else actor
     if owner is not None and not AidRequest.objects.filter(is_demo=True).exists():
         by_owner = Actor.web(owner)
         with clock.frozen(today - dt.timedelta(days=40)):
             done = services.submit_aid_request(
                 actor=by_owner, requester=holder, summary="【演示】海外展会被诉侵权，请求援助", is_demo=True
             )
-            done = services.route_aid_request(done, actor=actor, body=body)
+            done = services.route_aid_request(done, actor=actor, body=station)
+        with clock.frozen(today - dt.timedelta(days=38)):
+            done = services.accept_aid_request(done, actor=by_station)
         with clock.frozen(today - dt.timedelta(days=5)):
             done = services.close_aid_request(
-                done,
-                actor=actor,
-                outcome="【演示】对方撤诉，企业产品恢复参展",
-                successful=True,
-                influential=True,
+                done, actor=by_station, outcome="【演示】对方撤诉，企业产品恢复参展", successful=True
             )
+            done = services.recognise_aid_influence(done, actor=actor, reason="【演示】涉及行业龙头企业")
             services.give_aid_feedback(done, actor=by_owner, score=5)
-        services.submit_aid_request(
+        waiting = services.submit_aid_request(
             actor=by_owner, requester=holder, summary="【演示】电商平台被恶意投诉", is_demo=True
+        )
+        services.route_aid_request(waiting, actor=actor, body=centre)
+        services.submit_aid_request(
+            actor=by_owner, requester=holder, summary="【演示】商标被抢注，请求指导", is_demo=True
         )
     if not RiskAlert.objects.filter(is_demo=True).exists():
         services.publish_risk_alert(

@@ -22,7 +22,7 @@ from ipcity.protection.choices import (
     RiskKind,
     SecretSiteKind,
 )
-from ipcity.protection.models import AidBody
+from ipcity.protection.models import AidBody, MediationBody
 from ipcity.registry.choices import Industry
 from ipcity.registry.models import Organisation
 
@@ -234,7 +234,38 @@ class EnforcementForm(_Styled):
 
 
 class MediationBodyForm(_Styled):
-    mediation_body = forms.CharField(label="调解组织", max_length=200)
+    """Assign a mediation body of the register (its accounts then act on the case), or name one."""
+
+    mediator = forms.ModelChoiceField(
+        label="调解组织（名录）",
+        queryset=MediationBody.objects.filter(active=True),
+        required=False,
+        help_text="名录中的调解组织的账号可以登记调解协议和司法确认申请",
+    )
+    mediation_body = forms.CharField(
+        label="名录外的调解组织", max_length=200, required=False, help_text="不在名录中时填写名称"
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("mediator") and not (data.get("mediation_body") or "").strip():
+            raise forms.ValidationError("请选择名录中的调解组织，或填写调解组织名称。")
+        return data
+
+
+class MediationRegisterForm(_Styled):
+    name = forms.CharField(label="名称", max_length=200)
+    organisation = OrganisationChoice(
+        label="对应机构",
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        help_text="该机构的账号可以办理分派给本调解组织的案件",
+    )
+    region = forms.ModelChoiceField(
+        label="所在区市", queryset=Region.objects.order_by("code"), required=False
+    )
+    contact = forms.CharField(label="联系人", max_length=40, required=False)
+    phone = forms.CharField(label="联系电话", max_length=40, required=False)
 
 
 class AgreementForm(_Styled):
@@ -255,6 +286,12 @@ class AidBodyForm(_Styled):
     region = forms.ModelChoiceField(
         label="所在区市", queryset=Region.objects.order_by("code"), required=False
     )
+    organisation = OrganisationChoice(
+        label="对应机构",
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        help_text="该机构的账号可以受理分派给本援助机构的申请并登记办理结果",
+    )
     contact = forms.CharField(label="联系人", max_length=40, required=False)
     phone = forms.CharField(label="联系电话", max_length=40, required=False)
 
@@ -271,10 +308,21 @@ class RouteForm(_Styled):
     )
 
 
+class ReasonOptionalForm(_Styled):
+    reason = forms.CharField(label="说明", max_length=300, required=False)
+
+
 class AidCloseForm(_Styled):
     outcome = forms.CharField(label="办理结果", max_length=300)
     successful = forms.BooleanField(label="维权成功", required=False)
-    influential = forms.BooleanField(label="具有较大影响力（公益维权奖补的事实依据）", required=False)
+    influential = forms.BooleanField(
+        label="具有较大影响力（市局认定；公益维权奖补的事实依据）", required=False
+    )
+
+    def __init__(self, *args: Any, city: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not city:  # 较大影响力 is the city office's finding (services.close_aid_request)
+            del self.fields["influential"]
 
 
 class RiskAlertForm(_Styled):

@@ -43,6 +43,15 @@ def member_organisation_id(user: Any) -> int | None:
     return membership.organisation_id if membership is not None else None
 
 
+def organisation_account_id(user: Any) -> int | None:
+    """The organisation an enterprise's, university's or agency's account acts for (None for other
+    roles). An aid body's or a mediation body's accounts are the accounts of its registry
+    organisation (AidBody.organisation, MediationBody.organisation): no role of their own."""
+    if not _signed_in(user) or user.role not in {Role.APPLICANT, Role.AGENCY}:
+        return None
+    return member_organisation_id(user)
+
+
 class CreditRecordQuerySet(models.QuerySet["CreditRecord"]):
     def active_on(self, day: dt.date) -> CreditRecordQuerySet:
         """In force on `day`: between its start and end, and neither repaired nor revoked."""
@@ -255,16 +264,18 @@ OPEN_COMPLAINT = frozenset({ComplaintStatus.FILED, ComplaintStatus.MEASURES, Com
 class DisputeQuerySet(models.QuerySet["Dispute"]):
     def visible_to(self, user: Any) -> DisputeQuerySet:
         """City admins: all. District bureaus: the cases their district handles. An organisation's
-        accounts: the cases it is a party to. Anyone else: nothing."""
+        accounts: the cases it is a party to, and the mediation cases assigned to the mediation
+        body it is. Anyone else: nothing."""
         if is_city_admin(user):
             return self
         if not _signed_in(user):
             return self.none()
         if user.role == Role.DISTRICT_OFFICER and user.region_id:
             return self.filter(region_id=user.region_id)
-        org_id = member_organisation_id(user)
-        if user.role in {Role.APPLICANT, Role.AGENCY} and org_id is not None:
-            return self.filter(Q(claimant_id=org_id) | Q(respondent_id=org_id))
+        org_id = organisation_account_id(user)
+        if org_id is not None:
+            mediates = Q(kind=DisputeKind.MEDIATION, mediator__organisation_id=org_id)
+            return self.filter(Q(claimant_id=org_id) | Q(respondent_id=org_id) | mediates)
         return self.none()
 
 
@@ -310,6 +321,15 @@ class Dispute(models.Model):
     decision = models.TextField(_("裁决结果"), blank=True)
     enforcement = models.CharField(_("执行情况"), max_length=300, blank=True)
     mediation_body = models.CharField(_("调解组织"), max_length=200, blank=True)
+    mediator = models.ForeignKey(
+        "protection.MediationBody",
+        verbose_name=_("调解组织（名录）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="disputes",
+    )
+    due_on = models.DateField(_("调解期限"), null=True, blank=True)
     agreement = models.TextField(_("调解协议"), blank=True)
     confirmation_court = models.CharField(_("司法确认法院"), max_length=200, blank=True)
     end_reason = models.CharField(_("不予受理或调解不成的理由"), max_length=300, blank=True)
@@ -336,6 +356,13 @@ class Dispute(models.Model):
     def cycle_days(self) -> int | None:
         """Days from filing to closing (自然日); None while open."""
         return (self.closed_on - self.filed_on).days if self.closed_on else None
+
+    def is_overdue(self, day: dt.date) -> bool:
+        """A mediation still open past its time limit (from the start of mediation)."""
+        return self.status in OPEN_MEDIATION and self.due_on is not None and day > self.due_on
+
+
+OPEN_MEDIATION = frozenset({DisputeStatus.MEDIATING, DisputeStatus.AGREED, DisputeStatus.CONFIRMING})
 
 
 class DisputeStep(models.Model):
@@ -394,19 +421,49 @@ class AidBody(models.Model):
         return self.name
 
 
+class MediationBody(models.Model):
+    """A mediation body (调解组织) in the register: the handling office assigns a mediation case to
+    it; the accounts of its registry organisation record the agreement and the 司法确认 request."""
+
+    name = models.CharField(_("名称"), max_length=200, unique=True)
+    organisation = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("对应机构"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    region = models.ForeignKey(
+        "core.Region", verbose_name=_("所在区市"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    contact = models.CharField(_("联系人"), max_length=40, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    active = models.BooleanField(_("在册"), default=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("调解组织")
+        verbose_name_plural = _("调解组织")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class AidRequestQuerySet(models.QuerySet["AidRequest"]):
     def visible_to(self, user: Any) -> AidRequestQuerySet:
         """City admins: all. District bureaus: requesters in their region. An organisation's accounts:
-        its own requests."""
+        its own requests, and the requests routed to the aid body it is."""
         if is_city_admin(user):
             return self
         if not _signed_in(user):
             return self.none()
         if user.role == Role.DISTRICT_OFFICER and user.region_id:
             return self.filter(requester__region_id=user.region_id)
-        org_id = member_organisation_id(user)
-        if user.role in {Role.APPLICANT, Role.AGENCY} and org_id is not None:
-            return self.filter(requester_id=org_id)
+        org_id = organisation_account_id(user)
+        if org_id is not None:
+            return self.filter(Q(requester_id=org_id) | Q(body__organisation_id=org_id))
         return self.none()
 
 
@@ -432,6 +489,9 @@ class AidRequest(models.Model):
         _("状态"), max_length=20, choices=AidStatus.choices, default=AidStatus.SUBMITTED
     )
     submitted_on = models.DateField(_("申请日期"))
+    routed_on = models.DateField(_("分派日期"), null=True, blank=True)
+    accepted_on = models.DateField(_("受理日期"), null=True, blank=True)
+    due_on = models.DateField(_("受理期限"), null=True, blank=True)
     closed_on = models.DateField(_("办结日期"), null=True, blank=True)
     successful = models.BooleanField(_("维权成功"), null=True, blank=True)
     influential = models.BooleanField(_("具有较大影响力"), default=False)
@@ -452,6 +512,10 @@ class AidRequest(models.Model):
     @property
     def number(self) -> str:
         return f"YZ{self.submitted_on.year}{self.pk or 0:06d}"
+
+    def is_overdue(self, day: dt.date) -> bool:
+        """Routed, not yet accepted by the body, past the acceptance time limit."""
+        return self.status == AidStatus.ROUTED and self.due_on is not None and day > self.due_on
 
 
 # ------------------------------------------------------------------------------ overseas risk (二(一)4)

@@ -6,6 +6,12 @@ accounts object (异议) and ask for repair (信用修复). Complaints: an enter
 files for its organisation as rights holder; the platform's accounts (role 电商平台, bound to the
 platform's organisation) act on complaints against their platform; the city office oversees all and
 flags malicious complaints.
+
+维权援助 bodies and mediation bodies have no role of their own: their accounts are the accounts
+(企业/高校用户 or 服务机构) of the registry organisation the body names (AidBody.organisation,
+MediationBody.organisation). Such an account sees and acts on the requests routed to its body
+(acceptance, outcome) and the mediation cases assigned to its body (agreement, failure, 司法确认,
+closing), besides its own organisation's cases.
 """
 
 from __future__ import annotations
@@ -14,10 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 from ipcity.accounts.choices import Role
 from ipcity.accounts.permissions import has_role, is_city_admin, is_government_user
-from ipcity.protection.models import member_organisation_id
+from ipcity.protection.models import member_organisation_id, organisation_account_id
 
 if TYPE_CHECKING:
-    from ipcity.protection.models import Complaint, CreditRecord, Dispute
+    from ipcity.protection.models import AidRequest, Complaint, CreditRecord, Dispute
 
 
 def can_manage_credit(user: Any, obj: Any = None) -> bool:
@@ -120,3 +126,23 @@ def is_claimant(user: Any, dispute: Dispute) -> bool:
         and dispute.claimant_id is not None
         and member_organisation_id(user) == dispute.claimant_id
     )
+
+
+def acts_for_aid_body(user: Any, request: AidRequest) -> bool:
+    """An account of the registry organisation of the body the request is routed to."""
+    org_id = organisation_account_id(user)
+    return org_id is not None and request.body is not None and request.body.organisation_id == org_id
+
+
+def aid_body_or_city(user: Any, request: AidRequest) -> bool:
+    return is_city_admin(user) or acts_for_aid_body(user, request)
+
+
+def mediates(user: Any, dispute: Dispute) -> bool:
+    """An account of the registry organisation of the mediation body the case is assigned to."""
+    org_id = organisation_account_id(user)
+    return org_id is not None and dispute.mediator is not None and dispute.mediator.organisation_id == org_id
+
+
+def handles_or_mediates(user: Any, dispute: Dispute) -> bool:
+    return handles_dispute(user, dispute) or mediates(user, dispute)

@@ -9,16 +9,24 @@ import statistics
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, F, Q, QuerySet
 
 from ipcity.accounts.choices import Role
 from ipcity.accounts.permissions import has_role, is_city_admin
 from ipcity.core.models import Region
 from ipcity.core.workdays import WorkdayCalendarError, working_days_between
-from ipcity.protection.choices import AidStatus, ComplaintStatus, CreditKind, OverseasOutcome
+from ipcity.protection.choices import (
+    AidStatus,
+    ComplaintStatus,
+    CreditKind,
+    DisputeKind,
+    OverseasOutcome,
+    RiskCheckStatus,
+)
 from ipcity.protection.config import Grading, grading, step_deadline
 from ipcity.protection.models import (
     OPEN_COMPLAINT,
+    OPEN_MEDIATION,
     AidBody,
     AidRequest,
     Complaint,
@@ -27,7 +35,9 @@ from ipcity.protection.models import (
     OverseasDispute,
     RiskAlert,
     RiskCheck,
+    RiskSubscription,
     member_organisation_id,
+    organisation_account_id,
 )
 from ipcity.protection.permissions import can_file_complaint, is_platform
 from ipcity.registry.choices import OrganisationKind
@@ -233,6 +243,31 @@ def dispute_list(user: Any, filters: dict[str, Any]) -> QuerySet[Dispute]:
     return rows
 
 
+def mediations_for_body(user: Any) -> QuerySet[Dispute]:
+    """A mediation body's accounts (its registry organisation's): the open mediation cases assigned
+    to the body (agreement, 司法确认, closing wait for it)."""
+    org_id = organisation_account_id(user)
+    if org_id is None:
+        return Dispute.objects.none()
+    return (
+        Dispute.objects.filter(
+            kind=DisputeKind.MEDIATION, mediator__organisation_id=org_id, status__in=OPEN_MEDIATION
+        )
+        .select_related("region", "mediator")
+        .order_by(F("due_on").asc(nulls_last=True), "filed_on", "id")
+    )
+
+
+def overdue_mediations(user: Any, today: dt.date) -> QuerySet[Dispute]:
+    """Open mediations past their time limit, as `user` may see them."""
+    return (
+        Dispute.objects.visible_to(user)
+        .filter(status__in=OPEN_MEDIATION, due_on__lt=today)
+        .select_related("region", "mediator")
+        .order_by("due_on", "id")
+    )
+
+
 @dataclass(frozen=True)
 class Stage:
     label: str
@@ -308,6 +343,78 @@ def aid_request_list(user: Any) -> QuerySet[AidRequest]:
     return AidRequest.objects.visible_to(user).select_related("requester", "body")
 
 
+def aid_requests_to_route(user: Any) -> QuerySet[AidRequest]:
+    """The city office: requests waiting to be routed to a body (or declined)."""
+    if not is_city_admin(user):
+        return AidRequest.objects.none()
+    return (
+        AidRequest.objects.filter(status=AidStatus.SUBMITTED)
+        .select_related("requester", "requester__region", "body")
+        .order_by("submitted_on", "id")
+    )
+
+
+def risk_checks_to_answer(user: Any) -> QuerySet[RiskCheck]:
+    """The city office (the guidance centre): 风险排查 requests waiting for an answer."""
+    if not is_city_admin(user):
+        return RiskCheck.objects.none()
+    return (
+        RiskCheck.objects.filter(status=RiskCheckStatus.SUBMITTED)
+        .select_related("organisation", "organisation__region")
+        .order_by("event_on", "submitted_on", "id")
+    )
+
+
+def aid_requests_for_body(user: Any) -> QuerySet[AidRequest]:
+    """An aid body's accounts (its registry organisation's): the requests routed to the body that
+    wait for its acceptance or its result."""
+    org_id = organisation_account_id(user)
+    if org_id is None:
+        return AidRequest.objects.none()
+    return (
+        AidRequest.objects.filter(
+            body__organisation_id=org_id, status__in=[AidStatus.ROUTED, AidStatus.ACCEPTED]
+        )
+        .select_related("requester", "requester__region", "body")
+        .order_by(F("due_on").asc(nulls_last=True), "submitted_on", "id")
+    )
+
+
+def body_tasks_count(user: Any) -> int:
+    """The desk badge's share of an aid body's or a mediation body's accounts: the requests and the
+    mediations waiting for the body, in one query (none for an account of no organisation)."""
+    org_id = organisation_account_id(user)
+    if org_id is None:
+        return 0
+    waiting_mediations = (
+        Dispute.objects.filter(
+            kind=DisputeKind.MEDIATION, mediator__organisation_id=org_id, status__in=OPEN_MEDIATION
+        )
+        .order_by()
+        .values("pk")
+    )
+    found = (
+        AidRequest.objects.filter(
+            body__organisation_id=org_id, status__in=[AidStatus.ROUTED, AidStatus.ACCEPTED]
+        )
+        .order_by()
+        .values("pk")
+        .union(waiting_mediations, all=True)
+    )
+    return found.count()
+
+
+def overdue_aid_requests(user: Any, today: dt.date) -> QuerySet[AidRequest]:
+    """Routed requests not accepted within the time limit, as `user` may see them (the city office,
+    a district bureau, the body)."""
+    return (
+        AidRequest.objects.visible_to(user)
+        .filter(status=AidStatus.ROUTED, due_on__lt=today)
+        .select_related("requester", "requester__region", "body")
+        .order_by("due_on", "id")
+    )
+
+
 @dataclass(frozen=True)
 class AidBodyFacts:
     """A 维权援助 body's cases closed in a year: the 公益维权 reward item (二(一)3) reads the
@@ -346,6 +453,26 @@ def aid_body_facts(year: int) -> list[AidBodyFacts]:
     return out
 
 
+def influential_aid_cases(
+    organisation: Organisation | int, since: dt.date, until: dt.date
+) -> list[AidRequest]:
+    """The 公益维权 reward item's facts (二(一)3) for one organisation: the 维权援助 requests closed
+    between `since` and `until` by the aid bodies it is (AidBody.organisation), successful and found
+    by the city office to be of 较大影响力."""
+    org_id = organisation if isinstance(organisation, int) else organisation.pk
+    return list(
+        AidRequest.objects.filter(
+            body__organisation_id=org_id,
+            status=AidStatus.CLOSED,
+            successful=True,
+            influential=True,
+            closed_on__range=(since, until),
+        )
+        .select_related("body", "requester")
+        .order_by("-closed_on", "-id")
+    )
+
+
 # ------------------------------------------------------------------------------------ overseas risk
 
 
@@ -382,6 +509,33 @@ def alerts_for(organisation: Organisation) -> QuerySet[RiskAlert]:
     return RiskAlert.objects.filter(matches).order_by("-published_on", "-id")
 
 
+def _matches(sub: RiskSubscription, alert: RiskAlert, prefixes: set[str]) -> bool:
+    """The rule of `alerts_for`, for one subscription and one alert."""
+    if sub.industry and alert.industry != sub.industry:
+        return False
+    if sub.country and sub.country.lower() not in alert.country.lower():
+        return False
+    if sub.own_patents:
+        ipc = alert.ipc
+        return bool(ipc) and any(ipc.startswith(p) or ipc in (p[:3], p[:1]) for p in prefixes)
+    return True
+
+
+def subscribers_of(alert: RiskAlert) -> list[Organisation]:
+    """The organisations one of whose subscriptions the alert matches (told when it is published):
+    the same rule as `alerts_for`, read the other way."""
+    found: dict[int, Organisation] = {}
+    prefixes: dict[int, set[str]] = {}
+    for sub in RiskSubscription.objects.select_related("organisation").order_by("organisation_id", "id"):
+        if sub.organisation_id in found:
+            continue
+        if sub.own_patents and sub.organisation_id not in prefixes:
+            prefixes[sub.organisation_id] = ipc_prefixes(sub.organisation)
+        if _matches(sub, alert, prefixes.get(sub.organisation_id, set())):
+            found[sub.organisation_id] = sub.organisation
+    return list(found.values())
+
+
 def risk_check_list(user: Any) -> QuerySet[RiskCheck]:
     return RiskCheck.objects.visible_to(user).select_related("organisation")
 
@@ -409,6 +563,19 @@ def overseas_litigation_facts(organisation: Organisation | int, year: int) -> li
             ended_on__year=year,
             outcome__in=[OverseasOutcome.WON, OverseasOutcome.SETTLED],
         ).order_by("ended_on")
+    )
+
+
+def overseas_outcomes(
+    organisation: Organisation | int, since: dt.date, until: dt.date
+) -> list[OverseasDispute]:
+    """The organisation's overseas disputes that ended between `since` and `until` with a result
+    (胜诉, 和解 or 败诉): the 涉外诉讼 subsidy reads the won ones; the others say why not."""
+    org_id = organisation if isinstance(organisation, int) else organisation.pk
+    return list(
+        OverseasDispute.objects.filter(organisation_id=org_id, ended_on__range=(since, until))
+        .exclude(outcome=OverseasOutcome.PENDING)
+        .order_by("-ended_on", "-id")
     )
 
 

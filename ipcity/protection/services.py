@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 
 from ipcity.accounts.choices import Role
@@ -47,12 +47,14 @@ from ipcity.protection.models import (
     CreditRecord,
     Dispute,
     DisputeStep,
+    MediationBody,
     OverseasDispute,
     RiskAlert,
     RiskCheck,
     RiskSubscription,
     SecretSite,
 )
+from ipcity.protection.selectors import subscribers_of
 from ipcity.protection.workflows import (
     AID_WORKFLOW,
     COMPLAINT_WORKFLOW,
@@ -71,6 +73,18 @@ def _accounts(organisation_id: int, *roles: str) -> list[User]:
             membership__organisation_id=organisation_id, is_active=True, role__in=roles
         ).order_by("pk")
     )
+
+
+def _city_admins() -> list[User]:
+    return list(User.objects.filter(role=Role.CITY_ADMIN, is_active=True).order_by("pk"))
+
+
+def _organisation_accounts(organisation_id: int | None) -> list[User]:
+    """An organisation's own accounts (enterprise, university, agency; also those of an aid body or
+    a mediation body, which are its registry organisation's accounts)."""
+    if organisation_id is None:
+        return []
+    return _accounts(organisation_id, Role.APPLICANT, Role.AGENCY)
 
 
 def _tell_complaint(complaint: Complaint, *, to_platform: bool, title: str, actor: Actor) -> None:
@@ -395,6 +409,14 @@ def keep_measures(complaint: Complaint, *, actor: Actor, reason: str) -> Complai
     complaint.due_on = None
     COMPLAINT_WORKFLOW.move(complaint, "keep", actor=actor, reason=reason, comment=reason.strip())
     complaint.save(update_fields=["kept_reason", "due_on"])
+    # The side that did not register it learns that the measures stay.
+    by_platform = actor.user is not None and getattr(actor.user, "role", "") == Role.PLATFORM
+    _tell_complaint(
+        complaint,
+        to_platform=not by_platform,
+        title=f"已登记投诉或起诉，措施维持：{complaint.kept_reason}",
+        actor=actor,
+    )
     return complaint
 
 
@@ -567,11 +589,36 @@ def _dispute_move(
         setattr(dispute, name, value)
     if values:
         dispute.save(update_fields=list(values))
+    if close:
+        _tell_dispute(
+            dispute,
+            _organisation_accounts(dispute.claimant_id),
+            "案件已结束，欢迎评价办结满意度",
+            actor=actor,
+        )
     return dispute
 
 
+def _tell_dispute(dispute: Dispute, users: list[User], title: str, *, actor: Actor) -> None:
+    notify(
+        users,
+        title=f"{dispute.get_kind_display()} {dispute.number}：{title}",
+        body=f"{dispute.claimant_name} 与 {dispute.respondent_name}（{dispute.get_status_display()}）",
+        url=reverse("protection:dispute", args=[dispute.pk]),
+        actor=actor,
+    )
+
+
 def json_values(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in values.items()}
+    """Values as the audit event stores them: dates in ISO form, rows by their name."""
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        elif isinstance(value, models.Model):
+            value = str(value)
+        out[key] = value
+    return out
 
 
 def _required(value: str, label: str) -> str:
@@ -623,9 +670,34 @@ def enforce_decision(dispute: Dispute, *, actor: Actor, enforcement: str) -> Dis
 
 
 @transaction.atomic
-def start_mediation(dispute: Dispute, *, actor: Actor, mediation_body: str) -> Dispute:
-    body = _required(mediation_body, "调解组织")[:200]
-    return _dispute_move(dispute, "start_mediation", actor=actor, values={"mediation_body": body}, note=body)
+def start_mediation(
+    dispute: Dispute, *, actor: Actor, mediator: MediationBody | None = None, mediation_body: str = ""
+) -> Dispute:
+    """The handling office assigns the case to a mediation body of the register (whose accounts then
+    record the agreement and the 司法确认 request; they are told), or names one not in it. The
+    mediation's time limit (data/protection/time-limits.yaml, `mediation`) runs from today."""
+    if mediator is not None:
+        if not mediator.active:
+            raise Refused(f"调解组织：{mediator.name} 已不在册")
+        body = mediator.name
+    else:
+        body = _required(mediation_body, "调解组织")[:200]
+    dispute = _dispute_move(
+        dispute,
+        "start_mediation",
+        actor=actor,
+        values={
+            "mediation_body": body,
+            "mediator": mediator,
+            "due_on": step_deadline("mediation", clock.today()),
+        },
+        note=body,
+    )
+    if mediator is not None:
+        _tell_dispute(
+            dispute, _organisation_accounts(mediator.organisation_id), "分派给本调解组织调解", actor=actor
+        )
+    return dispute
 
 
 @transaction.atomic
@@ -640,7 +712,7 @@ def record_mediation_failure(dispute: Dispute, *, actor: Actor, reason: str) -> 
         dispute,
         "fail",
         actor=actor,
-        values={"end_reason": reason.strip()[:300]},
+        values={"end_reason": reason.strip()[:300], "due_on": None},
         note=reason.strip(),
         close=True,
     )
@@ -656,7 +728,38 @@ def request_judicial_confirmation(dispute: Dispute, *, actor: Actor, court: str)
 
 @transaction.atomic
 def close_mediation(dispute: Dispute, *, actor: Actor) -> Dispute:
-    return _dispute_move(dispute, "close_mediation", actor=actor, close=True)
+    return _dispute_move(dispute, "close_mediation", actor=actor, values={"due_on": None}, close=True)
+
+
+@transaction.atomic
+def upsert_mediation_body(
+    *,
+    actor: Actor,
+    name: str,
+    region: Region | None = None,
+    organisation: Organisation | None = None,
+    contact: str = "",
+    phone: str = "",
+    is_demo: bool = False,
+) -> MediationBody:
+    """A mediation body (调解组织) in the register; its accounts are those of `organisation`."""
+    if not name.strip():
+        raise Refused("名称：请填写调解组织名称")
+    body, _status = upsert(
+        MediationBody,
+        key={"name": name.strip()},
+        values={
+            "region": region,
+            "organisation": organisation,
+            "contact": contact.strip(),
+            "phone": phone.strip(),
+            "active": True,
+            "is_demo": is_demo,
+        },
+        actor=actor,
+        action_prefix="mediation_body",
+    )
+    return body
 
 
 @transaction.atomic
@@ -710,10 +813,21 @@ def upsert_aid_body(
     return body
 
 
+def _tell_aid(request: AidRequest, users: list[User], title: str, *, actor: Actor) -> None:
+    notify(
+        users,
+        title=f"维权援助 {request.number}：{title}",
+        body=f"{request.requester.name}：{request.summary[:100]}（{request.get_status_display()}）",
+        url=reverse("protection:aid_request", args=[request.pk]),
+        actor=actor,
+    )
+
+
 @transaction.atomic
 def submit_aid_request(
     *, actor: Actor, requester: Organisation, summary: str, is_demo: bool = False
 ) -> AidRequest:
+    """The request waits for the city office, which routes it to a body (the office is told)."""
     if not summary.strip():
         raise Refused("援助事项：请填写需要援助的事项")
     request = AidRequest.objects.create(
@@ -722,17 +836,43 @@ def submit_aid_request(
     record_event(
         actor, "aid_request.create", obj=request, after=snapshot(request, ["requester", "summary", "status"])
     )
+    _tell_aid(request, _city_admins(), "新的维权援助申请，待分派援助机构", actor=actor)
     return request
 
 
 @transaction.atomic
 def route_aid_request(request: AidRequest, *, actor: Actor, body: AidBody) -> AidRequest:
+    """Routed to a body: its accounts (those of its registry organisation) are told and are to
+    accept it within the time limit `aid_acceptance` (data/protection/time-limits.yaml)."""
     if not body.active:
         raise Refused(f"援助机构：{body.name} 已不在册")
     request = AID_WORKFLOW.lock(request)
-    AID_WORKFLOW.move(request, "route", actor=actor, audit_after={"body": body.name})
+    today = clock.today()
     request.body = body
-    request.save(update_fields=["body"])
+    request.routed_on = today
+    request.due_on = step_deadline("aid_acceptance", today)
+    AID_WORKFLOW.move(
+        request,
+        "route",
+        actor=actor,
+        audit_after={"body": body.name, **json_values({"routed_on": today, "due_on": request.due_on})},
+    )
+    request.save(update_fields=["body", "routed_on", "due_on"])
+    _tell_aid(request, _organisation_accounts(body.organisation_id), "分派给本援助机构，请受理", actor=actor)
+    return request
+
+
+@transaction.atomic
+def accept_aid_request(request: AidRequest, *, actor: Actor) -> AidRequest:
+    """The body accepts the request (its account); the requester is told."""
+    request = AID_WORKFLOW.lock(request)
+    request.accepted_on = clock.today()
+    request.due_on = None
+    AID_WORKFLOW.move(
+        request, "accept", actor=actor, audit_after=json_values({"accepted_on": request.accepted_on})
+    )
+    request.save(update_fields=["accepted_on", "due_on"])
+    _tell_aid(request, _organisation_accounts(request.requester_id), "援助机构已受理", actor=actor)
     return request
 
 
@@ -743,6 +883,7 @@ def decline_aid_request(request: AidRequest, *, actor: Actor, reason: str) -> Ai
     request.outcome = reason.strip()[:300]
     request.closed_on = clock.today()
     request.save(update_fields=["outcome", "closed_on"])
+    _tell_aid(request, _organisation_accounts(request.requester_id), "不予援助", actor=actor)
     return request
 
 
@@ -750,9 +891,12 @@ def decline_aid_request(request: AidRequest, *, actor: Actor, reason: str) -> Ai
 def close_aid_request(
     request: AidRequest, *, actor: Actor, outcome: str, successful: bool, influential: bool = False
 ) -> AidRequest:
-    """The body's result; a successful case of 较大影响力 feeds the 公益维权 reward item (二(一)3)."""
+    """The body's result (its account, or the city office for it). A successful case of 较大影响力
+    feeds the 公益维权 reward item (二(一)3): that finding is the city office's only."""
     if influential and not successful:
         raise Refused("具有较大影响力：只有维权成功的案件才能标记为具有较大影响力")
+    if influential and actor.user is not None and not is_city_admin(actor.user):
+        raise Refused("具有较大影响力：由市局认定，援助机构登记办理结果时不能标记")
     request = AID_WORKFLOW.lock(request)
     AID_WORKFLOW.move(
         request,
@@ -766,7 +910,28 @@ def close_aid_request(
     request.successful = successful
     request.influential = influential
     request.closed_on = clock.today()
-    request.save(update_fields=["outcome", "successful", "influential", "closed_on"])
+    request.due_on = None
+    request.save(update_fields=["outcome", "successful", "influential", "closed_on", "due_on"])
+    _tell_aid(
+        request, _organisation_accounts(request.requester_id), "已办结，欢迎评价办结满意度", actor=actor
+    )
+    return request
+
+
+@transaction.atomic
+def recognise_aid_influence(request: AidRequest, *, actor: Actor, reason: str = "") -> AidRequest:
+    """The city office finds a successful case to be of 较大影响力 (二(一)3)."""
+    request = AID_WORKFLOW.lock(request)
+    AID_WORKFLOW.move(
+        request,
+        "recognise_influence",
+        actor=actor,
+        comment=reason.strip(),
+        audit_before={"influential": request.influential},
+        audit_after={"influential": True},
+    )
+    request.influential = True
+    request.save(update_fields=["influential"])
     return request
 
 
@@ -821,6 +986,19 @@ def publish_risk_alert(
         obj=alert,
         after=snapshot(alert, ["title", "kind", "country", "industry", "ipc"]),
     )
+    subscribers = subscribers_of(alert)
+    if subscribers:
+        notify(
+            User.objects.filter(
+                membership__organisation__in=subscribers,
+                is_active=True,
+                role__in=[Role.APPLICANT, Role.AGENCY],
+            ).order_by("pk"),
+            title=f"海外风险预警：{alert.title}",
+            body=f"{alert.country}，{alert.get_kind_display()}（符合本单位的预警订阅）",
+            url=reverse("protection:subscriptions"),
+            actor=actor,
+        )
     return alert
 
 
@@ -889,7 +1067,18 @@ def request_risk_check(
     record_event(
         actor, "risk_check.create", obj=check, after=snapshot(check, ["organisation", "purpose", "country"])
     )
+    _tell_risk_check(check, _city_admins(), "新的风险排查申请，待答复", actor=actor)
     return check
+
+
+def _tell_risk_check(check: RiskCheck, users: list[User], title: str, *, actor: Actor) -> None:
+    notify(
+        users,
+        title=f"风险排查 {check.number}：{title}",
+        body=f"{check.organisation.name}：{check.get_purpose_display()}，{check.country}",
+        url=reverse("protection:risk_check", args=[check.pk]),
+        actor=actor,
+    )
 
 
 @transaction.atomic
@@ -901,6 +1090,7 @@ def answer_risk_check(check: RiskCheck, *, actor: Actor, answer: str) -> RiskChe
     check.answered_on = clock.today()
     check.answered_by = actor.label
     check.save(update_fields=["answer", "answered_on", "answered_by"])
+    _tell_risk_check(check, _organisation_accounts(check.organisation_id), "已答复排查意见", actor=actor)
     return check
 
 

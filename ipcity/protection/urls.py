@@ -38,7 +38,10 @@ urlpatterns = [
     path("aid/bodies/new/", views.aid_body_new, name="aid_body_new"),
     path("aid/facts/", views.aid_facts, name="aid_facts"),
     path("aid/<id:pk>/", views.aid_request_detail, name="aid_request"),
-    *(_action("aid", action, views.aid_action, action, f"aid_{action}") for action in views.AID_POSTS),
+    *(
+        _action("aid", action.replace("_", "-"), views.aid_action, action, f"aid_{action}")
+        for action in views.AID_POSTS
+    ),
     path("overseas/alerts/", views.alerts, name="alerts"),
     path("overseas/alerts/new/", views.alert_new, name="alert_new"),
     path("overseas/subscriptions/", views.subscriptions, name="subscriptions"),
@@ -53,6 +56,7 @@ urlpatterns = [
     path("satisfaction/", views.satisfaction, name="satisfaction"),
     path("disputes/", views.disputes, name="disputes"),
     path("disputes/new/", views.dispute_new, name="dispute_new"),
+    path("disputes/mediation-bodies/new/", views.mediation_body_new, name="mediation_body_new"),
     path("disputes/stats/", views.dispute_stats, name="dispute_stats"),
     path("disputes/<id:pk>/", views.dispute_detail, name="dispute"),
     *(

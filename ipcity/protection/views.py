@@ -23,7 +23,7 @@ from ipcity.core.workflow import Door, Refused, action_view, form_errors, keywor
 from ipcity.lib.excel import xlsx_response
 from ipcity.protection import clock, exports, selectors, services
 from ipcity.protection.choices import CreditKind
-from ipcity.protection.config import all_time_limits, grading
+from ipcity.protection.config import all_time_limits, grading, time_limit
 from ipcity.protection.forms import (
     OBJECTION_DECISIONS,
     REPAIR_DECISIONS,
@@ -47,10 +47,12 @@ from ipcity.protection.forms import (
     InvestigatorForm,
     MeasureForm,
     MediationBodyForm,
+    MediationRegisterForm,
     OutcomeForm,
     OverseasDisputeForm,
     PublicCreditFilterForm,
     ReasonForm,
+    ReasonOptionalForm,
     ReviewForm,
     RiskAlertForm,
     RiskCheckForm,
@@ -64,6 +66,7 @@ from ipcity.protection.models import (
     Complaint,
     CreditRecord,
     Dispute,
+    MediationBody,
     OverseasDispute,
     RiskAlert,
     RiskCheck,
@@ -416,8 +419,28 @@ def disputes(request: HttpRequest) -> HttpResponse:
         "page": _page(request, rows),
         "query": _query_without(request),
         "can_register": can_handle_disputes(request.user),
+        "mediation_bodies": list(MediationBody.objects.filter(active=True).select_related("region")),
+        "mediation_form": MediationRegisterForm() if is_city_admin(request.user) else None,
     }
     return render(request, "protection/dispute_list.html", context)
+
+
+@require_POST
+def mediation_body_new(request: HttpRequest) -> HttpResponse:
+    """调解组织名录: the city office adds or changes a body (and the organisation whose accounts act)."""
+    if not is_city_admin(request.user):
+        return deny(request)
+    form = MediationRegisterForm(request.POST)
+    if not form.is_valid():
+        form_errors(request, form)
+        return redirect("protection:disputes")
+    try:
+        services.upsert_mediation_body(actor=Actor.web(request.user), **form.cleaned_data)
+    except Refused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已保存调解组织。")
+    return redirect("protection:disputes")
 
 
 def _handling_regions(user: Any) -> Any:
@@ -443,9 +466,18 @@ def dispute_new(request: HttpRequest) -> HttpResponse:
     return render(request, "protection/dispute_form.html", {"form": form})
 
 
+def _mediation_limit(dispute: Dispute) -> str:
+    """The mediation's time limit as the page cites it (from the day the mediation started)."""
+    started = next((s.on for s in dispute.steps.all() if s.action == "start_mediation"), None)
+    return time_limit("mediation", started).describe() if started and dispute.due_on else ""
+
+
 def _dispute(request: HttpRequest, pk: int) -> Dispute:
     return get_object_or_404(
-        Dispute.objects.visible_to(request.user).select_related("region", "claimant", "respondent"), pk=pk
+        Dispute.objects.visible_to(request.user).select_related(
+            "region", "claimant", "respondent", "mediator"
+        ),
+        pk=pk,
     )
 
 
@@ -467,6 +499,8 @@ def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "decision_form": DecisionForm(),
             "enforcement_form": EnforcementForm(),
             "body_form": MediationBodyForm(),
+            "overdue": dispute.is_overdue(clock.today()),
+            "limit": _mediation_limit(dispute),
             "agreement_form": AgreementForm(),
             "court_form": CourtForm(),
             "feedback_form": FeedbackForm(),
@@ -598,8 +632,10 @@ def aid_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": AID_WORKFLOW.allowed_actions(obj, request.user),
             "route_form": RouteForm(),
             "reason_form": ReasonForm(),
-            "close_form": AidCloseForm(),
+            "close_form": AidCloseForm(city=is_city_admin(request.user)),
             "feedback_form": FeedbackForm(),
+            "overdue": obj.is_overdue(clock.today()),
+            "limit": time_limit("aid_acceptance", obj.routed_on).describe() if obj.routed_on else "",
         },
     )
 
@@ -607,7 +643,11 @@ def aid_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 AID_POSTS: dict[str, Door] = {
     "route": Door(keywords(services.route_aid_request), "已分派援助机构。", RouteForm),
     "decline": Door(keywords(services.decline_aid_request), "已决定不予援助。", ReasonForm),
+    "accept": Door(keywords(services.accept_aid_request), "已受理，申请单位已收到通知。"),
     "close": Door(keywords(services.close_aid_request), "已登记办理结果。", AidCloseForm),
+    "recognise_influence": Door(
+        keywords(services.recognise_aid_influence), "已认定具有较大影响力。", ReasonOptionalForm
+    ),
     "feedback": Door(keywords(services.give_aid_feedback), "感谢您的评价。", FeedbackForm),
 }
 

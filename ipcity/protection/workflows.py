@@ -21,10 +21,13 @@ from ipcity.protection.choices import (
 )
 from ipcity.protection.models import AidRequest, Complaint, CreditRecord, Dispute, DisputeStep, RiskCheck
 from ipcity.protection.permissions import (
+    acts_for_aid_body,
     acts_for_platform,
+    aid_body_or_city,
     can_manage_credit,
     complainant_or_platform,
     handles_dispute,
+    handles_or_mediates,
     is_city_office,
     is_claimant,
     is_complainant,
@@ -259,7 +262,8 @@ DISPUTE_WORKFLOW: Workflow[Dispute] = Workflow(
         Action(
             "enforce", "执行结案", frozenset({DS.DECIDED}), handles_dispute, to=DS.CLOSED, when=_adjudication
         ),
-        # 调解: 调解组织 → 调解协议 → 司法确认.
+        # 调解: the handling office assigns the mediation body; the body's accounts (or the office)
+        # record 调解协议 or 调解不成, the 司法确认 request and the closing.
         Action(
             "start_mediation",
             "开始调解",
@@ -269,13 +273,18 @@ DISPUTE_WORKFLOW: Workflow[Dispute] = Workflow(
             when=_mediation,
         ),
         Action(
-            "agree", "达成调解协议", frozenset({DS.MEDIATING}), handles_dispute, to=DS.AGREED, when=_mediation
+            "agree",
+            "达成调解协议",
+            frozenset({DS.MEDIATING}),
+            handles_or_mediates,
+            to=DS.AGREED,
+            when=_mediation,
         ),
         Action(
             "fail",
             "调解不成",
             frozenset({DS.MEDIATING}),
-            handles_dispute,
+            handles_or_mediates,
             to=DS.FAILED,
             requires=("reason",),
             when=_mediation,
@@ -284,7 +293,7 @@ DISPUTE_WORKFLOW: Workflow[Dispute] = Workflow(
             "request_confirmation",
             "申请司法确认",
             frozenset({DS.AGREED}),
-            handles_dispute,
+            handles_or_mediates,
             to=DS.CONFIRMING,
             when=_mediation,
         ),
@@ -301,7 +310,7 @@ DISPUTE_WORKFLOW: Workflow[Dispute] = Workflow(
             "close_mediation",
             "调解结案",
             frozenset({DS.AGREED, DS.CONFIRMING}),
-            handles_dispute,
+            handles_or_mediates,
             to=DS.CLOSED,
             when=_mediation,
         ),
@@ -319,6 +328,14 @@ def _aid_no_feedback_yet(request: AidRequest, today: dt.date) -> str | None:
     return None
 
 
+def _influence_open(request: AidRequest, today: dt.date) -> str | None:
+    if not request.successful:
+        return f"{request.number} 未维权成功，不能认定具有较大影响力"
+    if request.influential:
+        return f"{request.number} 已认定具有较大影响力"
+    return None
+
+
 AS = AidStatus
 AID_WORKFLOW: Workflow[AidRequest] = Workflow(
     AidRequest,
@@ -332,13 +349,24 @@ AID_WORKFLOW: Workflow[AidRequest] = Workflow(
             to=AS.DECLINED,
             requires=("reason",),
         ),
+        # The body the request is routed to (its organisation's accounts) accepts it and records the
+        # result; the city office may record them for a body without accounts.
+        Action("accept", "受理援助申请", frozenset({AS.ROUTED}), acts_for_aid_body, to=AS.ACCEPTED),
         Action(
             "close",
             "登记办理结果",
-            frozenset({AS.ROUTED}),
-            is_city_office,
+            frozenset({AS.ROUTED, AS.ACCEPTED}),
+            aid_body_or_city,
             to=AS.CLOSED,
             requires=("reason",),
+        ),
+        # 较大影响力 (二(一)3, the 公益维权 reward's fact) is the city office's finding, not the body's.
+        Action(
+            "recognise_influence",
+            "认定具有较大影响力",
+            frozenset({AS.CLOSED}),
+            is_city_office,
+            when=_influence_open,
         ),
         Action("feedback", "评价办结满意度", frozenset({AS.CLOSED}), owns_request, when=_aid_no_feedback_yet),
     ],

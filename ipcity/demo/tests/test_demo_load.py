@@ -18,7 +18,8 @@ def test_demo_load_is_idempotent_and_labelled(plan, client) -> None:
     assert "liaison-finance" in out.getvalue()
     counts = (User.objects.count(), Organisation.objects.count(), Membership.objects.count())
     events = AuditEvent.objects.count()
-    assert counts == (11, 6, 5)  # with the e-commerce platform and its account (protection)
+    # with the e-commerce platform, the aid body and the mediation body and their accounts (protection)
+    assert counts == (13, 8, 7)
     call_command("demo", "load", "--base-only", stdout=io.StringIO())
     assert (User.objects.count(), Organisation.objects.count(), Membership.objects.count()) == counts
     assert AuditEvent.objects.count() == events

@@ -51,6 +51,7 @@ from ipcity.grants.permissions import (
     can_view_ledger,
     member_organisation,
 )
+from ipcity.grants.protection_facts import protection_evidence, protection_facts
 from ipcity.grants.records import organisation_records
 from ipcity.grants.views.common import PAGE_SIZE, _query_without, fact_rows, pay_refusal
 from ipcity.grants.workflows import APPLICATION_WORKFLOW as FLOW
@@ -142,7 +143,9 @@ def apply_form(request: HttpRequest, code: str) -> HttpResponse:
         messages.warning(request, f"{refusal}。")
         return redirect("grants:apply")
     records = organisation_records(org)
-    form = ApplicationForm(request.POST or None, item=item, records=records)
+    # Facts the protection records answer (公益维权, 涉外诉讼) are prefilled; the applicant may change them.
+    known = protection_facts(org, clock.today()).get(item.code)
+    form = ApplicationForm(request.POST or None, item=item, records=records, initial_facts=known)
     decision, problem = None, ""
     if request.method == "POST" and form.is_valid():
         if request.POST.get("action") == "save":
@@ -260,6 +263,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "app": app,
         "item": item,
         "facts": fact_rows(item, app.facts),
+        "evidence": protection_evidence(item.code, app.organisation, clock.today()),
         "decision": app.decision or {},
         "links": list(app.links.all()),
         "materials": materials,

@@ -31,6 +31,7 @@ from ipcity.grants.models import (
     Grant,
 )
 from ipcity.grants.permissions import can_manage_grants, can_view_grants, can_view_ledger
+from ipcity.grants.protection_facts import protection_evidence
 from ipcity.grants.views.common import PAGE_SIZE, _query_without, fact_rows, pay_refusal
 from ipcity.grants.workflows import ENTITLEMENT_WORKFLOW as FLOW
 from ipcity.lib.excel import xlsx_response
@@ -87,6 +88,7 @@ def entitlement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "ent": ent,
             "item": item,
             "facts": fact_rows(item, ent.facts),
+            "evidence": protection_evidence(item.code, ent.organisation, today),
             "decision": ent.decision or {},
             "steps": list(ent.steps.all()),
             "grant": grant,

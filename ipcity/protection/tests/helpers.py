@@ -17,7 +17,7 @@ from ipcity.core.audit import Actor
 from ipcity.core.models import Region
 from ipcity.lib.identifiers import patent_check_digit
 from ipcity.protection import services
-from ipcity.protection.models import Complaint
+from ipcity.protection.models import AidBody, Complaint, MediationBody
 from ipcity.registry.models import Organisation, Patent, PatentHolder
 from ipcity.registry.services import bind_user_to_organisation, upsert_organisation
 from ipcity.test import PASSWORD, SETUP, Personas
@@ -79,3 +79,30 @@ def complaint(personas: Personas, platform_org: Organisation, **overrides: Any) 
     }
     values.update(overrides)
     return services.file_complaint(actor=web(personas.enterprise_a), **values)
+
+
+def organisation_account(
+    name: str, username: str, *, kind: str = "other", role: str = Role.APPLICANT
+) -> tuple[Organisation, User]:
+    """A registry organisation with one account (an aid body's or a mediation body's)."""
+    org, _ = upsert_organisation(
+        actor=SETUP, name=name, values={"kind": kind, "region": Region.objects.get(name="芝罘区")}
+    )
+    user, _ = upsert_user(username, actor=SETUP, role=role, password=PASSWORD)
+    bind_user_to_organisation(user, org, actor=SETUP)
+    return org, user
+
+
+def aid_body(name: str = "测试援助中心", username: str = "t-aid") -> tuple[AidBody, User]:
+    """An aid body (an association) whose organisation has an account."""
+    org, user = organisation_account(f"{name}（机构）", username)
+    body = services.upsert_aid_body(
+        actor=CLI, name=name, kind="association", service_scope="咨询", organisation=org
+    )
+    return body, user
+
+
+def mediation_body(name: str = "测试调解委员会", username: str = "t-mediator") -> tuple[MediationBody, User]:
+    """A mediation body whose organisation has an account."""
+    org, user = organisation_account(f"{name}（机构）", username)
+    return services.upsert_mediation_body(actor=CLI, name=name, organisation=org), user

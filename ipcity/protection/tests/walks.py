@@ -19,7 +19,16 @@ from ipcity.core.models import Region
 from ipcity.core.tests.walk import Try, Walk, data_actions, rolled_back, take, walk_for
 from ipcity.protection import clock, services
 from ipcity.protection.models import AidRequest, Complaint, CreditRecord, Dispute, RiskCheck
-from ipcity.protection.tests.helpers import CLI, MONDAY, complaint, patent, platform, web
+from ipcity.protection.tests.helpers import (
+    CLI,
+    MONDAY,
+    aid_body,
+    complaint,
+    mediation_body,
+    patent,
+    platform,
+    web,
+)
 from ipcity.protection.workflows import (
     AID_WORKFLOW,
     COMPLAINT_WORKFLOW,
@@ -247,9 +256,13 @@ DISPUTE_EXPECTED: dict[str, dict[str, set[str]]] = {
     "裁决：已结案": CLAIMANT,
     "不予受理": CLAIMANT,
     "调解：已申请": _handlers({"start_mediation", "reject"}),
-    "调解中": _handlers({"agree", "fail"}),
-    "已达成调解协议": _handlers({"request_confirmation", "close_mediation"}),
-    "已申请司法确认": _handlers({"close_mediation"}),
+    # The mediation body's account (its registry organisation's) acts as the handling office does.
+    "调解中": {**_handlers({"agree", "fail"}), "mediator": {"agree", "fail"}},
+    "已达成调解协议": {
+        **_handlers({"request_confirmation", "close_mediation"}),
+        "mediator": {"request_confirmation", "close_mediation"},
+    },
+    "已申请司法确认": {**_handlers({"close_mediation"}), "mediator": {"close_mediation"}},
     "调解不成": CLAIMANT,
     "调解：已结案": CLAIMANT,
 }
@@ -259,6 +272,7 @@ DISPUTE_EXPECTED: dict[str, dict[str, set[str]]] = {
 def dispute_walk(personas: Personas, tmp_path: Path) -> Walk[Dispute]:
     officer = web(personas.district_a)
     zhifu = Region.objects.get(name="芝罘区")
+    mediator, mediator_user = mediation_body()
 
     def register(kind: str) -> Dispute:
         right = patent(personas.org_a)
@@ -291,7 +305,7 @@ def dispute_walk(personas: Personas, tmp_path: Path) -> Walk[Dispute]:
             yield "裁决：已结案", case
             mediation = register("mediation")
             yield "调解：已申请", mediation
-            mediation = services.start_mediation(mediation, actor=officer, mediation_body="调委会")
+            mediation = services.start_mediation(mediation, actor=officer, mediator=mediator)
             yield "调解中", mediation
             with rolled_back():
                 mediation = services.record_mediation_failure(mediation, actor=officer, reason=REASON)
@@ -333,6 +347,7 @@ def dispute_walk(personas: Personas, tmp_path: Path) -> Walk[Dispute]:
         tries,
         data_actions(lambda case: reverse("protection:dispute", args=[case.pk])),
         DISPUTE_EXPECTED,
+        users={"mediator": mediator_user},
         cli=CLI,
     )
 
@@ -341,8 +356,12 @@ def dispute_walk(personas: Personas, tmp_path: Path) -> Walk[Dispute]:
 
 AID_EXPECTED: dict[str, dict[str, set[str]]] = {
     "已申请": {"admin": {"route", "decline"}},
-    "已分派": {"admin": {"route", "close"}},
-    "已办结": {"enterprise_a": {"feedback"}},
+    # The body's account (its registry organisation's) accepts and records the result; the city
+    # office may record the result for it, and alone finds 较大影响力.
+    "已分派": {"admin": {"route", "close"}, "aid_body": {"accept", "close"}},
+    "已受理": {"admin": {"close"}, "aid_body": {"close"}},
+    "已办结": {"enterprise_a": {"feedback"}, "admin": {"recognise_influence"}},
+    "已认定具有较大影响力": {"enterprise_a": {"feedback"}},
     "不予援助": {},
 }
 
@@ -350,9 +369,7 @@ AID_EXPECTED: dict[str, dict[str, set[str]]] = {
 @walk_for(AidRequest)
 def aid_walk(personas: Personas, tmp_path: Path) -> Walk[AidRequest]:
     admin = web(personas.admin)
-    body = services.upsert_aid_body(
-        actor=admin, name="测试援助中心", kind="association", service_scope="咨询"
-    )
+    body, body_user = aid_body()
 
     def states() -> Generator[tuple[str, AidRequest], None, None]:
         with clock.frozen(MONDAY):
@@ -365,14 +382,28 @@ def aid_walk(personas: Personas, tmp_path: Path) -> Walk[AidRequest]:
                 yield "不予援助", request
             request = services.route_aid_request(request, actor=admin, body=body)
             yield "已分派", request
-            request = services.close_aid_request(request, actor=admin, outcome="和解", successful=True)
+            request = services.accept_aid_request(request, actor=web(body_user))
+            yield "已受理", request
+            request = services.close_aid_request(
+                request, actor=web(body_user), outcome="和解", successful=True
+            )
             yield "已办结", request
+            request = services.recognise_aid_influence(request, actor=admin)
+            yield "已认定具有较大影响力", request
 
     def tries(request: AidRequest, actor: Actor) -> list[Try]:
         def url(action: str) -> str:
             return reverse(f"protection:aid_{action}", args=[request.pk])
 
         return [
+            take("accept", services.accept_aid_request, url("accept"), actor=actor),
+            take(
+                "recognise_influence",
+                services.recognise_aid_influence,
+                reverse("protection:aid_recognise_influence", args=[request.pk]),
+                {"reason": ""},
+                actor=actor,
+            ),
             take(
                 "route",
                 services.route_aid_request,
@@ -414,6 +445,7 @@ def aid_walk(personas: Personas, tmp_path: Path) -> Walk[AidRequest]:
         tries,
         data_actions(lambda request: reverse("protection:aid_request", args=[request.pk])),
         AID_EXPECTED,
+        users={"aid_body": body_user},
         cli=CLI,
     )
 
