@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -322,6 +322,10 @@ def rating_years() -> list[int]:
 # ------------------------------------------------------------------------------------------ 奖补事实
 
 
+def _whole(score: Decimal) -> int:
+    return int(score.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 def reward_facts(organisation: Organisation, on: dt.date) -> dict[str, dict[str, Any]]:
     """Facts of the reward items that support's records answer, by item code (grants reads them,
     grants.public.profile_facts, as it reads the registry's licences):
@@ -353,7 +357,7 @@ def reward_facts(organisation: Organisation, on: dt.date) -> dict[str, dict[str,
         if result is not None and result.score is not None:
             facts.update(
                 assessment_year=result.year,
-                assessment_score=int(result.score.to_integral_value()),
+                assessment_score=_whole(result.score),
                 assessment_grade=result.grade,
             )
         found["operation_centre"] = facts
@@ -366,7 +370,7 @@ def reward_facts(organisation: Organisation, on: dt.date) -> dict[str, dict[str,
         found["service_agency_quality"] = {
             "rating_year": rating.year,
             "rating_rank": rating.rank,
-            "rating_score": int(rating.score.to_integral_value()),
+            "rating_score": _whole(rating.score),
             "rating_grade": rating.grade,
         }
     return found
