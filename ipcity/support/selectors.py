@@ -289,7 +289,7 @@ def agency_rating_values(
     else:
         grades, _params = agency_grades(dt.date(year, 12, 31))
         credit = {g.organisation.pk: g.score for g in grades}
-    out = []
+    out: list[tuple[AgencyProfile, dict[str, Decimal | None], dict[str, str]]] = []
     for p in profiles:
         report = reports.get(p.organisation_id)
         complete = sum(1 for text in (p.qualifications, p.services, p.phone) if text.strip())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO
@@ -1171,7 +1171,7 @@ def open_assessment(
 
 @transaction.atomic
 def report_assessment_items(
-    assessment: CentreAssessment, *, actor: Actor, values: dict[str, Decimal | None]
+    assessment: CentreAssessment, *, actor: Actor, values: Mapping[str, Decimal | None]
 ) -> CentreAssessment:
     """The centre (or the office for it) enters the reported items; only the table's reported
     indicators and the data ones the platform cannot compute for this centre are accepted."""

@@ -142,7 +142,7 @@ def test_only_the_city_office_manages_alliances(personas: Personas) -> None:
     assert not IndustryAlliance.objects.exists()
     response = personas.client(personas.admin).post(reverse("support:alliance_new"), form)
     alliance = IndustryAlliance.objects.get()
-    assert response.url == reverse("support:alliance", args=[alliance.pk])
+    assert response["Location"] == reverse("support:alliance", args=[alliance.pk])
     url = reverse("support:alliance_recognition_add", args=[alliance.pk])
     recognition = {"level": "provincial_key", "recognised_on": "2024-03-01", "issuer": "山东省知识产权局"}
     assert personas.client(personas.enterprise_b).post(url, recognition).status_code == 403

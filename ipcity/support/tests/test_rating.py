@@ -91,7 +91,7 @@ def test_who_sees_the_ratings(personas: Personas, django_assert_max_num_queries)
         page = admin.get(reverse("support:ratings"), {"year": 2024}).content.decode()
     assert "测试代理所" in page and "60.50" in page and "信用评价得分（分）：85，25.50 分" in page
     ws = load_workbook(
-        io.BytesIO(admin.get(reverse("support:ratings"), {"year": 2024, "format": "xlsx"}).content)
+        io.BytesIO(admin.get(reverse("support:ratings"), {"year": "2024", "format": "xlsx"}).content)
     ).active
     assert [ws.cell(2, c).value for c in (1, 2, 4)] == [1, "测试代理所", 60.5]
     for user in (personas.agency, personas.enterprise_a, personas.district_a):
@@ -99,8 +99,8 @@ def test_who_sees_the_ratings(personas: Personas, django_assert_max_num_queries)
     agency_page = reverse("support:agency", args=[personas.org_agency.pk])
     assert "年度质量评级" in personas.client(personas.agency).get(agency_page).content.decode()
     assert "年度质量评级" in admin.get(agency_page).content.decode()
-    for user in (None, personas.enterprise_a):
-        assert "年度质量评级" not in personas.client(user).get(agency_page).content.decode()
+    for anyone in (None, personas.enterprise_a):
+        assert "年度质量评级" not in personas.client(anyone).get(agency_page).content.decode()
 
 
 def test_the_rating_feeds_the_agency_reward(personas: Personas) -> None:
