@@ -5,12 +5,14 @@ hand-checked score), 填报 → 审核 → 确认 with who may do what, and the 
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from ipcity.core.audit import Actor
 from ipcity.core.models import AuditEvent
@@ -146,6 +148,19 @@ def test_the_centre_reports_the_city_office_reviews(personas: Personas) -> None:
     listing = personas.client(None).get(reverse("support:centres")).content.decode()
     assert f"2024 年度：{a.score} 分，{a.get_grade_display()}" in listing
     assert personas.client(personas.enterprise_b).get(page).status_code == 200
+    ws = load_workbook(
+        io.BytesIO(admin.get(reverse("support:assessments"), {"format": "xlsx"}).content)
+    ).active
+    assert [ws.cell(2, c).value for c in (2, 4, 5, 7)] == [
+        2024,
+        "烟台高端装备知识产权运营中心",
+        "已确认",
+        a.get_grade_display(),
+    ]
+    ws = load_workbook(
+        io.BytesIO(personas.client(None).get(reverse("support:centres"), {"format": "xlsx"}).content)
+    ).active
+    assert [ws.cell(2, c).value for c in (1, 3, 5)] == ["高端装备", "测试甲公司", 2024]
 
 
 def test_only_the_city_office_registers_centres_and_opens_assessments(
