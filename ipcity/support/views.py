@@ -72,6 +72,7 @@ from ipcity.support.permissions import (
     can_view_rating_of,
     can_view_ratings,
     can_view_strong_enterprises,
+    is_centre_member,
     member_organisation_id,
     own_organisation_id,
 )
@@ -942,6 +943,9 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "a": a,
             "actions": actions,
             "table": table,
+            # The public reads the confirmed score and grade; the figures behind them (a centre's
+            # revenue, its clients) only the centre and the city office.
+            "detail": can_manage_alliances(request.user) or is_centre_member(request.user, a),
             "report_form": AssessmentReportForm(initial=initial, items=_report_items(a))
             if "report" in actions
             else None,

@@ -147,7 +147,9 @@ def test_the_centre_reports_the_city_office_reviews(personas: Personas) -> None:
     # Confirmed: the public sees the result on the centres' page and the assessment itself.
     listing = personas.client(None).get(reverse("support:centres")).content.decode()
     assert f"2024 年度：{a.score} 分，{a.get_grade_display()}" in listing
-    assert personas.client(personas.enterprise_b).get(page).status_code == 200
+    public = personas.client(personas.enterprise_b).get(page).content.decode()
+    assert f"{a.score}" in public and "考评明细仅运营中心和市局可见" in public and "服务企业数" not in public
+    assert "服务企业数（家）" in centre.get(page).content.decode()
     ws = load_workbook(
         io.BytesIO(admin.get(reverse("support:assessments"), {"format": "xlsx"}).content)
     ).active
