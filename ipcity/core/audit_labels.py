@@ -35,6 +35,9 @@ NOUNS = {
     "population_gap": "常住人口缺失说明",
     "agency_profile": "服务机构档案",
     "cluster_report": "集聚区年度监测",
+    "industry_alliance": "产业知识产权联盟",
+    "patent_pool": "专利池",
+    "operation_centre": "产业知识产权运营中心",
 }
 
 ACTIONS = {
@@ -135,6 +138,12 @@ ACTIONS = {
     "agency_profile.staff_add": "添加服务机构人员",
     "agency_profile.staff_remove": "删除服务机构人员",
     "cluster_membership.apply": "申请入驻集聚区",
+    "industry_alliance.members_add": "添加联盟成员单位",
+    "industry_alliance.member_remove": "移出联盟成员单位",
+    "industry_alliance.recognise": "登记联盟认定",
+    "patent_pool.patents": "修改专利池的入池专利",
+    "centre_assessment.open": "发起运营中心绩效考评",
+    "agency_rating.compute": "计算服务机构质量评级",
     # api
     "api_token.create": "创建 API 令牌",
     "api_token.revoke": "吊销 API 令牌",
@@ -174,6 +183,13 @@ FIELDS = {
     "issued": "生成证书数",
     "end_reason": "原因",  # support: 迁出、退出或不予入驻; protection: 不予受理、调解不成
     "ended_on": "迁出/退出日期",  # support: 集聚区成员的迁出或退出
+    "members": "成员单位",  # support: 产业知识产权联盟
+    "level": "认定类别",  # support: 联盟认定
+    "recognised_on": "认定日期",
+    "issuer": "认定机关",
+    "document_number": "文号",
+    "ratings": "各机构得分",  # support: 服务机构质量评级
+    "confirmed_on": "确认日期",  # support: 运营中心绩效考评
     "profile": "服务机构档案",
     "revoked_at": "吊销时间",
     "indicators": "指标",

@@ -10,11 +10,13 @@ from typing import Any
 from django.db.models import Sum
 
 from ipcity.grants.models import Grant
-from ipcity.grants.records import platform_facts
+from ipcity.grants.records import SUPPORT_FACTS, platform_facts
 from ipcity.policy.engine import Decision, Granted, Item, default_catalog, evaluate
 from ipcity.registry.models import Organisation
+from ipcity.support import selectors as support_selectors
 
 ZERO = Decimal("0")
+SUPPORT_FACTS_SET = frozenset(SUPPORT_FACTS)
 
 
 def item_or_none(code: str) -> Item | None:
@@ -56,6 +58,9 @@ def full_facts(
 ) -> dict[str, Any]:
     out = {k: v for k, v in facts.items() if k in item.facts}
     out.update(platform_facts(organisation, today))
+    if SUPPORT_FACTS_SET & set(item.facts):
+        known = support_selectors.reward_facts(organisation, today).get(item.code, {})
+        out.update({k: v for k, v in known.items() if k in SUPPORT_FACTS_SET and k in item.facts})
     if right_key:
         out["right_id"] = right_key
     if decided_amount is not None:

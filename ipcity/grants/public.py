@@ -31,6 +31,7 @@ from ipcity.policy.engine import Decision, Item, PolicyError, default_catalog, e
 from ipcity.policy.engine.export import item_as_json
 from ipcity.registry.choices import OrganisationKind, PatentType
 from ipcity.registry.models import Licence, Organisation
+from ipcity.support import selectors as support_selectors
 
 
 def _kind_labels(item: Item) -> list[str]:
@@ -214,6 +215,9 @@ def profile_facts(org: Organisation, today: dt.date) -> dict[str, dict[str, Any]
     for code, facts in licence_facts(org, today).items():
         out.setdefault(code, facts)
     for code, facts in protection_facts(org, today).items():
+        out.setdefault(code, facts)
+    # Alliances' recognitions, centres' 绩效考评, agencies' quality ratings (support's records).
+    for code, facts in support_selectors.reward_facts(org, today).items():
         out.setdefault(code, facts)
     generic: dict[str, Any] = {}
     if org.size:

@@ -32,7 +32,18 @@ from ipcity.registry.models import (
 )
 
 # Facts the platform fills in; the applicant's form does not ask for them.
-PLATFORM_FACTS = ("blacklisted", "registered_in_yantai", "right_id", "decided_amount")
+# Facts of support's records (a centre's confirmed 绩效考评, an agency's quality rating): the platform
+# fills them in (support.selectors.reward_facts), the applicant never types them.
+SUPPORT_FACTS = (
+    "assessment_year",
+    "assessment_score",
+    "assessment_grade",
+    "rating_year",
+    "rating_rank",
+    "rating_score",
+    "rating_grade",
+)
+PLATFORM_FACTS = ("blacklisted", "registered_in_yantai", "right_id", "decided_amount", *SUPPORT_FACTS)
 LINKABLE_PATENTS = 200  # the most recent patents offered for linking (others by typing the number)
 
 

@@ -346,3 +346,27 @@ def deal_statistics(user: Any) -> list[dict[str, Any]]:
         }
         for row in rows
     ]
+
+
+@dataclass(frozen=True)
+class DealTally:
+    count: int
+    amount: Decimal
+
+
+def confirmed_deals_of(organisation_id: int, year: int) -> DealTally:
+    """Confirmed deals of one year (contract date) in which the organisation took part: as licensor,
+    licensee, or the service agency that listed the offer (other apps' reads, e.g. the operation
+    centres' 绩效考评 in support)."""
+    from django.db.models import Sum
+
+    row = (
+        Deal.objects.filter(status=DealStatus.CONFIRMED, contract_date__year=year)
+        .filter(
+            Q(licensor_id=organisation_id)
+            | Q(licensee_id=organisation_id)
+            | Q(offer__listed_by_id=organisation_id)
+        )
+        .aggregate(count=Count("id", distinct=True), amount=Sum("amount"))
+    )
+    return DealTally(row["count"] or 0, row["amount"] or Decimal("0"))

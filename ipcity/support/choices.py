@@ -69,3 +69,42 @@ class ClusterStatus(models.TextChoices):
     REJECTED = "rejected", _("未通过")
     MOVED_OUT = "moved_out", _("已迁出")
     EXITED = "exited", _("已退出")
+
+
+class RecognitionLevel(models.TextChoices):
+    """Recognitions of an industry IP alliance (方案二(五)2: 省级重点产业知识产权联盟认定)."""
+
+    PROVINCIAL_KEY = "provincial_key", _("省级重点产业知识产权联盟")
+    NATIONAL = "national", _("国家级产业知识产权联盟（备案或认定）")
+    CITY = "city", _("市级产业知识产权联盟")
+    OTHER = "other", _("其他认定")
+
+
+class CentreIndustry(models.TextChoices):
+    """The six 重点产业知识产权运营中心 of 方案二(五)3 (the codes of the 运营中心 reward item's facts)."""
+
+    CHEMICAL_MATERIALS = "chemical_materials", _("化工新材料")
+    BIOMEDICINE = "biomedicine", _("生物医药")
+    HIGH_END_EQUIPMENT = "high_end_equipment", _("高端装备")
+    MARINE_ECONOMY = "marine_economy", _("海洋经济")
+    AUTOMOTIVE_EQUIPMENT = "automotive_equipment", _("汽车装备")
+    GEOGRAPHICAL_INDICATION = "geographical_indication", _("地理标志")
+
+
+class AssessmentStatus(models.TextChoices):
+    """A centre's yearly 绩效考评: 填报 → 审核 → 确认 (support/workflows.py)."""
+
+    DRAFT = "draft", _("填报中")
+    SUBMITTED = "submitted", _("待审核")
+    RETURNED = "returned", _("退回修改")
+    CONFIRMED = "confirmed", _("已确认")
+
+
+class ScoreGrade(models.TextChoices):
+    """The grade of a 绩效考评 or of an agency's quality rating; the score bands are data
+    (data/support/centre-assessment.yaml, data/support/agency-rating.yaml)."""
+
+    EXCELLENT = "excellent", _("优秀")
+    GOOD = "good", _("良好")
+    QUALIFIED = "qualified", _("合格")
+    UNQUALIFIED = "unqualified", _("不合格")

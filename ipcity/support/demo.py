@@ -147,7 +147,89 @@ def load_agencies(*, actor: Actor) -> None:
         )
 
 
+DEMO_ALLIANCE = "（演示）烟台生物医药产业知识产权联盟"
+DEMO_LEAD = "（演示）烟台蓝鲸生物医药股份有限公司"
+DEMO_MEMBERS = ["（演示）烟台滨海理工学院", "（演示）烟台海岳新材料有限公司"]
+
+
+def load_alliances(*, actor: Actor) -> None:
+    """A biomedicine alliance led by 蓝鲸 with a provincial recognition and a pool of 蓝鲸's patents."""
+    from ipcity.registry.models import Patent
+    from ipcity.support.models import IndustryAlliance
+
+    orgs = {o.name: o for o in Organisation.objects.filter(is_demo=True)}
+    if DEMO_LEAD not in orgs or IndustryAlliance.objects.filter(name=DEMO_ALLIANCE).exists():
+        return
+    alliance = services.save_alliance(
+        actor=actor, name=DEMO_ALLIANCE, industry=Industry.BIOMEDICINE, lead=orgs[DEMO_LEAD],
+        founded_on=dt.date(2022, 6, 18), description="（演示）海洋生物医药企业、高校共同发起", is_demo=True,
+    )  # fmt: skip
+    members = [orgs[n] for n in DEMO_MEMBERS if n in orgs]
+    if members:
+        services.add_alliance_members(alliance, members, actor=actor)
+    services.record_alliance_recognition(
+        alliance, actor=actor, level="provincial_key", recognised_on=dt.date(2023, 11, 20),
+        issuer="山东省知识产权局（演示）", document_number="（演示）",
+    )  # fmt: skip
+    numbers = list(
+        Patent.objects.filter(holders__organisation=orgs[DEMO_LEAD])
+        .order_by("application_number")
+        .values_list("application_number", flat=True)[:5]
+    )
+    services.save_patent_pool(
+        alliance, actor=actor, name="（演示）海洋生物医药专利池", established_on=dt.date(2023, 4, 1),
+        licensing_terms="（演示）成员间交叉许可；对联盟外企业普通许可，按件计费，费用另行协商",
+        patent_numbers=numbers, is_demo=True,
+    )  # fmt: skip
+
+
+# (industry, name, organisation, assessment of 2024 confirmed)
+DEMO_CENTRES = [
+    ("biomedicine", "（演示）烟台生物医药产业知识产权运营中心", DEMO_LEAD, True),
+    ("high_end_equipment", "（演示）烟台高端装备产业知识产权运营中心", DEMO_AGENCY, False),
+]
+DEMO_REPORTED = {
+    "enterprises_served": Decimal("86"),
+    "high_value_patents": Decimal("14"),
+    "navigation_projects": Decimal("2"),
+    "operation_revenue": Decimal("160"),
+}
+
+
+def load_centres(*, actor: Actor) -> None:
+    """Two of the six centres; 生物医药's 2024 assessment confirmed, 高端装备's waiting for its report."""
+    from ipcity.support.models import CentreAssessment
+
+    orgs = {o.name: o for o in Organisation.objects.filter(is_demo=True)}
+    for industry, name, org_name, confirm in DEMO_CENTRES:
+        if org_name not in orgs:
+            continue
+        centre = services.save_operation_centre(
+            actor=actor, industry=industry, name=name, organisation=orgs[org_name],
+            established_on=dt.date(2022, 9, 1), services="（演示）专利导航、高价值专利培育、运营交易服务", is_demo=True,
+        )  # fmt: skip
+        if CentreAssessment.objects.filter(centre=centre, year=2024).exists():
+            continue
+        assessment = services.open_assessment(centre, actor=actor, year=2024, is_demo=True)
+        if confirm:
+            values = {c: DEMO_REPORTED.get(c, Decimal("120")) for c in services.reportable_codes(assessment)}
+            services.report_assessment_items(assessment, actor=actor, values=values)
+            services.submit_assessment(assessment, actor=actor)
+            services.confirm_assessment(assessment, actor=actor, on=dt.date(2025, 3, 10))
+
+
+def load_ratings(*, actor: Actor) -> None:
+    """The 2024 quality rating of the demo agencies (computed again on each load: idempotent)."""
+    from ipcity.support.models import AgencyRating
+
+    if not AgencyRating.objects.filter(year=2024).exists():
+        services.rate_agencies(2024, actor=actor)
+
+
 def load_support_demo(*, actor: Actor) -> None:
     load_experts(actor=actor)
     load_trainings(actor=actor)
     load_agencies(actor=actor)
+    load_alliances(actor=actor)
+    load_centres(actor=actor)
+    load_ratings(actor=actor)

@@ -11,7 +11,18 @@ from openpyxl import Workbook
 
 from ipcity.lib.excel import simple_table
 from ipcity.registry.models import ManagementCertificate
-from ipcity.support.models import AgencyProfile, ClusterMembership, Expert, ExpertDraw, TrainingActivity
+from ipcity.support.models import (
+    AgencyProfile,
+    AgencyRating,
+    CentreAssessment,
+    ClusterMembership,
+    Expert,
+    ExpertDraw,
+    IndustryAlliance,
+    OperationCentre,
+    PatentPool,
+    TrainingActivity,
+)
 
 
 def experts_workbook(experts: Iterable[Expert], *, contacts: bool) -> Workbook:
@@ -135,3 +146,72 @@ def certificates_workbook(rows: Iterable[tuple[ManagementCertificate, str]], on:
             c.issued_on, c.expires_on, c.get_status_display(), state,
         ])  # fmt: skip
     return simple_table("贯标证书", headers, out, [30, 20, 10, 16, 20, 12, 12, 8, 40])
+
+
+def alliances_workbook(alliances: Iterable[IndustryAlliance]) -> Workbook:
+    """The public directory of alliances (no contacts)."""
+    headers = ["联盟名称", "所属产业", "牵头单位", "成员单位数", "成立日期", "认定", "专利池"]
+    rows = []
+    for a in alliances:
+        recognitions = "；".join(
+            f"{r.get_level_display()}（{r.recognised_on:%Y-%m-%d}，{r.issuer}）" for r in a.recognitions.all()
+        )
+        rows.append([
+            a.name, a.get_industry_display(), a.lead.name, getattr(a, "member_count", None), a.founded_on,
+            recognitions, "、".join(p.name for p in a.pools.all()),
+        ])  # fmt: skip
+    return simple_table("产业知识产权联盟", headers, rows, [30, 14, 30, 10, 12, 50, 30])
+
+
+def alliance_members_workbook(alliance: IndustryAlliance) -> Workbook:
+    headers = ["成员单位", "统一社会信用代码", "所在区市", "牵头单位"]
+    rows = [
+        [o.name, o.uscc or "", o.region.name if o.region else "", "是" if o.pk == alliance.lead_id else ""]
+        for o in alliance.members.select_related("region").order_by("name")
+    ]
+    return simple_table("联盟成员", headers, rows, [36, 22, 10, 8])
+
+
+def pool_workbook(pool: PatentPool, patents: Iterable[object]) -> Workbook:
+    headers = ["申请号", "专利名称", "专利类型", "法律状态", "第一专利权人"]
+    rows = [
+        [p.application_number, p.title, p.get_patent_type_display(), p.get_legal_status_display(),  # type: ignore[attr-defined]
+         p.first_holder_name]  # type: ignore[attr-defined]
+        for p in patents
+    ]  # fmt: skip
+    return simple_table("入池专利", headers, rows, [20, 40, 10, 10, 30])
+
+
+def centres_workbook(centres: Iterable[OperationCentre], results: dict[int, CentreAssessment]) -> Workbook:
+    headers = ["产业", "运营中心", "承建单位", "设立日期", "最近考评年度", "得分", "等次"]
+    rows = []
+    for c in centres:
+        r = results.get(c.pk)
+        rows.append([
+            c.get_industry_display(), c.name, c.organisation.name, c.established_on,
+            r.year if r else None, r.score if r else None, r.get_grade_display() if r else "",
+        ])  # fmt: skip
+    return simple_table("产业知识产权运营中心", headers, rows, [12, 30, 30, 12, 12, 8, 8])
+
+
+def assessments_workbook(assessments: Iterable[CentreAssessment]) -> Workbook:
+    headers = ["编号", "考评年度", "产业", "运营中心", "状态", "得分", "等次", "确认日期"]
+    rows = [
+        [a.number, a.year, a.centre.get_industry_display(), a.centre.name, a.get_status_display(), a.score,
+         a.get_grade_display(), a.confirmed_on]
+        for a in assessments
+    ]  # fmt: skip
+    return simple_table("运营中心绩效考评", headers, rows, [14, 8, 12, 30, 10, 8, 8, 12])
+
+
+def ratings_workbook(ratings: Iterable[AgencyRating], year: int) -> Workbook:
+    headers = ["名次", "服务机构", "统一社会信用代码", "得分", "等次", "计分明细", "计算日期"]
+    rows = []
+    for r in ratings:
+        org = r.profile.organisation
+        detail = "；".join(
+            f"{p['label']}：{p['value'] if p['value'] is not None else '—'}，{p['points']} 分"
+            for p in r.parts
+        )
+        rows.append([r.rank, org.name, org.uscc or "", r.score, r.get_grade_display(), detail, r.computed_on])
+    return simple_table(f"{year}年度服务机构质量评级", headers, rows, [6, 30, 22, 8, 8, 80, 12])

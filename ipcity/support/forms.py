@@ -11,7 +11,14 @@ from ipcity.core.models import Region
 from ipcity.lib.inputs import DateField, SearchField
 from ipcity.registry.choices import Industry
 from ipcity.registry.models import Organisation
-from ipcity.support.choices import AgencyKind, ExpertTitle, RelationKind, TrainingKind
+from ipcity.support.choices import (
+    AgencyKind,
+    CentreIndustry,
+    ExpertTitle,
+    RecognitionLevel,
+    RelationKind,
+    TrainingKind,
+)
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -144,3 +151,107 @@ class ClusterReportForm(forms.Form):
 
 class YearForm(forms.Form):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2099, required=False)
+
+
+# ------------------------------------------------------------------------------------------ 联盟
+
+
+class AllianceFilterForm(forms.Form):
+    q = SearchField(label="关键词", help_text="联盟名称、牵头单位或简介")
+    industry = forms.ChoiceField(label="所属产业", required=False, choices=[("", "全部"), *Industry.choices])
+
+
+class AllianceForm(forms.Form):
+    name = forms.CharField(label="联盟名称", max_length=200)
+    industry = forms.ChoiceField(label="所属产业", choices=[("", "—请选择—"), *Industry.choices])
+    lead = OrganisationChoice(label="牵头单位（登记机构）", queryset=Organisation.objects.order_by("name"))
+    organisation = OrganisationChoice(
+        label="联盟登记机构（申报联盟奖励的主体）",
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        help_text="联盟未单独登记时留空，由牵头单位申报",
+    )
+    founded_on = DateField(label="成立日期", widget=DATE_WIDGET)
+    description = forms.CharField(
+        label="简介", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:  # the name is the record's key
+            del self.fields["name"]
+
+
+class MembersForm(forms.Form):
+    organisations = forms.ModelMultipleChoiceField(
+        label="成员单位（登记机构）", queryset=Organisation.objects.order_by("name")
+    )
+
+
+class MemberForm(forms.Form):
+    organisation = OrganisationChoice(label="成员单位", queryset=Organisation.objects.all())
+
+
+class RecognitionForm(forms.Form):
+    level = forms.ChoiceField(label="认定类别", choices=[("", "—请选择—"), *RecognitionLevel.choices])
+    recognised_on = DateField(label="认定日期", widget=DATE_WIDGET)
+    issuer = forms.CharField(label="认定机关", max_length=100)
+    document_number = forms.CharField(label="文号", max_length=100, required=False)
+
+
+class PoolForm(forms.Form):
+    name = forms.CharField(label="专利池名称", max_length=200)
+    established_on = DateField(label="组建日期", widget=DATE_WIDGET)
+    licensing_terms = forms.CharField(
+        label="许可条件", max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="许可方式、费用标准、对象范围等",
+    )  # fmt: skip
+    patent_numbers = forms.CharField(
+        label="入池专利申请号",
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="每行或以空格分隔一个申请号，如 2021100000001.5；须已在平台登记",
+    )
+
+    def clean_patent_numbers(self) -> list[str]:
+        raw = self.cleaned_data.get("patent_numbers") or ""
+        return [n for n in raw.replace("，", " ").replace(",", " ").split() if n]
+
+
+# ------------------------------------------------------------------------------------------ 运营中心
+
+
+class CentreForm(forms.Form):
+    industry = forms.ChoiceField(label="产业", choices=[("", "—请选择—"), *CentreIndustry.choices])
+    name = forms.CharField(label="运营中心名称", max_length=200)
+    organisation = OrganisationChoice(
+        label="承建单位（登记机构）", queryset=Organisation.objects.order_by("name")
+    )
+    established_on = DateField(label="设立日期", widget=DATE_WIDGET, required=False)
+    services = forms.CharField(
+        label="服务内容", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AssessmentOpenForm(forms.Form):
+    year = forms.IntegerField(label="考评年度", min_value=2022, max_value=2099)
+
+
+class AssessmentReportForm(forms.Form):
+    """One number field per item the centre reports (built from the scoring table)."""
+
+    def __init__(self, *args: Any, items: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for code, label in items:
+            self.fields[code] = forms.DecimalField(
+                label=label, required=False, min_value=Decimal(0), max_digits=14, decimal_places=2
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        return {"values": {k: v for k, v in data.items() if k in self.fields}}
+
+
+class RatingYearForm(forms.Form):
+    year = forms.IntegerField(label="评级年度", min_value=2022, max_value=2099)

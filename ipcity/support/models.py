@@ -14,9 +14,13 @@ from ipcity.accounts.permissions import is_city_admin
 from ipcity.registry.choices import Industry
 from ipcity.support.choices import (
     AgencyKind,
+    AssessmentStatus,
+    CentreIndustry,
     ClusterStatus,
     ExpertTitle,
+    RecognitionLevel,
     RelationKind,
+    ScoreGrade,
     SignInSource,
     TrainingKind,
 )
@@ -396,3 +400,207 @@ class ClusterReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership.organisation} {self.year}"
+
+
+# ------------------------------------------------------------------------------------------ 联盟
+
+
+class IndustryAlliance(models.Model):
+    """An 产业知识产权联盟 (方案二(五)2): its industry, lead organisation and members (registry
+    organisations). A provincial recognition makes it a beneficiary of the 联盟 reward item."""
+
+    name = models.CharField(_("联盟名称"), max_length=200, unique=True)
+    industry = models.CharField(_("所属产业"), max_length=30, choices=Industry.choices)
+    lead = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("牵头单位"),
+        on_delete=models.PROTECT,
+        related_name="alliances_led",
+    )
+    organisation = models.OneToOneField(
+        "registry.Organisation",
+        verbose_name=_("联盟登记机构"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="alliance",
+        help_text=_("联盟本身在登记中的机构（申报联盟奖励的主体）；未登记时由牵头单位申报"),
+    )
+    members = models.ManyToManyField(
+        "registry.Organisation", verbose_name=_("成员单位"), blank=True, related_name="alliances"
+    )
+    founded_on = models.DateField(_("成立日期"))
+    description = models.TextField(_("简介"), blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["industry", "name"]
+        verbose_name = _("产业知识产权联盟")
+        verbose_name_plural = _("产业知识产权联盟")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def applicant_id(self) -> int:
+        """The organisation that applies for the alliance's reward: the alliance's own registry
+        record, else its lead."""
+        return self.organisation_id or self.lead_id
+
+
+class AllianceRecognition(models.Model):
+    """A recognition of an alliance (e.g. 省级重点产业知识产权联盟), with its date and issuing body."""
+
+    alliance = models.ForeignKey(
+        IndustryAlliance, verbose_name=_("联盟"), on_delete=models.CASCADE, related_name="recognitions"
+    )
+    level = models.CharField(_("认定类别"), max_length=20, choices=RecognitionLevel.choices)
+    recognised_on = models.DateField(_("认定日期"))
+    issuer = models.CharField(_("认定机关"), max_length=100)
+    document_number = models.CharField(_("文号"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["alliance", "-recognised_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["alliance", "level"], name="support_recognition_unique")
+        ]
+        verbose_name = _("联盟认定")
+        verbose_name_plural = _("联盟认定")
+
+    def __str__(self) -> str:
+        return f"{self.alliance.name} · {self.get_level_display()}"
+
+
+class PatentPool(models.Model):
+    """A 产业专利池 built by an alliance: its patents (registry) and licensing terms."""
+
+    alliance = models.ForeignKey(
+        IndustryAlliance, verbose_name=_("所属联盟"), on_delete=models.PROTECT, related_name="pools"
+    )
+    name = models.CharField(_("专利池名称"), max_length=200, unique=True)
+    established_on = models.DateField(_("组建日期"))
+    licensing_terms = models.TextField(_("许可条件"), help_text=_("许可方式、费用标准、对象范围等"))
+    patents = models.ManyToManyField(
+        "registry.Patent", verbose_name=_("入池专利"), blank=True, related_name="pools"
+    )
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["alliance", "name"]
+        verbose_name = _("专利池")
+        verbose_name_plural = _("专利池")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# ------------------------------------------------------------------------------------------ 运营中心
+
+
+class OperationCentre(models.Model):
+    """One of the six 重点产业知识产权运营中心 (方案二(五)3), run by a registry organisation."""
+
+    industry = models.CharField(_("产业"), max_length=30, choices=CentreIndustry.choices, unique=True)
+    name = models.CharField(_("运营中心名称"), max_length=200)
+    organisation = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("承建单位"),
+        on_delete=models.PROTECT,
+        related_name="operation_centres",
+    )
+    established_on = models.DateField(_("设立日期"), null=True, blank=True)
+    services = models.TextField(_("服务内容"), blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        ordering = ["industry"]
+        verbose_name = _("产业知识产权运营中心")
+        verbose_name_plural = _("产业知识产权运营中心")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CentreAssessmentQuerySet(models.QuerySet["CentreAssessment"]):
+    def visible_to(self, user: Any) -> CentreAssessmentQuerySet:
+        """The city office every assessment; a centre's accounts their centre's; the public the
+        confirmed results (score and grade)."""
+        from ipcity.support.permissions import own_organisation_id
+
+        if is_city_admin(user):
+            return self
+        own = own_organisation_id(user)
+        confirmed = Q(status=AssessmentStatus.CONFIRMED)
+        return (
+            self.filter(confirmed | Q(centre__organisation_id=own))
+            if own is not None
+            else self.filter(confirmed)
+        )
+
+
+class CentreAssessment(models.Model):
+    """A centre's yearly 绩效考评: indicators computed from the platform's data, items the centre
+    reports, each scored by the weights in force (data/support/centre-assessment.yaml); the score,
+    the grade and the trace are stored when the city office confirms (support/workflows.py)."""
+
+    centre = models.ForeignKey(
+        OperationCentre, verbose_name=_("运营中心"), on_delete=models.PROTECT, related_name="assessments"
+    )
+    year = models.PositiveSmallIntegerField(_("考评年度"))
+    status = models.CharField(
+        _("状态"), max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT
+    )
+    reported = models.JSONField(_("填报事项"), default=dict, blank=True)
+    computed = models.JSONField(_("数据指标"), default=dict, blank=True)
+    score = models.DecimalField(_("得分"), max_digits=6, decimal_places=2, null=True, blank=True)
+    grade = models.CharField(_("等次"), max_length=20, choices=ScoreGrade.choices, blank=True)
+    trace = models.JSONField(_("计分明细"), default=list, blank=True)
+    parameters = models.JSONField(_("考评参数版本"), default=dict, blank=True)
+    opened_by = models.CharField(_("发起人"), max_length=150)
+    confirmed_on = models.DateField(_("确认日期"), null=True, blank=True)
+    return_reason = models.CharField(_("退回理由"), max_length=300, blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    objects = CentreAssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "centre__industry"]
+        constraints = [models.UniqueConstraint(fields=["centre", "year"], name="support_assessment_unique")]
+        verbose_name = _("运营中心绩效考评")
+        verbose_name_plural = _("运营中心绩效考评")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.centre.name}"
+
+    @property
+    def number(self) -> str:
+        return f"KP{self.year}{self.pk or 0:06d}"
+
+
+# ------------------------------------------------------------------------------------------ 质量评级
+
+
+class AgencyRating(models.Model):
+    """A service agency's quality rating of one year (方案二(六)3): the parts (基本条件、团队、运营、
+    服务能力、信用) scored by data/support/agency-rating.yaml, computed by the city office."""
+
+    profile = models.ForeignKey(
+        AgencyProfile, verbose_name=_("服务机构档案"), on_delete=models.CASCADE, related_name="ratings"
+    )
+    year = models.PositiveSmallIntegerField(_("评级年度"))
+    score = models.DecimalField(_("得分"), max_digits=6, decimal_places=2)
+    grade = models.CharField(_("等次"), max_length=20, choices=ScoreGrade.choices)
+    rank = models.PositiveIntegerField(_("名次"))
+    parts = models.JSONField(_("计分明细"), default=list)
+    parameters = models.JSONField(_("评级参数版本"), default=dict)
+    computed_on = models.DateField(_("计算日期"))
+    computed_by = models.CharField(_("计算人"), max_length=150)
+
+    class Meta:
+        ordering = ["-year", "rank"]
+        constraints = [models.UniqueConstraint(fields=["profile", "year"], name="support_rating_unique")]
+        verbose_name = _("服务机构质量评级")
+        verbose_name_plural = _("服务机构质量评级")
+
+    def __str__(self) -> str:
+        return f"{self.profile} {self.year}"

@@ -51,3 +51,37 @@ def member_or_city(user: Any, membership: Any) -> bool:
 def can_view_strong_enterprises(user: Any) -> bool:
     """贯标 and 优势企业 overview: the city office and the district bureaus (organisation data, scoped)."""
     return is_city_admin(user) or has_role(user, Role.DISTRICT_OFFICER)
+
+
+def own_organisation_id(user: Any) -> int | None:
+    """The organisation an enterprise's or an agency's account is bound to (a centre's 承建单位
+    signs in with one of these)."""
+    if not (has_role(user, Role.APPLICANT) or has_role(user, Role.AGENCY)):
+        return None
+    membership = getattr(user, "membership", None)
+    return membership.organisation_id if membership is not None else None
+
+
+def can_manage_alliances(user: Any) -> bool:
+    """Alliances, their recognitions and patent pools, the centres: the city office (方案二(五)2、3)."""
+    return is_city_admin(user)
+
+
+def is_centre_member(user: Any, assessment: Any) -> bool:
+    own = own_organisation_id(user)
+    return own is not None and own == assessment.centre.organisation_id
+
+
+def centre_or_city(user: Any, assessment: Any) -> bool:
+    """A centre reports and submits its own assessment; the city office may do it on its behalf."""
+    return is_city_admin(user) or is_centre_member(user, assessment)
+
+
+def can_view_ratings(user: Any) -> bool:
+    """The quality ranking of all agencies: the city office."""
+    return is_city_admin(user)
+
+
+def can_view_rating_of(user: Any, organisation_id: int) -> bool:
+    """An agency's own rating: the agency and the city office."""
+    return is_city_admin(user) or member_organisation_id(user) == organisation_id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -18,10 +18,14 @@ from ipcity.registry.models import (
 )
 from ipcity.support.models import (
     AgencyProfile,
+    AgencyRating,
+    CentreAssessment,
     ClusterMembership,
     ClusterReport,
     Expert,
     ExpertDraw,
+    IndustryAlliance,
+    OperationCentre,
     TrainingActivity,
 )
 
@@ -161,3 +165,212 @@ def advantage_by_year(user: Any) -> list[tuple[int, int, int]]:
         .order_by("year")
     )
     return [(row["year"], row["n"], CITY_ADVANTAGE_PER_YEAR) for row in counts]
+
+
+# ------------------------------------------------------------------------------------------ 联盟
+
+
+def alliance_list(filters: dict[str, Any]) -> QuerySet[IndustryAlliance]:
+    """The public directory of alliances (no contacts): industry, lead, members, recognitions, pools."""
+    qs = IndustryAlliance.objects.select_related("lead", "organisation").prefetch_related(
+        "recognitions", "pools"
+    )
+    if q := filters.get("q"):
+        qs = qs.filter(Q(name__icontains=q) | Q(lead__name__icontains=q) | Q(description__icontains=q))
+    if industry := filters.get("industry"):
+        qs = qs.filter(industry=industry)
+    return qs.annotate(member_count=Count("members", distinct=True)).order_by("industry", "name")
+
+
+# ------------------------------------------------------------------------------------------ 运营中心
+
+
+def centre_list() -> QuerySet[OperationCentre]:
+    """The public list of the centres (the latest confirmed result is read by `latest_results`)."""
+    return OperationCentre.objects.select_related("organisation").order_by("industry")
+
+
+def latest_results(centres: list[OperationCentre]) -> dict[int, CentreAssessment]:
+    """Each centre's latest confirmed assessment (one query)."""
+    out: dict[int, CentreAssessment] = {}
+    for a in CentreAssessment.objects.filter(centre__in=centres, status="confirmed").order_by(
+        "centre_id", "-year"
+    ):
+        out.setdefault(a.centre_id, a)
+    return out
+
+
+def assessment_list(user: Any, year: int | None = None) -> QuerySet[CentreAssessment]:
+    qs = CentreAssessment.objects.visible_to(user).select_related("centre", "centre__organisation")
+    if year:
+        qs = qs.filter(year=year)
+    return qs.order_by("-year", "centre__industry")
+
+
+def _wan(amount: Decimal) -> Decimal:
+    return (amount / Decimal(10000)).quantize(Decimal("0.01"))
+
+
+def centre_data(
+    centre: OperationCentre, year: int, table: Any
+) -> tuple[dict[str, Decimal | None], dict[str, str]]:
+    """The assessment's indicators computed from the platform's data (None: cannot be computed for
+    this centre — the centre reports it), with a note on each saying where it came from:
+
+    - patents_granted: registry patents granted in the year, attributed to a Yantai district, with
+      an IPC code in the registry scope of the centre's industry (the table's `scopes`);
+    - deals / deal_amount: the market's confirmed deals of the year in which the centre's
+      organisation took part (market.selectors.confirmed_deals_of);
+    - trainings: trainings registered on the platform in the year whose organiser is the centre or
+      its organisation."""
+    from ipcity.lib.text import name_key
+    from ipcity.market.selectors import confirmed_deals_of
+    from ipcity.registry.industries import scopes
+    from ipcity.registry.models import Patent, PatentIPC
+
+    values: dict[str, Decimal | None] = {}
+    notes: dict[str, str] = {}
+    codes = {i.code for i in table.indicators if i.source == "data"}
+    if "patents_granted" in codes:
+        scope = scopes().get(table.scopes.get(centre.industry, ""))
+        if scope is None:
+            values["patents_granted"] = None
+            notes["patents_granted"] = "平台没有该产业的专利检索范围，由运营中心填报"
+        else:
+            count = (
+                Patent.objects.filter(grant_date__year=year, region__isnull=False)
+                .filter(pk__in=PatentIPC.objects.filter(scope.ipc_condition()).values("patent_id"))
+                .count()
+            )
+            values["patents_granted"] = Decimal(count)
+            notes["patents_granted"] = f"登记数据：{scope.name}（{scope.ipc_label}）{year} 年本市授权"
+    if codes & {"deals", "deal_amount"}:
+        tally = confirmed_deals_of(centre.organisation_id, year)
+        values["deals"] = Decimal(tally.count)
+        values["deal_amount"] = _wan(tally.amount)
+        notes["deals"] = notes["deal_amount"] = (
+            f"技术市场：{centre.organisation.name}参与的 {year} 年确认成交"
+        )
+    if "trainings" in codes:
+        keys = {name_key(centre.name), name_key(centre.organisation.name)}
+        organisers = TrainingActivity.objects.filter(start_date__year=year).values_list(
+            "organiser", flat=True
+        )
+        values["trainings"] = Decimal(sum(1 for o in organisers if name_key(o) in keys))
+        notes["trainings"] = f"培训活动：主办单位为运营中心或{centre.organisation.name}的 {year} 年培训"
+    return {k: v for k, v in values.items() if k in codes}, notes
+
+
+# ------------------------------------------------------------------------------------------ 质量评级
+
+
+def agency_rating_values(
+    year: int, table: Any
+) -> list[tuple[AgencyProfile, dict[str, Decimal | None], dict[str, str]]]:
+    """What each agency's quality rating is computed from (docs/support.md §质量评级): its directory
+    profile and staff, its 集聚区 monitoring report of the year, and its credit score on 31 December
+    (protection.selectors.agency_grades, when protection is installed)."""
+    profiles = list(
+        AgencyProfile.objects.select_related("organisation")
+        .prefetch_related("districts")
+        .annotate(licensed=Count("staff", filter=~Q(staff__licence_number=""), distinct=True))
+        .order_by("organisation__name")
+    )
+    reports = {
+        r.membership.organisation_id: r
+        for r in ClusterReport.objects.filter(year=year).select_related("membership")
+    }
+    credit: dict[int, int] = {}
+    credit_note = ""
+    try:
+        from ipcity.protection.selectors import agency_grades
+    except ImportError:  # protection not installed: the credit part scores 0 and says why
+        credit_note = "未接入信用评价，计 0 分"
+    else:
+        grades, _params = agency_grades(dt.date(year, 12, 31))
+        credit = {g.organisation.pk: g.score for g in grades}
+    out: list[tuple[AgencyProfile, dict[str, Decimal | None], dict[str, str]]] = []
+    for p in profiles:
+        report = reports.get(p.organisation_id)
+        complete = sum(1 for text in (p.qualifications, p.services, p.phone) if text.strip())
+        values: dict[str, Decimal | None] = {
+            "profile_complete": Decimal(complete),
+            "licensed_staff": Decimal(getattr(p, "licensed", 0)),
+            "revenue": _wan(report.revenue) if report else None,
+            "clients": Decimal(report.clients) if report else None,
+            "service_kinds": Decimal(len(p.kind_labels)),
+            "districts": Decimal(len(p.districts.all())),
+            "credit_score": Decimal(credit[p.organisation_id]) if p.organisation_id in credit else None,
+        }
+        notes = {}
+        if report is None:
+            notes["revenue"] = notes["clients"] = f"无 {year} 年集聚区监测报送，计 0 分"
+        if values["credit_score"] is None:
+            notes["credit_score"] = credit_note or "无信用评价结果，计 0 分"
+        out.append((p, {i.code: values.get(i.code) for i in table.indicators}, notes))
+    return out
+
+
+def rating_list(year: int) -> QuerySet[AgencyRating]:
+    return AgencyRating.objects.filter(year=year).select_related("profile__organisation").order_by("rank")
+
+
+def rating_years() -> list[int]:
+    return list(AgencyRating.objects.order_by("-year").values_list("year", flat=True).distinct())
+
+
+# ------------------------------------------------------------------------------------------ 奖补事实
+
+
+def _whole(score: Decimal) -> int:
+    return int(score.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def reward_facts(organisation: Organisation, on: dt.date) -> dict[str, dict[str, Any]]:
+    """Facts of the reward items that support's records answer, by item code (grants reads them,
+    grants.public.profile_facts, as it reads the registry's licences):
+
+    - industry_alliance (二(五)2): the organisation applies for an alliance (its registry record,
+      else its lead) recognised as 省级重点产业知识产权联盟 on or before `on`;
+    - operation_centre (二(五)3): the organisation runs a centre: its industry and the latest
+      confirmed 绩效考评 (year, score, grade) confirmed on or before `on`;
+    - service_agency_quality (二(六)3): the agency's latest quality rating up to `on`'s year
+      (rank, score, grade)."""
+    from ipcity.support.choices import RecognitionLevel
+
+    found: dict[str, dict[str, Any]] = {}
+    alliances = IndustryAlliance.objects.filter(
+        Q(organisation=organisation) | Q(organisation__isnull=True, lead=organisation),
+        recognitions__level=RecognitionLevel.PROVINCIAL_KEY,
+        recognitions__recognised_on__lte=on,
+    )
+    if alliances.exists():
+        found["industry_alliance"] = {"provincial_recognition": True}
+    centre = OperationCentre.objects.filter(organisation=organisation).order_by("industry").first()
+    if centre is not None:
+        facts: dict[str, Any] = {"industry": centre.industry}
+        result = (
+            CentreAssessment.objects.filter(centre=centre, status="confirmed", confirmed_on__lte=on)
+            .order_by("-year")
+            .first()
+        )
+        if result is not None and result.score is not None:
+            facts.update(
+                assessment_year=result.year,
+                assessment_score=_whole(result.score),
+                assessment_grade=result.grade,
+            )
+        found["operation_centre"] = facts
+    rating = (
+        AgencyRating.objects.filter(profile__organisation=organisation, year__lte=on.year)
+        .order_by("-year")
+        .first()
+    )
+    if rating is not None:
+        found["service_agency_quality"] = {
+            "rating_year": rating.year,
+            "rating_rank": rating.rank,
+            "rating_score": _whole(rating.score),
+            "rating_grade": rating.grade,
+        }
+    return found

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO
@@ -25,11 +25,14 @@ from ipcity.lib.text import clean_text, name_key
 from ipcity.lib.uploads import Limits, UploadError, read_sheet
 from ipcity.registry.choices import Industry, OrganisationKind
 from ipcity.registry.models import Organisation, Patent, PatentHolder
+from ipcity.support import scoring
 from ipcity.support.choices import (
     AgencyKind,
     AvoidReason,
+    CentreIndustry,
     ClusterStatus,
     ExpertTitle,
+    RecognitionLevel,
     RelationKind,
     SignInSource,
     TrainingKind,
@@ -37,19 +40,25 @@ from ipcity.support.choices import (
 from ipcity.support.config import expert_settings
 from ipcity.support.models import (
     AgencyProfile,
+    AgencyRating,
     AgencyStaff,
+    AllianceRecognition,
+    CentreAssessment,
     ClusterMembership,
     ClusterReport,
     Expert,
     ExpertDraw,
     ExpertDrawPick,
     ExpertRelation,
+    IndustryAlliance,
+    OperationCentre,
+    PatentPool,
     TrainingActivity,
     TrainingRegistration,
     TrainingSignIn,
 )
 from ipcity.support.permissions import can_edit_agency
-from ipcity.support.workflows import CLUSTER_WORKFLOW
+from ipcity.support.workflows import ASSESSMENT_WORKFLOW, CLUSTER_WORKFLOW
 
 EXPERT_FIELDS = [
     "title",
@@ -893,3 +902,396 @@ def report_cluster_year(
         audit_after={"year": year, "staff": staff, "revenue": revenue, "clients": clients},
     )
     return report
+
+
+# ------------------------------------------------------------------------------------------ 联盟
+
+
+@transaction.atomic
+def save_alliance(
+    *,
+    actor: Actor,
+    name: str,
+    industry: str,
+    lead: Organisation,
+    founded_on: dt.date,
+    organisation: Organisation | None = None,
+    description: str = "",
+    is_demo: bool = False,
+) -> IndustryAlliance:
+    """Register an industry IP alliance or update one (the natural key: its name)."""
+    name = clean_text(name)
+    if not name:
+        raise Refused("请填写联盟名称")
+    if industry not in Industry.values:
+        raise Refused("请选择联盟所属产业")
+    if founded_on > timezone.localdate():
+        raise Refused("成立日期不能晚于今天")
+    if organisation is not None:
+        taken = IndustryAlliance.objects.filter(organisation=organisation).exclude(name=name).first()
+        if taken is not None:
+            raise Refused(f"{organisation.name}已登记为联盟“{taken.name}”的登记机构")
+    alliance, _status = upsert(
+        IndustryAlliance,
+        key={"name": name},
+        values={
+            "industry": industry,
+            "lead": lead,
+            "organisation": organisation,
+            "founded_on": founded_on,
+            "description": description.strip(),
+            "is_demo": is_demo,
+        },
+        actor=actor,
+        action_prefix="industry_alliance",
+    )
+    if not alliance.members.filter(pk=lead.pk).exists():
+        alliance.members.add(lead)  # the lead is a member (no separate event: the lead is audited)
+    return alliance
+
+
+@transaction.atomic
+def add_alliance_members(
+    alliance: IndustryAlliance, organisations: Iterable[Organisation], *, actor: Actor
+) -> int:
+    """Add member organisations (registry); returns how many were new."""
+    have = set(alliance.members.values_list("pk", flat=True))
+    new = [o for o in organisations if o.pk not in have]
+    if not new:
+        raise Refused("所选单位均已是联盟成员")
+    alliance.members.add(*new)
+    record_event(
+        actor, "industry_alliance.members_add", obj=alliance, after={"members": [o.name for o in new]}
+    )
+    return len(new)
+
+
+@transaction.atomic
+def remove_alliance_member(alliance: IndustryAlliance, organisation: Organisation, *, actor: Actor) -> None:
+    if organisation.pk == alliance.lead_id:
+        raise Refused("牵头单位不能移出联盟（请先更换牵头单位）")
+    if not alliance.members.filter(pk=organisation.pk).exists():
+        raise Refused(f"{organisation.name}不是联盟成员")
+    alliance.members.remove(organisation)
+    record_event(
+        actor, "industry_alliance.member_remove", obj=alliance, before={"members": [organisation.name]}
+    )
+
+
+@transaction.atomic
+def record_alliance_recognition(
+    alliance: IndustryAlliance,
+    *,
+    actor: Actor,
+    level: str,
+    recognised_on: dt.date,
+    issuer: str,
+    document_number: str = "",
+) -> AllianceRecognition:
+    """A recognition (省级重点产业知识产权联盟 …): the 联盟 reward item reads it as a fact."""
+    if level not in RecognitionLevel.values:
+        raise Refused("请选择认定类别")
+    issuer = clean_text(issuer)
+    if not issuer:
+        raise Refused("请填写认定机关")
+    if recognised_on < alliance.founded_on:
+        raise Refused("认定日期不能早于联盟成立日期")
+    if recognised_on > timezone.localdate():
+        raise Refused("认定日期不能晚于今天")
+    if AllianceRecognition.objects.filter(alliance=alliance, level=level).exists():
+        raise Refused(f"{alliance.name}已登记{RecognitionLevel(level).label}认定")
+    recognition = AllianceRecognition.objects.create(
+        alliance=alliance,
+        level=level,
+        recognised_on=recognised_on,
+        issuer=issuer,
+        document_number=clean_text(document_number),
+    )
+    record_event(
+        actor,
+        "industry_alliance.recognise",
+        obj=alliance,
+        after={
+            "level": level,
+            "recognised_on": recognised_on,
+            "issuer": issuer,
+            "document_number": recognition.document_number,
+        },
+    )
+    return recognition
+
+
+def _pool_patents(numbers: Iterable[str]) -> list[Patent]:
+    wanted = list(dict.fromkeys(clean_text(n).upper().removeprefix("CN") for n in numbers if clean_text(n)))
+    found = {p.application_number: p for p in Patent.objects.filter(application_number__in=wanted)}
+    missing = [n for n in wanted if n not in found]
+    if missing:
+        raise Refused(f"登记中没有这些专利申请号：{'、'.join(missing[:10])}")
+    return [found[n] for n in wanted]
+
+
+@transaction.atomic
+def save_patent_pool(
+    alliance: IndustryAlliance,
+    *,
+    actor: Actor,
+    name: str,
+    established_on: dt.date,
+    licensing_terms: str,
+    patent_numbers: Iterable[str] = (),
+    is_demo: bool = False,
+) -> PatentPool:
+    """A patent pool of the alliance (or an update of one, by name): its licensing terms and its
+    patents, given by application number (registry patents; every number must be found)."""
+    name, terms = clean_text(name), licensing_terms.strip()
+    if not name or not terms:
+        raise Refused("请填写专利池名称和许可条件")
+    other = PatentPool.objects.filter(name=name).exclude(alliance=alliance).first()
+    if other is not None:
+        raise Refused(f"专利池“{name}”已属于联盟“{other.alliance.name}”")
+    patents = _pool_patents(patent_numbers)
+    pool, _status = upsert(
+        PatentPool,
+        key={"name": name},
+        values={
+            "alliance": alliance,
+            "established_on": established_on,
+            "licensing_terms": terms,
+            "is_demo": is_demo,
+        },
+        actor=actor,
+        action_prefix="patent_pool",
+    )
+    have = set(pool.patents.values_list("application_number", flat=True))
+    wanted = {p.application_number for p in patents}
+    if have != wanted:
+        pool.patents.set(patents)
+        record_event(
+            actor,
+            "patent_pool.patents",
+            obj=pool,
+            before={"patents": sorted(have)},
+            after={"patents": sorted(wanted)},
+        )
+    return pool
+
+
+# ------------------------------------------------------------------------------------------ 运营中心
+
+
+@transaction.atomic
+def save_operation_centre(
+    *,
+    actor: Actor,
+    industry: str,
+    name: str,
+    organisation: Organisation,
+    established_on: dt.date | None = None,
+    services: str = "",
+    is_demo: bool = False,
+) -> OperationCentre:
+    """Register one of the six centres or update it (one centre per industry, 方案二(五)3)."""
+    if industry not in CentreIndustry.values:
+        raise Refused("请选择运营中心的产业")
+    name = clean_text(name)
+    if not name:
+        raise Refused("请填写运营中心名称")
+    centre, _status = upsert(
+        OperationCentre,
+        key={"industry": industry},
+        values={
+            "name": name,
+            "organisation": organisation,
+            "established_on": established_on,
+            "services": services.strip(),
+            "is_demo": is_demo,
+        },
+        actor=actor,
+        action_prefix="operation_centre",
+    )
+    return centre
+
+
+def _assessment_values(assessment: CentreAssessment) -> tuple[dict[str, Decimal | None], dict[str, str]]:
+    """The values scored: computed indicators, and the reported ones (a data indicator the platform
+    cannot compute for this centre is taken from the report)."""
+    from ipcity.support.selectors import centre_data
+
+    table = scoring.centre_table(dt.date(assessment.year, 12, 31))
+    computed, notes = centre_data(assessment.centre, assessment.year, table)
+    values: dict[str, Decimal | None] = {}
+    for indicator in table.indicators:
+        raw = computed.get(indicator.code) if indicator.source == "data" else None
+        if raw is None:
+            reported = assessment.reported.get(indicator.code)
+            raw = None if reported in (None, "") else Decimal(str(reported))
+        values[indicator.code] = raw
+    return values, notes
+
+
+def _rescore(assessment: CentreAssessment) -> None:
+    from ipcity.support.selectors import centre_data
+
+    table = scoring.centre_table(dt.date(assessment.year, 12, 31))
+    computed, _notes = centre_data(assessment.centre, assessment.year, table)
+    values, notes = _assessment_values(assessment)
+    total, grade, lines = scoring.score(table, values, notes)
+    assessment.computed = {k: (None if v is None else str(v)) for k, v in computed.items()}
+    assessment.score = total
+    assessment.grade = grade
+    assessment.trace = [line.as_dict() for line in lines]
+    assessment.parameters = table.version()
+
+
+@transaction.atomic
+def open_assessment(
+    centre: OperationCentre, *, actor: Actor, year: int, is_demo: bool = False
+) -> CentreAssessment:
+    """The city office opens a centre's 绩效考评 of a past or the current year; the indicators from
+    data are computed at once (and again when it is submitted and confirmed)."""
+    if year > timezone.localdate().year:
+        raise Refused("不能考评未来年度")
+    if CentreAssessment.objects.filter(centre=centre, year=year).exists():
+        raise Refused(f"{centre.name}的 {year} 年度考评已发起")
+    try:
+        scoring.centre_table(dt.date(year, 12, 31))
+    except scoring.ScoringError as exc:
+        raise Refused(str(exc)) from exc
+    assessment = CentreAssessment(centre=centre, year=year, opened_by=actor.label, is_demo=is_demo)
+    _rescore(assessment)
+    assessment.save()
+    record_event(
+        actor,
+        "centre_assessment.open",
+        obj=assessment,
+        after={"centre": centre.name, "year": year, "computed": assessment.computed},
+    )
+    return assessment
+
+
+@transaction.atomic
+def report_assessment_items(
+    assessment: CentreAssessment, *, actor: Actor, values: Mapping[str, Decimal | None]
+) -> CentreAssessment:
+    """The centre (or the office for it) enters the reported items; only the table's reported
+    indicators and the data ones the platform cannot compute for this centre are accepted."""
+    assessment = ASSESSMENT_WORKFLOW.lock(assessment)
+    ASSESSMENT_WORKFLOW.require(assessment, "report", actor=actor)
+    allowed = set(reportable_codes(assessment))
+    unknown = set(values) - allowed
+    if unknown:
+        raise Refused("以下事项不需填报：" + "、".join(sorted(unknown)))
+    if any(v is not None and v < 0 for v in values.values()):
+        raise Refused("填报的数值不能为负数")
+    before = dict(assessment.reported)
+    assessment.reported = {**before, **{k: (None if v is None else str(v)) for k, v in values.items()}}
+    _rescore(assessment)
+    assessment.save(update_fields=["reported", "computed", "score", "grade", "trace", "parameters"])
+    ASSESSMENT_WORKFLOW.move(
+        assessment,
+        "report",
+        actor=actor,
+        audit_before={"reported": before},
+        audit_after={"reported": assessment.reported},
+    )
+    return assessment
+
+
+def reportable_codes(assessment: CentreAssessment) -> list[str]:
+    table = scoring.centre_table(dt.date(assessment.year, 12, 31))
+    return [
+        i.code
+        for i in table.indicators
+        if i.source == "reported" or assessment.computed.get(i.code, "missing") is None
+    ]
+
+
+@transaction.atomic
+def submit_assessment(assessment: CentreAssessment, *, actor: Actor) -> None:
+    assessment = ASSESSMENT_WORKFLOW.lock(assessment)
+    ASSESSMENT_WORKFLOW.require(assessment, "submit", actor=actor)
+    missing = [c for c in reportable_codes(assessment) if assessment.reported.get(c) in (None, "")]
+    if missing:
+        table = scoring.centre_table(dt.date(assessment.year, 12, 31))
+        labels = [i.label for i in table.indicators if i.code in missing]
+        raise Refused("请先填报：" + "、".join(labels))
+    _rescore(assessment)
+    assessment.save(update_fields=["computed", "score", "grade", "trace", "parameters"])
+    ASSESSMENT_WORKFLOW.move(assessment, "submit", actor=actor, audit_after={"score": assessment.score})
+
+
+@transaction.atomic
+def return_assessment(assessment: CentreAssessment, *, actor: Actor, reason: str) -> None:
+    assessment = ASSESSMENT_WORKFLOW.lock(assessment)
+    ASSESSMENT_WORKFLOW.require(assessment, "return", actor=actor, reason=reason)
+    assessment.return_reason = clean_text(reason)[:300]
+    assessment.save(update_fields=["return_reason"])
+    ASSESSMENT_WORKFLOW.move(assessment, "return", actor=actor, comment=reason, reason=reason)
+
+
+@transaction.atomic
+def confirm_assessment(assessment: CentreAssessment, *, actor: Actor, on: dt.date | None = None) -> None:
+    """The city office confirms: the score and grade are fixed (the data indicators computed once
+    more) and feed the 运营中心 reward item."""
+    assessment = ASSESSMENT_WORKFLOW.lock(assessment)
+    ASSESSMENT_WORKFLOW.require(assessment, "confirm", actor=actor)
+    _rescore(assessment)
+    assessment.confirmed_on = on or timezone.localdate()
+    assessment.save(update_fields=["computed", "score", "grade", "trace", "parameters", "confirmed_on"])
+    ASSESSMENT_WORKFLOW.move(
+        assessment,
+        "confirm",
+        actor=actor,
+        audit_after={
+            "score": assessment.score,
+            "grade": assessment.grade,
+            "confirmed_on": assessment.confirmed_on,
+        },
+    )
+
+
+# ------------------------------------------------------------------------------------------ 质量评级
+
+
+@transaction.atomic
+def rate_agencies(year: int, *, actor: Actor, on: dt.date | None = None) -> list[AgencyRating]:
+    """The quality rating of every agency with a directory profile for `year` (by the table in force
+    on 31 December of that year), ranked by score; running it again replaces the year's ratings.
+    One audit event for the run."""
+    from ipcity.support.selectors import agency_rating_values
+
+    day = on or timezone.localdate()
+    if year > day.year:
+        raise Refused("不能评级未来年度")
+    try:
+        table = scoring.rating_table(dt.date(year, 12, 31))
+    except scoring.ScoringError as exc:
+        raise Refused(str(exc)) from exc
+    results = []
+    for profile, values, notes in agency_rating_values(year, table):
+        total, grade, lines = scoring.score(table, values, notes)
+        results.append((profile, total, grade, lines))
+    results.sort(key=lambda r: (-r[1], r[0].organisation.name))
+    AgencyRating.objects.filter(year=year).delete()
+    ratings = AgencyRating.objects.bulk_create(
+        AgencyRating(
+            profile=profile,
+            year=year,
+            score=total,
+            grade=grade,
+            rank=rank,
+            parts=[line.as_dict() for line in lines],
+            parameters=table.version(),
+            computed_on=day,
+            computed_by=actor.label,
+        )
+        for rank, (profile, total, grade, lines) in enumerate(results, start=1)
+    )
+    record_event(
+        actor,
+        "agency_rating.compute",
+        object_type="support.agencyrating",
+        object_repr=f"{year} 年度服务机构质量评级",
+        after={"year": year, "ratings": {p.organisation.name: str(t) for p, t, _g, _l in results}},
+    )
+    return ratings

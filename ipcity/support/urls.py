@@ -35,3 +35,34 @@ urlpatterns = [
         for action in ("admit", "reject", "report", "move_out", "exit")
     ),
 ]
+
+urlpatterns += [
+    path("alliances/", views.alliances, name="alliances"),
+    path("alliances/new/", views.alliance_edit, name="alliance_new"),
+    path("alliances/<id:pk>/", views.alliance_detail, name="alliance"),
+    path("alliances/<id:pk>/edit/", views.alliance_edit, name="alliance_edit"),
+    path("alliances/<id:pk>/members/", views.alliance_members_add, name="alliance_members_add"),
+    path("alliances/<id:pk>/members/remove/", views.alliance_member_remove, name="alliance_member_remove"),
+    path("alliances/<id:pk>/recognitions/", views.alliance_recognition_add, name="alliance_recognition_add"),
+    path("alliances/<id:pk>/pools/new/", views.pool_edit, name="pool_new"),
+    path("alliances/<id:pk>/pools/<id:pool_pk>/edit/", views.pool_edit, name="pool_edit"),
+    path("pools/<id:pk>/", views.pool_detail, name="pool"),
+    path("centres/", views.centres, name="centres"),
+    path("centres/new/", views.centre_edit, name="centre_new"),
+    path("centres/<id:pk>/", views.centre_detail, name="centre"),
+    path("centres/<id:pk>/edit/", views.centre_edit, name="centre_edit"),
+    path("centres/<id:pk>/assessments/", views.assessment_open, name="assessment_open"),
+    path("assessments/", views.assessments, name="assessments"),
+    path("assessments/<id:pk>/", views.assessment_detail, name="assessment"),
+    *(
+        path(
+            f"assessments/<id:pk>/{action}/",
+            views.assessment_action,
+            {"action": action},
+            name=f"assessment_{action}",
+        )
+        for action in ("report", "submit", "return", "confirm")
+    ),
+    path("ratings/", views.ratings, name="ratings"),
+    path("ratings/compute/", views.ratings_compute, name="ratings_compute"),
+]

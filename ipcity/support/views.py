@@ -4,6 +4,7 @@ authorise → bind a form → one service → redirect or render."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -22,17 +23,27 @@ from ipcity.lib.excel import xlsx_response
 from ipcity.lib.inputs import parse_date
 from ipcity.registry.choices import OrganisationKind
 from ipcity.registry.models import Organisation
-from ipcity.support import exports, selectors, services
+from ipcity.support import exports, scoring, selectors, services
 from ipcity.support.choices import AvoidReason, ClusterStatus
 from ipcity.support.forms import (
     AgencyFilterForm,
     AgencyProfileForm,
+    AllianceFilterForm,
+    AllianceForm,
+    AssessmentOpenForm,
+    AssessmentReportForm,
+    CentreForm,
     ClusterApplyForm,
     ClusterReportForm,
     ExpertFilterForm,
     ExpertForm,
+    MemberForm,
+    MembersForm,
     PersonForm,
+    PoolForm,
+    RatingYearForm,
     ReasonForm,
+    RecognitionForm,
     RelationForm,
     SheetForm,
     StaffForm,
@@ -43,20 +54,29 @@ from ipcity.support.forms import (
 from ipcity.support.models import (
     AgencyProfile,
     AgencyStaff,
+    CentreAssessment,
     ClusterMembership,
     Expert,
     ExpertRelation,
+    IndustryAlliance,
+    OperationCentre,
+    PatentPool,
     TrainingActivity,
 )
 from ipcity.support.permissions import (
     can_edit_agency,
+    can_manage_alliances,
     can_manage_experts,
     can_manage_trainings,
     can_see_expert_contacts,
+    can_view_rating_of,
+    can_view_ratings,
     can_view_strong_enterprises,
+    is_centre_member,
     member_organisation_id,
+    own_organisation_id,
 )
-from ipcity.support.workflows import CLUSTER_WORKFLOW
+from ipcity.support.workflows import ASSESSMENT_WORKFLOW, CLUSTER_WORKFLOW
 
 PAGE_SIZE = 30
 
@@ -406,6 +426,9 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "stay": ClusterMembership.objects.filter(
                 organisation_id=pk, status=ClusterStatus.RESIDENT
             ).first(),
+            "ratings": list(profile.ratings.order_by("-year")[:5])
+            if can_view_rating_of(request.user, profile.organisation_id)
+            else None,
         },
     )
 
@@ -604,3 +627,401 @@ def strong_enterprises(request: HttpRequest) -> HttpResponse:
             "query": _query_without(request),
         },
     )
+
+
+# ------------------------------------------------------------------------------------------ 联盟
+
+
+@require_GET
+def alliances(request: HttpRequest) -> HttpResponse:
+    """产业知识产权联盟名录 (public, no contacts): industry, lead, members, recognitions, pools."""
+    form = AllianceFilterForm(request.GET or None)
+    rows = selectors.alliance_list(form.cleaned_data if form.is_valid() else {})
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(exports.alliances_workbook(rows), "产业知识产权联盟.xlsx")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "support/alliance_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": _query_without(request),
+            "can_manage": can_manage_alliances(request.user),
+        },
+    )
+
+
+def _alliance(pk: int) -> IndustryAlliance:
+    return get_object_or_404(IndustryAlliance.objects.select_related("lead", "organisation"), pk=pk)
+
+
+@require_GET
+def alliance_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    alliance = _alliance(pk)
+    manage = can_manage_alliances(request.user)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(exports.alliance_members_workbook(alliance), f"{alliance.name}成员.xlsx")
+    pools = list(alliance.pools.annotate(patent_count=Count("patents")))
+    return render(
+        request,
+        "support/alliance_detail.html",
+        {
+            "alliance": alliance,
+            "members": list(alliance.members.select_related("region").order_by("name")),
+            "recognitions": list(alliance.recognitions.all()),
+            "pools": pools,
+            "can_manage": manage,
+            "members_form": MembersForm() if manage else None,
+            "recognition_form": RecognitionForm() if manage else None,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def alliance_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Register an alliance (pk None) or change one: the city office."""
+    if not can_manage_alliances(request.user):
+        return deny(request)
+    alliance = _alliance(pk) if pk is not None else None
+    initial: dict[str, Any] = {}
+    if alliance is not None:
+        initial = {
+            f: getattr(alliance, f) for f in ("industry", "lead", "organisation", "founded_on", "description")
+        }
+    form = AllianceForm(request.POST or None, initial=initial, editing=alliance is not None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["name"] = alliance.name if alliance is not None else data["name"]
+        try:
+            saved = services.save_alliance(
+                actor=Actor.web(request.user), is_demo=bool(alliance and alliance.is_demo), **data
+            )
+        except Refused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已保存联盟“{saved.name}”。")
+            return redirect("support:alliance", saved.pk)
+    return render(request, "support/alliance_form.html", {"form": form, "alliance": alliance})
+
+
+@require_POST
+def alliance_members_add(request: HttpRequest, pk: int) -> HttpResponse:
+    if not can_manage_alliances(request.user):
+        return deny(request)
+    alliance = _alliance(pk)
+    form = MembersForm(request.POST)
+    if not form.is_valid():
+        form_errors(request, form)
+    else:
+        try:
+            added = services.add_alliance_members(
+                alliance, form.cleaned_data["organisations"], actor=Actor.web(request.user)
+            )
+        except Refused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"已添加 {added} 家成员单位。")
+    return redirect("support:alliance", alliance.pk)
+
+
+@require_POST
+def alliance_member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    if not can_manage_alliances(request.user):
+        return deny(request)
+    alliance = _alliance(pk)
+    form = MemberForm(request.POST)
+    if not form.is_valid():
+        form_errors(request, form)
+    else:
+        try:
+            services.remove_alliance_member(
+                alliance, form.cleaned_data["organisation"], actor=Actor.web(request.user)
+            )
+        except Refused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "已移出成员单位。")
+    return redirect("support:alliance", alliance.pk)
+
+
+@require_POST
+def alliance_recognition_add(request: HttpRequest, pk: int) -> HttpResponse:
+    if not can_manage_alliances(request.user):
+        return deny(request)
+    alliance = _alliance(pk)
+    form = RecognitionForm(request.POST)
+    if not form.is_valid():
+        form_errors(request, form)
+    else:
+        try:
+            services.record_alliance_recognition(alliance, actor=Actor.web(request.user), **form.cleaned_data)
+        except Refused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "已登记联盟认定。")
+    return redirect("support:alliance", alliance.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def pool_edit(request: HttpRequest, pk: int, pool_pk: int | None = None) -> HttpResponse:
+    """A patent pool of the alliance `pk`: new (pool_pk None) or changed; the city office."""
+    if not can_manage_alliances(request.user):
+        return deny(request)
+    alliance = _alliance(pk)
+    pool = get_object_or_404(PatentPool, pk=pool_pk, alliance=alliance) if pool_pk is not None else None
+    initial: dict[str, Any] = {}
+    if pool is not None:
+        initial = {
+            "name": pool.name,
+            "established_on": pool.established_on,
+            "licensing_terms": pool.licensing_terms,
+            "patent_numbers": "\n".join(
+                pool.patents.order_by("application_number").values_list("application_number", flat=True)
+            ),
+        }
+    form = PoolForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_patent_pool(
+                alliance,
+                actor=Actor.web(request.user),
+                is_demo=bool(pool and pool.is_demo),
+                **form.cleaned_data,
+            )
+        except Refused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已保存专利池“{saved.name}”。")
+            return redirect("support:pool", saved.pk)
+    return render(
+        request, "support/alliance_pool_form.html", {"form": form, "alliance": alliance, "pool": pool}
+    )
+
+
+@require_GET
+def pool_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A patent pool (public): its licensing terms and its patents."""
+    pool = get_object_or_404(PatentPool.objects.select_related("alliance"), pk=pk)
+    patents = pool.patents.order_by("application_number").only(
+        "pk", "application_number", "title", "patent_type", "legal_status", "first_holder_name"
+    )
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(exports.pool_workbook(pool, patents), f"{pool.name}.xlsx")
+    return render(
+        request,
+        "support/alliance_pool.html",
+        {"pool": pool, "patents": list(patents), "can_manage": can_manage_alliances(request.user)},
+    )
+
+
+# ------------------------------------------------------------------------------------------ 运营中心
+
+
+@require_GET
+def centres(request: HttpRequest) -> HttpResponse:
+    """重点产业知识产权运营中心 (public): the six centres and their latest confirmed 绩效考评."""
+    rows = list(selectors.centre_list())
+    results = selectors.latest_results(rows)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(exports.centres_workbook(rows, results), "产业知识产权运营中心.xlsx")
+    own = own_organisation_id(request.user)
+    return render(
+        request,
+        "support/centre_list.html",
+        {
+            "rows": [(c, results.get(c.pk)) for c in rows],
+            "can_manage": can_manage_alliances(request.user),
+            "own": own,
+        },
+    )
+
+
+def _centre(pk: int) -> OperationCentre:
+    return get_object_or_404(OperationCentre.objects.select_related("organisation"), pk=pk)
+
+
+@require_GET
+def centre_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    centre = _centre(pk)
+    manage = can_manage_alliances(request.user)
+    return render(
+        request,
+        "support/centre_detail.html",
+        {
+            "centre": centre,
+            "assessments": list(selectors.assessment_list(request.user).filter(centre=centre)),
+            "can_manage": manage,
+            "open_form": AssessmentOpenForm(initial={"year": timezone.localdate().year - 1})
+            if manage
+            else None,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def centre_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if not can_manage_alliances(request.user):
+        return deny(request)
+    centre = _centre(pk) if pk is not None else None
+    initial: dict[str, Any] = {}
+    if centre is not None:
+        initial = {
+            f: getattr(centre, f) for f in ("industry", "name", "organisation", "established_on", "services")
+        }
+    form = CentreForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_operation_centre(
+                actor=Actor.web(request.user), is_demo=bool(centre and centre.is_demo), **form.cleaned_data
+            )
+        except Refused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已保存“{saved.name}”。")
+            return redirect("support:centre", saved.pk)
+    return render(request, "support/centre_form.html", {"form": form, "centre": centre})
+
+
+@require_POST
+def assessment_open(request: HttpRequest, pk: int) -> HttpResponse:
+    if not can_manage_alliances(request.user):
+        return deny(request)
+    centre = _centre(pk)
+    form = AssessmentOpenForm(request.POST)
+    if not form.is_valid():
+        form_errors(request, form)
+        return redirect("support:centre", centre.pk)
+    try:
+        a = services.open_assessment(centre, actor=Actor.web(request.user), year=form.cleaned_data["year"])
+    except Refused as exc:
+        messages.error(request, str(exc))
+        return redirect("support:centre", centre.pk)
+    messages.success(request, f"已发起 {a.year} 年度绩效考评，等待运营中心填报。")
+    return redirect("support:assessment", a.pk)
+
+
+@require_GET
+def assessments(request: HttpRequest) -> HttpResponse:
+    """运营中心绩效考评: the city office every assessment; a centre its own; others the confirmed."""
+    form = YearForm(request.GET or None)
+    year = form.cleaned_data.get("year") if form.is_valid() else None
+    rows = selectors.assessment_list(request.user, year)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(exports.assessments_workbook(rows), "运营中心绩效考评.xlsx")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "support/assessment_list.html",
+        {"form": form, "page": page, "query": _query_without(request)},
+    )
+
+
+def _assessment(request: HttpRequest, pk: int) -> CentreAssessment:
+    return get_object_or_404(
+        CentreAssessment.objects.visible_to(request.user).select_related("centre", "centre__organisation"),
+        pk=pk,
+    )
+
+
+def _report_items(a: CentreAssessment) -> list[tuple[str, str]]:
+    table = scoring.centre_table(dt.date(a.year, 12, 31))
+    codes = set(services.reportable_codes(a))
+    return [(i.code, i.label) for i in table.indicators if i.code in codes]
+
+
+@require_GET
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    a = _assessment(request, pk)
+    actions = ASSESSMENT_WORKFLOW.allowed_actions(a, request.user)
+    table = scoring.centre_table(dt.date(a.year, 12, 31))
+    initial = {k: v for k, v in a.reported.items() if v not in (None, "")}
+    return render(
+        request,
+        "support/assessment_detail.html",
+        {
+            "a": a,
+            "actions": actions,
+            "table": table,
+            # The public reads the confirmed score and grade; the figures behind them (a centre's
+            # revenue, its clients) only the centre and the city office.
+            "detail": can_manage_alliances(request.user) or is_centre_member(request.user, a),
+            "report_form": AssessmentReportForm(initial=initial, items=_report_items(a))
+            if "report" in actions
+            else None,
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+ASSESSMENT_POSTS: dict[str, Door] = {
+    "report": Door(
+        keywords(services.report_assessment_items),
+        "填报事项已保存，得分已重新计算。",
+        AssessmentReportForm,
+        lambda a: {"items": _report_items(a)},
+    ),
+    "submit": Door(lambda a, actor, data: services.submit_assessment(a, actor=actor), "已提交市局审核。"),
+    "return": Door(keywords(services.return_assessment), "已退回运营中心修改。", ReasonForm),
+    "confirm": Door(lambda a, actor, data: services.confirm_assessment(a, actor=actor), "考评结果已确认。"),
+}
+
+assessment_action = action_view(
+    ASSESSMENT_WORKFLOW,
+    ASSESSMENT_POSTS,
+    guard=_signed_in,
+    fetch=_assessment,
+    back=lambda request, a: reverse("support:assessment", args=[a.pk]),
+)
+
+
+# ------------------------------------------------------------------------------------------ 质量评级
+
+
+@require_GET
+def ratings(request: HttpRequest) -> HttpResponse:
+    """服务机构质量评级排名 (the city office): the ranking of a year with each part's points."""
+    if not can_view_ratings(request.user):
+        return deny(request)
+    years = selectors.rating_years()
+    form = YearForm(request.GET or None)
+    year = (form.cleaned_data.get("year") if form.is_valid() else None) or (
+        years[0] if years else timezone.localdate().year - 1
+    )
+    rows = selectors.rating_list(year)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(exports.ratings_workbook(rows, year), f"{year}年度服务机构质量评级.xlsx")
+    try:
+        table: scoring.Table | None = scoring.rating_table(dt.date(year, 12, 31))
+    except scoring.ScoringError:
+        table = None
+    return render(
+        request,
+        "support/rating_list.html",
+        {
+            "year": year,
+            "years": years,
+            "rows": list(rows),
+            "table": table,
+            "compute_form": RatingYearForm(initial={"year": year}),
+            "query": _query_without(request),
+        },
+    )
+
+
+@require_POST
+def ratings_compute(request: HttpRequest) -> HttpResponse:
+    if not can_view_ratings(request.user):
+        return deny(request)
+    form = RatingYearForm(request.POST)
+    if not form.is_valid():
+        form_errors(request, form)
+        return redirect("support:ratings")
+    year = form.cleaned_data["year"]
+    try:
+        done = services.rate_agencies(year, actor=Actor.web(request.user))
+    except Refused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已计算 {year} 年度 {len(done)} 家服务机构的质量评级。")
+    return redirect(f"{reverse('support:ratings')}?year={year}")

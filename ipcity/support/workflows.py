@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from ipcity.core.workflow import Action, Workflow
-from ipcity.support.choices import ClusterStatus
-from ipcity.support.models import ClusterMembership
-from ipcity.support.permissions import city_office, member_or_city
+from ipcity.support.choices import AssessmentStatus, ClusterStatus
+from ipcity.support.models import CentreAssessment, ClusterMembership
+from ipcity.support.permissions import centre_or_city, city_office, member_or_city
 
 CS = ClusterStatus
 
@@ -33,4 +33,24 @@ CLUSTER_WORKFLOW: Workflow[ClusterMembership] = Workflow(
     ],
     audit_prefix="cluster_membership",
     number=lambda m: m.number,
+)
+
+
+# The yearly 绩效考评 of an operation centre: the centre fills in its reported items (填报) and
+# submits; the city office returns it with the reason or confirms it (审核 → 确认). Confirming fixes
+# the score and grade that feed the 运营中心 reward item.
+AS = AssessmentStatus
+
+ASSESSMENT_WORKFLOW: Workflow[CentreAssessment] = Workflow(
+    CentreAssessment,
+    [
+        Action("report", "填报考评事项", frozenset({AS.DRAFT, AS.RETURNED}), centre_or_city),
+        Action("submit", "提交审核", frozenset({AS.DRAFT, AS.RETURNED}), centre_or_city, to=AS.SUBMITTED),
+        Action(
+            "return", "退回修改", frozenset({AS.SUBMITTED}), city_office, to=AS.RETURNED, requires=("reason",)
+        ),
+        Action("confirm", "确认考评结果", frozenset({AS.SUBMITTED}), city_office, to=AS.CONFIRMED),
+    ],
+    audit_prefix="centre_assessment",
+    number=lambda a: a.number,
 )

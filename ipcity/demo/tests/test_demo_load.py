@@ -58,6 +58,13 @@ def test_full_demo_loads_every_module_and_is_idempotent(plan) -> None:  # type: 
     ).exists()
     call_command("demo", "load", "--patents", "300", "--seed", "7", stdout=io.StringIO())
     assert counts() == first
+    # support: the demo alliance (recognised, with its pool), two centres, the agencies' rating.
+    from ipcity.support.models import AgencyRating, CentreAssessment, IndustryAlliance
+
+    alliance = IndustryAlliance.objects.get()
+    assert alliance.is_demo and alliance.recognitions.count() == 1 and alliance.pools.get().patents.exists()
+    assert sorted(CentreAssessment.objects.values_list("status", flat=True)) == ["confirmed", "draft"]
+    assert AgencyRating.objects.filter(year=2024).count() == 1
 
 
 @pytest.mark.django_db

@@ -14,8 +14,8 @@ from django.utils import timezone
 from ipcity.core.audit import Actor
 from ipcity.core.tests.walk import Try, Walk, data_actions, rolled_back, take, walk_for
 from ipcity.support import services
-from ipcity.support.models import ClusterMembership
-from ipcity.support.workflows import CLUSTER_WORKFLOW
+from ipcity.support.models import CentreAssessment, ClusterMembership
+from ipcity.support.workflows import ASSESSMENT_WORKFLOW, CLUSTER_WORKFLOW
 from ipcity.test import Personas
 
 REASON = "业务调整"
@@ -98,4 +98,77 @@ def cluster_walk(personas: Personas, tmp_path: Path) -> Walk[ClusterMembership]:
         tries,
         data_actions(lambda stay: reverse("support:stay", args=[stay.pk])),
         CLUSTER_EXPECTED,
+    )
+
+
+# ------------------------------------------------------------------------------------------ 绩效考评
+
+ASSESSMENT_EXPECTED: dict[str, dict[str, set[str]]] = {
+    "填报中": {"admin": {"report", "submit"}, "agency": {"report", "submit"}},
+    "待审核": {"admin": {"return", "confirm"}},
+    "退回修改": {"admin": {"report", "submit"}, "agency": {"report", "submit"}},
+    "已确认": {},
+}
+
+
+def reported_values(assessment: CentreAssessment) -> dict[str, Decimal]:
+    """A value for every item the centre must report (the service refuses to submit without)."""
+    return {code: Decimal("5") for code in services.reportable_codes(assessment)}
+
+
+@walk_for(CentreAssessment)
+def assessment_walk(personas: Personas, tmp_path: Path) -> Walk[CentreAssessment]:
+    """测试代理所 (agency) runs the 高端装备 centre and reports its assessment; the city office reviews."""
+    centre_actor, city = Actor.web(personas.agency), Actor.web(personas.admin)
+
+    def states() -> Generator[tuple[str, CentreAssessment], None, None]:
+        centre = services.save_operation_centre(
+            actor=city,
+            industry="high_end_equipment",
+            name="测试高端装备运营中心",
+            organisation=personas.org_agency,
+        )
+        a = services.open_assessment(centre, actor=city, year=timezone.localdate().year - 1)
+        services.report_assessment_items(a, actor=centre_actor, values=reported_values(a))
+        yield "填报中", a
+        services.submit_assessment(a, actor=centre_actor)
+        yield "待审核", a
+        with rolled_back():
+            services.return_assessment(a, actor=city, reason="请补充说明")
+            yield "退回修改", a
+        services.confirm_assessment(a, actor=city)
+        yield "已确认", a
+
+    def tries(a: CentreAssessment, actor: Actor) -> list[Try]:
+        def url(action: str) -> str:
+            return reverse(f"support:assessment_{action}", args=[a.pk])
+
+        values = reported_values(a)
+        return [
+            take(
+                "report",
+                services.report_assessment_items,
+                url("report"),
+                {k: str(v) for k, v in values.items()},
+                actor=actor,
+                values=values,
+            ),
+            take("submit", services.submit_assessment, url("submit"), actor=actor),
+            take(
+                "return",
+                services.return_assessment,
+                url("return"),
+                {"reason": REASON},
+                actor=actor,
+                reason=REASON,
+            ),
+            take("confirm", services.confirm_assessment, url("confirm"), actor=actor),
+        ]
+
+    return Walk(
+        ASSESSMENT_WORKFLOW,
+        states(),
+        tries,
+        data_actions(lambda a: reverse("support:assessment", args=[a.pk])),
+        ASSESSMENT_EXPECTED,
     )
