@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.utils import timezone
 from openpyxl import Workbook
@@ -135,3 +136,101 @@ def certificates_workbook(rows: Iterable[tuple[ManagementCertificate, str]], on:
             c.issued_on, c.expires_on, c.get_status_display(), state,
         ])  # fmt: skip
     return simple_table("贯标证书", headers, out, [30, 20, 10, 16, 20, 12, 12, 8, 40])
+
+
+# ------------------------------------------------------------------------------------------ 人才库、强企
+
+
+def talents_workbook(rows: Iterable[tuple[Any, list[Any]]], *, contacts: bool) -> Workbook:
+    """The talents listed, with their patents found in the registry and the 主要发明人 flag."""
+    headers = ["姓名", "人才类别", "工作单位", "专业领域", "职称/职务", "入库年度", "相关专利（件）",
+               "高价值或获奖专利的主要发明人", "相关专利"]  # fmt: skip
+    if contacts:
+        headers += ["联系电话", "电子邮箱", "在库"]
+    out = []
+    for t, patents in rows:
+        flagged = [p for p in patents if p.flagged]
+        row = [
+            t.name,
+            t.get_kind_display(),
+            t.employer.name,
+            t.get_field_display() if t.field else "",
+            t.title,
+            t.recognised_year,
+            len(patents),
+            "是" if flagged else "否",
+            "、".join(p.patent.display_number for p in (flagged or patents)[:20]),
+        ]
+        if contacts:
+            row += [t.phone, t.email, "是" if t.active else "否"]
+        out.append(row)
+    widths = [10, 16, 30, 16, 16, 8, 10, 14, 40] + ([16, 24, 6] if contacts else [])
+    return simple_table("人才库", headers, out, widths)
+
+
+def recognitions_workbook(rows: Iterable[Any]) -> Workbook:
+    headers = [
+        "企业",
+        "统一社会信用代码",
+        "区市",
+        "认定级别",
+        "认定类别",
+        "认定年度",
+        "认定文号",
+        "认定文件印发日期",
+    ]
+    out = [
+        [
+            r.organisation.name,
+            r.organisation.uscc or "",
+            r.organisation.region.name if r.organisation.region else "",
+            r.get_level_display(),
+            r.get_kind_display(),
+            r.year,
+            r.document_number,
+            r.issued_on,
+        ]
+        for r in rows
+    ]
+    return simple_table("优势示范企业认定", headers, out, [30, 20, 10, 8, 18, 8, 24, 14])
+
+
+def batch_workbook(batch: Any) -> Workbook:
+    headers = ["申报企业", "统一社会信用代码", "申报日期", "评审得分", "拟认定", "评审意见"]
+    out = [
+        [
+            c.organisation.name,
+            c.organisation.uscc or "",
+            c.applied_on,
+            c.score,
+            "是" if c.selected else "否",
+            c.review_note,
+        ]
+        for c in batch.candidates.select_related("organisation").order_by("-score", "id")
+    ]
+    return simple_table(f"{batch.year}年度优势企业评定", headers, out, [30, 20, 12, 10, 8, 40])
+
+
+def engagements_workbook(rows: Iterable[Any]) -> Workbook:
+    headers = ["辅导站", "依托单位", "辅导企业", "开始辅导日期", "结束辅导日期", "辅导结果"]
+    out = [
+        [e.station.name, e.station.host.name, e.enterprise.name, e.started_on, e.ended_on, e.outcome]
+        for e in rows
+    ]
+    return simple_table("上市辅导", headers, out, [30, 30, 30, 14, 14, 40])
+
+
+def dense_products_workbook(rows: Iterable[Any]) -> Workbook:
+    headers = ["产品名称", "生产企业", "支撑专利", "备案日期", "认定年度", "说明"]
+    out = [
+        [
+            p.name,
+            p.enterprise.name,
+            "、".join(x.display_number for x in p.patents.all()),
+            p.filed_on,
+            p.recognised_year or "未认定",
+            p.note,
+        ]
+        for p in rows
+    ]
+    return simple_table("专利密集型产品", headers, out, [30, 30, 40, 12, 10, 30])

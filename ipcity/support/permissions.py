@@ -51,3 +51,18 @@ def member_or_city(user: Any, membership: Any) -> bool:
 def can_view_strong_enterprises(user: Any) -> bool:
     """贯标 and 优势企业 overview: the city office and the district bureaus (organisation data, scoped)."""
     return is_city_admin(user) or has_role(user, Role.DISTRICT_OFFICER)
+
+
+def can_manage_talents(user: Any) -> bool:
+    """The talent pool is kept by the city office (方案二(七)2)."""
+    return is_city_admin(user)
+
+
+def can_see_talent_contacts(user: Any) -> bool:
+    """A talent's phone and e-mail: the city office only."""
+    return is_city_admin(user)
+
+
+def can_manage_strong_enterprises(user: Any) -> bool:
+    """Recognitions, the 市级优势企业 evaluation, 上市辅导站 and 专利密集型产品: the city office."""
+    return is_city_admin(user)

@@ -602,5 +602,7 @@ def strong_enterprises(request: HttpRequest) -> HttpResponse:
             "lapsed": lapsed,
             "advantage": selectors.advantage_by_year(request.user),
             "query": _query_without(request),
+            "can_view_certificates": True,
+            "can_manage": can_manage_experts(request.user),
         },
     )
