@@ -141,30 +141,28 @@ def certificates_workbook(rows: Iterable[tuple[ManagementCertificate, str]], on:
 # ------------------------------------------------------------------------------------------ 人才库、强企
 
 
-def talents_workbook(rows: Iterable[tuple[Any, list[Any]]], *, contacts: bool) -> Workbook:
-    """The talents listed, with their patents found in the registry and the 主要发明人 flag."""
-    headers = ["姓名", "人才类别", "工作单位", "专业领域", "职称/职务", "入库年度", "相关专利（件）",
-               "高价值或获奖专利的主要发明人", "相关专利"]  # fmt: skip
+def talents_workbook(rows: Iterable[tuple[Any, list[Any]]], *, contacts: bool, patents: bool) -> Workbook:
+    """The talents listed; with their patents found in the registry and the 主要发明人 flag for
+    signed-in users, contacts for the city office (as on the page)."""
+    headers = ["姓名", "人才类别", "工作单位", "专业领域", "职称/职务", "入库年度"]
+    widths = [10, 16, 30, 16, 16, 8]
+    if patents:
+        headers += ["相关专利（件）", "高价值或获奖专利的主要发明人", "相关专利"]
+        widths += [10, 14, 40]
     if contacts:
         headers += ["联系电话", "电子邮箱", "在库"]
+        widths += [16, 24, 6]
     out = []
-    for t, patents in rows:
-        flagged = [p for p in patents if p.flagged]
-        row = [
-            t.name,
-            t.get_kind_display(),
-            t.employer.name,
-            t.get_field_display() if t.field else "",
-            t.title,
-            t.recognised_year,
-            len(patents),
-            "是" if flagged else "否",
-            "、".join(p.patent.display_number for p in (flagged or patents)[:20]),
-        ]
+    for t, found in rows:
+        row = [t.name, t.get_kind_display(), t.employer.name, t.get_field_display() if t.field else "", t.title,
+               t.recognised_year]  # fmt: skip
+        if patents:
+            flagged = [p for p in found if p.flagged]
+            listed = "、".join(p.patent.display_number for p in (flagged or found)[:20])
+            row += [len(found), "是" if flagged else "否", listed]
         if contacts:
             row += [t.phone, t.email, "是" if t.active else "否"]
         out.append(row)
-    widths = [10, 16, 30, 16, 16, 8, 10, 14, 40] + ([16, 24, 6] if contacts else [])
     return simple_table("人才库", headers, out, widths)
 
 

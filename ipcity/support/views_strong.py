@@ -97,7 +97,9 @@ def talents(request: HttpRequest) -> HttpResponse:
         listed = list(rows[:5000])
         found = selectors.talent_patents(listed, today) if patents else {}
         return xlsx_response(
-            exports.talents_workbook([(t, found.get(t.pk, [])) for t in listed], contacts=contacts),
+            exports.talents_workbook(
+                [(t, found.get(t.pk, [])) for t in listed], contacts=contacts, patents=patents
+            ),
             "人才库.xlsx",
         )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
