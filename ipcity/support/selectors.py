@@ -69,8 +69,6 @@ def agency_list(filters: dict[str, Any]) -> QuerySet[AgencyProfile]:
     return qs.annotate(staff_count=Count("staff", distinct=True)).order_by("organisation__name")
 
 
-# 方案二(四)1: "每年评定不超过20家市级知识产权优势企业" — the plan's own cap.
-CITY_ADVANTAGE_PER_YEAR = 20
 
 
 @dataclass(frozen=True)
@@ -150,8 +148,19 @@ def certificate_rows(
     return rows
 
 
-def advantage_by_year(user: Any) -> list[tuple[int, int, int]]:
-    """市级知识产权优势企业 recognised per year (registry tags), for the ≤20-a-year check: (year, count, cap)."""
+def advantage_by_year(user: Any) -> list[tuple[int, int, int | None]]:
+    """市级知识产权优势企业 recognised per year (registry tags), for the ≤20-a-year check: (year, count,
+    cap). The cap is the reward catalogue's yearly quota (方案二(四)1) in force at the year's end;
+    None for a year before it."""
+    from ipcity.core.workflow import Refused
+    from ipcity.support.services_strong import city_advantage_quota
+
+    def cap(year: int) -> int | None:
+        try:
+            return city_advantage_quota(dt.date(year, 12, 31)).value
+        except Refused:
+            return None
+
     counts = (
         OrganisationTag.objects.filter(
             tag=OrganisationTagKind.IP_ADVANTAGE_CITY, organisation__in=Organisation.objects.visible_to(user)
@@ -160,7 +169,7 @@ def advantage_by_year(user: Any) -> list[tuple[int, int, int]]:
         .annotate(n=Count("organisation", distinct=True))
         .order_by("year")
     )
-    return [(row["year"], row["n"], CITY_ADVANTAGE_PER_YEAR) for row in counts]
+    return [(row["year"], row["n"], cap(row["year"])) for row in counts]
 
 
 # ------------------------------------------------------------------------------------------ 人才库
