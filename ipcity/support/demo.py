@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from ipcity.core.audit import Actor
 from ipcity.registry.choices import Industry
-from ipcity.registry.models import Organisation
+from ipcity.registry.models import Organisation, Patent
 from ipcity.support import services
 from ipcity.support.choices import ExpertTitle, RelationKind
 from ipcity.support.models import Expert
@@ -160,11 +160,11 @@ DEMO_TALENT_KINDS = ["leading", "key", "young", "ip_director"]
 DEMO_STATION = "（演示）烟台大学企业上市知识产权辅导站"
 
 
-def _demo_enterprises_with_patents(n: int) -> list[tuple[Organisation, list[object]]]:
+def _demo_enterprises_with_patents(n: int) -> list[tuple[Organisation, list[Patent]]]:
     """The first `n` demo enterprises (by name) holding patents, each with up to three of them."""
-    from ipcity.registry.models import Patent, PatentHolder
+    from ipcity.registry.models import PatentHolder
 
-    out: list[tuple[Organisation, list[object]]] = []
+    out: list[tuple[Organisation, list[Patent]]] = []
     enterprises = Organisation.objects.filter(is_demo=True, kind="enterprise").order_by("name")
     for org in enterprises[:200]:
         ids = list(

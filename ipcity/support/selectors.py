@@ -69,8 +69,6 @@ def agency_list(filters: dict[str, Any]) -> QuerySet[AgencyProfile]:
     return qs.annotate(staff_count=Count("staff", distinct=True)).order_by("organisation__name")
 
 
-
-
 @dataclass(frozen=True)
 class ClusterMonitor:
     """The 集聚区 dynamic monitoring report of one year (docs/support.md)."""

@@ -131,7 +131,7 @@ def test_recognition_changes_the_indicator_and_is_audited(personas: Personas) ->
     ) == {orgs[0].pk, orgs[1].pk}
     assert new_advantage(YEAR) == 2
     event = AuditEvent.objects.get(action="advantage_batch.recognise", object_id=str(batch.pk))
-    assert event.after["recognised"] == [orgs[0].name, orgs[1].name]
+    assert event.after is not None and event.after["recognised"] == [orgs[0].name, orgs[1].name]
     assert AuditEvent.objects.filter(action="organisation_tag.add").count() == 2
     # A recognition of a year's evaluation is not removed on its own.
     with pytest.raises(Refused, match="不能单独删除"):

@@ -114,7 +114,8 @@ def test_dense_products_are_filed_with_the_enterprises_patents_and_recognised(pe
     )
     product = DenseProduct.objects.get(name="高端轴承")
     assert list(product.patents.all()) == [own] and product.recognised_year is None
-    assert AuditEvent.objects.get(action="dense_product.file").after["patents"] == [own.application_number]
+    filed = AuditEvent.objects.get(action="dense_product.file").after
+    assert filed is not None and filed["patents"] == [own.application_number]
     url = reverse("support:dense_products")
     assert "高端轴承" not in personas.client(None).get(url).content.decode()  # 备案 only: not public
     assert "高端轴承" in personas.client(personas.enterprise_a).get(url).content.decode()
