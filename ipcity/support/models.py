@@ -407,23 +407,18 @@ class ClusterReport(models.Model):
 
 class TalentQuerySet(models.QuerySet["Talent"]):
     def visible_to(self, user: Any) -> TalentQuerySet:
-        """The city office all; an enterprise's accounts the talents it employs; a district bureau
-        those of its region's employers; everyone else the public list: the recognised tiers (领军、
-        重点、青年拔尖), whose names the recognition notice publishes — not the enterprises' own IP
-        directors (docs/support.md)."""
-        from ipcity.accounts.choices import Role
+        """The city office all; everyone the public list: the recognised tiers (领军、重点、青年拔尖),
+        whose names the recognition notice publishes — not the enterprises' own IP directors
+        (docs/support.md); besides, an enterprise's accounts the people it employs, a district
+        bureau those of its region's employers (the organisations they may see)."""
+        from ipcity.registry.models import Organisation
 
         if is_city_admin(user):
             return self
+        public = Q(active=True) & ~Q(kind=TalentKind.IP_DIRECTOR)
         if getattr(user, "is_authenticated", False) and user.is_active:
-            if user.role == Role.DISTRICT_OFFICER:
-                return self.filter(employer__region_id=user.region_id)
-            if user.role == Role.APPLICANT:
-                return self.filter(employer__memberships__user=user)
-        return self.public()
-
-    def public(self) -> TalentQuerySet:
-        return self.filter(active=True).exclude(kind=TalentKind.IP_DIRECTOR)
+            return self.filter(public | Q(employer__in=Organisation.objects.visible_to(user)))
+        return self.filter(public)
 
 
 class Talent(models.Model):
