@@ -496,6 +496,19 @@ class AdvantageBatch(models.Model):
         return f"{self.year} 年度市级知识产权优势企业评定"
 
 
+class CandidateQuerySet(models.QuerySet["AdvantageCandidate"]):
+    def visible_to(self, user: Any) -> CandidateQuerySet:
+        """The city office all; an enterprise's accounts its own applications; nobody else."""
+        from ipcity.accounts.choices import Role
+        from ipcity.registry.models import Organisation
+
+        if is_city_admin(user):
+            return self
+        if getattr(user, "role", None) == Role.APPLICANT:
+            return self.filter(organisation__in=Organisation.objects.visible_to(user))
+        return self.none()
+
+
 class AdvantageCandidate(models.Model):
     """An enterprise that applied in a year's evaluation: its score and whether it is selected
     (拟认定)."""
@@ -511,6 +524,8 @@ class AdvantageCandidate(models.Model):
     selected = models.BooleanField(_("拟认定"), default=False)
     review_note = models.CharField(_("评审意见"), max_length=300, blank=True)
 
+    objects = CandidateQuerySet.as_manager()
+
     class Meta:
         ordering = ["batch", "-score", "id"]
         constraints = [
@@ -521,6 +536,16 @@ class AdvantageCandidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch.year} {self.organisation}"
+
+    @property
+    def public_result(self) -> str:
+        """What the enterprise itself is told: nothing before 公示 (scores stay internal)."""
+        status = self.batch.status
+        if status == AdvantageBatchStatus.PUBLICISING:
+            return "拟认定（公示中）" if self.selected else "未列入拟认定名单"
+        if status == AdvantageBatchStatus.RECOGNISED:
+            return "已认定" if self.selected else "未认定"
+        return "评审中" if status == AdvantageBatchStatus.REVIEWING else "已申报"
 
 
 class RecognitionQuerySet(models.QuerySet["EnterpriseRecognition"]):

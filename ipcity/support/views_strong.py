@@ -203,6 +203,11 @@ def recognitions(request: HttpRequest) -> HttpResponse:
             "query": _query_without(request),
             "add_form": RecognitionForm(),
             "quota": services.city_advantage_quota(today),
+            "own_candidacies": []
+            if can_manage_strong_enterprises(request.user)
+            else list(
+                AdvantageCandidate.objects.visible_to(request.user).select_related("batch", "organisation")
+            ),
         },
     )
 

@@ -203,3 +203,22 @@ def test_the_evaluation_pages_are_the_city_offices(personas: Personas) -> None:
     export = admin.get(reverse("support:batch", args=[batch.pk]), {"format": "xlsx"})
     ws = load_workbook(io.BytesIO(export.content)).active
     assert ws.cell(2, 1).value == "测试优势企业01"
+
+
+def test_an_enterprise_sees_its_own_application_and_no_score_before_publicity(personas: Personas) -> None:
+    batch = reviewing([personas.org_a, personas.org_b])
+    select(batch, personas.org_a, "77.5")
+    url = reverse("support:recognitions")
+    own = personas.client(personas.enterprise_a).get(url).content.decode()
+    assert f"{YEAR} 年度，测试甲公司：评审中" in own and "77.5" not in own and "测试乙公司：" not in own
+    assert 'data-testid="own-candidacies"' not in personas.client(None).get(url).content.decode()
+    assert (
+        'data-testid="own-candidacies"' not in personas.client(personas.district_a).get(url).content.decode()
+    )
+    candidate = batch.candidates.get(organisation=personas.org_b)
+    strong.evaluate_advantage_candidate(
+        batch, actor=CLI, candidate=candidate, score=Decimal(50), selected=False
+    )
+    strong.publicise_advantage_batch(batch, actor=CLI)
+    assert "测试甲公司：拟认定（公示中）" in personas.client(personas.enterprise_a).get(url).content.decode()
+    assert "测试乙公司：未列入拟认定名单" in personas.client(personas.enterprise_b).get(url).content.decode()
