@@ -183,6 +183,7 @@ def load_talents_and_strong_enterprises(*, actor: Actor) -> None:
     """Talents (the first inventor of a demo enterprise's patent, so their patents show), a 公示
     stage city evaluation, a provincial recognition, a 上市辅导站 coaching two enterprises and a
     专利密集型产品 — all labelled 演示. Idempotent."""
+    from ipcity.registry.models import Award
     from ipcity.support import services_strong as strong
     from ipcity.support.models import (
         AdvantageBatch,
@@ -195,12 +196,22 @@ def load_talents_and_strong_enterprises(*, actor: Actor) -> None:
     found = _demo_enterprises_with_patents(4)
     if len(found) < 4:
         return
-    for (org, patents), kind in zip(found, DEMO_TALENT_KINDS, strict=True):
-        inventors = [str(n) for p in patents for n in (getattr(p, "inventors", None) or [])[:1]]
-        if not inventors or Talent.objects.filter(name=inventors[0], employer=org).exists():
+    people = [(org, patents[0].inventors[:1]) for org, patents in found]
+    # The 领军人才: the first inventor of an awarded patent, so the 主要发明人 flag shows.
+    award = (
+        Award.objects.filter(patent__isnull=False, holder__kind="enterprise", holder__is_demo=True)
+        .select_related("patent", "holder")
+        .order_by("pk")
+        .first()
+    )
+    if award is not None and award.holder is not None and award.patent is not None:
+        people[0] = (award.holder, award.patent.inventors[:1])
+    for (org, names), kind in zip(people, DEMO_TALENT_KINDS, strict=True):
+        if not names or Talent.objects.filter(name=str(names[0]), employer=org).exists():
             continue
         strong.save_talent(
-            None, actor=actor, name=inventors[0], kind=kind, employer=org, recognised_year=2024,
+            None, actor=actor, name=str(names[0]), kind=kind, employer=org, recognised_year=2024,
+            field=org.industry if org.industry in Industry.values else "",
             title="知识产权部部长" if kind == "ip_director" else "高级工程师", phone="0535-6100000",
             note="（演示）", is_demo=True,
         )  # fmt: skip
