@@ -181,7 +181,7 @@ def _demo_enterprises_with_patents(n: int) -> list[tuple[Organisation, list[Pate
 
 def load_talents_and_strong_enterprises(*, actor: Actor) -> None:
     """Talents (the first inventor of a demo enterprise's patent, so their patents show), a 公示
-    stage city evaluation, a provincial recognition, a 上市辅导站 coaching two enterprises and a
+    stage city evaluation, a 上市辅导站 coaching two enterprises and a
     专利密集型产品 — all labelled 演示. Idempotent."""
     from ipcity.registry.models import Award
     from ipcity.support import services_strong as strong
@@ -189,7 +189,6 @@ def load_talents_and_strong_enterprises(*, actor: Actor) -> None:
         AdvantageBatch,
         CoachingStation,
         DenseProduct,
-        EnterpriseRecognition,
         Talent,
     )
 
@@ -231,11 +230,9 @@ def load_talents_and_strong_enterprises(*, actor: Actor) -> None:
                 review_note="（演示）专家评审意见",
             )  # fmt: skip
         strong.publicise_advantage_batch(batch, actor=actor, on=dt.date(2025, 9, 1))
-    if not EnterpriseRecognition.objects.filter(organisation=orgs[3], level="provincial").exists():
-        strong.record_recognition(
-            actor=actor, organisation=orgs[3], level="provincial", kind="advantage", year=2024,
-            document_number="（演示）鲁知发〔2024〕1号", issued_on=dt.date(2024, 11, 20), is_demo=True,
-        )  # fmt: skip
+    # No national/provincial recognition in the demo: each one becomes a 免申即享 entitlement whose
+    # explanation shows the registry tag's code as the right's id (a grants display issue reported
+    # to the lead); the city's own evaluation is shown instead.
     host = Organisation.objects.filter(is_demo=True, kind="university").order_by("name").first()
     if host is not None and not CoachingStation.objects.filter(name=DEMO_STATION).exists():
         station = strong.save_coaching_station(
