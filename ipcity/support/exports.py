@@ -209,6 +209,12 @@ def batch_workbook(batch: Any) -> Workbook:
     return simple_table(f"{batch.year}年度优势企业评定", headers, out, [30, 20, 12, 10, 8, 40])
 
 
+def stations_workbook(rows: Iterable[Any]) -> Workbook:
+    headers = ["辅导站", "依托单位", "设立日期", "运行中"]
+    out = [[s.name, s.host.name, s.established_on, "是" if s.active else "否"] for s in rows]
+    return simple_table("上市辅导站", headers, out, [36, 36, 12, 8])
+
+
 def engagements_workbook(rows: Iterable[Any]) -> Workbook:
     headers = ["辅导站", "依托单位", "辅导企业", "开始辅导日期", "结束辅导日期", "辅导结果"]
     out = [

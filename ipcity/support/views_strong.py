@@ -373,6 +373,10 @@ def stations(request: HttpRequest) -> HttpResponse:
     bureau (its region's) and each enterprise (its own)."""
     engagements = selectors.engagement_list(request.user) if _signed_in(request.user) else None
     if request.GET.get("format") == "xlsx":
+        if request.GET.get("list") != "coaching":
+            return xlsx_response(
+                exports.stations_workbook(selectors.station_list(request.user)), "上市辅导站.xlsx"
+            )
         if engagements is None:
             return deny(request)
         return xlsx_response(exports.engagements_workbook(engagements), "上市辅导.xlsx")

@@ -37,7 +37,14 @@ def test_stations_are_public_the_coached_enterprises_are_not(personas: Personas)
     assert "测试甲公司" not in public and "0535-6900000" not in public
     detail = personas.client(None).get(reverse("support:station", args=[s.pk])).content.decode()
     assert "测试甲公司" not in detail and "刘老师" not in detail
-    assert personas.client(None).get(url, {"format": "xlsx"}).status_code == 302
+    ws = load_workbook(io.BytesIO(personas.client(None).get(url, {"format": "xlsx"}).content)).active
+    assert [c.value for c in ws[2]] == [
+        "烟台大学上市知识产权辅导站",
+        "测试代理所",
+        dt.datetime(2023, 3, 1),
+        "是",
+    ]
+    assert personas.client(None).get(url, {"format": "xlsx", "list": "coaching"}).status_code == 302
     own = personas.client(personas.enterprise_a).get(url).content.decode()
     assert "测试甲公司" in own and "测试乙公司" not in own
     district = (
@@ -47,7 +54,7 @@ def test_stations_are_public_the_coached_enterprises_are_not(personas: Personas)
     admin = personas.client(personas.admin)
     page = admin.get(reverse("support:station", args=[s.pk])).content.decode()
     assert "测试甲公司" in page and "测试乙公司" in page and "刘老师" in page
-    ws = load_workbook(io.BytesIO(admin.get(url, {"format": "xlsx"}).content)).active
+    ws = load_workbook(io.BytesIO(admin.get(url, {"format": "xlsx", "list": "coaching"}).content)).active
     assert {ws.cell(r, 3).value for r in range(2, ws.max_row + 1)} == {"测试甲公司", "测试乙公司"}
 
 
