@@ -167,6 +167,18 @@ ACTIONS = {
     "overseas_dispute.outcome": "登记涉外纠纷结果",
     "secret_site.create": "新增商业秘密保护站点",
     "secret_site.update": "修改商业秘密保护站点",
+    # support: talents and strong enterprises
+    "advantage_batch.open": "建立市级优势企业年度评定",
+    "enterprise_recognition.record": "登记优势/示范企业认定",
+    "enterprise_recognition.remove": "删除优势/示范企业认定",
+    "organisation_tag.add": "添加机构认定标签",
+    "organisation_tag.remove": "删除机构认定标签",
+    "coaching_station.create": "登记上市辅导站",
+    "coaching_station.update": "修改上市辅导站",
+    "coaching_station.coach": "登记上市辅导企业",
+    "coaching_station.end_coaching": "结束上市辅导",
+    "dense_product.file": "专利密集型产品备案",
+    "dense_product.recognise": "认定专利密集型产品",
 }
 
 # Object types that are not a model (record_event(object_type=...)).
@@ -289,6 +301,15 @@ FIELDS = {
     "message": "意向说明",
     "text": "内容",
     "licence": "许可/转让记录",
+    # support: talents and strong enterprises
+    "tag": "认定标签",
+    "applied_on": "申报日期",
+    "recognised": "认定企业",
+    "enterprise": "企业",
+    "started_on": "开始辅导日期",
+    "outcome": "辅导结果",
+    "filed_on": "备案日期",
+    "recognised_year": "认定年度",
 }
 
 # Values of keys that are codes but not a model field's choices.

@@ -26,6 +26,7 @@ from ipcity.registry.models import (
     LicenceItem,
     Membership,
     Organisation,
+    OrganisationTag,
     Patent,
     ReviewItem,
     SourceWording,
@@ -399,3 +400,24 @@ def remove_source_wording(*, actor: Actor, wording: SourceWording) -> None:
         note=f"导入格式“{name}”",
     )
     wording.delete()
+
+
+@transaction.atomic
+def tag_organisation(org: Organisation, *, tag: str, year: int, actor: Actor) -> OrganisationTag:
+    """Record that the organisation holds a recognition tag for a year (a 优势企业 recognition the
+    support module records); nothing changes when it already does. One audit event when added."""
+    found = OrganisationTag.objects.filter(organisation=org, tag=tag, year=year).first()
+    if found is not None:
+        return found
+    created = OrganisationTag.objects.create(organisation=org, tag=tag, year=year)
+    record_event(actor, "organisation_tag.add", obj=org, after={"tag": tag, "year": year})
+    return created
+
+
+@transaction.atomic
+def untag_organisation(org: Organisation, *, tag: str, year: int, actor: Actor) -> bool:
+    """Remove a recognition tag of a year (a recognition recorded in error); False when absent."""
+    deleted, _by_model = OrganisationTag.objects.filter(organisation=org, tag=tag, year=year).delete()
+    if deleted:
+        record_event(actor, "organisation_tag.remove", obj=org, before={"tag": tag, "year": year})
+    return bool(deleted)

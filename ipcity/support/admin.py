@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from ipcity.core.admin_audit import AuditedAdmin, ReadOnlyAdmin
-from ipcity.support.models import Expert, ExpertDraw, ExpertRelation
+from ipcity.support.models import AdvantageBatch, EnterpriseRecognition, Expert, ExpertDraw, ExpertRelation
 
 
 @admin.register(Expert)
@@ -28,3 +28,16 @@ class ExpertRelationAdmin(AuditedAdmin):
 @admin.register(ExpertDraw)
 class ExpertDrawAdmin(ReadOnlyAdmin):
     list_display = ["subject", "applicant", "field", "count", "seed", "drawn_at", "drawn_by"]
+
+
+# Recognitions and the yearly evaluation only through support/services_strong.py: the quota is
+# checked there and the registry's recognition tags written with them.
+@admin.register(EnterpriseRecognition)
+class EnterpriseRecognitionAdmin(ReadOnlyAdmin):
+    list_display = ["organisation", "level", "kind", "year", "document_number", "batch", "is_demo"]
+    list_filter = ["level", "kind", "year", "is_demo"]
+
+
+@admin.register(AdvantageBatch)
+class AdvantageBatchAdmin(ReadOnlyAdmin):
+    list_display = ["year", "status", "publicised_on", "recognised_on", "document_number", "is_demo"]

@@ -71,7 +71,7 @@ class ClusterStatus(models.TextChoices):
     EXITED = "exited", _("已退出")
 
 
-class RecognitionLevel(models.TextChoices):
+class AllianceRecognitionLevel(models.TextChoices):
     """Recognitions of an industry IP alliance (方案二(五)2: 省级重点产业知识产权联盟认定)."""
 
     PROVINCIAL_KEY = "provincial_key", _("省级重点产业知识产权联盟")
@@ -108,3 +108,32 @@ class ScoreGrade(models.TextChoices):
     GOOD = "good", _("良好")
     QUALIFIED = "qualified", _("合格")
     UNQUALIFIED = "unqualified", _("不合格")
+
+
+class TalentKind(models.TextChoices):
+    """The talent pool's tiers (方案二(七)2) and enterprise IP directors."""
+
+    LEADING = "leading", _("领军人才")
+    KEY = "key", _("重点人才")
+    YOUNG = "young", _("青年拔尖人才")
+    IP_DIRECTOR = "ip_director", _("企业知识产权总监")
+
+
+class AdvantageBatchStatus(models.TextChoices):
+    """A year's 市级知识产权优势企业 recognition (方案二(四)1): 申报 → 评审 → 公示 → 认定."""
+
+    DECLARING = "declaring", _("申报")
+    REVIEWING = "reviewing", _("评审")
+    PUBLICISING = "publicising", _("公示")
+    RECOGNISED = "recognised", _("已认定")
+
+
+class RecognitionLevel(models.TextChoices):
+    NATIONAL = "national", _("国家级")
+    PROVINCIAL = "provincial", _("省级")
+    CITY = "city", _("市级")
+
+
+class RecognitionKind(models.TextChoices):
+    ADVANTAGE = "advantage", _("知识产权优势企业")
+    DEMONSTRATION = "demonstration", _("知识产权示范企业")

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from ipcity.core.audit import Actor
 from ipcity.registry.choices import Industry
-from ipcity.registry.models import Organisation
+from ipcity.registry.models import Organisation, Patent
 from ipcity.support import services
 from ipcity.support.choices import ExpertTitle, RelationKind
 from ipcity.support.models import Expert
@@ -233,3 +233,103 @@ def load_support_demo(*, actor: Actor) -> None:
     load_alliances(actor=actor)
     load_centres(actor=actor)
     load_ratings(actor=actor)
+    load_talents_and_strong_enterprises(actor=actor)
+
+
+# ------------------------------------------------------------------------------------------ 人才库、强企
+
+DEMO_TALENT_KINDS = ["leading", "key", "young", "ip_director"]
+DEMO_STATION = "（演示）烟台大学企业上市知识产权辅导站"
+
+
+def _demo_enterprises_with_patents(n: int) -> list[tuple[Organisation, list[Patent]]]:
+    """The first `n` demo enterprises (by name) holding patents, each with up to three of them."""
+    from ipcity.registry.models import PatentHolder
+
+    out: list[tuple[Organisation, list[Patent]]] = []
+    enterprises = Organisation.objects.filter(is_demo=True, kind="enterprise").order_by("name")
+    for org in enterprises[:200]:
+        ids = list(
+            PatentHolder.objects.filter(organisation=org)
+            .order_by("patent_id")
+            .values_list("patent_id", flat=True)[:3]
+        )
+        if ids:
+            out.append((org, list(Patent.objects.filter(pk__in=ids).order_by("pk"))))
+        if len(out) == n:
+            break
+    return out
+
+
+def load_talents_and_strong_enterprises(*, actor: Actor) -> None:
+    """Talents (the first inventor of a demo enterprise's patent, so their patents show), a 公示
+    stage city evaluation, a 上市辅导站 coaching two enterprises and a
+    专利密集型产品 — all labelled 演示. Idempotent."""
+    from ipcity.registry.models import Award
+    from ipcity.support import services_strong as strong
+    from ipcity.support.models import (
+        AdvantageBatch,
+        CoachingStation,
+        DenseProduct,
+        Talent,
+    )
+
+    found = _demo_enterprises_with_patents(4)
+    if len(found) < 4:
+        return
+    people = [(org, patents[0].inventors[:1]) for org, patents in found]
+    # The 领军人才: the first inventor of an awarded patent, so the 主要发明人 flag shows.
+    award = (
+        Award.objects.filter(patent__isnull=False, holder__kind="enterprise", holder__is_demo=True)
+        .select_related("patent", "holder")
+        .order_by("pk")
+        .first()
+    )
+    if award is not None and award.holder is not None and award.patent is not None:
+        people[0] = (award.holder, award.patent.inventors[:1])
+    for (org, names), kind in zip(people, DEMO_TALENT_KINDS, strict=True):
+        if not names or Talent.objects.filter(name=str(names[0]), employer=org).exists():
+            continue
+        strong.save_talent(
+            None, actor=actor, name=str(names[0]), kind=kind, employer=org, recognised_year=2024,
+            field=org.industry if org.industry in Industry.values else "",
+            title="知识产权部部长" if kind == "ip_director" else "高级工程师", phone="0535-6100000",
+            note="（演示）", is_demo=True,
+        )  # fmt: skip
+    orgs = [org for org, _patents in found]
+    if not AdvantageBatch.objects.filter(year=2025).exists():
+        batch = strong.open_advantage_batch(actor=actor, year=2025, note="（演示）", is_demo=True)
+        for org in orgs[:3]:
+            strong.add_advantage_candidate(
+                batch, actor=actor, organisation=org, applied_on=dt.date(2025, 5, 10)
+            )
+        strong.start_advantage_review(batch, actor=actor)
+        for candidate, (score, chosen) in zip(
+            batch.candidates.order_by("id"), [("92.5", True), ("88", True), ("71", False)], strict=True
+        ):
+            strong.evaluate_advantage_candidate(
+                batch, actor=actor, candidate=candidate, score=Decimal(score), selected=chosen,
+                review_note="（演示）专家评审意见",
+            )  # fmt: skip
+        strong.publicise_advantage_batch(batch, actor=actor, on=dt.date(2025, 9, 1))
+    # No national/provincial recognition in the demo: each one becomes a 免申即享 entitlement whose
+    # explanation shows the registry tag's code as the right's id (a grants display issue reported
+    # to the lead); the city's own evaluation is shown instead.
+    host = Organisation.objects.filter(is_demo=True, kind="university").order_by("name").first()
+    if host is not None and not CoachingStation.objects.filter(name=DEMO_STATION).exists():
+        station = strong.save_coaching_station(
+            None, actor=actor, name=DEMO_STATION, host=host, established_on=dt.date(2023, 3, 1),
+            contact_person="（演示）刘老师", phone="0535-6200000", is_demo=True,
+        )  # fmt: skip
+        strong.start_coaching(station, actor=actor, enterprise=orgs[0], started_on=dt.date(2023, 6, 1))
+        second = strong.start_coaching(
+            station, actor=actor, enterprise=orgs[1], started_on=dt.date(2023, 9, 1)
+        )
+        strong.end_coaching(second, actor=actor, ended_on=dt.date(2024, 12, 20), outcome="（演示）已申报上市")
+    org, patents = found[0]
+    if not DenseProduct.objects.filter(enterprise=org).exists():
+        product = strong.file_dense_product(
+            actor=actor, enterprise=org, name="（演示）智能精密减速器", filed_on=dt.date(2024, 4, 1),
+            patents=patents, note="（演示）", is_demo=True,
+        )  # fmt: skip
+        strong.recognise_dense_product(product, actor=actor, year=2024)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.utils import timezone
 from openpyxl import Workbook
@@ -215,3 +216,105 @@ def ratings_workbook(ratings: Iterable[AgencyRating], year: int) -> Workbook:
         )
         rows.append([r.rank, org.name, org.uscc or "", r.score, r.get_grade_display(), detail, r.computed_on])
     return simple_table(f"{year}年度服务机构质量评级", headers, rows, [6, 30, 22, 8, 8, 80, 12])
+
+
+# ------------------------------------------------------------------------------------------ 人才库、强企
+
+
+def talents_workbook(rows: Iterable[tuple[Any, list[Any]]], *, contacts: bool, patents: bool) -> Workbook:
+    """The talents listed; with their patents found in the registry and the 主要发明人 flag for
+    signed-in users, contacts for the city office (as on the page)."""
+    headers = ["姓名", "人才类别", "工作单位", "专业领域", "职称/职务", "入库年度"]
+    widths = [10, 16, 30, 16, 16, 8]
+    if patents:
+        headers += ["相关专利（件）", "高价值或获奖专利的主要发明人", "相关专利"]
+        widths += [10, 14, 40]
+    if contacts:
+        headers += ["联系电话", "电子邮箱", "在库"]
+        widths += [16, 24, 6]
+    out = []
+    for t, found in rows:
+        row = [t.name, t.get_kind_display(), t.employer.name, t.get_field_display() if t.field else "", t.title,
+               t.recognised_year]  # fmt: skip
+        if patents:
+            flagged = [p for p in found if p.flagged]
+            listed = "、".join(p.patent.display_number for p in (flagged or found)[:20])
+            row += [len(found), "是" if flagged else "否", listed]
+        if contacts:
+            row += [t.phone, t.email, "是" if t.active else "否"]
+        out.append(row)
+    return simple_table("人才库", headers, out, widths)
+
+
+def recognitions_workbook(rows: Iterable[Any]) -> Workbook:
+    headers = [
+        "企业",
+        "统一社会信用代码",
+        "区市",
+        "认定级别",
+        "认定类别",
+        "认定年度",
+        "认定文号",
+        "认定文件印发日期",
+    ]
+    out = [
+        [
+            r.organisation.name,
+            r.organisation.uscc or "",
+            r.organisation.region.name if r.organisation.region else "",
+            r.get_level_display(),
+            r.get_kind_display(),
+            r.year,
+            r.document_number,
+            r.issued_on,
+        ]
+        for r in rows
+    ]
+    return simple_table("优势示范企业认定", headers, out, [30, 20, 10, 8, 18, 8, 24, 14])
+
+
+def batch_workbook(batch: Any) -> Workbook:
+    headers = ["申报企业", "统一社会信用代码", "申报日期", "评审得分", "拟认定", "评审意见"]
+    out = [
+        [
+            c.organisation.name,
+            c.organisation.uscc or "",
+            c.applied_on,
+            c.score,
+            "是" if c.selected else "否",
+            c.review_note,
+        ]
+        for c in batch.candidates.select_related("organisation").order_by("-score", "id")
+    ]
+    return simple_table(f"{batch.year}年度优势企业评定", headers, out, [30, 20, 12, 10, 8, 40])
+
+
+def stations_workbook(rows: Iterable[Any]) -> Workbook:
+    headers = ["辅导站", "依托单位", "设立日期", "运行中"]
+    out = [[s.name, s.host.name, s.established_on, "是" if s.active else "否"] for s in rows]
+    return simple_table("上市辅导站", headers, out, [36, 36, 12, 8])
+
+
+def engagements_workbook(rows: Iterable[Any]) -> Workbook:
+    headers = ["辅导站", "依托单位", "辅导企业", "开始辅导日期", "结束辅导日期", "辅导结果"]
+    out = [
+        [e.station.name, e.station.host.name, e.enterprise.name, e.started_on, e.ended_on, e.outcome]
+        for e in rows
+    ]
+    return simple_table("上市辅导", headers, out, [30, 30, 30, 14, 14, 40])
+
+
+def dense_products_workbook(rows: Iterable[Any]) -> Workbook:
+    headers = ["产品名称", "生产企业", "支撑专利", "备案日期", "认定年度", "说明"]
+    out = [
+        [
+            p.name,
+            p.enterprise.name,
+            "、".join(x.display_number for x in p.patents.all()),
+            p.filed_on,
+            p.recognised_year or "未认定",
+            p.note,
+        ]
+        for p in rows
+    ]
+    return simple_table("专利密集型产品", headers, out, [30, 30, 40, 12, 10, 30])

@@ -13,10 +13,13 @@ from ipcity.registry.choices import Industry
 from ipcity.registry.models import Organisation
 from ipcity.support.choices import (
     AgencyKind,
+    AllianceRecognitionLevel,
     CentreIndustry,
     ExpertTitle,
+    RecognitionKind,
     RecognitionLevel,
     RelationKind,
+    TalentKind,
     TrainingKind,
 )
 
@@ -192,8 +195,8 @@ class MemberForm(forms.Form):
     organisation = OrganisationChoice(label="成员单位", queryset=Organisation.objects.all())
 
 
-class RecognitionForm(forms.Form):
-    level = forms.ChoiceField(label="认定类别", choices=[("", "—请选择—"), *RecognitionLevel.choices])
+class AllianceRecognitionForm(forms.Form):
+    level = forms.ChoiceField(label="认定类别", choices=[("", "—请选择—"), *AllianceRecognitionLevel.choices])
     recognised_on = DateField(label="认定日期", widget=DATE_WIDGET)
     issuer = forms.CharField(label="认定机关", max_length=100)
     document_number = forms.CharField(label="文号", max_length=100, required=False)
@@ -255,3 +258,154 @@ class AssessmentReportForm(forms.Form):
 
 class RatingYearForm(forms.Form):
     year = forms.IntegerField(label="评级年度", min_value=2022, max_value=2099)
+
+
+# ------------------------------------------------------------------------------------------ 人才库、强企
+
+
+def _enterprises() -> Any:
+    from ipcity.registry.choices import OrganisationKind
+
+    return Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE).order_by("name")
+
+
+class TalentFilterForm(forms.Form):
+    q = SearchField(label="关键词", help_text="姓名、工作单位或职称")
+    kind = forms.ChoiceField(label="人才类别", required=False, choices=[("", "全部"), *TalentKind.choices])
+    field = forms.ChoiceField(label="专业领域", required=False, choices=[("", "全部"), *Industry.choices])
+    year = forms.IntegerField(label="入库年度", min_value=1990, max_value=2099, required=False)
+
+
+class TalentForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=40)
+    kind = forms.ChoiceField(label="人才类别", choices=[("", "—请选择—"), *TalentKind.choices])
+    employer = OrganisationChoice(
+        label="工作单位（登记机构）", queryset=Organisation.objects.order_by("name")
+    )
+    field = forms.ChoiceField(
+        label="专业领域（产业）", required=False, choices=[("", "—请选择—"), *Industry.choices]
+    )
+    title = forms.CharField(label="职称/职务", max_length=60, required=False)
+    recognised_year = forms.IntegerField(label="入库年度", min_value=1990, max_value=2099)
+    phone = forms.CharField(label="联系电话", max_length=40, required=False, help_text="仅市局可见")
+    email = forms.EmailField(label="电子邮箱", required=False, help_text="仅市局可见")
+    active = forms.BooleanField(label="在库", required=False, initial=True)
+    note = forms.CharField(label="备注", max_length=300, required=False)
+
+
+class RecognitionFilterForm(forms.Form):
+    q = SearchField(label="关键词", help_text="企业名称或认定文号")
+    level = forms.ChoiceField(
+        label="认定级别", required=False, choices=[("", "全部"), *RecognitionLevel.choices]
+    )
+    kind = forms.ChoiceField(
+        label="认定类别", required=False, choices=[("", "全部"), *RecognitionKind.choices]
+    )
+    year = forms.IntegerField(label="认定年度", min_value=2000, max_value=2099, required=False)
+
+
+class RecognitionForm(forms.Form):
+    organisation = OrganisationChoice(label="企业", queryset=Organisation.objects.none())
+    level = forms.ChoiceField(label="认定级别", choices=[("", "—请选择—"), *RecognitionLevel.choices])
+    kind = forms.ChoiceField(label="认定类别", choices=[("", "—请选择—"), *RecognitionKind.choices])
+    year = forms.IntegerField(label="认定年度", min_value=2000, max_value=2099)
+    document_number = forms.CharField(label="认定文号", max_length=60, required=False)
+    issued_on = DateField(label="认定文件印发日期", widget=DATE_WIDGET, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = _enterprises()  # type: ignore[attr-defined]
+
+
+class BatchForm(forms.Form):
+    year = forms.IntegerField(label="认定年度", min_value=2022, max_value=2099)
+    note = forms.CharField(label="说明", max_length=300, required=False)
+
+
+class CandidateForm(forms.Form):
+    organisation = OrganisationChoice(label="申报企业", queryset=Organisation.objects.none())
+    applied_on = DateField(label="申报日期", widget=DATE_WIDGET, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = _enterprises()  # type: ignore[attr-defined]
+
+
+class EvaluateForm(forms.Form):
+    candidate = forms.IntegerField(widget=forms.HiddenInput)
+    score = forms.DecimalField(
+        label="评审得分",
+        max_digits=5,
+        decimal_places=1,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        required=False,
+    )
+    selected = forms.BooleanField(label="拟认定", required=False)
+    review_note = forms.CharField(label="评审意见", max_length=300, required=False)
+
+
+class DocumentForm(forms.Form):
+    document_number = forms.CharField(label="认定文号", max_length=60)
+
+
+class StationForm(forms.Form):
+    name = forms.CharField(label="辅导站名称", max_length=200)
+    host = OrganisationChoice(label="依托单位", queryset=Organisation.objects.order_by("name"))
+    established_on = DateField(label="设立日期", widget=DATE_WIDGET)
+    contact_person = forms.CharField(label="联系人", max_length=40, required=False)
+    phone = forms.CharField(label="联系电话", max_length=40, required=False)
+    active = forms.BooleanField(label="运行中", required=False, initial=True)
+
+
+class CoachingForm(forms.Form):
+    enterprise = OrganisationChoice(label="辅导企业", queryset=Organisation.objects.none())
+    started_on = DateField(label="开始辅导日期", widget=DATE_WIDGET)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = _enterprises()  # type: ignore[attr-defined]
+
+
+class CoachingEndForm(forms.Form):
+    ended_on = DateField(label="结束辅导日期", widget=DATE_WIDGET)
+    outcome = forms.CharField(label="辅导结果", max_length=300, required=False)
+
+
+class DenseProductForm(forms.Form):
+    enterprise = OrganisationChoice(label="生产企业", queryset=Organisation.objects.none())
+    name = forms.CharField(label="产品名称", max_length=200)
+    filed_on = DateField(label="备案日期", widget=DATE_WIDGET)
+    patents = forms.CharField(
+        label="支撑专利（申请号）",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="每行或以空格分隔一个申请号",
+    )
+    note = forms.CharField(label="说明", max_length=300, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = _enterprises()  # type: ignore[attr-defined]
+
+    def clean_patents(self) -> list[Any]:
+        from ipcity.lib.identifiers import IdentifierError, normalize_patent_application_number
+        from ipcity.registry.models import Patent
+
+        raw = self.cleaned_data["patents"].replace(",", " ").replace("，", " ").replace("、", " ").split()
+        numbers, bad = [], []
+        for value in raw:
+            try:
+                numbers.append(normalize_patent_application_number(value))
+            except IdentifierError:
+                bad.append(value)
+        if bad:
+            raise forms.ValidationError(f"申请号格式不正确：{'、'.join(bad[:5])}")
+        found = {p.application_number: p for p in Patent.objects.filter(application_number__in=numbers)}
+        missing = [n for n in numbers if n not in found]
+        if missing:
+            raise forms.ValidationError(f"专利库中没有：{'、'.join(missing[:5])}")
+        return [found[n] for n in dict.fromkeys(numbers)]
+
+
+class DenseRecogniseForm(forms.Form):
+    year = forms.IntegerField(label="认定年度", min_value=2000, max_value=2099)

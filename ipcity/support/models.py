@@ -13,15 +13,19 @@ from django.utils.translation import gettext_lazy as _
 from ipcity.accounts.permissions import is_city_admin
 from ipcity.registry.choices import Industry
 from ipcity.support.choices import (
+    AdvantageBatchStatus,
     AgencyKind,
+    AllianceRecognitionLevel,
     AssessmentStatus,
     CentreIndustry,
     ClusterStatus,
     ExpertTitle,
+    RecognitionKind,
     RecognitionLevel,
     RelationKind,
     ScoreGrade,
     SignInSource,
+    TalentKind,
     TrainingKind,
 )
 
@@ -454,7 +458,7 @@ class AllianceRecognition(models.Model):
     alliance = models.ForeignKey(
         IndustryAlliance, verbose_name=_("联盟"), on_delete=models.CASCADE, related_name="recognitions"
     )
-    level = models.CharField(_("认定类别"), max_length=20, choices=RecognitionLevel.choices)
+    level = models.CharField(_("认定类别"), max_length=20, choices=AllianceRecognitionLevel.choices)
     recognised_on = models.DateField(_("认定日期"))
     issuer = models.CharField(_("认定机关"), max_length=100)
     document_number = models.CharField(_("文号"), max_length=100, blank=True)
@@ -604,3 +608,321 @@ class AgencyRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.profile} {self.year}"
+
+
+# ------------------------------------------------------------------------------------------ 人才库
+
+
+class TalentQuerySet(models.QuerySet["Talent"]):
+    def visible_to(self, user: Any) -> TalentQuerySet:
+        """The city office all; everyone the public list: the recognised tiers (领军、重点、青年拔尖),
+        whose names the recognition notice publishes — not the enterprises' own IP directors
+        (docs/support.md); besides, an enterprise's accounts the people it employs, a district
+        bureau those of its region's employers (the organisations they may see)."""
+        from ipcity.registry.models import Organisation
+
+        if is_city_admin(user):
+            return self
+        public = Q(active=True) & ~Q(kind=TalentKind.IP_DIRECTOR)
+        if getattr(user, "is_authenticated", False) and user.is_active:
+            return self.filter(public | Q(employer__in=Organisation.objects.visible_to(user)))
+        return self.filter(public)
+
+
+class Talent(models.Model):
+    """A person of the talent pool (人才库, 方案二(七)2): a 领军/重点/青年拔尖 talent or an enterprise's
+    知识产权总监. Their patents are found in the registry (support.selectors.talent_patents)."""
+
+    name = models.CharField(_("姓名"), max_length=40)
+    kind = models.CharField(_("人才类别"), max_length=20, choices=TalentKind.choices)
+    employer = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("工作单位"),
+        on_delete=models.PROTECT,
+        related_name="support_talents",
+    )
+    field = models.CharField(_("专业领域（产业）"), max_length=30, choices=Industry.choices, blank=True)
+    title = models.CharField(_("职称/职务"), max_length=60, blank=True)
+    recognised_year = models.PositiveSmallIntegerField(_("入库年度"))
+    phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    active = models.BooleanField(_("在库"), default=True)
+    note = models.CharField(_("备注"), max_length=300, blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    objects = TalentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "name", "id"]
+        constraints = [models.UniqueConstraint(fields=["name", "employer"], name="support_talent_unique")]
+        verbose_name = _("人才")
+        verbose_name_plural = _("人才")
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.get_kind_display()}）"
+
+
+# ------------------------------------------------------------------------------------------ 强企
+
+
+class AdvantageBatchQuerySet(models.QuerySet["AdvantageBatch"]):
+    def visible_to(self, user: Any) -> AdvantageBatchQuerySet:
+        """The evaluation (candidates, scores) is the city office's; the result is public as
+        recognitions (EnterpriseRecognition)."""
+        return self if is_city_admin(user) else self.none()
+
+
+class AdvantageBatch(models.Model):
+    """One year's 市级知识产权优势企业 recognition (方案二(四)1: 每年评定不超过20家): candidates, their
+    scores and the decision; 申报 → 评审 → 公示 → 认定 (support/workflows.py). On 认定 each selected
+    candidate becomes a recognition (and the registry's organisation tag, which the indicator and
+    the reward read)."""
+
+    year = models.PositiveSmallIntegerField(_("认定年度"), unique=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=AdvantageBatchStatus.choices, default=AdvantageBatchStatus.DECLARING
+    )
+    publicised_on = models.DateField(_("公示日期"), null=True, blank=True)
+    recognised_on = models.DateField(_("认定日期"), null=True, blank=True)
+    document_number = models.CharField(_("认定文号"), max_length=60, blank=True)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    created_by = models.CharField(_("登记人"), max_length=150)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    objects = AdvantageBatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("市级优势企业评定")
+        verbose_name_plural = _("市级优势企业评定")
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"{self.year} 年度市级知识产权优势企业评定"
+
+
+class CandidateQuerySet(models.QuerySet["AdvantageCandidate"]):
+    def visible_to(self, user: Any) -> CandidateQuerySet:
+        """The city office all; an enterprise's accounts its own applications; nobody else."""
+        from ipcity.accounts.choices import Role
+        from ipcity.registry.models import Organisation
+
+        if is_city_admin(user):
+            return self
+        if getattr(user, "role", None) == Role.APPLICANT:
+            return self.filter(organisation__in=Organisation.objects.visible_to(user))
+        return self.none()
+
+
+class AdvantageCandidate(models.Model):
+    """An enterprise that applied in a year's evaluation: its score and whether it is selected
+    (拟认定)."""
+
+    batch = models.ForeignKey(
+        AdvantageBatch, verbose_name=_("评定批次"), on_delete=models.CASCADE, related_name="candidates"
+    )
+    organisation = models.ForeignKey(
+        "registry.Organisation", verbose_name=_("申报企业"), on_delete=models.PROTECT, related_name="+"
+    )
+    applied_on = models.DateField(_("申报日期"))
+    score = models.DecimalField(_("评审得分"), max_digits=5, decimal_places=1, null=True, blank=True)
+    selected = models.BooleanField(_("拟认定"), default=False)
+    review_note = models.CharField(_("评审意见"), max_length=300, blank=True)
+
+    objects = CandidateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["batch", "-score", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "organisation"], name="support_candidate_unique")
+        ]
+        verbose_name = _("优势企业申报")
+        verbose_name_plural = _("优势企业申报")
+
+    def __str__(self) -> str:
+        return f"{self.batch.year} {self.organisation}"
+
+    @property
+    def public_result(self) -> str:
+        """What the enterprise itself is told: nothing before 公示 (scores stay internal)."""
+        status = self.batch.status
+        if status == AdvantageBatchStatus.PUBLICISING:
+            return "拟认定（公示中）" if self.selected else "未列入拟认定名单"
+        if status == AdvantageBatchStatus.RECOGNISED:
+            return "已认定" if self.selected else "未认定"
+        return "评审中" if status == AdvantageBatchStatus.REVIEWING else "已申报"
+
+
+class RecognitionQuerySet(models.QuerySet["EnterpriseRecognition"]):
+    def visible_to(self, user: Any) -> RecognitionQuerySet:
+        """Recognitions are published by the recognising body: everyone reads them."""
+        return self
+
+
+class EnterpriseRecognition(models.Model):
+    """A 知识产权优势/示范企业 recognition of an enterprise (national, provincial, or the city's own from
+    an AdvantageBatch), with the document that made it. Each one is also the registry's organisation
+    tag of that level and kind (registry.services.tag_organisation), which the 优势企业 indicator and
+    the grants detection of the 认定奖励 read."""
+
+    organisation = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("企业"),
+        on_delete=models.PROTECT,
+        related_name="support_recognitions",
+    )
+    level = models.CharField(_("认定级别"), max_length=20, choices=RecognitionLevel.choices)
+    kind = models.CharField(_("认定类别"), max_length=20, choices=RecognitionKind.choices)
+    year = models.PositiveSmallIntegerField(_("认定年度"))
+    document_number = models.CharField(_("认定文号"), max_length=60, blank=True)
+    issued_on = models.DateField(_("认定文件印发日期"), null=True, blank=True)
+    batch = models.ForeignKey(
+        AdvantageBatch,
+        verbose_name=_("市级评定批次"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recognitions",
+    )
+    recorded_by = models.CharField(_("登记人"), max_length=150)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    objects = RecognitionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "level", "organisation__name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "level", "kind", "year"], name="support_enterprise_recognition_unique"
+            )
+        ]
+        verbose_name = _("优势/示范企业认定")
+        verbose_name_plural = _("优势/示范企业认定")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.year} {self.label}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.get_level_display()}{self.get_kind_display()}"
+
+
+class CoachingStationQuerySet(models.QuerySet["CoachingStation"]):
+    def visible_to(self, user: Any) -> CoachingStationQuerySet:
+        """The stations are public (name, host, since when); the enterprises they coach are not."""
+        return self
+
+
+class CoachingStation(models.Model):
+    """A 企业上市知识产权辅导站 (方案二(四)2) set up by a university or a service body."""
+
+    name = models.CharField(_("辅导站名称"), max_length=200, unique=True)
+    host = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("依托单位"),
+        on_delete=models.PROTECT,
+        related_name="support_coaching_stations",
+    )
+    established_on = models.DateField(_("设立日期"))
+    contact_person = models.CharField(_("联系人"), max_length=40, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    active = models.BooleanField(_("运行中"), default=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    objects = CoachingStationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("上市辅导站")
+        verbose_name_plural = _("上市辅导站")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CoachingQuerySet(models.QuerySet["CoachingEngagement"]):
+    def visible_to(self, user: Any) -> CoachingQuerySet:
+        """The city office all; a district bureau its region's enterprises; an enterprise its own."""
+        from ipcity.registry.models import Organisation
+
+        if is_city_admin(user):
+            return self
+        return self.filter(enterprise__in=Organisation.objects.visible_to(user))
+
+
+class CoachingEngagement(models.Model):
+    """An enterprise a station coaches towards listing, from when to when."""
+
+    station = models.ForeignKey(
+        CoachingStation, verbose_name=_("辅导站"), on_delete=models.CASCADE, related_name="engagements"
+    )
+    enterprise = models.ForeignKey(
+        "registry.Organisation", verbose_name=_("辅导企业"), on_delete=models.PROTECT, related_name="+"
+    )
+    started_on = models.DateField(_("开始辅导日期"))
+    ended_on = models.DateField(_("结束辅导日期"), null=True, blank=True)
+    outcome = models.CharField(_("辅导结果"), max_length=300, blank=True)
+
+    objects = CoachingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["station", "-started_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["station", "enterprise", "started_on"], name="support_coaching_unique"
+            )
+        ]
+        verbose_name = _("上市辅导")
+        verbose_name_plural = _("上市辅导")
+
+    def __str__(self) -> str:
+        return f"{self.station} · {self.enterprise}"
+
+
+class DenseProductQuerySet(models.QuerySet["DenseProduct"]):
+    def visible_to(self, user: Any) -> DenseProductQuerySet:
+        """The city office all; a district bureau its region's; an enterprise its own; the public the
+        recognised (认定) products."""
+        from ipcity.registry.models import Organisation
+
+        if is_city_admin(user):
+            return self
+        if getattr(user, "is_authenticated", False) and user.is_active:
+            own = Organisation.objects.visible_to(user)
+            return self.filter(Q(enterprise__in=own) | Q(recognised_year__isnull=False))
+        return self.filter(recognised_year__isnull=False)
+
+
+class DenseProduct(models.Model):
+    """A 专利密集型产品 (方案二(五)1): 备案 by the enterprise, then 认定 in a year."""
+
+    name = models.CharField(_("产品名称"), max_length=200)
+    enterprise = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("生产企业"),
+        on_delete=models.PROTECT,
+        related_name="support_dense_products",
+    )
+    patents = models.ManyToManyField(
+        "registry.Patent", verbose_name=_("支撑专利"), blank=True, related_name="+"
+    )
+    filed_on = models.DateField(_("备案日期"))
+    recognised_year = models.PositiveSmallIntegerField(_("认定年度"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    objects = DenseProductQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-filed_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "name"], name="support_dense_product_unique")
+        ]
+        verbose_name = _("专利密集型产品")
+        verbose_name_plural = _("专利密集型产品")
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.enterprise}）"

@@ -85,3 +85,18 @@ def can_view_ratings(user: Any) -> bool:
 def can_view_rating_of(user: Any, organisation_id: int) -> bool:
     """An agency's own rating: the agency and the city office."""
     return is_city_admin(user) or member_organisation_id(user) == organisation_id
+
+
+def can_manage_talents(user: Any) -> bool:
+    """The talent pool is kept by the city office (方案二(七)2)."""
+    return is_city_admin(user)
+
+
+def can_see_talent_contacts(user: Any) -> bool:
+    """A talent's phone and e-mail: the city office only."""
+    return is_city_admin(user)
+
+
+def can_manage_strong_enterprises(user: Any) -> bool:
+    """Recognitions, the 市级优势企业 evaluation, 上市辅导站 and 专利密集型产品: the city office."""
+    return is_city_admin(user)

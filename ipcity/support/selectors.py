@@ -73,10 +73,6 @@ def agency_list(filters: dict[str, Any]) -> QuerySet[AgencyProfile]:
     return qs.annotate(staff_count=Count("staff", distinct=True)).order_by("organisation__name")
 
 
-# 方案二(四)1: "每年评定不超过20家市级知识产权优势企业" — the plan's own cap.
-CITY_ADVANTAGE_PER_YEAR = 20
-
-
 @dataclass(frozen=True)
 class ClusterMonitor:
     """The 集聚区 dynamic monitoring report of one year (docs/support.md)."""
@@ -154,8 +150,19 @@ def certificate_rows(
     return rows
 
 
-def advantage_by_year(user: Any) -> list[tuple[int, int, int]]:
-    """市级知识产权优势企业 recognised per year (registry tags), for the ≤20-a-year check: (year, count, cap)."""
+def advantage_by_year(user: Any) -> list[tuple[int, int, int | None]]:
+    """市级知识产权优势企业 recognised per year (registry tags), for the ≤20-a-year check: (year, count,
+    cap). The cap is the reward catalogue's yearly quota (方案二(四)1) in force at the year's end;
+    None for a year before it."""
+    from ipcity.core.workflow import Refused
+    from ipcity.support.services_strong import city_advantage_quota
+
+    def cap(year: int) -> int | None:
+        try:
+            return city_advantage_quota(dt.date(year, 12, 31)).value
+        except Refused:
+            return None
+
     counts = (
         OrganisationTag.objects.filter(
             tag=OrganisationTagKind.IP_ADVANTAGE_CITY, organisation__in=Organisation.objects.visible_to(user)
@@ -164,7 +171,7 @@ def advantage_by_year(user: Any) -> list[tuple[int, int, int]]:
         .annotate(n=Count("organisation", distinct=True))
         .order_by("year")
     )
-    return [(row["year"], row["n"], CITY_ADVANTAGE_PER_YEAR) for row in counts]
+    return [(row["year"], row["n"], cap(row["year"])) for row in counts]
 
 
 # ------------------------------------------------------------------------------------------ 联盟
@@ -336,12 +343,12 @@ def reward_facts(organisation: Organisation, on: dt.date) -> dict[str, dict[str,
       confirmed 绩效考评 (year, score, grade) confirmed on or before `on`;
     - service_agency_quality (二(六)3): the agency's latest quality rating up to `on`'s year
       (rank, score, grade)."""
-    from ipcity.support.choices import RecognitionLevel
+    from ipcity.support.choices import AllianceRecognitionLevel
 
     found: dict[str, dict[str, Any]] = {}
     alliances = IndustryAlliance.objects.filter(
         Q(organisation=organisation) | Q(organisation__isnull=True, lead=organisation),
-        recognitions__level=RecognitionLevel.PROVINCIAL_KEY,
+        recognitions__level=AllianceRecognitionLevel.PROVINCIAL_KEY,
         recognitions__recognised_on__lte=on,
     )
     if alliances.exists():
@@ -374,3 +381,144 @@ def reward_facts(organisation: Organisation, on: dt.date) -> dict[str, dict[str,
             "rating_grade": rating.grade,
         }
     return found
+
+
+# ------------------------------------------------------------------------------------------ 人才库
+
+
+@dataclass
+class TalentPatent:
+    patent: Any  # registry.Patent (application number, title, type, filing date)
+    first_inventor: bool
+    high_value: bool
+    awards: list[str]
+
+    @property
+    def flagged(self) -> bool:
+        """主要发明人 of a high-value or an awarded patent (方案二(七)2)."""
+        return self.first_inventor and (self.high_value or bool(self.awards))
+
+
+def talent_list(user: Any, filters: dict[str, Any]) -> QuerySet[Any]:
+    from ipcity.support.models import Talent
+
+    qs = Talent.objects.visible_to(user).select_related("employer")
+    if q := filters.get("q"):
+        qs = qs.filter(Q(name__icontains=q) | Q(employer__name__icontains=q) | Q(title__icontains=q))
+    if kind := filters.get("kind"):
+        qs = qs.filter(kind=kind)
+    if field := filters.get("field"):
+        qs = qs.filter(field=field)
+    if year := filters.get("year"):
+        qs = qs.filter(recognised_year=year)
+    return qs.order_by("kind", "name", "id")
+
+
+def talent_patents(talents: list[Any], on: dt.date) -> dict[int, list[TalentPatent]]:
+    """Each talent's patents in the registry: patents their employer holds (any position) that name
+    them among the inventors (matched by name, spaces ignored). 主要发明人 = the first-named
+    inventor; high-value = `indicators.registry_measures.high_value_queryset` on `on` (the
+    indicator's own rule); awarded = a 专利奖 of the registry. A fixed number of queries."""
+    from ipcity.indicators.registry_measures import high_value_queryset
+    from ipcity.registry.models import Award, Patent, PatentHolder
+
+    def key(name: str) -> str:
+        return "".join(str(name).split())
+
+    employers = {t.employer_id for t in talents}
+    if not employers:
+        return {}
+    held: dict[int, set[int]] = {}
+    for patent_id, org_id in PatentHolder.objects.filter(organisation_id__in=employers).values_list(
+        "patent_id", "organisation_id"
+    ):
+        held.setdefault(patent_id, set()).add(org_id)
+    by_person: dict[tuple[int, str], list[tuple[int, bool]]] = {}
+    wanted = {(t.employer_id, key(t.name)) for t in talents}
+    for pk, inventors in Patent.objects.filter(pk__in=list(held)).values_list("pk", "inventors"):
+        names = [key(n) for n in inventors or []]
+        for org_id in held[pk]:
+            for position, name in enumerate(names):
+                if (org_id, name) in wanted:
+                    by_person.setdefault((org_id, name), []).append((pk, position == 0))
+    ids = {pk for found in by_person.values() for pk, _first in found}
+    if not ids:
+        return {t.pk: [] for t in talents}
+    patents = {
+        p.pk: p
+        for p in Patent.objects.filter(pk__in=ids).only(
+            "pk", "application_number", "title", "patent_type", "filing_date", "legal_status"
+        )
+    }
+    high = set(high_value_queryset(None, on).filter(pk__in=ids).values_list("pk", flat=True))
+    awards: dict[int, list[str]] = {}
+    for a in Award.objects.filter(patent_id__in=ids).order_by("-year"):
+        if a.patent_id is not None:
+            awards.setdefault(a.patent_id, []).append(
+                f"{a.year} 年{a.get_award_display()}{a.get_level_display()}"
+            )
+    out: dict[int, list[TalentPatent]] = {}
+    for t in talents:
+        rows = [
+            TalentPatent(patents[pk], first, pk in high, awards.get(pk, []))
+            for pk, first in by_person.get((t.employer_id, key(t.name)), [])
+        ]
+        rows.sort(key=lambda r: (not r.flagged, -r.patent.filing_date.toordinal()))
+        out[t.pk] = rows
+    return out
+
+
+# ------------------------------------------------------------------------------------------ 强企
+
+
+def recognition_list(user: Any, filters: dict[str, Any]) -> QuerySet[Any]:
+    from ipcity.support.models import EnterpriseRecognition
+
+    qs = EnterpriseRecognition.objects.visible_to(user).select_related("organisation", "organisation__region")
+    if q := filters.get("q"):
+        qs = qs.filter(Q(organisation__name__icontains=q) | Q(document_number__icontains=q))
+    if level := filters.get("level"):
+        qs = qs.filter(level=level)
+    if kind := filters.get("kind"):
+        qs = qs.filter(kind=kind)
+    if year := filters.get("year"):
+        qs = qs.filter(year=year)
+    return qs.order_by("-year", "level", "organisation__name", "id")
+
+
+def station_list(user: Any) -> QuerySet[Any]:
+    from ipcity.support.models import CoachingEngagement, CoachingStation
+
+    return (
+        CoachingStation.objects.visible_to(user)
+        .select_related("host")
+        .annotate(
+            coaching=Count(
+                "engagements",
+                filter=Q(
+                    engagements__in=CoachingEngagement.objects.visible_to(user),
+                    engagements__ended_on__isnull=True,
+                ),
+            )
+        )
+        .order_by("name")
+    )
+
+
+def engagement_list(user: Any) -> QuerySet[Any]:
+    from ipcity.support.models import CoachingEngagement
+
+    return CoachingEngagement.objects.visible_to(user).select_related("station", "enterprise")
+
+
+def dense_product_list(user: Any, filters: dict[str, Any]) -> QuerySet[Any]:
+    from ipcity.support.models import DenseProduct
+
+    qs = DenseProduct.objects.visible_to(user).select_related("enterprise").prefetch_related("patents")
+    if q := filters.get("q"):
+        qs = qs.filter(Q(name__icontains=q) | Q(enterprise__name__icontains=q))
+    if filters.get("recognised") == "yes":
+        qs = qs.filter(recognised_year__isnull=False)
+    elif filters.get("recognised") == "no":
+        qs = qs.filter(recognised_year__isnull=True)
+    return qs.order_by("-filed_on", "id")

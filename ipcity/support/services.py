@@ -28,11 +28,11 @@ from ipcity.registry.models import Organisation, Patent, PatentHolder
 from ipcity.support import scoring
 from ipcity.support.choices import (
     AgencyKind,
+    AllianceRecognitionLevel,
     AvoidReason,
     CentreIndustry,
     ClusterStatus,
     ExpertTitle,
-    RecognitionLevel,
     RelationKind,
     SignInSource,
     TrainingKind,
@@ -989,7 +989,7 @@ def record_alliance_recognition(
     document_number: str = "",
 ) -> AllianceRecognition:
     """A recognition (省级重点产业知识产权联盟 …): the 联盟 reward item reads it as a fact."""
-    if level not in RecognitionLevel.values:
+    if level not in AllianceRecognitionLevel.values:
         raise Refused("请选择认定类别")
     issuer = clean_text(issuer)
     if not issuer:
@@ -999,7 +999,7 @@ def record_alliance_recognition(
     if recognised_on > timezone.localdate():
         raise Refused("认定日期不能晚于今天")
     if AllianceRecognition.objects.filter(alliance=alliance, level=level).exists():
-        raise Refused(f"{alliance.name}已登记{RecognitionLevel(level).label}认定")
+        raise Refused(f"{alliance.name}已登记{AllianceRecognitionLevel(level).label}认定")
     recognition = AllianceRecognition.objects.create(
         alliance=alliance,
         level=level,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ipcity.support import views
+from ipcity.support import views, views_strong
 
 app_name = "support"
 
@@ -33,6 +33,43 @@ urlpatterns = [
     *(
         path(f"cluster/<id:pk>/{action}/", views.stay_action, {"action": action}, name=f"stay_{action}")
         for action in ("admit", "reject", "report", "move_out", "exit")
+    ),
+    # 人才库 (方案二(七)2)
+    path("talents/", views_strong.talents, name="talents"),
+    path("talents/new/", views_strong.talent_new, name="talent_new"),
+    path("talents/<id:pk>/", views_strong.talent_detail, name="talent"),
+    path("talents/<id:pk>/edit/", views_strong.talent_edit, name="talent_edit"),
+    # 强企 (方案二(四))
+    path("strong-enterprises/recognitions/", views_strong.recognitions, name="recognitions"),
+    path("strong-enterprises/recognitions/add/", views_strong.recognition_add, name="recognition_add"),
+    path(
+        "strong-enterprises/recognitions/<id:pk>/remove/",
+        views_strong.recognition_remove,
+        name="recognition_remove",
+    ),
+    path("strong-enterprises/evaluations/", views_strong.batches, name="batches"),
+    path("strong-enterprises/evaluations/new/", views_strong.batch_new, name="batch_new"),
+    path("strong-enterprises/evaluations/<id:pk>/", views_strong.batch_detail, name="batch"),
+    *(
+        path(
+            f"strong-enterprises/evaluations/<id:pk>/{action}/",
+            views_strong.batch_action,
+            {"action": action},
+            name=f"batch_{action}",
+        )
+        for action in ("add_candidate", "start_review", "evaluate", "publicise", "reopen", "recognise")
+    ),
+    path("strong-enterprises/stations/", views_strong.stations, name="stations"),
+    path("strong-enterprises/stations/new/", views_strong.station_new, name="station_new"),
+    path("strong-enterprises/stations/<id:pk>/", views_strong.station_detail, name="station"),
+    path("strong-enterprises/stations/<id:pk>/coach/", views_strong.coaching_add, name="coaching_add"),
+    path("strong-enterprises/coaching/<id:pk>/end/", views_strong.coaching_end, name="coaching_end"),
+    path("strong-enterprises/products/", views_strong.dense_products, name="dense_products"),
+    path("strong-enterprises/products/new/", views_strong.dense_product_new, name="dense_product_new"),
+    path(
+        "strong-enterprises/products/<id:pk>/recognise/",
+        views_strong.dense_product_recognise,
+        name="dense_product_recognise",
     ),
 ]
 

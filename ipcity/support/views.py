@@ -30,6 +30,7 @@ from ipcity.support.forms import (
     AgencyProfileForm,
     AllianceFilterForm,
     AllianceForm,
+    AllianceRecognitionForm,
     AssessmentOpenForm,
     AssessmentReportForm,
     CentreForm,
@@ -43,7 +44,6 @@ from ipcity.support.forms import (
     PoolForm,
     RatingYearForm,
     ReasonForm,
-    RecognitionForm,
     RelationForm,
     SheetForm,
     StaffForm,
@@ -625,6 +625,8 @@ def strong_enterprises(request: HttpRequest) -> HttpResponse:
             "lapsed": lapsed,
             "advantage": selectors.advantage_by_year(request.user),
             "query": _query_without(request),
+            "can_view_certificates": True,
+            "can_manage": can_manage_experts(request.user),
         },
     )
 
@@ -673,7 +675,7 @@ def alliance_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pools": pools,
             "can_manage": manage,
             "members_form": MembersForm() if manage else None,
-            "recognition_form": RecognitionForm() if manage else None,
+            "recognition_form": AllianceRecognitionForm() if manage else None,
         },
     )
 
@@ -750,7 +752,7 @@ def alliance_recognition_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_manage_alliances(request.user):
         return deny(request)
     alliance = _alliance(pk)
-    form = RecognitionForm(request.POST)
+    form = AllianceRecognitionForm(request.POST)
     if not form.is_valid():
         form_errors(request, form)
     else:

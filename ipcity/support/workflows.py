@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 from ipcity.core.workflow import Action, Workflow
-from ipcity.support.choices import AssessmentStatus, ClusterStatus
-from ipcity.support.models import CentreAssessment, ClusterMembership
+from ipcity.support.choices import AdvantageBatchStatus, AssessmentStatus, ClusterStatus
+from ipcity.support.models import AdvantageBatch, CentreAssessment, ClusterMembership
 from ipcity.support.permissions import centre_or_city, city_office, member_or_city
 
 CS = ClusterStatus
@@ -53,4 +53,31 @@ ASSESSMENT_WORKFLOW: Workflow[CentreAssessment] = Workflow(
     ],
     audit_prefix="centre_assessment",
     number=lambda a: a.number,
+)
+
+
+AB = AdvantageBatchStatus
+
+# 市级知识产权优势企业 (方案二(四)1): the city office registers the candidates of the year, reviews
+# them (a score and 拟认定 or not each, at most the year's quota selected), publicises the selected,
+# takes them back to review after an objection, and recognises them with the document number.
+ADVANTAGE_WORKFLOW: Workflow[AdvantageBatch] = Workflow(
+    AdvantageBatch,
+    [
+        Action("add_candidate", "登记申报企业", frozenset({AB.DECLARING}), city_office),
+        Action("start_review", "结束申报、开始评审", frozenset({AB.DECLARING}), city_office, to=AB.REVIEWING),
+        Action("evaluate", "录入评审结果", frozenset({AB.REVIEWING}), city_office),
+        Action("publicise", "公示拟认定名单", frozenset({AB.REVIEWING}), city_office, to=AB.PUBLICISING),
+        Action(
+            "reopen",
+            "退回评审",
+            frozenset({AB.PUBLICISING}),
+            city_office,
+            to=AB.REVIEWING,
+            requires=("reason",),
+        ),
+        Action("recognise", "发文认定", frozenset({AB.PUBLICISING}), city_office, to=AB.RECOGNISED),
+    ],
+    audit_prefix="advantage_batch",
+    number=lambda b: b.number,
 )

@@ -56,6 +56,11 @@ def test_full_demo_loads_every_module_and_is_idempotent(plan) -> None:  # type: 
     assert Snapshot.objects.filter(
         indicator__code="hv_invention_patents_per_10k", region=None, year=2024, status="ok"
     ).exists()
+    from ipcity.support.models import AdvantageBatch, CoachingEngagement, DenseProduct, Talent
+
+    support = (Talent.objects.filter(is_demo=True).count(), AdvantageBatch.objects.count(),
+               CoachingEngagement.objects.count(), DenseProduct.objects.filter(recognised_year=2024).count())  # fmt: skip
+    assert support == (4, 1, 2, 1), support
     call_command("demo", "load", "--patents", "300", "--seed", "7", stdout=io.StringIO())
     assert counts() == first
     # support: the demo alliance (recognised, with its pool), two centres, the agencies' rating.
@@ -65,6 +70,7 @@ def test_full_demo_loads_every_module_and_is_idempotent(plan) -> None:  # type: 
     assert alliance.is_demo and alliance.recognitions.count() == 1 and alliance.pools.get().patents.exists()
     assert sorted(CentreAssessment.objects.values_list("status", flat=True)) == ["confirmed", "draft"]
     assert AgencyRating.objects.filter(year=2024).count() == 1
+    assert Talent.objects.filter(is_demo=True).count() == 4 and CoachingEngagement.objects.count() == 2
 
 
 @pytest.mark.django_db

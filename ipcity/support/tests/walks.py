@@ -14,8 +14,8 @@ from django.utils import timezone
 from ipcity.core.audit import Actor
 from ipcity.core.tests.walk import Try, Walk, data_actions, rolled_back, take, walk_for
 from ipcity.support import services
-from ipcity.support.models import CentreAssessment, ClusterMembership
-from ipcity.support.workflows import ASSESSMENT_WORKFLOW, CLUSTER_WORKFLOW
+from ipcity.support.models import AdvantageBatch, CentreAssessment, ClusterMembership
+from ipcity.support.workflows import ADVANTAGE_WORKFLOW, ASSESSMENT_WORKFLOW, CLUSTER_WORKFLOW
 from ipcity.test import Personas
 
 REASON = "业务调整"
@@ -171,4 +171,84 @@ def assessment_walk(personas: Personas, tmp_path: Path) -> Walk[CentreAssessment
         tries,
         data_actions(lambda a: reverse("support:assessment", args=[a.pk])),
         ASSESSMENT_EXPECTED,
+    )
+
+
+ADVANTAGE_EXPECTED: dict[str, dict[str, set[str]]] = {
+    "申报": {"admin": {"add_candidate", "start_review"}},
+    "评审": {"admin": {"evaluate", "publicise"}},
+    "公示": {"admin": {"reopen", "recognise"}},
+    "已认定": {},
+}
+
+
+@walk_for(AdvantageBatch)
+def advantage_walk(personas: Personas, tmp_path: Path) -> Walk[AdvantageBatch]:
+    from ipcity.support import services_strong as strong
+
+    city = Actor.web(personas.admin)
+    batch = strong.open_advantage_batch(actor=city, year=timezone.localdate().year)
+    candidate = strong.add_advantage_candidate(batch, actor=city, organisation=personas.org_a)
+
+    def states() -> Generator[tuple[str, AdvantageBatch], None, None]:
+        yield "申报", batch
+        strong.start_advantage_review(batch, actor=city)
+        strong.evaluate_advantage_candidate(
+            batch, actor=city, candidate=candidate, score=Decimal("90"), selected=True
+        )
+        yield "评审", batch
+        strong.publicise_advantage_batch(batch, actor=city)
+        yield "公示", batch
+        strong.recognise_advantage_batch(batch, actor=city, document_number="烟知字〔2026〕1号")
+        yield "已认定", batch
+
+    def tries(b: AdvantageBatch, actor: Actor) -> list[Try]:
+        def url(action: str) -> str:
+            return reverse(f"support:batch_{action}", args=[b.pk])
+
+        return [
+            take(
+                "add_candidate",
+                strong.add_advantage_candidate,
+                url("add_candidate"),
+                {"organisation": personas.org_b.pk},
+                actor=actor,
+                organisation=personas.org_b,
+            ),
+            take("start_review", strong.start_advantage_review, url("start_review"), actor=actor),
+            take(
+                "evaluate",
+                strong.evaluate_advantage_candidate,
+                url("evaluate"),
+                {"candidate": candidate.pk, "score": "85", "selected": "on"},
+                actor=actor,
+                candidate=candidate,
+                score=Decimal("85"),
+                selected=True,
+            ),
+            take("publicise", strong.publicise_advantage_batch, url("publicise"), actor=actor),
+            take(
+                "reopen",
+                strong.reopen_advantage_batch,
+                url("reopen"),
+                {"reason": REASON},
+                actor=actor,
+                reason=REASON,
+            ),
+            take(
+                "recognise",
+                strong.recognise_advantage_batch,
+                url("recognise"),
+                {"document_number": "烟知字〔2026〕2号"},
+                actor=actor,
+                document_number="烟知字〔2026〕2号",
+            ),
+        ]
+
+    return Walk(
+        ADVANTAGE_WORKFLOW,
+        states(),
+        tries,
+        data_actions(lambda b: reverse("support:batch", args=[b.pk])),
+        ADVANTAGE_EXPECTED,
     )
