@@ -28,7 +28,7 @@ urlpatterns = [
     path("reports/", include("ipcity.reports.urls")),
     path("api/tokens/", include("ipcity.api.urls")),
     path("api/", api.urls),
-    re_path(r"^api/(?P<rest>.*)$", api_views.not_found),
+    re_path(r"^api/(?P<rest>.*)$", api_views.not_found, name="api_not_found"),
     path("", include("ipcity.core.urls")),
     path("admin/", admin.site.urls),
 ]

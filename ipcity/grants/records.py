@@ -16,7 +16,9 @@ from django.db.models import Exists, OuterRef, Q
 
 from ipcity.grants.choices import LinkKind
 from ipcity.lib.identifiers import IdentifierError, normalize_patent_application_number
+from ipcity.lib.numbers import format_yuan_exact
 from ipcity.lib.text import fold
+from ipcity.policy.engine import rights
 from ipcity.protection import selectors as credit
 from ipcity.protection.models import CreditRecord
 from ipcity.registry.models import (
@@ -74,23 +76,23 @@ def patent_key(patent: Patent) -> str:
 
 
 def trademark_key(mark: Trademark) -> str:
-    return f"TM{mark.registration_number}"
+    return rights.trademark(mark.registration_number)
 
 
 def madrid_key(mark: Trademark) -> str:
-    return f"MADRID{mark.madrid_number}"
+    return rights.madrid(mark.madrid_number)
 
 
 def gi_key(gi: GeographicalIndication) -> str:
-    return f"GI:{gi.kind}:{fold(gi.product)}"
+    return rights.geographical_indication(gi.kind, fold(gi.product))
 
 
 def pledge_key(pledge: Pledge) -> str:
-    return f"PLEDGE:{pledge.registration_number}"
+    return rights.pledge(pledge.registration_number)
 
 
 def tag_key(org: Organisation, tag: str, year: int) -> str:
-    return f"TAG:{tag}:{year}:{org.uscc or org.pk}"
+    return rights.recognition(tag, year, org.uscc or str(org.pk))
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,7 @@ def organisation_records(org: Organisation) -> list[RecordChoice]:
                 pledge.pk,
                 pledge_key(pledge),
                 f"质押登记 {pledge.registration_number}（{pledge.registration_date.isoformat()}，"
-                f"{pledge.amount} 元，质权人 {pledge.pledgee_name}）",
+                f"{format_yuan_exact(pledge.amount)}，质权人 {pledge.pledgee_name}）",
             )
         )
     for mark in Trademark.objects.filter(holder=org).order_by("-registration_date")[:100]:

@@ -271,6 +271,7 @@ def load_talents_and_strong_enterprises(*, actor: Actor) -> None:
         AdvantageBatch,
         CoachingStation,
         DenseProduct,
+        EnterpriseRecognition,
         Talent,
     )
 
@@ -312,9 +313,15 @@ def load_talents_and_strong_enterprises(*, actor: Actor) -> None:
                 review_note="（演示）专家评审意见",
             )  # fmt: skip
         strong.publicise_advantage_batch(batch, actor=actor, on=dt.date(2025, 9, 1))
-    # No national/provincial recognition in the demo: each one becomes a 免申即享 entitlement whose
-    # explanation shows the registry tag's code as the right's id (a grants display issue reported
-    # to the lead); the city's own evaluation is shown instead.
+    # A provincial recognition (by the province's document): registry tag → 免申即享 detection.
+    if (
+        len(orgs) > 2
+        and not EnterpriseRecognition.objects.filter(organisation=orgs[2], level="provincial").exists()
+    ):
+        strong.record_recognition(
+            actor=actor, organisation=orgs[2], level="provincial", kind="advantage", year=2024,
+            document_number="（演示）鲁知发〔2024〕1号", issued_on=dt.date(2024, 11, 20), is_demo=True,
+        )  # fmt: skip
     host = Organisation.objects.filter(is_demo=True, kind="university").order_by("name").first()
     if host is not None and not CoachingStation.objects.filter(name=DEMO_STATION).exists():
         station = strong.save_coaching_station(

@@ -26,6 +26,7 @@ from ipcity.policy.engine.catalog import Catalog, Item, Rule, default_catalog
 from ipcity.policy.engine.errors import AmbiguousRules, FactError, NoRuleApplies
 from ipcity.policy.engine.money import FEN, ZERO, to_fen, yuan
 from ipcity.policy.engine.params import Parameter
+from ipcity.policy.engine.rights import describe_right
 
 ONE = Decimal(1)
 
@@ -281,7 +282,9 @@ def _evaluate(
         seen = right in granted.rights
         trace.append(("right", right, seen))
         if seen:
-            reasons.append(f"知识产权/项目 {right} 已在本项目获得奖补，同一知识产权不重复奖补")
+            reasons.append(
+                f"知识产权/项目 {describe_right(right)} 已在本项目获得奖补，同一知识产权不重复奖补"
+            )
     if item.limits.once_per_beneficiary:
         trace.append(("once", granted.beneficiary_count))
         if granted.beneficiary_count:

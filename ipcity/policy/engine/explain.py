@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ipcity.policy.engine.money import ROUNDING_RULE, percent, yuan
+from ipcity.policy.engine.rights import describe_right
 
 if TYPE_CHECKING:
     from ipcity.policy.engine.catalog import Item
@@ -57,7 +58,7 @@ def render_step(decision: Decision, step: Step) -> str:
     if kind == "right":
         right, seen = step[1], step[2]
         state = "已在本项目获奖补，不再奖补" if seen else "此前未在本项目获奖补"
-        return f"同一知识产权不重复奖补：{right} {state}"
+        return f"同一知识产权不重复奖补：{describe_right(right)} {state}"
     if kind == "once":
         return f"每个对象只奖补一次：此前已获 {step[1]} 次"
     if kind == "param":
