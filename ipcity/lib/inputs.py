@@ -144,3 +144,12 @@ def parse_date(value: str | None) -> dt.date | None:
     except ValueError:
         return None
     return day if DATE_MIN <= day <= DATE_MAX else None
+
+
+def query_without(request: Any, *names: str) -> str:
+    """The request's query string without the page number, the export format and `names`: what a
+    list page's pagination and export links add their own parameter to."""
+    params = request.GET.copy()
+    for name in ("page", "format", *names):
+        params.pop(name, None)
+    return str(params.urlencode())

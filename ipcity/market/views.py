@@ -21,6 +21,7 @@ from ipcity.core.attachments import attachment_response
 from ipcity.core.audit import Actor
 from ipcity.core.workflow import Door, Refused, action_view, form_errors, keywords, page_gate
 from ipcity.lib.excel import xlsx_response
+from ipcity.lib.inputs import query_without
 from ipcity.lib.numbers import format_yuan_exact
 from ipcity.market import auctions as auction_services
 from ipcity.market import exports, selectors, services
@@ -67,13 +68,6 @@ from ipcity.registry.models import Organisation
 PAGE_SIZE = 30
 
 
-def _query_without(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    for name in ("page", "format"):
-        params.pop(name, None)
-    return params.urlencode()
-
-
 def _apply_errors(form: Any, exc: ValidationError) -> None:
     """A service's ValidationError on the form: by field where it names one, else on the form."""
     if hasattr(exc, "error_dict"):
@@ -118,7 +112,7 @@ def _listing(
     context = {
         "form": form,
         "page": page,
-        "query": _query_without(request),
+        "query": query_without(request),
         "can_list": can_take_part(request.user),
     }
     return render(request, f"market/{template}.html", context)
@@ -400,7 +394,7 @@ def deals(request: HttpRequest) -> HttpResponse:
         return xlsx_response(exports.deals_workbook(rows), "技术交易.xlsx")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
-        request, "market/deal_list.html", {"form": form, "page": page, "query": _query_without(request)}
+        request, "market/deal_list.html", {"form": form, "page": page, "query": query_without(request)}
     )
 
 
@@ -580,7 +574,7 @@ def auctions(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "market/auction_list.html",
-        {"page": page, "can_organise": can_organise_auctions(request.user), "query": _query_without(request)},
+        {"page": page, "can_organise": can_organise_auctions(request.user), "query": query_without(request)},
     )
 
 
@@ -689,7 +683,7 @@ def auction_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "bid_form": BidForm(organisations=bidding) if bidding else None,
             "reason_form": ReasonForm(),
             "deposit_form": DepositForm(initial={"amount": auction.deposit}),
-            "query": _query_without(request),
+            "query": query_without(request),
         },
     )
 

@@ -21,6 +21,7 @@ from ipcity.core.audit import Actor
 from ipcity.core.models import Region
 from ipcity.core.workflow import Door, Refused, action_view, form_errors, keywords
 from ipcity.lib.excel import xlsx_response
+from ipcity.lib.inputs import query_without
 from ipcity.protection import clock, exports, selectors, services
 from ipcity.protection.choices import CreditKind
 from ipcity.protection.config import all_time_limits, grading, time_limit
@@ -97,13 +98,6 @@ from ipcity.registry.models import Organisation
 PAGE_SIZE = 30
 
 
-def _query_without(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    for name in ("page", "format"):
-        params.pop(name, None)
-    return params.urlencode()
-
-
 def _page(request: HttpRequest, rows: Any) -> Any:
     return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -123,7 +117,7 @@ def credit_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": _page(request, rows),
-        "query": _query_without(request),
+        "query": query_without(request),
         "can_add": can_manage_credit(request.user),
         "today": clock.today(),
     }
@@ -236,7 +230,7 @@ def public_credit(request: HttpRequest) -> HttpResponse:
     rows = selectors.public_credit_list(today, q or "")
     if request.GET.get("format") == "xlsx":
         return xlsx_response(exports.credit_workbook(rows, public=True), "信用名单.xlsx")
-    context = {"form": form, "page": _page(request, rows), "query": _query_without(request), "today": today}
+    context = {"form": form, "page": _page(request, rows), "query": query_without(request), "today": today}
     return render(request, "protection/public_credit.html", context)
 
 
@@ -275,7 +269,7 @@ def complaints(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": _page(request, rows),
-        "query": _query_without(request),
+        "query": query_without(request),
         "can_file": can_file_complaint(request.user),
         "today": clock.today(),
     }
@@ -389,13 +383,7 @@ def platform_facts(request: HttpRequest) -> HttpResponse:
     """电商平台投诉处理: each platform's handling in a year (facts for the 规范化电商平台 item)."""
     if not is_city_admin(request.user):
         return deny(request)
-    today = clock.today()
-    try:
-        year = int(request.GET.get("year") or today.year)
-    except ValueError:
-        year = today.year
-    if not 2000 <= year <= today.year + 1:
-        year = today.year
+    year = _year(request)
     facts = selectors.platform_handling_facts(year)
     if request.GET.get("format") == "xlsx":
         return xlsx_response(exports.platform_facts_workbook(facts), f"电商平台投诉处理{year}.xlsx")
@@ -417,7 +405,7 @@ def disputes(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": _page(request, rows),
-        "query": _query_without(request),
+        "query": query_without(request),
         "can_register": can_handle_disputes(request.user),
         "mediation_bodies": list(MediationBody.objects.filter(active=True).select_related("region")),
         "mediation_form": MediationRegisterForm() if is_city_admin(request.user) else None,
@@ -541,13 +529,7 @@ def dispute_stats(request: HttpRequest) -> HttpResponse:
     """件数与办案周期 per district and year (the numbers the indicators read)."""
     if not can_view_dispute_stats(request.user):
         return deny(request)
-    today = clock.today()
-    try:
-        year = int(request.GET.get("year") or today.year)
-    except ValueError:
-        year = today.year
-    if not 2000 <= year <= today.year + 1:
-        year = today.year
+    year = _year(request)
     rows = selectors.district_dispute_stats(year)
     if request.GET.get("format") == "xlsx":
         return xlsx_response(exports.dispute_stats_workbook(rows), f"纠纷案件统计{year}.xlsx")

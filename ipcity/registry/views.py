@@ -28,6 +28,7 @@ from ipcity.core.models import AuditEvent
 from ipcity.core.uploads import keep_upload
 from ipcity.core.workflow import Door, action_view, keywords
 from ipcity.lib.excel import stream_table, xlsx_response
+from ipcity.lib.inputs import query_without
 from ipcity.registry import selectors, services
 from ipcity.registry.choices import CertificateVersion, ReviewStatus
 from ipcity.registry.forms import (
@@ -66,13 +67,6 @@ def can_manage_imports(user: Any) -> bool:
     return is_city_admin(user)
 
 
-def _query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    params.pop("format", None)
-    return params.urlencode()
-
-
 @require_GET
 @login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
@@ -96,7 +90,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registry/organisation_list.html",
-        {"page": page, "form": form, "q": data.get("q", ""), "query": _query_without_page(request)},
+        {"page": page, "form": form, "q": data.get("q", ""), "query": query_without(request)},
     )
 
 
@@ -227,7 +221,7 @@ def patent_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         template,
-        {"page": page, "form": form, "query": _query_without_page(request), "organisation": organisation},
+        {"page": page, "form": form, "query": query_without(request), "organisation": organisation},
     )
 
 
@@ -310,7 +304,7 @@ def _rights_list(request: HttpRequest, spec: RightsList) -> HttpResponse:
     context = {
         "page": page,
         "form": form,
-        "query": _query_without_page(request),
+        "query": query_without(request),
         "linkable": _linkable(request.user, page, *spec.parties),
     }
     return render(request, _list_template(request, spec.name), context | spec.extra(rows))
@@ -573,7 +567,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registry/review_list.html",
-        {"page": page, "form": form, "query": _query_without_page(request), "statuses": ReviewStatus.choices},
+        {"page": page, "form": form, "query": query_without(request), "statuses": ReviewStatus.choices},
     )
 
 

@@ -20,7 +20,7 @@ from ipcity.accounts.guards import deny
 from ipcity.core.audit import Actor
 from ipcity.core.workflow import Door, Refused, action_view, form_errors, keywords
 from ipcity.lib.excel import xlsx_response
-from ipcity.lib.inputs import parse_date
+from ipcity.lib.inputs import parse_date, query_without
 from ipcity.registry.choices import OrganisationKind
 from ipcity.registry.models import Organisation
 from ipcity.support import exports, scoring, selectors, services
@@ -81,13 +81,6 @@ from ipcity.support.workflows import ASSESSMENT_WORKFLOW, CLUSTER_WORKFLOW
 PAGE_SIZE = 30
 
 
-def _query_without(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    for name in ("page", "format"):
-        params.pop(name, None)
-    return params.urlencode()
-
-
 @require_GET
 def experts(request: HttpRequest) -> HttpResponse:
     """专家库: everyone sees the experts in the pool and their fields; contacts the city office only."""
@@ -103,7 +96,7 @@ def experts(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "query": _query_without(request),
+            "query": query_without(request),
             "contacts": contacts,
             "can_manage": can_manage_experts(request.user),
         },
@@ -225,7 +218,7 @@ def draws(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         return xlsx_response(exports.draws_workbook(rows), "专家抽取记录.xlsx")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "support/draw_list.html", {"page": page, "query": _query_without(request)})
+    return render(request, "support/draw_list.html", {"page": page, "query": query_without(request)})
 
 
 @require_GET
@@ -273,7 +266,7 @@ def trainings(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "query": _query_without(request),
+            "query": query_without(request),
             "can_manage": can_manage_trainings(request.user),
         },
     )
@@ -404,7 +397,7 @@ def agencies(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "support/agency_list.html",
-        {"form": form, "page": page, "query": _query_without(request), "own": own},
+        {"form": form, "page": page, "query": query_without(request), "own": own},
     )
 
 
@@ -516,7 +509,7 @@ def cluster(request: HttpRequest) -> HttpResponse:
         "support/cluster_list.html",
         {
             "page": page,
-            "query": _query_without(request),
+            "query": query_without(request),
             "statuses": ClusterStatus.choices,
             "status": status or "",
             "apply_form": ClusterApplyForm() if may_apply else None,
@@ -624,7 +617,7 @@ def strong_enterprises(request: HttpRequest) -> HttpResponse:
             "on": on,
             "lapsed": lapsed,
             "advantage": selectors.advantage_by_year(request.user),
-            "query": _query_without(request),
+            "query": query_without(request),
             "can_view_certificates": True,
             "can_manage": can_manage_experts(request.user),
         },
@@ -648,7 +641,7 @@ def alliances(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "query": _query_without(request),
+            "query": query_without(request),
             "can_manage": can_manage_alliances(request.user),
         },
     )
@@ -915,7 +908,7 @@ def assessments(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "support/assessment_list.html",
-        {"form": form, "page": page, "query": _query_without(request)},
+        {"form": form, "page": page, "query": query_without(request)},
     )
 
 
@@ -1006,7 +999,7 @@ def ratings(request: HttpRequest) -> HttpResponse:
             "rows": list(rows),
             "table": table,
             "compute_form": RatingYearForm(initial={"year": year}),
-            "query": _query_without(request),
+            "query": query_without(request),
         },
     )
 

@@ -18,6 +18,7 @@ from ipcity.accounts.guards import deny
 from ipcity.core.audit import Actor
 from ipcity.core.workflow import Door, Refused, action_view, form_errors
 from ipcity.lib.excel import xlsx_response
+from ipcity.lib.inputs import query_without
 from ipcity.support import exports, selectors
 from ipcity.support import services_strong as services
 from ipcity.support.forms import (
@@ -54,13 +55,6 @@ from ipcity.support.permissions import (
 from ipcity.support.workflows import ADVANTAGE_WORKFLOW
 
 PAGE_SIZE = 30
-
-
-def _query_without(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    for name in ("page", "format"):
-        params.pop(name, None)
-    return params.urlencode()
 
 
 def _signed_in(user: Any) -> bool:
@@ -111,7 +105,7 @@ def talents(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": [(t, ps, sum(1 for p in ps if p.flagged)) for t in page for ps in [found.get(t.pk, [])]],
-            "query": _query_without(request),
+            "query": query_without(request),
             "contacts": contacts,
             "patents": patents,
             "can_manage": can_manage_talents(request.user),
@@ -200,7 +194,7 @@ def recognitions(request: HttpRequest) -> HttpResponse:
             **_strong_context(request, "recognitions"),
             "form": form,
             "page": page,
-            "query": _query_without(request),
+            "query": query_without(request),
             "add_form": RecognitionForm(),
             "quota": services.city_advantage_quota(today),
             "own_candidacies": []
@@ -489,7 +483,7 @@ def dense_products(request: HttpRequest) -> HttpResponse:
             "page": page,
             "q": request.GET.get("q", ""),
             "recognised": recognised,
-            "query": _query_without(request),
+            "query": query_without(request),
             "form": DenseProductForm(),
             "recognise_form": DenseRecogniseForm(initial={"year": timezone.localdate().year}),
         },

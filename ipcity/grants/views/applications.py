@@ -53,9 +53,10 @@ from ipcity.grants.permissions import (
 )
 from ipcity.grants.protection_facts import protection_evidence, protection_facts
 from ipcity.grants.records import organisation_records
-from ipcity.grants.views.common import PAGE_SIZE, _query_without, fact_rows, pay_refusal
+from ipcity.grants.views.common import PAGE_SIZE, fact_rows, pay_refusal
 from ipcity.grants.workflows import APPLICATION_WORKFLOW as FLOW
 from ipcity.lib.excel import xlsx_response
+from ipcity.lib.inputs import query_without
 from ipcity.policy.engine import Decision, Item, PolicyError
 
 # ---------------------------------------------------------------- lists
@@ -81,7 +82,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "form": form,
-            "query": _query_without(request),
+            "query": query_without(request),
             "can_apply": can_apply(request.user),
             "can_manage": can_manage_grants(request.user),
             "can_ledger": can_view_ledger(request.user),

@@ -4,20 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-
 from ipcity.core.workflow import workflow_for
 from ipcity.policy.engine import Item, PolicyError
 from ipcity.policy.engine.explain import show_fact
 
 PAGE_SIZE = 50
-
-
-def _query_without(request: HttpRequest, *names: str) -> str:
-    params = request.GET.copy()
-    for name in ("page", "format", *names):
-        params.pop(name, None)
-    return params.urlencode()
 
 
 def fact_rows(item: Item, facts: dict[str, Any]) -> list[tuple[str, str]]:

@@ -32,9 +32,10 @@ from ipcity.grants.models import (
 )
 from ipcity.grants.permissions import can_manage_grants, can_view_grants, can_view_ledger
 from ipcity.grants.protection_facts import protection_evidence
-from ipcity.grants.views.common import PAGE_SIZE, _query_without, fact_rows, pay_refusal
+from ipcity.grants.views.common import PAGE_SIZE, fact_rows, pay_refusal
 from ipcity.grants.workflows import ENTITLEMENT_WORKFLOW as FLOW
 from ipcity.lib.excel import xlsx_response
+from ipcity.lib.inputs import query_without
 from ipcity.registry.permissions import can_see_all_payee_accounts
 
 # ---------------------------------------------------------------- entitlements
@@ -57,7 +58,7 @@ def entitlement_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": [(e, item_or_none(e.item_code)) for e in page],
             "form": form,
-            "query": _query_without(request),
+            "query": query_without(request),
             "can_manage": can_manage_grants(request.user),
         },
     )
@@ -201,6 +202,6 @@ def ledger(request: HttpRequest) -> HttpResponse:
             "form": form,
             "table": table,
             "payments": payments[:100],
-            "query": _query_without(request),
+            "query": query_without(request),
         },
     )
