@@ -171,6 +171,8 @@ ACTIONS = {
     "advantage_batch.open": "建立市级优势企业年度评定",
     "enterprise_recognition.record": "登记优势/示范企业认定",
     "enterprise_recognition.remove": "删除优势/示范企业认定",
+    "enterprise_recognition.import": "导入优势/示范企业认定名单",
+    "talent.import": "导入人才名单",
     "organisation_tag.add": "添加机构认定标签",
     "organisation_tag.remove": "删除机构认定标签",
     "coaching_station.create": "登记上市辅导站",
@@ -310,6 +312,7 @@ FIELDS = {
     "outcome": "辅导结果",
     "filed_on": "备案日期",
     "recognised_year": "认定年度",
+    "skipped": "跳过（已有）",
 }
 
 # Values of keys that are codes but not a model field's choices.

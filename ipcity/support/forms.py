@@ -94,6 +94,12 @@ class SheetForm(forms.Form):
     file = forms.FileField(label="签到表（Excel：姓名、单位、电话）")
 
 
+class ImportForm(forms.Form):
+    """An Excel list to import (the columns are the page's template's)."""
+
+    file = forms.FileField(label="Excel 文件（.xlsx，按模板填写）")
+
+
 class TrainingFilterForm(forms.Form):
     q = SearchField(label="关键词", help_text="培训名称、主办单位或地点")
     year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2099)

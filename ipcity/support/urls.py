@@ -37,11 +37,21 @@ urlpatterns = [
     # 人才库 (方案二(七)2)
     path("talents/", views_strong.talents, name="talents"),
     path("talents/new/", views_strong.talent_new, name="talent_new"),
+    path("talents/import/", views_strong.talent_import, name="talent_import"),
+    path("talents/import/template/", views_strong.talent_template, name="talent_template"),
     path("talents/<id:pk>/", views_strong.talent_detail, name="talent"),
     path("talents/<id:pk>/edit/", views_strong.talent_edit, name="talent_edit"),
     # 强企 (方案二(四))
     path("strong-enterprises/recognitions/", views_strong.recognitions, name="recognitions"),
     path("strong-enterprises/recognitions/add/", views_strong.recognition_add, name="recognition_add"),
+    path(
+        "strong-enterprises/recognitions/import/", views_strong.recognition_import, name="recognition_import"
+    ),
+    path(
+        "strong-enterprises/recognitions/import/template/",
+        views_strong.recognition_template,
+        name="recognition_template",
+    ),
     path(
         "strong-enterprises/recognitions/<id:pk>/remove/",
         views_strong.recognition_remove,

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ipcity.accounts.guards import deny
 from ipcity.core.audit import Actor
 from ipcity.core.workflow import Door, Refused, action_view, form_errors
-from ipcity.lib.excel import xlsx_response
+from ipcity.lib.excel import simple_table, xlsx_response
 from ipcity.lib.inputs import query_without
 from ipcity.support import exports, selectors
 from ipcity.support import services_strong as services
@@ -30,6 +30,7 @@ from ipcity.support.forms import (
     DenseRecogniseForm,
     DocumentForm,
     EvaluateForm,
+    ImportForm,
     ReasonForm,
     RecognitionFilterForm,
     RecognitionForm,
@@ -109,8 +110,52 @@ def talents(request: HttpRequest) -> HttpResponse:
             "contacts": contacts,
             "patents": patents,
             "can_manage": can_manage_talents(request.user),
+            "import_form": ImportForm(),
         },
     )
+
+
+def _imported(counts: services.ImportCounts, what: str) -> str:
+    parts = [f"新增 {counts.added} 条"]
+    if counts.updated:
+        parts.append(f"更新 {counts.updated} 条")
+    if counts.skipped:
+        parts.append(f"已有而跳过 {counts.skipped} 条")
+    return f"{what}已导入（共 {counts.rows} 行）：{'，'.join(parts)}。"
+
+
+def _import(request: HttpRequest, service: Any, what: str) -> None:
+    """Bind the upload form, run the import, say in Chinese what it did or why nothing was written."""
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        form_errors(request, form)
+        return
+    try:
+        counts = service(form.cleaned_data["file"], actor=Actor.web(request.user))
+    except Refused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _imported(counts, what))
+
+
+def _template(columns: list[str], title: str) -> HttpResponse:
+    """An empty list to fill in: the header row only."""
+    return xlsx_response(simple_table(title, columns, [], [22] * len(columns)), f"{title}（导入模板）.xlsx")
+
+
+@require_POST
+def talent_import(request: HttpRequest) -> HttpResponse:
+    if not can_manage_talents(request.user):
+        return deny(request)
+    _import(request, services.import_talents, "人才名单")
+    return redirect("support:talents")
+
+
+@require_GET
+def talent_template(request: HttpRequest) -> HttpResponse:
+    if not can_manage_talents(request.user):
+        return deny(request)
+    return _template(services.TALENT_COLUMNS, "人才名单")
 
 
 def _talent(request: HttpRequest, pk: int) -> Talent:
@@ -196,6 +241,7 @@ def recognitions(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query_without(request),
             "add_form": RecognitionForm(),
+            "import_form": ImportForm(),
             "quota": services.city_advantage_quota(today),
             "own_candidacies": []
             if can_manage_strong_enterprises(request.user)
@@ -221,6 +267,21 @@ def recognition_add(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"已登记{rec.organisation.name} {rec.year} 年度{rec.label}认定。")
     return redirect("support:recognitions")
+
+
+@require_POST
+def recognition_import(request: HttpRequest) -> HttpResponse:
+    if not can_manage_strong_enterprises(request.user):
+        return deny(request)
+    _import(request, services.import_recognitions, "认定名单")
+    return redirect("support:recognitions")
+
+
+@require_GET
+def recognition_template(request: HttpRequest) -> HttpResponse:
+    if not can_manage_strong_enterprises(request.user):
+        return deny(request)
+    return _template(services.RECOGNITION_COLUMNS, "优势示范企业认定名单")
 
 
 @require_POST
