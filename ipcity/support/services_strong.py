@@ -797,7 +797,9 @@ def import_recognitions(file: IO[bytes], *, actor: Actor) -> ImportCounts:
             "organisation_id", "level", "kind", "year"
         )
     )
-    new, skipped, taken = [], 0, {}
+    new: list[_RecognitionRow] = []
+    skipped = 0
+    taken: dict[int, set[int]] = {}  # year → organisations counted against its 市级优势企业 quota
     for r in rows:
         key = (r.organisation.pk, r.level, r.kind, r.year)
         if key in seen:
