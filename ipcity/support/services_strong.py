@@ -674,7 +674,7 @@ def _looks_like_code(text: str) -> bool:
 def _registry_lookup(codes: Iterable[str], names: Iterable[str]) -> dict[str, Organisation]:
     """Registered organisations by 统一社会信用代码 and by exact name (one query)."""
     wanted_codes = {fold(c) for c in codes if c}
-    wanted_names = {clean_name(n) for n in names if n}
+    wanted_names = {form(n) for n in names if n for form in (clean_text, clean_name)}
     found: dict[str, Organisation] = {}
     for org in Organisation.objects.filter(Q(uscc__in=wanted_codes) | Q(name__in=wanted_names)):
         if org.uscc:
@@ -694,8 +694,8 @@ def _by_code(text: str, found: dict[str, Organisation]) -> tuple[Organisation | 
 
 
 def _by_name(text: str, found: dict[str, Organisation]) -> tuple[Organisation | None, str]:
-    name = clean_name(text)
-    org = found.get(name)
+    name = clean_text(text)
+    org = found.get(name) or found.get(clean_name(name))  # as typed, or with Chinese brackets
     if org is None:
         return None, f"机构登记中没有名为“{shorten(name, 60)}”的机构（名称须与登记完全一致）"
     return org, ""
