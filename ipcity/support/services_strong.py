@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ipcity.core.audit import Actor, record_event, snapshot
+from ipcity.core.audit import Actor, object_type_of, record_event, snapshot
 from ipcity.core.workflow import Refused
 from ipcity.lib.dates import DateFormatError, parse_date
 from ipcity.lib.identifiers import IdentifierError, normalize_uscc
@@ -840,7 +840,7 @@ def import_recognitions(file: IO[bytes], *, actor: Actor) -> ImportCounts:
     record_event(
         actor,
         "enterprise_recognition.import",
-        object_type="enterprise_recognition",
+        object_type=object_type_of(EnterpriseRecognition),
         object_repr="认定名单 Excel 导入",
         after={
             "file": _file_name(file),
@@ -973,7 +973,7 @@ def import_talents(file: IO[bytes], *, actor: Actor) -> ImportCounts:
     record_event(
         actor,
         "talent.import",
-        object_type="talent",
+        object_type=object_type_of(Talent),
         object_repr="人才名单 Excel 导入",
         after={
             "file": _file_name(file),

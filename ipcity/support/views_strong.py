@@ -4,6 +4,7 @@ bind a form → one service → redirect or render."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -124,7 +125,7 @@ def _imported(counts: services.ImportCounts, what: str) -> str:
     return f"{what}已导入（共 {counts.rows} 行）：{'，'.join(parts)}。"
 
 
-def _import(request: HttpRequest, service: Any, what: str) -> None:
+def _import(request: HttpRequest, service: Callable[..., services.ImportCounts], what: str) -> None:
     """Bind the upload form, run the import, say in Chinese what it did or why nothing was written."""
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():

@@ -241,11 +241,15 @@ def test_a_talent_list_imports_and_a_second_import_updates(personas: Personas, t
                 "13800000000",
                 "",
             ],
+            ["孙八", "青年拔尖人才", "测试丙(集团)有限公司", "", "", 2025, "", ""],  # half-width brackets
         ],
     )
+    bracketed = upsert_organisation(actor=CLI, name="测试丙（集团）有限公司", values={"kind": "enterprise"})[
+        0
+    ]
     counts = run(strong.import_talents, path)
-    assert (counts.rows, counts.added, counts.updated, counts.skipped) == (2, 1, 1, 0)
-    assert Talent.objects.count() == 2
+    assert (counts.rows, counts.added, counts.updated, counts.skipped) == (3, 2, 1, 0)
+    assert Talent.objects.get(name="孙八").employer == bracketed
     existing.refresh_from_db()
     assert (existing.kind, existing.field, existing.title, existing.recognised_year) == (
         "leading", "high_end_equipment", "总工程师", 2024,
@@ -253,13 +257,13 @@ def test_a_talent_list_imports_and_a_second_import_updates(personas: Personas, t
     assert (existing.phone, existing.note, existing.email) == ("0535-1234567", "原有备注", "zs@example.com")
     li = Talent.objects.get(name="李四")
     assert (li.employer, li.kind, li.recognised_year) == (personas.org_b, "ip_director", 2025)
-    assert AuditEvent.objects.filter(action="talent.create").count() == 2  # 张三 by hand, 李四 imported
+    assert AuditEvent.objects.filter(action="talent.create").count() == 3  # 张三 by hand; 李四, 孙八
     assert AuditEvent.objects.filter(action="talent.update").count() == 1
     (summary,) = AuditEvent.objects.filter(action="talent.import")
-    assert summary.after == {"file": str(path), "rows": 2, "added": 1, "updated": 1, "skipped": 0}
+    assert summary.after == {"file": str(path), "rows": 3, "added": 2, "updated": 1, "skipped": 0}
     again = run(strong.import_talents, path)
-    assert (again.added, again.updated, again.skipped) == (0, 0, 2)
-    assert Talent.objects.count() == 2
+    assert (again.added, again.updated, again.skipped) == (0, 0, 3)
+    assert Talent.objects.count() == 3
 
 
 def test_a_talent_list_with_bad_rows_writes_nothing(personas: Personas, tmp_path: Path) -> None:
