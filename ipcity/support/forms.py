@@ -415,3 +415,12 @@ class DenseProductForm(forms.Form):
 
 class DenseRecogniseForm(forms.Form):
     year = forms.IntegerField(label="认定年度", min_value=2000, max_value=2099)
+
+
+class DenseProductFilterForm(forms.Form):
+    q = SearchField(label="关键词", help_text="产品名称或企业名称")
+    recognised = forms.ChoiceField(
+        label="认定情况",
+        required=False,
+        choices=[("", "全部"), ("yes", "已认定"), ("no", "已备案未认定")],
+    )

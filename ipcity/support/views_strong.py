@@ -27,6 +27,7 @@ from ipcity.support.forms import (
     CandidateForm,
     CoachingEndForm,
     CoachingForm,
+    DenseProductFilterForm,
     DenseProductForm,
     DenseRecogniseForm,
     DocumentForm,
@@ -530,10 +531,10 @@ def coaching_end(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def dense_products(request: HttpRequest) -> HttpResponse:
     """专利密集型产品: the public the recognised ones; an enterprise also its own 备案; the city all."""
-    recognised = request.GET.get("recognised", "")
-    rows = selectors.dense_product_list(
-        request.user, {"q": (request.GET.get("q") or "")[:100], "recognised": recognised}
-    )
+    filters = DenseProductFilterForm(request.GET or None)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    recognised = data.get("recognised", "")
+    rows = selectors.dense_product_list(request.user, {"q": data.get("q", ""), "recognised": recognised})
     if request.GET.get("format") == "xlsx":
         return xlsx_response(exports.dense_products_workbook(rows), "专利密集型产品.xlsx")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -543,7 +544,7 @@ def dense_products(request: HttpRequest) -> HttpResponse:
         {
             **_strong_context(request, "products"),
             "page": page,
-            "q": request.GET.get("q", ""),
+            "q": data.get("q", ""),
             "recognised": recognised,
             "query": query_without(request),
             "form": DenseProductForm(),
