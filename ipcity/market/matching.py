@@ -34,7 +34,8 @@ from typing import Any
 
 import yaml
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from ipcity.lib.words import document_terms, query_terms
@@ -53,6 +54,7 @@ CANDIDATE_BUDGET = 1000
 SEARCH_LIMIT = 5000  # a search (every word required) scores at most this many documents
 ORGANISATION_PATENT_TITLES = 300  # an enterprise is described by its most recent patents
 ORGANISATION_PATENT_ABSTRACTS = 20
+REBUILD_BATCH = 250  # documents built and written together by a rebuild
 
 
 @cache
@@ -105,25 +107,71 @@ def need_document(need: Need) -> Document:
 
 
 def organisation_document(organisation: Organisation) -> Document:
-    patent_ids = list(
-        PatentHolder.objects.filter(organisation=organisation)
-        .order_by("-patent__filing_date")
-        .values_list("patent_id", flat=True)[:ORGANISATION_PATENT_TITLES]
+    return organisation_documents([organisation])[0]
+
+
+def organisation_documents(organisations: Sequence[Organisation]) -> list[Document]:
+    """The documents of enterprises: the titles of each one's most recent patents (by filing date),
+    the abstracts of the most recent few, and their IPC codes. Three queries for the whole batch,
+    whatever its size (the ranking is a window function in the database)."""
+    ids = [o.pk for o in organisations]
+    recent = (
+        PatentHolder.objects.filter(organisation_id__in=ids)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("organisation_id"),
+                order_by=[F("patent__filing_date").desc(), F("patent_id").desc()],
+            )
+        )
+        .filter(rank__lte=ORGANISATION_PATENT_TITLES)
+        .values_list("organisation_id", "patent_id", "rank", "patent__title")
     )
-    rows = Patent.objects.filter(pk__in=patent_ids).order_by("-filing_date").values_list("title", "abstract")
-    parts = [
-        title if i >= ORGANISATION_PATENT_ABSTRACTS else f"{title}\n{abstract}"
-        for i, (title, abstract) in enumerate(rows)
-    ]
-    ipc = ipc_terms(_patent_ipc(patent_ids))
-    return Document(
-        MatchKind.ORGANISATION,
-        organisation.pk,
-        "\n".join(parts),
-        ipc,
-        organisation.industry,
-        organisation.region_id,
-    )
+    held: dict[int, list[tuple[int, int, str]]] = {pk: [] for pk in ids}
+    for organisation_id, patent_id, rank, title in recent:
+        held[organisation_id].append((rank, patent_id, title))
+    wanted = {pid for rows in held.values() for rank, pid, _ in rows if rank <= ORGANISATION_PATENT_ABSTRACTS}
+    abstracts = dict(_in_chunks(Patent.objects.values_list("pk", "abstract"), "pk", wanted))
+    codes: dict[int, list[tuple[str, str]]] = {}
+    everyone = {pid for rows in held.values() for _, pid, _ in rows}
+    for patent_id, subclass, main_group in _in_chunks(
+        PatentIPC.objects.order_by("patent_id", "position").values_list(
+            "patent_id", "subclass", "main_group"
+        ),
+        "patent_id",
+        everyone,
+    ):
+        codes.setdefault(patent_id, []).append((subclass, main_group))
+    documents = []
+    for organisation in organisations:
+        rows = sorted(held[organisation.pk])
+        seen: set[int] = set()
+        parts = []
+        pairs: list[tuple[str, str]] = []
+        for rank, patent_id, title in rows:
+            if patent_id in seen:  # one organisation named twice on a patent
+                continue
+            seen.add(patent_id)
+            abstract = abstracts.get(patent_id) if rank <= ORGANISATION_PATENT_ABSTRACTS else None
+            parts.append(f"{title}\n{abstract}" if abstract else title)
+            pairs.extend(codes.get(patent_id, ()))
+        documents.append(
+            Document(
+                MatchKind.ORGANISATION,
+                organisation.pk,
+                "\n".join(parts),
+                ipc_terms(sorted(set(pairs))),
+                organisation.industry,
+                organisation.region_id,
+            )
+        )
+    return documents
+
+
+def _in_chunks(queryset: Any, field: str, values: Iterable[int], size: int = 2000) -> Iterable[Any]:
+    ordered = sorted(values)
+    for start in range(0, len(ordered), size):
+        yield from queryset.filter(**{f"{field}__in": ordered[start : start + size]})
 
 
 # ------------------------------------------------------------------------------ the index
@@ -236,10 +284,16 @@ def rebuild_index(
     now = timezone.now()
     built: dict[str, int] = {}
     kinds = list(kinds)
-    sources: dict[str, tuple[Any, Callable[[Any], Document]]] = {
-        MatchKind.OFFER: (Offer.objects.filter(status=OfferStatus.PUBLISHED), offer_document),
-        MatchKind.NEED: (Need.objects.filter(status=NeedStatus.PUBLISHED), need_document),
-        MatchKind.ORGANISATION: (indexed_organisations(), organisation_document),
+    sources: dict[str, tuple[Any, Callable[[list[Any]], list[Document]]]] = {
+        MatchKind.OFFER: (
+            Offer.objects.filter(status=OfferStatus.PUBLISHED),
+            lambda objs: [offer_document(o) for o in objs],
+        ),
+        MatchKind.NEED: (
+            Need.objects.filter(status=NeedStatus.PUBLISHED),
+            lambda objs: [need_document(n) for n in objs],
+        ),
+        MatchKind.ORGANISATION: (indexed_organisations(), organisation_documents),
     }
     total = sum(sources[kind][0].count() for kind in kinds)
     done = 0
@@ -249,20 +303,15 @@ def rebuild_index(
         queryset, build = sources[kind]
         frequencies: Counter[str] = Counter()
         docs = length = 0
-        batch: list[MatchDoc] = []
-        for obj in queryset.order_by("pk").iterator(chunk_size=500):
-            row = _row(build(obj), now)
-            frequencies.update(_stat_keys(row))
-            docs, length = docs + 1, length + row.length
-            batch.append(row)
-            if len(batch) >= 500:
-                MatchDoc.objects.bulk_create(batch)
-                done += len(batch)
-                batch = []
-                if progress:
-                    progress(done, total)
-        MatchDoc.objects.bulk_create(batch)
-        done += len(batch)
+        for objs in _batches(queryset.order_by("pk").iterator(chunk_size=REBUILD_BATCH), REBUILD_BATCH):
+            batch = [_row(document, now) for document in build(objs)]
+            for row in batch:
+                frequencies.update(_stat_keys(row))
+                docs, length = docs + 1, length + row.length
+            MatchDoc.objects.bulk_create(batch)
+            done += len(batch)
+            if progress:
+                progress(done, total)
         MatchTerm.objects.bulk_create(
             [MatchTerm(kind=kind, term="", docs=docs, length=length)]
             + [MatchTerm(kind=kind, term=term, docs=n) for term, n in frequencies.items()],
@@ -271,7 +320,22 @@ def rebuild_index(
         built[kind] = docs
         if progress:
             progress(done, total)
+    if sum(built.values()) >= 10_000:  # fresh planner statistics for the queries that follow
+        with connection.cursor() as cursor:
+            for model in (MatchDoc, MatchTerm):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     return built
+
+
+def _batches(items: Iterable[Any], size: int) -> Iterable[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 # ------------------------------------------------------------------------------ candidates
