@@ -35,7 +35,7 @@ from typing import Any
 import yaml
 from django.db import connection, transaction
 from django.db.models import F, Window
-from django.db.models.functions import RowNumber
+from django.db.models.functions import DenseRank
 from django.utils import timezone
 
 from ipcity.lib.words import document_terms, query_terms
@@ -119,7 +119,7 @@ def organisation_documents(organisations: Sequence[Organisation]) -> list[Docume
         PatentHolder.objects.filter(organisation_id__in=ids)
         .annotate(
             rank=Window(
-                RowNumber(),
+                DenseRank(),  # an organisation named twice on a patent: one rank
                 partition_by=F("organisation_id"),
                 order_by=[F("patent__filing_date").desc(), F("patent_id").desc()],
             )

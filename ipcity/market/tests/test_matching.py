@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from io import StringIO
 
@@ -15,7 +16,7 @@ from ipcity.market import matching, selectors, services
 from ipcity.market.choices import MatchKind
 from ipcity.market.models import MatchDoc, MatchTerm
 from ipcity.market.tests.helpers import CLI, make_need, make_offer, patent
-from ipcity.registry.models import Organisation, PatentIPC
+from ipcity.registry.models import Organisation, PatentHolder, PatentIPC
 from ipcity.test import Personas
 
 pytestmark = pytest.mark.django_db
@@ -245,3 +246,41 @@ def test_a_common_word_beyond_the_budget_is_scored_but_not_searched(
     ranked = matching.rank(MatchKind.NEED, query)
     assert [m.object_id for m in ranked] == [700]
     assert set(ranked[0].shared_terms) == {"锂电池", "隔膜"}  # both words count in its score
+
+
+def test_enterprise_documents_are_built_in_batches_from_the_most_recent_patents(
+    personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(matching, "ORGANISATION_PATENT_TITLES", 5)
+    monkeypatch.setattr(matching, "ORGANISATION_PATENT_ABSTRACTS", 2)
+    start = dt.date(2020, 1, 1)
+    made = []
+    for i in range(7):  # filed one month apart: the last made is the most recent
+        p = patent(personas.org_a, filed=start + dt.timedelta(days=31 * i), title=f"第{i}号装置")
+        p.abstract = f"摘要{i}号内容"
+        p.save()
+        _ipc(p, f"H01M {i + 1}/00")
+        made.append(p)
+    other = patent(personas.org_b, title="乙公司装置")
+    _ipc(other, "B65G 1/00")
+    # The second patent also names 测试甲公司 again (a second position): counted once.
+    PatentHolder.objects.create(
+        patent=made[6], position=2, name=personas.org_a.name, name_key="x", organisation=personas.org_a
+    )
+    both = matching.organisation_documents([personas.org_a, personas.org_b])
+    assert [d.object_id for d in both] == [personas.org_a.pk, personas.org_b.pk]
+    a, b = both
+    assert a.text.split("\n") == [
+        "第6号装置",
+        "摘要6号内容",
+        "第5号装置",
+        "摘要5号内容",
+        "第4号装置",
+        "第3号装置",
+        "第2号装置",
+    ]
+    assert sorted(a.ipc) == sorted(["h01m", *(f"h01m{i}" for i in range(3, 8))])  # the five recent ones
+    assert b.text == "乙公司装置" and b.ipc == ["b65g", "b65g1"]
+    # One at a time gives the same documents.
+    assert matching.organisation_document(personas.org_a) == a
+    assert matching.organisation_document(personas.org_b) == b
