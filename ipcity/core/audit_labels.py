@@ -121,6 +121,7 @@ ACTIONS = {
     "market_lot.unsold": "竞价标的流拍",
     "market_bidder.create": "报名竞买",
     "market_bid.create": "出价",
+    "market_retention.create": "登记专利留烟项目",
     # reports
     "report_editorial.save": "保存白皮书编者文字",
     "report_edition.generate": "生成白皮书",

@@ -360,3 +360,69 @@ def form_errors(request: HttpRequest, form: Any) -> None:
         label = form.fields[name].label if name in form.fields else ""
         for error in errors:
             messages.error(request, f"{label}：{error}" if label else str(error))
+
+
+def apply_errors(form: Any, exc: ValidationError) -> None:
+    """A service's ValidationError on a form: by field where it names one, else on the form."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            target = name if name in form.fields else None
+            for error in errors:
+                form.add_error(target, error.messages)
+    else:
+        form.add_error(None, exc.messages)
+
+
+Success = str | Callable[[Any], str]
+
+
+def _say(request: HttpRequest, success: Success, result: Any) -> None:
+    messages.success(request, success(result) if callable(success) else success)
+
+
+def save_form(
+    request: HttpRequest,
+    form: Any,
+    call: Callable[[], Any],
+    success: Success,
+    *,
+    refusal_on_form: bool = False,
+) -> tuple[bool, Any]:
+    """The POST of a form page (the form is valid): `call` the service. A refusal as a message (or
+    on the form, `refusal_on_form`), the values the service finds wrong on the form's fields — the
+    page is shown again; else `success` (a text, or a function of the result) as a message. Returns
+    whether it was saved and the service's result, for the view to redirect."""
+    try:
+        result = call()
+    except Refused as exc:
+        if refusal_on_form:
+            form.add_error(None, str(exc))
+        else:
+            messages.error(request, str(exc))
+        return False, None
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return False, None
+    _say(request, success, result)
+    return True, result
+
+
+def post_form(
+    request: HttpRequest, form: Any, call: Callable[[dict[str, Any]], Any], success: Success
+) -> tuple[bool, Any]:
+    """A POST without a page of its own (a small form on a detail page): the form's errors, a refusal
+    or the service's ValidationError as messages; else `call(cleaned_data)` and `success` as a
+    message. Returns whether it was done and the service's result; the view redirects either way."""
+    if not form.is_valid():
+        form_errors(request, form)
+        return False, None
+    try:
+        result = call(form.cleaned_data)
+    except Refused as exc:
+        messages.error(request, str(exc))
+        return False, None
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return False, None
+    _say(request, success, result)
+    return True, result

@@ -24,6 +24,7 @@ from ipcity.grants.forms import (
 )
 from ipcity.grants.permissions import can_apply, member_organisation
 from ipcity.grants.protection_facts import protection_facts
+from ipcity.market.retention import reward_facts as retention_facts
 from ipcity.grants.records import platform_facts
 from ipcity.lib.excel import simple_table, xlsx_response
 from ipcity.lib.numbers import format_yuan_exact
@@ -215,6 +216,9 @@ def profile_facts(org: Organisation, today: dt.date) -> dict[str, dict[str, Any]
     for code, facts in licence_facts(org, today).items():
         out.setdefault(code, facts)
     for code, facts in protection_facts(org, today).items():
+        out.setdefault(code, facts)
+    # 专利留烟: a key project the organisation undertakes has settled in Yantai (market's register).
+    for code, facts in retention_facts(org, today).items():
         out.setdefault(code, facts)
     # Alliances' recognitions, centres' 绩效考评, agencies' quality ratings (support's records).
     for code, facts in support_selectors.reward_facts(org, today).items():

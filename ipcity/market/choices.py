@@ -108,3 +108,39 @@ class BidderStatus(models.TextChoices):
     REGISTERED = "registered", _("已报名，待确认保证金")
     APPROVED = "approved", _("已确认保证金，可以出价")
     REJECTED = "rejected", _("未通过")
+
+
+class RetentionStatus(models.TextChoices):
+    """A 专利留烟 key project (方案二(三)2): from the first talks to its end."""
+
+    NEGOTIATING = "negotiating", _("引进洽谈")
+    RELOCATED = "relocated", _("已落户")
+    CULTIVATING = "cultivating", _("跟踪培育")
+    COMPLETED = "completed", _("已结项")
+    DROPPED = "dropped", _("已终止")
+
+
+# The statuses of a project that has come to Yantai (the reward item's fact 项目是否已落户烟台).
+RELOCATED_STATUSES = frozenset(
+    {RetentionStatus.RELOCATED, RetentionStatus.CULTIVATING, RetentionStatus.COMPLETED}
+)
+# The statuses that take one of the plan's places for key projects (跟踪培育2-5个重点项目).
+CULTIVATED_STATUSES = frozenset({RetentionStatus.CULTIVATING, RetentionStatus.COMPLETED})
+
+
+class RetentionService(models.TextChoices):
+    """What the office did for a project (方案二(三)2: 配套服务, 专利布局, 加快专利审批)."""
+
+    SUPPORT = "support", _("知识产权配套服务")
+    LAYOUT = "layout", _("海内外专利布局")
+    EXAMINATION = "examination", _("加快专利审批")
+    VISIT = "visit", _("走访调度")
+    OTHER = "other", _("其他")
+
+
+class DualUse(models.TextChoices):
+    """军民双向转化 (方案二(三)1): the direction of an offer or need, when it has one."""
+
+    NONE = "", _("不涉及")
+    MILITARY_TO_CIVIL = "military_to_civil", _("军转民")
+    CIVIL_TO_MILITARY = "civil_to_military", _("民参军")

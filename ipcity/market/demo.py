@@ -19,7 +19,7 @@ from ipcity.accounts.models import User
 from ipcity.core.audit import Actor
 from ipcity.market import auctions, services
 from ipcity.market.choices import CloseRule, MatchKind
-from ipcity.market.models import AgencyMandate, Auction, Deal, Need, Offer
+from ipcity.market.models import AgencyMandate, Auction, Deal, Need, Offer, RetentionProject
 from ipcity.registry.choices import OrganisationKind, PatentType
 from ipcity.registry.models import Organisation, Patent
 
@@ -162,6 +162,7 @@ def load_market_demo(*, actor: Actor) -> dict[str, int]:
             services.publish_need(need, actor=actor)
     _deals(offers, orgs, actor)
     _auction(orgs, used, actor)
+    _retention(orgs, actor)
     # The enterprises' side of the matching index, from the demo registry (offers and needs are
     # indexed as they are published).
     services.rebuild_match_index(actor=actor, kinds=[MatchKind.ORGANISATION])
@@ -276,3 +277,41 @@ def _auction(orgs: dict[str, Organisation], used: set[int], actor: Actor) -> Non
     bidder = auctions.register_bidder(auction, actor=actor, organisation=orgs[LANJING])
     auctions.approve_bidder(bidder, actor=actor, amount="20000")
     auctions.place_bid(auction.lots.get(position=1), actor=actor, organisation=orgs[LANJING], amount="120000")
+
+
+RETENTION = [
+    # (name, origin, overseas, industry, undertaking organisation or None, the last step)
+    (
+        "（演示）高镍正极材料专利组合落户项目",
+        "（演示）德国某材料研究所",
+        True,
+        "clean_energy",
+        HAIYUE,
+        "cultivate",
+    ),
+    ("（演示）海洋生物活性肽制备技术项目", "（演示）上海某大学", False, "biomedicine", None, ""),
+]
+
+
+def _retention(orgs: dict[str, Organisation], actor: Actor) -> None:
+    """Two 专利留烟 projects: one settled and in 跟踪培育 with a follow-up, one still in talks."""
+    from ipcity.market import retention
+
+    if RetentionProject.objects.filter(is_demo=True).exists():
+        return
+    today = timezone.localdate()
+    for name, origin, overseas, industry, org, last in RETENTION:
+        values = {
+            "name": name, "origin": origin, "overseas": overseas, "industry": industry,
+            "description": "演示数据：虚构的引进项目。", "patent_numbers": "",
+            "contact_person": "演示联系人", "contact_phone": "0535-0000000",
+        }  # fmt: skip
+        project = retention.create_project(actor=actor, values=values, is_demo=True)
+        retention.add_follow_up(
+            project, actor=actor, on=today, service="support", text="演示数据：对接项目方，介绍配套服务政策。"
+        )
+        if org is None:
+            continue
+        retention.relocate_project(project, actor=actor, organisation=orgs[org].name, relocated_on=today)
+        if last == "cultivate":
+            retention.cultivate_project(project, actor=actor)

@@ -10,13 +10,13 @@ from typing import Any
 from openpyxl import Workbook
 
 from ipcity.lib.excel import set_widths, simple_table, write_cell, write_header
-from ipcity.market.models import Auction, Deal, Need, Offer
+from ipcity.market.models import Auction, Deal, Need, Offer, RetentionProject
 
 
 def offers_workbook(offers: Iterable[Offer], *, contacts: bool) -> Workbook:
     headers = [
         "编号", "成果名称", "专利权人", "专利申请号", "交易方式", "价格或许可费（元）", "面议", "许可费标准",
-        "支付方式", "技术领域", "应用领域与产品", "成熟度", "所在区市", "发布日期",
+        "支付方式", "技术领域", "应用领域与产品", "成熟度", "所在区市", "发布日期", "军民双向转化",
     ]  # fmt: skip
     if contacts:
         headers += ["联系人", "联系电话"]
@@ -26,18 +26,18 @@ def offers_workbook(offers: Iterable[Offer], *, contacts: bool) -> Workbook:
             o.number, o.title, o.holder.name, "；".join(f"CN{p.application_number}" for p in o.patents.all()),
             o.get_mode_display(), o.price, "是" if o.negotiable else "否", o.fee_terms, o.payment_method,
             o.get_field_display(), o.applications, o.get_maturity_display(), o.region.name if o.region else "",
-            o.published_on,
+            o.published_on, o.get_dual_use_display() if o.dual_use else "",
         ]  # fmt: skip
         if contacts:
             row += [o.contact_person, o.contact_phone]
         rows.append(row)
-    widths = [16, 30, 28, 30, 18, 16, 6, 24, 20, 14, 30, 10, 14, 12] + ([12, 16] if contacts else [])
+    widths = [16, 30, 28, 30, 18, 16, 6, 24, 20, 14, 30, 10, 14, 12, 12] + ([12, 16] if contacts else [])
     return simple_table("技术供给", headers, rows, widths)
 
 
 def needs_workbook(needs: Iterable[Need], *, contacts: bool) -> Workbook:
     headers = ["编号", "需求名称", "需求单位", "技术领域", "需要解决的技术问题", "预算下限（元）", "预算上限（元）",
-               "期望解决日期", "所在区市", "发布日期"]  # fmt: skip
+               "期望解决日期", "所在区市", "发布日期", "军民双向转化"]  # fmt: skip
     if contacts:
         headers += ["联系人", "联系电话"]
     rows = []
@@ -45,11 +45,12 @@ def needs_workbook(needs: Iterable[Need], *, contacts: bool) -> Workbook:
         row = [
             n.number, n.title, n.organisation.name, n.get_field_display(), n.problem, n.budget_min, n.budget_max,
             n.deadline, n.region.name if n.region else "", n.published_on,
+            n.get_dual_use_display() if n.dual_use else "",
         ]  # fmt: skip
         if contacts:
             row += [n.contact_person, n.contact_phone]
         rows.append(row)
-    widths = [16, 30, 28, 14, 40, 14, 14, 12, 14, 12] + ([12, 16] if contacts else [])
+    widths = [16, 30, 28, 14, 40, 14, 14, 12, 14, 12, 12] + ([12, 16] if contacts else [])
     return simple_table("技术需求", headers, rows, widths)
 
 
@@ -144,7 +145,34 @@ def industry_map_workbook(found: Any) -> Workbook:
 def deal_statistics_workbook(rows: Iterable[dict[str, Any]]) -> Workbook:
     return simple_table(
         "技术交易统计",
-        ["年度", "区市（供给方）", "合同类型", "成交项数", "合同金额（元）"],
-        [[r["year"], r["region"], r["kind"], r["count"], r["amount"]] for r in rows],
-        [8, 16, 14, 10, 16],
+        ["年度", "区市（供给方）", "合同类型", "成交项数", "合同金额（元）", "其中军民双向转化项数"],
+        [[r["year"], r["region"], r["kind"], r["count"], r["amount"], r["dual_use"]] for r in rows],
+        [8, 16, 14, 10, 16, 12],
+    )
+
+
+def retention_workbook(projects: Iterable[RetentionProject]) -> Workbook:
+    headers = ["编号", "项目名称", "项目来源", "境外项目", "所属产业", "核心专利（申请号）", "项目承担单位",
+               "落户区市", "状态", "落户日期", "列入跟踪培育日期", "结项日期", "跟踪服务次数", "登记日期"]  # fmt: skip
+    rows = [
+        [
+            p.number,
+            p.name,
+            p.origin,
+            "是" if p.overseas else "否",
+            p.get_industry_display(),
+            "；".join(f"CN{n}" for n in p.patent_numbers.split()),
+            p.organisation.name if p.organisation else "",
+            p.region.name if p.region else "",
+            p.get_status_display(),
+            p.relocated_on,
+            p.cultivated_on,
+            p.completed_on,
+            getattr(p, "follow_up_count", 0),
+            p.created_on,
+        ]
+        for p in projects
+    ]
+    return simple_table(
+        "专利留烟重点项目", headers, rows, [12, 30, 24, 8, 14, 30, 28, 12, 10, 12, 14, 12, 12, 12]
     )

@@ -9,7 +9,15 @@ from django import forms
 
 from ipcity.core.models import Region
 from ipcity.lib.inputs import DateField, SearchField
-from ipcity.market.choices import CloseRule, DealStatus, Maturity, OfferMode
+from ipcity.market.choices import (
+    CloseRule,
+    DealStatus,
+    DualUse,
+    Maturity,
+    OfferMode,
+    RetentionService,
+    RetentionStatus,
+)
 from ipcity.registry.choices import Industry, LicenceKind, OrganisationKind
 from ipcity.registry.models import Organisation
 
@@ -88,6 +96,12 @@ class OfferForm(_ListingForm):
     region = forms.ModelChoiceField(
         label="所在区市", queryset=Region.objects.all(), required=False, empty_label="—请选择—"
     )
+    dual_use = forms.ChoiceField(
+        label="军民双向转化",
+        choices=DualUse.choices,
+        required=False,
+        help_text="军转民或民参军的成果/需求请选择。",
+    )
     contact_person = forms.CharField(label="联系人", max_length=40)
     contact_phone = forms.CharField(label="联系电话", max_length=40)
     evaluation_report = forms.FileField(
@@ -118,6 +132,12 @@ class NeedForm(_ListingForm):
     region = forms.ModelChoiceField(
         label="所在区市", queryset=Region.objects.all(), required=False, empty_label="—请选择—"
     )
+    dual_use = forms.ChoiceField(
+        label="军民双向转化",
+        choices=DualUse.choices,
+        required=False,
+        help_text="军转民或民参军的成果/需求请选择。",
+    )
     contact_person = forms.CharField(label="联系人", max_length=40)
     contact_phone = forms.CharField(label="联系电话", max_length=40)
 
@@ -135,6 +155,11 @@ class OfferFilterForm(forms.Form):
     region = forms.ModelChoiceField(
         label="区市", queryset=Region.objects.all(), required=False, empty_label="全部"
     )
+    dual_use = forms.ChoiceField(
+        label="军民双向转化",
+        choices=[("", "全部"), *((v, label) for v, label in DualUse.choices if v)],
+        required=False,
+    )
 
 
 class NeedFilterForm(forms.Form):
@@ -142,6 +167,11 @@ class NeedFilterForm(forms.Form):
     field = forms.ChoiceField(label="技术领域", choices=_blank(Industry.choices), required=False)
     region = forms.ModelChoiceField(
         label="区市", queryset=Region.objects.all(), required=False, empty_label="全部"
+    )
+    dual_use = forms.ChoiceField(
+        label="军民双向转化",
+        choices=[("", "全部"), *((v, label) for v, label in DualUse.choices if v)],
+        required=False,
     )
 
 
@@ -260,3 +290,47 @@ class BidForm(RegisterForm):
 class DepositForm(forms.Form):
     amount = money_field("已交保证金（元）", required=True)
     received_on = DateField(label="到账日期", required=False, widget=DATE_WIDGET)
+
+
+# ------------------------------------------------------------------------------ 专利留烟重点项目
+
+
+class RetentionProjectForm(forms.Form):
+    name = forms.CharField(label="项目名称", max_length=200)
+    origin = forms.CharField(label="项目来源（原权利人或所在地）", max_length=200)
+    overseas = forms.BooleanField(label="境外项目", required=False)
+    industry = forms.ChoiceField(label="所属产业", choices=_blank(Industry.choices, "—请选择—"))
+    description = forms.CharField(
+        label="项目简介", widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000
+    )
+    patent_numbers = forms.CharField(
+        label="核心专利（申请号）",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        help_text="每行一个申请号；平台已登记的专利会自动关联。",
+    )
+    contact_person = forms.CharField(label="联系人", max_length=40, required=False)
+    contact_phone = forms.CharField(label="联系电话", max_length=40, required=False)
+
+
+class RelocateForm(forms.Form):
+    organisation = forms.CharField(
+        label="项目承担单位", max_length=200, help_text="统一社会信用代码或一企一档中的单位名称。"
+    )
+    relocated_on = DateField(label="落户日期", widget=DATE_WIDGET)
+
+
+class FollowUpForm(forms.Form):
+    on = DateField(label="日期", widget=DATE_WIDGET)
+    service = forms.ChoiceField(label="服务内容", choices=RetentionService.choices)
+    text = forms.CharField(label="情况记录", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class RetentionFilterForm(forms.Form):
+    q = SearchField(help_text="项目名称")
+    status = forms.ChoiceField(label="状态", choices=_blank(RetentionStatus.choices), required=False)
+    industry = forms.ChoiceField(label="所属产业", choices=_blank(Industry.choices), required=False)
+    region = forms.ModelChoiceField(
+        label="落户区市", queryset=Region.objects.all(), required=False, empty_label="全部"
+    )

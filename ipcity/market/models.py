@@ -18,12 +18,15 @@ from ipcity.market.choices import (
     BidderStatus,
     CloseRule,
     DealStatus,
+    DualUse,
     LotStatus,
     MatchKind,
     Maturity,
     NeedStatus,
     OfferMode,
     OfferStatus,
+    RetentionService,
+    RetentionStatus,
 )
 from ipcity.registry.choices import Industry, LicenceKind
 
@@ -125,6 +128,9 @@ class Offer(models.Model):
     region = models.ForeignKey(
         "core.Region", verbose_name=_("所在区市"), null=True, blank=True, on_delete=models.PROTECT
     )
+    dual_use = models.CharField(
+        _("军民双向转化"), max_length=20, choices=DualUse.choices, blank=True, default=DualUse.NONE
+    )
     contact_person = models.CharField(_("联系人"), max_length=40)
     contact_phone = models.CharField(_("联系电话"), max_length=40)
     evaluation_report = models.ForeignKey(
@@ -191,6 +197,9 @@ class Need(models.Model):
     deadline = models.DateField(_("期望解决日期"), null=True, blank=True)
     region = models.ForeignKey(
         "core.Region", verbose_name=_("所在区市"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    dual_use = models.CharField(
+        _("军民双向转化"), max_length=20, choices=DualUse.choices, blank=True, default=DualUse.NONE
     )
     contact_person = models.CharField(_("联系人"), max_length=40)
     contact_phone = models.CharField(_("联系电话"), max_length=40)
@@ -520,3 +529,99 @@ class Bid(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lot.number} 第 {self.round} 轮 {self.amount}"
+
+
+class RetentionProjectQuerySet(models.QuerySet["RetentionProject"]):
+    def visible_to(self, user: Any) -> RetentionProjectQuerySet:
+        """Not public (talks with a project are confidential): the city office and the partner
+        departments all; a district bureau the projects in its region; the accounts of the
+        undertaking organisation their own."""
+        from ipcity.market.permissions import member_organisation_id
+
+        if is_city_admin(user) or (getattr(user, "is_active", False) and user.role == Role.DEPT_LIAISON):
+            return self
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.role == Role.DISTRICT_OFFICER:
+            return self.filter(region_id=user.region_id) if user.region_id else self.none()
+        own = member_organisation_id(user)
+        return self.filter(organisation_id=own) if own else self.none()
+
+
+class RetentionProject(models.Model):
+    """专利留烟重点项目 (方案二(三)2): a key core patent project from outside the city that the office
+    courts, sees settle in Yantai and then tracks (跟踪培育2-5个重点项目); its undertaking
+    organisation is the beneficiary of the 专利留烟重点项目资助 reward item."""
+
+    name = models.CharField(_("项目名称"), max_length=200)
+    origin = models.CharField(_("项目来源（原权利人或所在地）"), max_length=200)
+    overseas = models.BooleanField(_("境外项目"), default=False)
+    industry = models.CharField(_("所属产业"), max_length=30, choices=Industry.choices)
+    description = models.TextField(_("项目简介"), blank=True)
+    patent_numbers = models.TextField(_("核心专利（申请号）"), blank=True)
+    patents = models.ManyToManyField(
+        "registry.Patent", verbose_name=_("平台登记的核心专利"), blank=True, related_name="retention_projects"
+    )
+    organisation = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("项目承担单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="retention_projects",
+    )
+    region = models.ForeignKey(
+        "core.Region", verbose_name=_("落户区市"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    deal = models.ForeignKey(
+        "market.Deal",
+        verbose_name=_("对应的技术交易"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="retention_projects",
+    )
+    contact_person = models.CharField(_("联系人"), max_length=40, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=RetentionStatus.choices, default=RetentionStatus.NEGOTIATING
+    )
+    relocated_on = models.DateField(_("落户日期"), null=True, blank=True)
+    cultivated_on = models.DateField(_("列入跟踪培育日期"), null=True, blank=True)
+    completed_on = models.DateField(_("结项日期"), null=True, blank=True)
+    ended_reason = models.CharField(_("终止原因"), max_length=300, blank=True)
+    created_on = models.DateField(_("登记日期"))
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    objects = RetentionProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_on", "-id"]
+        verbose_name = _("专利留烟重点项目")
+        verbose_name_plural = _("专利留烟重点项目")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"
+
+    @property
+    def number(self) -> str:
+        return f"LY{self.created_on.year}{self.pk or 0:04d}"
+
+
+class RetentionFollowUp(models.Model):
+    """One step of the office's tracking of a project: what was done for it, when, by whom."""
+
+    project = models.ForeignKey(RetentionProject, on_delete=models.CASCADE, related_name="follow_ups")
+    on = models.DateField(_("日期"))
+    service = models.CharField(_("服务内容"), max_length=20, choices=RetentionService.choices)
+    text = models.TextField(_("情况记录"))
+    recorded_by = models.CharField(_("记录人"), max_length=150)
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-on", "-id"]
+        verbose_name = _("跟踪服务记录")
+        verbose_name_plural = _("跟踪服务记录")
+
+    def __str__(self) -> str:
+        return f"{self.on:%Y-%m-%d} {self.get_service_display()}"

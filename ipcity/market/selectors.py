@@ -47,7 +47,7 @@ def filter_offers(offers: QuerySet[Offer], data: dict[str, Any]) -> QuerySet[Off
         found = matching.search_ids(MatchKind.OFFER, q)
         condition |= Q(title__icontains=q) if found is None else Q(pk__in=found)
         offers = offers.filter(condition)
-    for key in ("field", "mode", "maturity", "status"):
+    for key in ("field", "mode", "maturity", "status", "dual_use"):
         if data.get(key):
             offers = offers.filter(**{key: data[key]})
     if data.get("region"):
@@ -67,7 +67,7 @@ def filter_needs(needs: QuerySet[Need], data: dict[str, Any]) -> QuerySet[Need]:
         found = matching.search_ids(MatchKind.NEED, q)
         words = Q(title__icontains=q) | Q(problem__icontains=q) if found is None else Q(pk__in=found)
         needs = needs.filter(words | Q(organisation__name__icontains=q))
-    for key in ("field", "status"):
+    for key in ("field", "status", "dual_use"):
         if data.get(key):
             needs = needs.filter(**{key: data[key]})
     if data.get("region"):
@@ -320,7 +320,8 @@ def auction_view(user: Any, auction: Auction) -> dict[str, Any]:
 
 def deal_statistics(user: Any) -> list[dict[str, Any]]:
     """Confirmed deals by contract year, the licensor's district and the contract kind: count and
-    amount (the marketplace's part of 专利转化; the indicators count all registry licences)."""
+    amount (the marketplace's part of 专利转化; the indicators count all registry licences), and how
+    many of them are 军民双向转化 (the offer's direction)."""
     from django.db.models import Sum
     from django.db.models.functions import ExtractYear
 
@@ -333,7 +334,9 @@ def deal_statistics(user: Any) -> list[dict[str, Any]]:
         .annotate(year=ExtractYear("contract_date"))
         .order_by()
         .values("year", "licensor__region__name", "kind")
-        .annotate(count=Count("id"), amount=Sum("amount"))
+        .annotate(
+            count=Count("id"), amount=Sum("amount"), dual_use=Count("id", filter=~Q(offer__dual_use=""))
+        )
         .order_by("-year", "licensor__region__name", "kind")
     )
     return [
@@ -343,6 +346,7 @@ def deal_statistics(user: Any) -> list[dict[str, Any]]:
             "kind": str(labels.get(row["kind"], row["kind"])),
             "count": row["count"],
             "amount": row["amount"] or Decimal("0"),
+            "dual_use": row["dual_use"],
         }
         for row in rows
     ]

@@ -31,6 +31,7 @@ from ipcity.market.choices import (
     EXCLUSIVE_MODES,
     DealSide,
     DealStatus,
+    DualUse,
     MatchKind,
     OfferMode,
     OfferStatus,
@@ -62,6 +63,7 @@ OFFER_FIELDS = [
     "description",
     "maturity",
     "region",
+    "dual_use",
     "contact_person",
     "contact_phone",
 ]
@@ -73,6 +75,7 @@ NEED_FIELDS = [
     "budget_max",
     "deadline",
     "region",
+    "dual_use",
     "contact_person",
     "contact_phone",
 ]
@@ -214,6 +217,13 @@ def listing_problems(
     return problems
 
 
+def _dual_use(data: dict[str, Any], errors: dict[str, str]) -> None:
+    """军民双向转化 (方案二(三)1): 军转民, 民参军 or not at all (the default)."""
+    data["dual_use"] = data.get("dual_use") or ""
+    if data["dual_use"] not in DualUse.values:
+        errors["dual_use"] = "军民双向转化的方向只能是“军转民”“民参军”或“不涉及”。"
+
+
 def _clean_offer_values(values: dict[str, Any]) -> dict[str, Any]:
     """Price terms by mode: a free licence costs 0 元; an open licence declares its fee (a yearly or
     one-off amount in 元, and how it is paid) and is never 面议; other modes give a price or 面议."""
@@ -225,6 +235,7 @@ def _clean_offer_values(values: dict[str, Any]) -> dict[str, Any]:
     data["negotiable"] = bool(data.get("negotiable"))
     price = data.get("price")
     errors: dict[str, str] = {}
+    _dual_use(data, errors)
     if not data["title"]:
         errors["title"] = "请填写成果名称。"
     if price is not None and Decimal(price) < 0:
@@ -412,6 +423,7 @@ def _clean_need_values(values: dict[str, Any]) -> dict[str, Any]:
         data[key] = clean_text(data.get(key) or "")
     data["problem"] = (data.get("problem") or "").strip()
     errors: dict[str, str] = {}
+    _dual_use(data, errors)
     if not data["title"]:
         errors["title"] = "请填写需求名称。"
     if not data["problem"]:

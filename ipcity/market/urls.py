@@ -3,7 +3,7 @@ from collections.abc import Callable
 from django.http import HttpResponse
 from django.urls import URLPattern, path
 
-from ipcity.market import views
+from ipcity.market import views, views_retention
 
 app_name = "market"
 
@@ -53,6 +53,14 @@ urlpatterns = [
         for a in ("publish", "cancel", "close")
     ),
     *(_action("bidders", a, views.bidder_action, a, f"bidder_{a}") for a in ("approve", "reject")),
+    path("retention/", views_retention.projects, name="retention_list"),
+    path("retention/new/", views_retention.project_new, name="retention_new"),
+    path("retention/<id:pk>/", views_retention.project_detail, name="retention"),
+    path("retention/<id:pk>/edit/", views_retention.project_edit, name="retention_edit"),
+    *(
+        _action("retention", a, views_retention.project_action, a, f"retention_{a}")
+        for a in ("follow_up", "relocate", "cultivate", "complete", "drop")
+    ),
     path("navigation/", views.navigation, name="navigation"),
     path("navigation/<slug:code>/", views.industry_map, name="industry_map"),
     path("mine/", views.mine, name="mine"),

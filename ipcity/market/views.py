@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ipcity.accounts.guards import deny
 from ipcity.core.attachments import attachment_response
 from ipcity.core.audit import Actor
-from ipcity.core.workflow import Door, Refused, action_view, form_errors, keywords, page_gate
+from ipcity.core.workflow import Door, Refused, action_view, form_errors, keywords, page_gate, save_form
 from ipcity.lib.excel import xlsx_response
 from ipcity.lib.inputs import query_without
 from ipcity.lib.numbers import format_yuan_exact
@@ -66,32 +66,6 @@ from ipcity.registry.industries import scopes
 from ipcity.registry.models import Organisation
 
 PAGE_SIZE = 30
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    """A service's ValidationError on the form: by field where it names one, else on the form."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            target = name if name in form.fields else None
-            for error in errors:
-                form.add_error(target, error.messages)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _saved(request: HttpRequest, form: Any, call: Callable[[], Any], success: str) -> Any:
-    """The POST of a form page: `call` the service; its refusal as a message, the values it finds
-    wrong on the form's fields; the saved object (with `success` as a message) or None."""
-    try:
-        saved = call()
-    except Refused as exc:
-        messages.error(request, str(exc))
-        return None
-    except ValidationError as exc:
-        _apply_errors(form, exc)
-        return None
-    messages.success(request, success)
-    return saved
 
 
 def _listing(
@@ -171,7 +145,7 @@ def offer_new(request: HttpRequest) -> HttpResponse:
     organisations = services.represented_choices(request.user)
     form = OfferForm(request.POST or None, request.FILES or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
-        offer = _saved(
+        ok, offer = save_form(
             request,
             form,
             lambda: services.create_offer(
@@ -183,7 +157,7 @@ def offer_new(request: HttpRequest) -> HttpResponse:
             ),
             "已保存为草稿；核对无误后请发布。",
         )
-        if offer is not None:
+        if ok:
             return redirect("market:offer", pk=offer.pk)
     return render(request, "market/offer_form.html", {"form": form, "offer": None})
 
@@ -214,7 +188,7 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial=_offer_initial(offer),
     )
     if request.method == "POST" and form.is_valid():
-        saved = _saved(
+        ok, _ = save_form(
             request,
             form,
             lambda: services.update_offer(
@@ -226,7 +200,7 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "已保存修改。",
         )
-        if saved is not None:
+        if ok:
             return redirect("market:offer", pk=offer.pk)
     return render(request, "market/offer_form.html", {"form": form, "offer": offer})
 
@@ -326,7 +300,7 @@ def need_new(request: HttpRequest) -> HttpResponse:
         return deny(request)
     form = NeedForm(request.POST or None, organisations=services.represented_choices(request.user))
     if request.method == "POST" and form.is_valid():
-        need = _saved(
+        ok, need = save_form(
             request,
             form,
             lambda: services.create_need(
@@ -336,7 +310,7 @@ def need_new(request: HttpRequest) -> HttpResponse:
             ),
             "已保存为草稿；核对无误后请发布。",
         )
-        if need is not None:
+        if ok:
             return redirect("market:need", pk=need.pk)
     return render(request, "market/need_form.html", {"form": form, "need": None})
 
@@ -353,13 +327,13 @@ def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial.update(region=need.region_id, organisation=need.organisation_id)
     form = NeedForm(request.POST or None, organisations=[need.organisation], initial=initial)
     if request.method == "POST" and form.is_valid():
-        saved = _saved(
+        ok, _ = save_form(
             request,
             form,
             lambda: services.update_need(need, actor=Actor.web(request.user), values=form.values()),
             "已保存修改。",
         )
-        if saved is not None:
+        if ok:
             return redirect("market:need", pk=need.pk)
     return render(request, "market/need_form.html", {"form": form, "need": need})
 
@@ -589,7 +563,7 @@ def auction_new(request: HttpRequest) -> HttpResponse:
     form = AuctionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         organiser = get_object_or_404(Organisation, pk=member_organisation_id(request.user))
-        auction = _saved(
+        ok, auction = save_form(
             request,
             form,
             lambda: auction_services.create_auction(
@@ -597,7 +571,7 @@ def auction_new(request: HttpRequest) -> HttpResponse:
             ),
             "竞价会已保存为草稿；请添加标的后发布。",
         )
-        if auction is not None:
+        if ok:
             return redirect("market:auction", pk=auction.pk)
     return render(request, "market/auction_form.html", {"form": form, "auction": None})
 
@@ -617,7 +591,7 @@ def auction_edit(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form = AuctionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        saved = _saved(
+        ok, _ = save_form(
             request,
             form,
             lambda: auction_services.update_auction(
@@ -625,7 +599,7 @@ def auction_edit(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "已保存。",
         )
-        if saved is not None:
+        if ok:
             return redirect("market:auction", pk=auction.pk)
     return render(request, "market/auction_form.html", {"form": form, "auction": auction})
 
@@ -640,7 +614,7 @@ def lot_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = LotForm(request.POST or None, holders=holders)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        lot = _saved(
+        ok, _ = save_form(
             request,
             form,
             lambda: auction_services.add_lot(
@@ -652,7 +626,7 @@ def lot_new(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "标的已添加。",
         )
-        if lot is not None:
+        if ok:
             return redirect("market:auction", pk=auction.pk)
     return render(request, "market/lot_form.html", {"form": form, "auction": auction, "holders": holders})
 

@@ -9,8 +9,17 @@ from typing import Any
 from django.utils import timezone
 
 from ipcity.core.workflow import Action, Workflow
-from ipcity.market.choices import AuctionStatus, BidderStatus, DealStatus, LotStatus, NeedStatus, OfferStatus
-from ipcity.market.models import Auction, AuctionBidder, Bid, Deal, Need, Offer
+from ipcity.market.choices import (
+    CULTIVATED_STATUSES,
+    AuctionStatus,
+    BidderStatus,
+    DealStatus,
+    LotStatus,
+    NeedStatus,
+    OfferStatus,
+    RetentionStatus,
+)
+from ipcity.market.models import Auction, AuctionBidder, Bid, Deal, Need, Offer, RetentionProject
 from ipcity.market.permissions import (
     can_moderate,
     deal_side,
@@ -201,4 +210,48 @@ BIDDER_WORKFLOW: Workflow[AuctionBidder] = Workflow(
     ],
     audit_prefix="market_bidder",
     number=lambda bidder: bidder.number,
+)
+
+
+# ------------------------------------------------------------------------------ 专利留烟重点项目
+
+RS = RetentionStatus
+TRACKED = frozenset({RS.NEGOTIATING, RS.RELOCATED, RS.CULTIVATING})
+
+
+def _quota_left(project: RetentionProject, today: dt.date) -> str | None:
+    """The plan tracks 2-5 key projects (方案二(三)2): the quota of the reward item, read from the
+    policy catalogue, caps how many projects are taken into 跟踪培育 over the plan's period."""
+    from ipcity.market.retention import cultivation_quota
+
+    quota = cultivation_quota(today)
+    if quota is None:
+        return None
+    taken = RetentionProject.objects.filter(status__in=CULTIVATED_STATUSES).exclude(pk=project.pk).count()
+    if taken >= quota:
+        return f"方案期内跟踪培育的重点项目已有 {taken} 个，达到方案规定的上限 {quota} 个"
+    return None
+
+
+RETENTION_WORKFLOW: Workflow[RetentionProject] = Workflow(
+    RetentionProject,
+    [
+        Action("edit", "修改项目信息", TRACKED, can_moderate),
+        Action(
+            "follow_up", "登记跟踪服务", TRACKED, can_moderate, not_in_stage="项目已结束，不能再登记跟踪服务"
+        ),
+        Action("relocate", "登记落户", frozenset({RS.NEGOTIATING}), can_moderate, to=RS.RELOCATED),
+        Action(
+            "cultivate",
+            "列入跟踪培育",
+            frozenset({RS.RELOCATED}),
+            can_moderate,
+            to=RS.CULTIVATING,
+            when=_quota_left,
+        ),
+        Action("complete", "结项", frozenset({RS.CULTIVATING}), can_moderate, to=RS.COMPLETED),
+        Action("drop", "终止项目", TRACKED, can_moderate, to=RS.DROPPED, requires=("reason",)),
+    ],
+    audit_prefix="market_retention",
+    number=lambda project: project.number,
 )

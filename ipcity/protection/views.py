@@ -19,7 +19,7 @@ from ipcity.accounts.permissions import is_city_admin
 from ipcity.core.attachments import attachment_response
 from ipcity.core.audit import Actor
 from ipcity.core.models import Region
-from ipcity.core.workflow import Door, Refused, action_view, form_errors, keywords
+from ipcity.core.workflow import Door, Refused, action_view, form_errors, keywords, save_form
 from ipcity.lib.excel import xlsx_response
 from ipcity.lib.inputs import query_without
 from ipcity.protection import clock, exports, selectors, services
@@ -131,8 +131,10 @@ def credit_new(request: HttpRequest) -> HttpResponse:
     form = CreditRecordForm(request.POST or None, request.FILES or None, initial={"start": clock.today()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            record = services.add_credit_record(
+        ok, record = save_form(
+            request,
+            form,
+            lambda: services.add_credit_record(
                 data["organisation"],
                 actor=Actor.web(request.user),
                 kind=data["kind"],
@@ -143,11 +145,11 @@ def credit_new(request: HttpRequest) -> HttpResponse:
                 note=data["note"],
                 public=data["public"],
                 document=data.get("document"),
-            )
-        except Refused as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "已新增信用记录。")
+            ),
+            "已新增信用记录。",
+            refusal_on_form=True,
+        )
+        if ok:
             return redirect("protection:credit", pk=record.pk)
     return render(request, "protection/credit_form.html", {"form": form})
 
@@ -286,8 +288,10 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            complaint = services.file_complaint(
+        ok, complaint = save_form(
+            request,
+            form,
+            lambda: services.file_complaint(
                 actor=Actor.web(request.user),
                 complainant=complainant,
                 platform=data["platform"],
@@ -297,11 +301,11 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
                 right_number=data["right_number"],
                 evidence=data["evidence"],
                 proof=data.get("proof"),
-            )
-        except Refused as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "投诉已提交，平台将在时限内处理。")
+            ),
+            "投诉已提交，平台将在时限内处理。",
+            refusal_on_form=True,
+        )
+        if ok:
             return redirect("protection:complaint", pk=complaint.pk)
     return render(
         request,
@@ -444,12 +448,14 @@ def dispute_new(request: HttpRequest) -> HttpResponse:
     form = DisputeForm(request.POST or None, regions=regions, initial={"region": regions.first()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            dispute = services.register_dispute(actor=Actor.web(request.user), **data)
-        except Refused as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "已登记案件。")
+        ok, dispute = save_form(
+            request,
+            form,
+            lambda: services.register_dispute(actor=Actor.web(request.user), **data),
+            "已登记案件。",
+            refusal_on_form=True,
+        )
+        if ok:
             return redirect("protection:dispute", pk=dispute.pk)
     return render(request, "protection/dispute_form.html", {"form": form})
 

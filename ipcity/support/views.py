@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ipcity.accounts.guards import deny
 from ipcity.core.audit import Actor
-from ipcity.core.workflow import Door, Refused, action_view, form_errors, keywords
+from ipcity.core.workflow import Door, Refused, action_view, form_errors, keywords, post_form, save_form
 from ipcity.lib.excel import xlsx_response
 from ipcity.lib.inputs import parse_date, query_without
 from ipcity.registry.choices import OrganisationKind
@@ -114,17 +114,19 @@ def expert_new(request: HttpRequest) -> HttpResponse:
     form = ExpertForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            expert = services.save_expert(
+        ok, expert = save_form(
+            request,
+            form,
+            lambda: services.save_expert(
                 actor=Actor.web(request.user),
                 name=data["name"],
                 employer_name=data["employer_name"],
                 **_expert_values(data),
-            )
-        except Refused as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"已将{expert.name}录入专家库。")
+            ),
+            lambda expert: f"已将{expert.name}录入专家库。",
+            refusal_on_form=True,
+        )
+        if ok:
             return redirect("support:expert", expert.pk)
     return render(request, "support/expert_form.html", {"form": form, "expert": None})
 
@@ -144,12 +146,14 @@ def expert_edit(request: HttpRequest, pk: int) -> HttpResponse:
                                                "phone", "email", "available", "active", "note")}  # fmt: skip
     form = ExpertForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.update_expert(expert, actor=Actor.web(request.user), **form.cleaned_data)
-        except Refused as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"已保存{expert.name}的专家信息。")
+        ok, _ = save_form(
+            request,
+            form,
+            lambda: services.update_expert(expert, actor=Actor.web(request.user), **form.cleaned_data),
+            f"已保存{expert.name}的专家信息。",
+            refusal_on_form=True,
+        )
+        if ok:
             return redirect("support:expert", expert.pk)
     return render(request, "support/expert_form.html", {"form": form, "expert": expert})
 
@@ -179,22 +183,18 @@ def relation_add(request: HttpRequest, pk: int) -> HttpResponse:
         return deny(request)
     expert = _expert(request, pk)
     form = RelationForm(request.POST)
-    if not form.is_valid():
-        form_errors(request, form)
-    else:
-        data = form.cleaned_data
-        try:
-            services.declare_relation(
-                expert,
-                data["organisation"],
-                actor=Actor.web(request.user),
-                kind=data["kind"],
-                note=data["note"],
-            )
-        except Refused as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "已记录回避关系。")
+    post_form(
+        request,
+        form,
+        lambda data: services.declare_relation(
+            expert,
+            data["organisation"],
+            actor=Actor.web(request.user),
+            kind=data["kind"],
+            note=data["note"],
+        ),
+        "已记录回避关系。",
+    )
     return redirect("support:expert", expert.pk)
 
 
@@ -278,12 +278,14 @@ def training_new(request: HttpRequest) -> HttpResponse:
         return deny(request)
     form = TrainingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            t = services.create_training(actor=Actor.web(request.user), **form.cleaned_data)
-        except Refused as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"已登记培训 {t.number}。")
+        ok, t = save_form(
+            request,
+            form,
+            lambda: services.create_training(actor=Actor.web(request.user), **form.cleaned_data),
+            lambda t: f"已登记培训 {t.number}。",
+            refusal_on_form=True,
+        )
+        if ok:
             return redirect("support:training", t.pk)
     return render(request, "support/training_form.html", {"form": form})
 
@@ -319,15 +321,12 @@ def training_register(request: HttpRequest, pk: int) -> HttpResponse:
         return deny(request)
     t = _training(pk)
     form = PersonForm(request.POST)
-    if not form.is_valid():
-        form_errors(request, form)
-    else:
-        try:
-            services.register_for_training(t, actor=Actor.web(request.user), **form.cleaned_data)
-        except Refused as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "报名成功。")
+    post_form(
+        request,
+        form,
+        lambda data: services.register_for_training(t, actor=Actor.web(request.user), **data),
+        "报名成功。",
+    )
     return redirect("support:training", t.pk)
 
 
@@ -337,15 +336,12 @@ def training_sheet(request: HttpRequest, pk: int) -> HttpResponse:
         return deny(request)
     t = _training(pk)
     form = SheetForm(request.POST, request.FILES)
-    if not form.is_valid():
-        form_errors(request, form)
-    else:
-        try:
-            added = services.import_sign_in_sheet(t, form.cleaned_data["file"], actor=Actor.web(request.user))
-        except Refused as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"签到表已导入，新增签到 {added} 人次。")
+    post_form(
+        request,
+        form,
+        lambda data: services.import_sign_in_sheet(t, data["file"], actor=Actor.web(request.user)),
+        lambda added: f"签到表已导入，新增签到 {added} 人次。",
+    )
     return redirect("support:training", t.pk)
 
 
@@ -440,12 +436,16 @@ def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial["districts"] = list(profile.districts.all())
     form = AgencyProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.save_agency_profile(organisation, actor=Actor.web(request.user), **form.cleaned_data)
-        except Refused as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "机构档案已保存。")
+        ok, _ = save_form(
+            request,
+            form,
+            lambda: services.save_agency_profile(
+                organisation, actor=Actor.web(request.user), **form.cleaned_data
+            ),
+            "机构档案已保存。",
+            refusal_on_form=True,
+        )
+        if ok:
             return redirect("support:agency", organisation.pk)
     return render(request, "support/agency_form.html", {"form": form, "organisation": organisation})
 
@@ -456,15 +456,12 @@ def agency_staff_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_edit_agency(request.user, profile.organisation_id):
         return deny(request)
     form = StaffForm(request.POST)
-    if not form.is_valid():
-        form_errors(request, form)
-    else:
-        try:
-            services.add_agency_staff(profile, actor=Actor.web(request.user), **form.cleaned_data)
-        except Refused as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "已添加人员。")
+    post_form(
+        request,
+        form,
+        lambda data: services.add_agency_staff(profile, actor=Actor.web(request.user), **data),
+        "已添加人员。",
+    )
     return redirect("support:agency", pk)
 
 
@@ -688,14 +685,16 @@ def alliance_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["name"] = alliance.name if alliance is not None else data["name"]
-        try:
-            saved = services.save_alliance(
+        ok, saved = save_form(
+            request,
+            form,
+            lambda: services.save_alliance(
                 actor=Actor.web(request.user), is_demo=bool(alliance and alliance.is_demo), **data
-            )
-        except Refused as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"已保存联盟“{saved.name}”。")
+            ),
+            lambda saved: f"已保存联盟“{saved.name}”。",
+            refusal_on_form=True,
+        )
+        if ok:
             return redirect("support:alliance", saved.pk)
     return render(request, "support/alliance_form.html", {"form": form, "alliance": alliance})
 
@@ -706,17 +705,14 @@ def alliance_members_add(request: HttpRequest, pk: int) -> HttpResponse:
         return deny(request)
     alliance = _alliance(pk)
     form = MembersForm(request.POST)
-    if not form.is_valid():
-        form_errors(request, form)
-    else:
-        try:
-            added = services.add_alliance_members(
-                alliance, form.cleaned_data["organisations"], actor=Actor.web(request.user)
-            )
-        except Refused as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"已添加 {added} 家成员单位。")
+    post_form(
+        request,
+        form,
+        lambda data: services.add_alliance_members(
+            alliance, data["organisations"], actor=Actor.web(request.user)
+        ),
+        lambda added: f"已添加 {added} 家成员单位。",
+    )
     return redirect("support:alliance", alliance.pk)
 
 
@@ -726,17 +722,14 @@ def alliance_member_remove(request: HttpRequest, pk: int) -> HttpResponse:
         return deny(request)
     alliance = _alliance(pk)
     form = MemberForm(request.POST)
-    if not form.is_valid():
-        form_errors(request, form)
-    else:
-        try:
-            services.remove_alliance_member(
-                alliance, form.cleaned_data["organisation"], actor=Actor.web(request.user)
-            )
-        except Refused as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "已移出成员单位。")
+    post_form(
+        request,
+        form,
+        lambda data: services.remove_alliance_member(
+            alliance, data["organisation"], actor=Actor.web(request.user)
+        ),
+        "已移出成员单位。",
+    )
     return redirect("support:alliance", alliance.pk)
 
 
@@ -746,15 +739,12 @@ def alliance_recognition_add(request: HttpRequest, pk: int) -> HttpResponse:
         return deny(request)
     alliance = _alliance(pk)
     form = AllianceRecognitionForm(request.POST)
-    if not form.is_valid():
-        form_errors(request, form)
-    else:
-        try:
-            services.record_alliance_recognition(alliance, actor=Actor.web(request.user), **form.cleaned_data)
-        except Refused as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "已登记联盟认定。")
+    post_form(
+        request,
+        form,
+        lambda data: services.record_alliance_recognition(alliance, actor=Actor.web(request.user), **data),
+        "已登记联盟认定。",
+    )
     return redirect("support:alliance", alliance.pk)
 
 
@@ -777,17 +767,19 @@ def pool_edit(request: HttpRequest, pk: int, pool_pk: int | None = None) -> Http
         }
     form = PoolForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.save_patent_pool(
+        ok, saved = save_form(
+            request,
+            form,
+            lambda: services.save_patent_pool(
                 alliance,
                 actor=Actor.web(request.user),
                 is_demo=bool(pool and pool.is_demo),
                 **form.cleaned_data,
-            )
-        except Refused as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"已保存专利池“{saved.name}”。")
+            ),
+            lambda saved: f"已保存专利池“{saved.name}”。",
+            refusal_on_form=True,
+        )
+        if ok:
             return redirect("support:pool", saved.pk)
     return render(
         request, "support/alliance_pool_form.html", {"form": form, "alliance": alliance, "pool": pool}
@@ -866,14 +858,16 @@ def centre_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         }
     form = CentreForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.save_operation_centre(
+        ok, saved = save_form(
+            request,
+            form,
+            lambda: services.save_operation_centre(
                 actor=Actor.web(request.user), is_demo=bool(centre and centre.is_demo), **form.cleaned_data
-            )
-        except Refused as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"已保存“{saved.name}”。")
+            ),
+            lambda saved: f"已保存“{saved.name}”。",
+            refusal_on_form=True,
+        )
+        if ok:
             return redirect("support:centre", saved.pk)
     return render(request, "support/centre_form.html", {"form": form, "centre": centre})
 

@@ -17,10 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ipcity.accounts.guards import deny
 from ipcity.core.audit import Actor
-from ipcity.core.workflow import Door, Refused, action_view, form_errors
+from ipcity.core.workflow import Door, Refused, action_view, form_errors, post_form, save_form
 from ipcity.lib.excel import simple_table, xlsx_response
 from ipcity.lib.inputs import query_without
-from ipcity.support import exports, selectors
+from ipcity.support import exports, imports, selectors
 from ipcity.support import services_strong as services
 from ipcity.support.forms import (
     BatchForm,
@@ -117,7 +117,7 @@ def talents(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _imported(counts: services.ImportCounts, what: str) -> str:
+def _imported(counts: imports.ImportCounts, what: str) -> str:
     parts = [f"新增 {counts.added} 条"]
     if counts.updated:
         parts.append(f"更新 {counts.updated} 条")
@@ -126,7 +126,7 @@ def _imported(counts: services.ImportCounts, what: str) -> str:
     return f"{what}已导入（共 {counts.rows} 行）：{'，'.join(parts)}。"
 
 
-def _import(request: HttpRequest, service: Callable[..., services.ImportCounts], what: str) -> None:
+def _import(request: HttpRequest, service: Callable[..., imports.ImportCounts], what: str) -> None:
     """Bind the upload form, run the import, say in Chinese what it did or why nothing was written."""
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -149,7 +149,7 @@ def _template(columns: list[str], title: str) -> HttpResponse:
 def talent_import(request: HttpRequest) -> HttpResponse:
     if not can_manage_talents(request.user):
         return deny(request)
-    _import(request, services.import_talents, "人才名单")
+    _import(request, imports.import_talents, "人才名单")
     return redirect("support:talents")
 
 
@@ -157,7 +157,7 @@ def talent_import(request: HttpRequest) -> HttpResponse:
 def talent_template(request: HttpRequest) -> HttpResponse:
     if not can_manage_talents(request.user):
         return deny(request)
-    return _template(services.TALENT_COLUMNS, "人才名单")
+    return _template(imports.TALENT_COLUMNS, "人才名单")
 
 
 def _talent(request: HttpRequest, pk: int) -> Talent:
@@ -212,12 +212,14 @@ def _talent_form(request: HttpRequest, talent: Talent | None) -> HttpResponse:
     initial = {f: getattr(talent, f) for f in fields} if talent else {"active": True}
     form = TalentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.save_talent(talent, actor=Actor.web(request.user), **form.cleaned_data)
-        except Refused as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"已保存{saved.name}的人才信息。")
+        ok, saved = save_form(
+            request,
+            form,
+            lambda: services.save_talent(talent, actor=Actor.web(request.user), **form.cleaned_data),
+            lambda saved: f"已保存{saved.name}的人才信息。",
+            refusal_on_form=True,
+        )
+        if ok:
             return redirect("support:talent", saved.pk)
     return render(request, "support/talent_form.html", {"form": form, "talent": talent})
 
@@ -259,15 +261,12 @@ def recognition_add(request: HttpRequest) -> HttpResponse:
     if not can_manage_strong_enterprises(request.user):
         return deny(request)
     form = RecognitionForm(request.POST)
-    if not form.is_valid():
-        form_errors(request, form)
-    else:
-        try:
-            rec = services.record_recognition(actor=Actor.web(request.user), **form.cleaned_data)
-        except Refused as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"已登记{rec.organisation.name} {rec.year} 年度{rec.label}认定。")
+    post_form(
+        request,
+        form,
+        lambda data: services.record_recognition(actor=Actor.web(request.user), **data),
+        lambda rec: f"已登记{rec.organisation.name} {rec.year} 年度{rec.label}认定。",
+    )
     return redirect("support:recognitions")
 
 
@@ -275,7 +274,7 @@ def recognition_add(request: HttpRequest) -> HttpResponse:
 def recognition_import(request: HttpRequest) -> HttpResponse:
     if not can_manage_strong_enterprises(request.user):
         return deny(request)
-    _import(request, services.import_recognitions, "认定名单")
+    _import(request, imports.import_recognitions, "认定名单")
     return redirect("support:recognitions")
 
 
@@ -283,7 +282,7 @@ def recognition_import(request: HttpRequest) -> HttpResponse:
 def recognition_template(request: HttpRequest) -> HttpResponse:
     if not can_manage_strong_enterprises(request.user):
         return deny(request)
-    return _template(services.RECOGNITION_COLUMNS, "优势示范企业认定名单")
+    return _template(imports.RECOGNITION_COLUMNS, "优势示范企业认定名单")
 
 
 @require_POST
@@ -292,17 +291,12 @@ def recognition_remove(request: HttpRequest, pk: int) -> HttpResponse:
         return deny(request)
     rec = get_object_or_404(EnterpriseRecognition.objects.visible_to(request.user), pk=pk)
     form = ReasonForm(request.POST)
-    if not form.is_valid():
-        form_errors(request, form)
-    else:
-        try:
-            services.remove_recognition(
-                rec, actor=Actor.web(request.user), reason=form.cleaned_data["reason"]
-            )
-        except Refused as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "已删除该认定记录。")
+    post_form(
+        request,
+        form,
+        lambda data: services.remove_recognition(rec, actor=Actor.web(request.user), reason=data["reason"]),
+        "已删除该认定记录。",
+    )
     return redirect("support:recognitions")
 
 
@@ -495,15 +489,12 @@ def coaching_add(request: HttpRequest, pk: int) -> HttpResponse:
         return deny(request)
     station = get_object_or_404(CoachingStation.objects.visible_to(request.user), pk=pk)
     form = CoachingForm(request.POST)
-    if not form.is_valid():
-        form_errors(request, form)
-    else:
-        try:
-            services.start_coaching(station, actor=Actor.web(request.user), **form.cleaned_data)
-        except Refused as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"已登记辅导企业{form.cleaned_data['enterprise'].name}。")
+    post_form(
+        request,
+        form,
+        lambda data: services.start_coaching(station, actor=Actor.web(request.user), **data),
+        lambda _: f"已登记辅导企业{form.cleaned_data['enterprise'].name}。",
+    )
     return redirect("support:station", station.pk)
 
 
@@ -513,15 +504,12 @@ def coaching_end(request: HttpRequest, pk: int) -> HttpResponse:
         return deny(request)
     engagement = get_object_or_404(CoachingEngagement.objects.visible_to(request.user), pk=pk)
     form = CoachingEndForm(request.POST)
-    if not form.is_valid():
-        form_errors(request, form)
-    else:
-        try:
-            services.end_coaching(engagement, actor=Actor.web(request.user), **form.cleaned_data)
-        except Refused as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "已登记结束辅导。")
+    post_form(
+        request,
+        form,
+        lambda data: services.end_coaching(engagement, actor=Actor.web(request.user), **data),
+        "已登记结束辅导。",
+    )
     return redirect("support:station", engagement.station_id)
 
 
@@ -558,15 +546,12 @@ def dense_product_new(request: HttpRequest) -> HttpResponse:
     if not can_manage_strong_enterprises(request.user):
         return deny(request)
     form = DenseProductForm(request.POST)
-    if not form.is_valid():
-        form_errors(request, form)
-    else:
-        try:
-            product = services.file_dense_product(actor=Actor.web(request.user), **form.cleaned_data)
-        except Refused as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"已备案专利密集型产品“{product.name}”。")
+    post_form(
+        request,
+        form,
+        lambda data: services.file_dense_product(actor=Actor.web(request.user), **data),
+        lambda product: f"已备案专利密集型产品“{product.name}”。",
+    )
     return redirect("support:dense_products")
 
 
@@ -576,13 +561,10 @@ def dense_product_recognise(request: HttpRequest, pk: int) -> HttpResponse:
         return deny(request)
     product = get_object_or_404(DenseProduct.objects.visible_to(request.user), pk=pk)
     form = DenseRecogniseForm(request.POST)
-    if not form.is_valid():
-        form_errors(request, form)
-    else:
-        try:
-            services.recognise_dense_product(product, actor=Actor.web(request.user), **form.cleaned_data)
-        except Refused as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"已认定“{product.name}”为专利密集型产品。")
+    post_form(
+        request,
+        form,
+        lambda data: services.recognise_dense_product(product, actor=Actor.web(request.user), **data),
+        f"已认定“{product.name}”为专利密集型产品。",
+    )
     return redirect("support:dense_products")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from ipcity.core.audit import Actor
@@ -99,3 +100,20 @@ def test_an_invention_taken_from_a_holder_outside_yantai_answers_the_introductio
         "patent_type": "invention",
         "from_outside_yantai": True,
     }
+
+
+def test_dual_use_offers_are_found_by_their_direction_and_counted_in_the_statistics(
+    personas: Personas,
+) -> None:
+    civil = make_offer(personas.org_a, title="民用高效海水淡化膜组件")
+    military = make_offer(personas.org_a, title="舰船用海水淡化膜组件", dual_use="military_to_civil")
+    for offer in (civil, military):
+        services.confirm_deal(signed(interest(offer, personas), personas), actor=web(personas.enterprise_a))
+    [row] = selectors.deal_statistics(personas.admin)
+    assert (row["count"], row["dual_use"]) == (2, 1)
+    hall = personas.client(None).get("/market/", {"dual_use": "military_to_civil"}).content.decode()
+    assert military.title in hall and civil.title not in hall and "军转民" in hall
+    page = personas.client(None).get(f"/market/offers/{military.pk}/").content.decode()
+    assert 'data-testid="dual-use">军转民<' in page
+    with pytest.raises(ValidationError, match="军民双向转化"):
+        make_offer(personas.org_a, dual_use="secret")

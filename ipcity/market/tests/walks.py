@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from ipcity.core.audit import Actor
 from ipcity.core.tests.walk import SHOWN, Try, Walk, data_actions, rolled_back, take, walk_for
-from ipcity.market import auctions, services
-from ipcity.market.models import Auction, AuctionBidder, Deal, Need, Offer
+from ipcity.market import auctions, retention, services
+from ipcity.market.models import Auction, AuctionBidder, Deal, Need, Offer, RetentionProject
 from ipcity.market.tests.helpers import (
     CLI,
     interest,
@@ -35,6 +35,7 @@ from ipcity.market.workflows import (
     DEAL_WORKFLOW,
     NEED_WORKFLOW,
     OFFER_WORKFLOW,
+    RETENTION_WORKFLOW,
 )
 from ipcity.test import Personas
 
@@ -426,3 +427,85 @@ def bidder_walk(personas: Personas, tmp_path: Path) -> Walk[AuctionBidder]:
         ]
 
     return Walk(BIDDER_WORKFLOW, states(), tries, _bidder_row_actions, BIDDER_EXPECTED, cli=CLI)
+
+
+# ------------------------------------------------------------------------------ 专利留烟重点项目
+
+RETENTION_VALUES = {
+    "name": "固态电池关键材料专利项目",
+    "origin": "上海某大学",
+    "overseas": False,
+    "industry": "clean_energy",
+    "description": "",
+    "patent_numbers": "",
+    "contact_person": "",
+    "contact_phone": "",
+}
+RETENTION_EXPECTED: dict[str, dict[str, set[str]]] = {
+    "引进洽谈": {"admin": {"edit", "follow_up", "relocate", "drop"}},
+    "已落户": {"admin": {"edit", "follow_up", "cultivate", "drop"}},
+    "跟踪培育": {"admin": {"edit", "follow_up", "complete", "drop"}},
+    "已结项": {},
+    "已终止": {},
+}
+
+
+@walk_for(RetentionProject)
+def retention_walk(personas: Personas, tmp_path: Path) -> Walk[RetentionProject]:
+    office = web(personas.admin)
+    today = timezone.localdate()
+
+    def states() -> Generator[tuple[str, RetentionProject], None, None]:
+        project = retention.create_project(actor=office, values=RETENTION_VALUES)
+        yield "引进洽谈", project
+        with rolled_back():
+            retention.drop_project(project, actor=office, reason=REASON)
+            yield "已终止", project
+        retention.relocate_project(
+            project, actor=office, organisation=personas.org_a.name, relocated_on=today
+        )
+        yield "已落户", project
+        retention.cultivate_project(project, actor=office)
+        yield "跟踪培育", project
+        retention.complete_project(project, actor=office)
+        yield "已结项", project
+
+    def tries(project: RetentionProject, actor: Actor) -> list[Try]:
+        def url(action: str) -> str:
+            return reverse(f"market:retention_{action}", args=[project.pk])
+
+        form = {k: v for k, v in RETENTION_VALUES.items() if k != "overseas"}
+        follow: dict[str, Any] = {"on": today, "service": "support", "text": "走访企业，了解专利布局需求"}
+        return [
+            Try(
+                "edit",
+                lambda p: retention.update_project(p, actor=actor, values=RETENTION_VALUES),
+                lambda c: c.post(reverse("market:retention_edit", args=[project.pk]), form),
+            ),
+            Try(
+                "follow_up",
+                lambda p: retention.add_follow_up(p, actor=actor, **follow),
+                lambda c: c.post(url("follow_up"), {**follow, "on": today.isoformat()}),
+            ),
+            take(
+                "relocate",
+                retention.relocate_project,
+                url("relocate"),
+                {"organisation": personas.org_a.name, "relocated_on": today.isoformat()},
+                actor=actor,
+                organisation=personas.org_a.name,
+                relocated_on=today,
+            ),
+            take("cultivate", retention.cultivate_project, url("cultivate"), actor=actor),
+            take("complete", retention.complete_project, url("complete"), actor=actor),
+            take("drop", retention.drop_project, url("drop"), {"reason": REASON}, actor=actor, reason=REASON),
+        ]
+
+    return Walk(
+        RETENTION_WORKFLOW,
+        states(),
+        tries,
+        data_actions(lambda project: reverse("market:retention", args=[project.pk])),
+        RETENTION_EXPECTED,
+        cli=CLI,
+    )

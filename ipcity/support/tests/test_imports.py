@@ -24,6 +24,7 @@ from ipcity.indicators.services import compute_snapshots, load_definitions
 from ipcity.lib.identifiers import uscc_check_char
 from ipcity.registry.models import Organisation, OrganisationTag
 from ipcity.registry.services import upsert_organisation
+from ipcity.support import imports
 from ipcity.support import services_strong as strong
 from ipcity.support.models import EnterpriseRecognition, Talent
 from ipcity.support.tests.helpers import CLI
@@ -54,9 +55,9 @@ def xlsx(path: Path, header: list[str], rows: list[list[Any]]) -> Path:
     return path
 
 
-def run(service: Any, path: Path) -> strong.ImportCounts:
+def run(service: Any, path: Path) -> imports.ImportCounts:
     with path.open("rb") as f:
-        counts: strong.ImportCounts = service(f, actor=CLI)
+        counts: imports.ImportCounts = service(f, actor=CLI)
     return counts
 
 
@@ -104,7 +105,7 @@ def test_a_recognition_list_imports_with_tags_indicator_and_audit(personas: Pers
         ],
     )
     assert new_city_advantage(YEAR) == 0
-    counts = run(strong.import_recognitions, path)
+    counts = run(imports.import_recognitions, path)
     assert (counts.rows, counts.added, counts.skipped) == (3, 3, 0)
     got = set(
         EnterpriseRecognition.objects.values_list("organisation__name", "level", "kind", "year", "issued_on")
@@ -127,7 +128,7 @@ def test_a_recognition_list_imports_with_tags_indicator_and_audit(personas: Pers
     (summary,) = AuditEvent.objects.filter(action="enterprise_recognition.import")
     assert summary.after == {"file": str(path), "rows": 3, "added": 3, "skipped": 0}
     # The same list again: every row already recorded, skipped and counted, not an error.
-    again = run(strong.import_recognitions, path)
+    again = run(imports.import_recognitions, path)
     assert (again.added, again.skipped) == (0, 3)
     assert EnterpriseRecognition.objects.count() == 3
 
@@ -145,7 +146,7 @@ def test_a_list_with_two_bad_rows_writes_nothing_and_names_both(personas: Person
         ],
     )
     with pytest.raises(Refused) as refused:
-        run(strong.import_recognitions, path)
+        run(imports.import_recognitions, path)
     message = str(refused.value)
     assert message.startswith("认定名单有误，未导入任何一行：")
     assert "第 3 行“认定级别”列：应为 国家级、省级 或 市级" in message
@@ -170,7 +171,7 @@ def test_unknown_enterprises_non_enterprises_and_a_bad_header_are_refused(
         ],
     )
     with pytest.raises(Refused) as refused:
-        run(strong.import_recognitions, path)
+        run(imports.import_recognitions, path)
     message = str(refused.value)
     assert f"第 2 行“统一社会信用代码”列：机构登记中没有统一社会信用代码为 {code(99)} 的机构" in message
     assert "第 3 行“企业名称”列：机构登记中没有名为“没有登记的公司”的机构" in message
@@ -178,11 +179,11 @@ def test_unknown_enterprises_non_enterprises_and_a_bad_header_are_refused(
     assert "第 5 行“认定年度”列" in message and "第 5 行“认定文号”列：不能为空" in message
     bad_header = xlsx(tmp_path / "b.xlsx", ["企业", "级别"], [["测试甲公司", "国家级"]])
     with pytest.raises(Refused, match="认定名单第 1 行缺少“统一社会信用代码”或“企业名称”"):
-        run(strong.import_recognitions, bad_header)
+        run(imports.import_recognitions, bad_header)
     not_excel = tmp_path / "c.xlsx"
     not_excel.write_bytes(b"not a workbook")
     with pytest.raises(Refused, match="认定名单：无法读取 Excel 文件"):
-        run(strong.import_recognitions, not_excel)
+        run(imports.import_recognitions, not_excel)
     assert not EnterpriseRecognition.objects.exists()
 
 
@@ -203,7 +204,7 @@ def test_the_21st_city_advantage_enterprise_of_a_year_is_refused_in_the_import_t
         ],
     )
     with pytest.raises(Refused) as refused:
-        run(strong.import_recognitions, path)
+        run(imports.import_recognitions, path)
     message = str(refused.value)
     assert f"第 4 行：{YEAR} 年度已认定或拟认定市级知识产权优势企业 20 家，每年不超过 20 家" in message
     assert "第 3 行" not in message and "第 2 行" not in message
@@ -214,7 +215,7 @@ def test_the_21st_city_advantage_enterprise_of_a_year_is_refused_in_the_import_t
         RECOGNITION_HEADER,
         [[o.uscc, "", "市级", "优势企业", YEAR, "烟知发〔2026〕1号", ""] for o in orgs[:20]],
     )
-    counts = run(strong.import_recognitions, path)
+    counts = run(imports.import_recognitions, path)
     assert (counts.added, counts.skipped) == (1, 19)
 
 
@@ -247,7 +248,7 @@ def test_a_talent_list_imports_and_a_second_import_updates(personas: Personas, t
     bracketed = upsert_organisation(actor=CLI, name="测试丙（集团）有限公司", values={"kind": "enterprise"})[
         0
     ]
-    counts = run(strong.import_talents, path)
+    counts = run(imports.import_talents, path)
     assert (counts.rows, counts.added, counts.updated, counts.skipped) == (3, 2, 1, 0)
     assert Talent.objects.get(name="孙八").employer == bracketed
     existing.refresh_from_db()
@@ -261,7 +262,7 @@ def test_a_talent_list_imports_and_a_second_import_updates(personas: Personas, t
     assert AuditEvent.objects.filter(action="talent.update").count() == 1
     (summary,) = AuditEvent.objects.filter(action="talent.import")
     assert summary.after == {"file": str(path), "rows": 3, "added": 2, "updated": 1, "skipped": 0}
-    again = run(strong.import_talents, path)
+    again = run(imports.import_talents, path)
     assert (again.added, again.updated, again.skipped) == (0, 0, 3)
     assert Talent.objects.count() == 3
 
@@ -279,7 +280,7 @@ def test_a_talent_list_with_bad_rows_writes_nothing(personas: Personas, tmp_path
         ],
     )
     with pytest.raises(Refused) as refused:
-        run(strong.import_talents, path)
+        run(imports.import_talents, path)
     message = str(refused.value)
     assert message.startswith("人才名单有误，未导入任何一行：")
     assert "第 3 行“人才类别”列：应为 领军人才、重点人才、青年拔尖人才、企业知识产权总监 之一" in message
@@ -363,8 +364,8 @@ def test_other_users_may_neither_import_nor_see_the_forms(personas: Personas, tm
 def test_the_templates_download_with_the_header_row_only(personas: Personas, tmp_path: Path) -> None:
     admin = personas.client(personas.admin)
     for name, header, service in (
-        ("support:recognition_template", RECOGNITION_HEADER, strong.import_recognitions),
-        ("support:talent_template", TALENT_HEADER, strong.import_talents),
+        ("support:recognition_template", RECOGNITION_HEADER, imports.import_recognitions),
+        ("support:talent_template", TALENT_HEADER, imports.import_talents),
     ):
         response = admin.get(reverse(name))
         assert response.status_code == 200
