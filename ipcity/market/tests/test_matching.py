@@ -284,3 +284,30 @@ def test_enterprise_documents_are_built_in_batches_from_the_most_recent_patents(
     # One at a time gives the same documents.
     assert matching.organisation_document(personas.org_a) == a
     assert matching.organisation_document(personas.org_b) == b
+
+
+def test_when_every_word_is_common_candidates_hold_the_rarest_ones_same_field_first(
+    personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Eight needs share 电池; three hold 涂层, three others 隔膜. With a budget of 2 documents no
+    # word fits: the plan asks for the documents holding the rarest words together.
+    monkeypatch.setattr(matching, "CANDIDATE_BUDGET", 2)
+    monkeypatch.setattr(matching, "CONJUNCTION_TARGET", 1)
+    monkeypatch.setattr(matching, "CONJUNCTION_ENOUGH", 2)
+    texts = ["电池 涂层"] * 3 + ["电池 隔膜"] * 3 + ["电池 外壳"] * 2
+    fields = ["clean_energy", "other", "clean_energy", *["clean_energy"] * 5]
+    for i, (text, field) in enumerate(zip(texts, fields, strict=True)):
+        matching.put_document(matching.Document(MatchKind.NEED, 700 + i, text, [], field))
+    query = matching.Query(Counter({"电池": 1, "隔膜": 1, "涂层": 1}), field="clean_energy")
+    found = matching.plan(MatchKind.NEED, query)
+    assert found is not None and found.conjunctive
+    # The rarest first (ties by the word), until at most one document is expected: 8 × 3/8 × 3/8
+    # × 8/8 is still 1.125, so all three.
+    assert found.chosen == ["涂层", "隔膜", "电池"]
+    # No document holds them all, nor 涂层 and 隔膜: the last word is dropped twice.
+    ids = matching.candidates(MatchKind.NEED, query, found)
+    rows = dict(MatchDoc.objects.filter(kind=MatchKind.NEED).values_list("pk", "object_id"))
+    assert [rows[i] for i in ids] == [700, 702, 701]  # the same field first, then in order
+    monkeypatch.setattr(matching, "CONJUNCTION_LIMIT", 2)
+    assert [rows[i] for i in matching.candidates(MatchKind.NEED, query, found)] == [700, 702]
+    assert [m.object_id for m in matching.rank(MatchKind.NEED, query)] == [700, 702]
