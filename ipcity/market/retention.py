@@ -21,7 +21,7 @@ from django.db.models import Count, QuerySet
 
 from ipcity.core.audit import Actor, record_event, snapshot
 from ipcity.core.workflow import Refused
-from ipcity.lib.identifiers import IdentifierError, normalize_patent_application_number, normalize_uscc
+from ipcity.lib.identifiers import IdentifierError, normalize_uscc
 from ipcity.lib.text import clean_text, name_key
 from ipcity.market.choices import (
     CULTIVATED_STATUSES,
@@ -31,7 +31,7 @@ from ipcity.market.choices import (
 )
 from ipcity.market.models import RetentionFollowUp, RetentionProject
 from ipcity.market.permissions import can_moderate
-from ipcity.market.services import today
+from ipcity.market.services import parse_patent_numbers, today
 from ipcity.market.workflows import RETENTION_WORKFLOW
 from ipcity.registry.choices import Industry
 from ipcity.registry.models import Organisation, Patent
@@ -48,7 +48,6 @@ PROJECT_FIELDS = [
     "contact_phone",
 ]
 MAX_PATENTS = 50
-_SEPARATORS = re.compile(r"[\s,，;；、]+")
 
 
 def cultivation_quota(on: dt.date) -> int | None:
@@ -70,18 +69,9 @@ def _patent_numbers(text: str) -> tuple[str, list[Patent]]:
     """Application numbers one per line (or separated by commas), each checked with its check digit;
     the normalised list as text, and the registry's patents among them (a project from outside the
     city often has none in the registry yet)."""
-    numbers: list[str] = []
-    errors: list[str] = []
-    for token in (t for t in _SEPARATORS.split(text or "") if t):
-        try:
-            number = normalize_patent_application_number(token)
-        except IdentifierError as exc:
-            errors.append(f"核心专利“{token}”：{exc}")
-            continue
-        if number not in numbers:
-            numbers.append(number)
+    numbers, errors = parse_patent_numbers(text)
     if errors:
-        raise ValidationError({"patent_numbers": errors})
+        raise ValidationError({"patent_numbers": [f"核心专利{error}" for error in errors]})
     if len(numbers) > MAX_PATENTS:
         raise ValidationError({"patent_numbers": f"一个项目最多登记 {MAX_PATENTS} 件核心专利"})
     found = list(Patent.objects.filter(application_number__in=numbers).order_by("application_number"))

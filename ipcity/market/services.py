@@ -144,10 +144,10 @@ def revoke_mandate(mandate: AgencyMandate, *, actor: Actor) -> None:
 # ------------------------------------------------------------------------------------------ offers
 
 
-def resolve_patents(text: str) -> list[Patent]:
-    """The registry's patents for application numbers typed one per line (or separated by commas):
-    CN/ZL prefixes, spaces and a missing check digit are accepted. Refused naming each number that
-    is malformed or not in the registry."""
+def parse_patent_numbers(text: str) -> tuple[list[str], list[str]]:
+    """Application numbers typed one per line (or separated by commas, spaces, 、): each normalised
+    (CN/ZL prefixes, a missing check digit accepted; a wrong one not), once each, in the order typed;
+    and an error naming each token that is not a patent application number."""
     numbers: list[str] = []
     errors: list[str] = []
     for token in (t for t in _SEPARATORS.split(text or "") if t):
@@ -158,6 +158,14 @@ def resolve_patents(text: str) -> list[Patent]:
             continue
         if number not in numbers:
             numbers.append(number)
+    return numbers, errors
+
+
+def resolve_patents(text: str) -> list[Patent]:
+    """The registry's patents for application numbers typed one per line (or separated by commas):
+    CN/ZL prefixes, spaces and a missing check digit are accepted. Refused naming each number that
+    is malformed or not in the registry."""
+    numbers, errors = parse_patent_numbers(text)
     if errors:
         raise ValidationError(errors)
     if not numbers:
