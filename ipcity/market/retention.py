@@ -186,6 +186,14 @@ def relocate_project(
 
 @transaction.atomic
 def cultivate_project(project: RetentionProject, *, actor: Actor) -> None:
+    # The quota is counted over the projects that could take a place: lock them all (in one order),
+    # so that two offices' clicks at once are taken one after the other and never exceed it.
+    list(
+        RetentionProject.objects.select_for_update()
+        .filter(status__in=[RetentionStatus.RELOCATED, *CULTIVATED_STATUSES])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     project = RETENTION_WORKFLOW.lock(project)
     RETENTION_WORKFLOW.require(project, "cultivate", actor=actor)
     project.cultivated_on = today()

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from ipcity.core.audit import Actor
 from ipcity.core.models import AuditEvent
 from ipcity.core.workflow import Refused
 from ipcity.grants.evaluation import decide, item_or_none
@@ -168,3 +171,36 @@ def test_the_export_lists_what_the_page_lists_as_text(personas: Personas) -> Non
     names = [row[1] for row in rows[1:]]
     assert names == ["=HYPERLINK(1)"] and other.name not in names
     assert sheet.cell(row=2, column=2).data_type == "s"  # text, not a formula
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clicks_at_once_never_exceed_the_quota(personas: Personas) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks (SELECT … FOR UPDATE) are what this checks: PostgreSQL only")
+    office = web(personas.admin)
+    projects = [_settled(personas, name=f"重点项目{i}") for i in range(6)]
+    for project in projects[:4]:
+        retention.cultivate_project(project, actor=office)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def cultivate(project: RetentionProject) -> None:
+        try:
+            barrier.wait()
+            retention.cultivate_project(project, actor=Actor.cli("并发测试"))
+            result = "ok"
+        except Refused:
+            result = "refused"
+        finally:
+            connection.close()
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=cultivate, args=(p,)) for p in projects[4:]]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["ok", "refused"]
+    assert RetentionProject.objects.filter(status="cultivating").count() == 5
