@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ipcity.accounts.guards import deny
+from ipcity.accounts.permissions import is_government_user
 from ipcity.core.audit import Actor
 from ipcity.core.workflow import Door, action_view, keywords, page_gate, save_form
 from ipcity.lib.excel import xlsx_response
@@ -47,7 +48,8 @@ def projects(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query": query_without(request),
-            "progress": retention.progress(today()),
+            # The city's totals are for those who run the plan, not for an undertaking enterprise.
+            "progress": retention.progress(today()) if is_government_user(request.user) else None,
             "may_create": can_moderate(request.user),
         },
     )

@@ -159,7 +159,9 @@ def test_who_sees_the_register(personas: Personas) -> None:
     assert personas.client(personas.enterprise_a).post(f"{url}cultivate/").status_code == 403
     assert personas.client(personas.district_a).get("/market/retention/new/").status_code == 403
     listing = personas.client(personas.district_b).get("/market/retention/").content.decode()
-    assert project.name not in listing
+    assert project.name not in listing and 'data-testid="retention-progress"' in listing
+    own_list = personas.client(personas.enterprise_a).get("/market/retention/").content.decode()
+    assert project.name in own_list and 'data-testid="retention-progress"' not in own_list
 
 
 def test_the_export_lists_what_the_page_lists_as_text(personas: Personas) -> None:
