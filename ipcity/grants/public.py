@@ -24,10 +24,10 @@ from ipcity.grants.forms import (
 )
 from ipcity.grants.permissions import can_apply, member_organisation
 from ipcity.grants.protection_facts import protection_facts
-from ipcity.market.retention import reward_facts as retention_facts
 from ipcity.grants.records import platform_facts
 from ipcity.lib.excel import simple_table, xlsx_response
 from ipcity.lib.numbers import format_yuan_exact
+from ipcity.market.retention import reward_facts as retention_facts
 from ipcity.policy.engine import Decision, Item, PolicyError, default_catalog, evaluate, screen
 from ipcity.policy.engine.export import item_as_json
 from ipcity.registry.choices import OrganisationKind, PatentType
