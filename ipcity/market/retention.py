@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 
 from ipcity.core.audit import Actor, record_event, snapshot
 from ipcity.core.workflow import Refused
@@ -48,6 +48,10 @@ PROJECT_FIELDS = [
     "contact_phone",
 ]
 MAX_PATENTS = 50
+# 市局决定 (the plan says 跟踪培育, not how often): a live project without a follow-up for this many
+# days is listed on the city office's 工作台.
+FOLLOW_UP_DAYS = 90
+LIVE_STATUSES = (RetentionStatus.NEGOTIATING, RetentionStatus.RELOCATED, RetentionStatus.CULTIVATING)
 
 
 def cultivation_quota(on: dt.date) -> int | None:
@@ -304,6 +308,19 @@ def project_list(user: Any, data: dict[str, Any]) -> QuerySet[RetentionProject]:
     if data.get("q"):
         rows = rows.filter(name__icontains=data["q"])
     return rows.order_by("-created_on", "-id")
+
+
+def projects_to_follow_up(user: Any, on: dt.date) -> QuerySet[RetentionProject]:
+    """Live projects the user may see whose last follow-up (or, without one, whose registration) is
+    more than FOLLOW_UP_DAYS before `on`: the longest waiting first."""
+    cutoff = on - dt.timedelta(days=FOLLOW_UP_DAYS)
+    return (
+        RetentionProject.objects.visible_to(user)
+        .filter(status__in=LIVE_STATUSES)
+        .annotate(last_follow_up=Max("follow_ups__on"))
+        .filter(Q(last_follow_up__lt=cutoff) | Q(last_follow_up__isnull=True, created_on__lt=cutoff))
+        .order_by(F("last_follow_up").asc(nulls_first=True), "created_on", "id")
+    )
 
 
 def reward_facts(organisation: Organisation, on: dt.date) -> dict[str, dict[str, Any]]:

@@ -25,6 +25,7 @@ from ipcity.grants import clock
 from ipcity.grants import selectors as grants
 from ipcity.grants.choices import ApplicationStatus
 from ipcity.grants.models import Application, Entitlement
+from ipcity.market import retention
 from ipcity.market import selectors as market
 from ipcity.policy.engine.money import yuan
 from ipcity.protection import clock as protection_clock
@@ -231,6 +232,18 @@ def _listing(obj: Any) -> DeskItem:
         url=reverse("market:offer" if is_offer else "market:need", args=[obj.pk]),
         whom=(obj.holder if is_offer else obj.organisation).name,
         when=f"发布于 {obj.published_on.isoformat()}",
+    )
+
+
+def _retention_project(project: Any) -> DeskItem:
+    last = project.last_follow_up
+    return DeskItem(
+        what=f"登记跟踪服务：{project.name}",
+        url=reverse("market:retention", args=[project.pk]),
+        whom=project.get_status_display(),
+        when=f"上次跟踪 {last.isoformat()}"
+        if last
+        else f"{project.created_on.isoformat()} 登记，尚无跟踪记录",
     )
 
 
@@ -512,6 +525,15 @@ def _city_sections(user: Any, today: dt.date, grants_today: dt.date) -> list[Des
             more_url=reverse("market:offers"),
             more_text="技术供给",
             note="违反规定的挂牌可在其页面屏蔽（须写明理由）。",
+        ),
+        _section(
+            "retention_follow_up",
+            f"专利留烟：超过 {retention.FOLLOW_UP_DAYS} 天未跟踪的项目",
+            retention.projects_to_follow_up(user, today),
+            _retention_project,
+            is_task=False,
+            more_url=reverse("market:retention_list"),
+            more_text="全部专利留烟项目",
         ),
         DeskSection("calendar", "工作日历", calendar, len(calendar), is_task=False),
         *_city_protection_tasks(user),

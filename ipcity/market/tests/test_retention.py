@@ -206,3 +206,23 @@ def test_two_clicks_at_once_never_exceed_the_quota(personas: Personas) -> None:
         t.join()
     assert sorted(outcomes) == ["ok", "refused"]
     assert RetentionProject.objects.filter(status="cultivating").count() == 5
+
+
+def test_projects_not_followed_up_for_long_are_on_the_city_desk(personas: Personas) -> None:
+    office = web(personas.admin)
+    today = timezone.localdate()
+    old = today - dt.timedelta(days=retention.FOLLOW_UP_DAYS + 10)
+    quiet = retention.create_project(actor=office, values=_values(name="久未跟踪的项目"))
+    stale = retention.create_project(actor=office, values=_values(name="上次跟踪已久的项目"))
+    fresh = retention.create_project(actor=office, values=_values(name="刚登记的项目"))
+    RetentionProject.objects.filter(pk__in=[quiet.pk, stale.pk]).update(created_on=old)
+    retention.add_follow_up(stale, actor=office, on=old, service="visit", text="走访")
+    due = retention.projects_to_follow_up(personas.admin, today)
+    assert [p.pk for p in due] == [quiet.pk, stale.pk]  # never followed up first
+    desk = personas.client(personas.admin).get("/desk/").content.decode()
+    assert "久未跟踪的项目" in desk and "尚无跟踪记录" in desk and f"上次跟踪 {old.isoformat()}" in desk
+    assert fresh.name not in desk
+    retention.add_follow_up(quiet, actor=office, on=today, service="support", text="电话了解进展")
+    retention.drop_project(stale, actor=office, reason="项目方放弃")
+    assert not retention.projects_to_follow_up(personas.admin, today).exists()
+    assert not retention.projects_to_follow_up(personas.district_b, today).exists()
