@@ -65,6 +65,16 @@ class ImportCounts:
     updated: int = 0
 
 
+def describe(counts: ImportCounts, what: str) -> str:
+    """What an import did, in Chinese (the page's message and the command's output)."""
+    parts = [f"新增 {counts.added} 条"]
+    if counts.updated:
+        parts.append(f"更新 {counts.updated} 条")
+    if counts.skipped:
+        parts.append(f"已有而跳过 {counts.skipped} 条")
+    return f"{what}已导入（共 {counts.rows} 行）：{'，'.join(parts)}。"
+
+
 def _at(number: int, column: str, reason: str) -> str:
     return f"第 {number} 行“{column}”列：{reason}"
 

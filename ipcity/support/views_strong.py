@@ -117,15 +117,6 @@ def talents(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _imported(counts: imports.ImportCounts, what: str) -> str:
-    parts = [f"新增 {counts.added} 条"]
-    if counts.updated:
-        parts.append(f"更新 {counts.updated} 条")
-    if counts.skipped:
-        parts.append(f"已有而跳过 {counts.skipped} 条")
-    return f"{what}已导入（共 {counts.rows} 行）：{'，'.join(parts)}。"
-
-
 def _import(request: HttpRequest, service: Callable[..., imports.ImportCounts], what: str) -> None:
     """Bind the upload form, run the import, say in Chinese what it did or why nothing was written."""
     form = ImportForm(request.POST, request.FILES)
@@ -137,7 +128,7 @@ def _import(request: HttpRequest, service: Callable[..., imports.ImportCounts], 
     except Refused as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _imported(counts, what))
+        messages.success(request, imports.describe(counts, what))
 
 
 def _template(columns: list[str], title: str) -> HttpResponse:

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
@@ -376,3 +377,27 @@ def test_the_templates_download_with_the_header_row_only(personas: Personas, tmp
         blank.write_bytes(response.content)
         with pytest.raises(Refused, match="没有数据行"):  # the empty template reads back
             run(service, blank)
+
+
+# ------------------------------------------------------------------------------------------ command line
+
+
+def test_the_command_imports_a_talent_list_and_refuses_a_bad_one(personas: Personas, tmp_path: Path) -> None:
+    good = xlsx(
+        tmp_path / "人才.xlsx",
+        TALENT_HEADER,
+        [["王五", "领军人才", personas.org_a.uscc, "", "", 2024, "", ""]],
+    )
+    out = io.StringIO()
+    call_command("support", "import-talents", str(good), stdout=out)
+    assert out.getvalue().strip() == "人才名单已导入（共 1 行）：新增 1 条。"
+    assert Talent.objects.get().employer == personas.org_a
+    assert AuditEvent.objects.get(action="talent.import").source == "cli"
+    bad = xlsx(
+        tmp_path / "坏.xlsx", TALENT_HEADER, [["赵六", "院士", personas.org_b.name, "", "", 2024, "", ""]]
+    )
+    with pytest.raises(CommandError, match="第 2 行“人才类别”列"):
+        call_command("support", "import-talents", str(bad))
+    with pytest.raises(CommandError, match="找不到文件"):
+        call_command("support", "import-recognitions", str(tmp_path / "没有.xlsx"))
+    assert Talent.objects.count() == 1
