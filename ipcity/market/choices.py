@@ -124,6 +124,10 @@ class RetentionStatus(models.TextChoices):
 RELOCATED_STATUSES = frozenset(
     {RetentionStatus.RELOCATED, RetentionStatus.CULTIVATING, RetentionStatus.COMPLETED}
 )
+# The statuses in which the office still works on a project (edits it, follows it up, may drop it).
+LIVE_RETENTION_STATUSES = frozenset(
+    {RetentionStatus.NEGOTIATING, RetentionStatus.RELOCATED, RetentionStatus.CULTIVATING}
+)
 # The statuses that take one of the plan's places for key projects (跟踪培育2-5个重点项目).
 CULTIVATED_STATUSES = frozenset({RetentionStatus.CULTIVATING, RetentionStatus.COMPLETED})
 

@@ -48,6 +48,19 @@ def _blank(choices: Any, label: str = "全部") -> list[tuple[str, str]]:
     return [("", label), *choices]
 
 
+def dual_use_field(*, for_filter: bool = False) -> forms.ChoiceField:
+    """军民双向转化 on a listing (default 不涉及) or in a hall's filter (全部, 军转民, 民参军)."""
+    if for_filter:
+        choices = [("", "全部"), *((v, label) for v, label in DualUse.choices if v)]
+        return forms.ChoiceField(label="军民双向转化", choices=choices, required=False)
+    return forms.ChoiceField(
+        label="军民双向转化",
+        choices=DualUse.choices,
+        required=False,
+        help_text="军转民或民参军的成果/需求请选择。",
+    )
+
+
 class OrganisationChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Organisation) -> str:
         return obj.name
@@ -96,12 +109,7 @@ class OfferForm(_ListingForm):
     region = forms.ModelChoiceField(
         label="所在区市", queryset=Region.objects.all(), required=False, empty_label="—请选择—"
     )
-    dual_use = forms.ChoiceField(
-        label="军民双向转化",
-        choices=DualUse.choices,
-        required=False,
-        help_text="军转民或民参军的成果/需求请选择。",
-    )
+    dual_use = dual_use_field()
     contact_person = forms.CharField(label="联系人", max_length=40)
     contact_phone = forms.CharField(label="联系电话", max_length=40)
     evaluation_report = forms.FileField(
@@ -132,12 +140,7 @@ class NeedForm(_ListingForm):
     region = forms.ModelChoiceField(
         label="所在区市", queryset=Region.objects.all(), required=False, empty_label="—请选择—"
     )
-    dual_use = forms.ChoiceField(
-        label="军民双向转化",
-        choices=DualUse.choices,
-        required=False,
-        help_text="军转民或民参军的成果/需求请选择。",
-    )
+    dual_use = dual_use_field()
     contact_person = forms.CharField(label="联系人", max_length=40)
     contact_phone = forms.CharField(label="联系电话", max_length=40)
 
@@ -155,11 +158,7 @@ class OfferFilterForm(forms.Form):
     region = forms.ModelChoiceField(
         label="区市", queryset=Region.objects.all(), required=False, empty_label="全部"
     )
-    dual_use = forms.ChoiceField(
-        label="军民双向转化",
-        choices=[("", "全部"), *((v, label) for v, label in DualUse.choices if v)],
-        required=False,
-    )
+    dual_use = dual_use_field(for_filter=True)
 
 
 class NeedFilterForm(forms.Form):
@@ -168,11 +167,7 @@ class NeedFilterForm(forms.Form):
     region = forms.ModelChoiceField(
         label="区市", queryset=Region.objects.all(), required=False, empty_label="全部"
     )
-    dual_use = forms.ChoiceField(
-        label="军民双向转化",
-        choices=[("", "全部"), *((v, label) for v, label in DualUse.choices if v)],
-        required=False,
-    )
+    dual_use = dual_use_field(for_filter=True)
 
 
 class DealFilterForm(forms.Form):

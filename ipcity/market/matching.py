@@ -52,12 +52,15 @@ IPC_KEY = "#"  # IPC terms in MatchTerm: "#h01m" (no word of a text starts with 
 # of the registry; a word held by more documents than this says little about any one of them.
 CANDIDATE_BUDGET = 1000
 SEARCH_LIMIT = 5000  # a search (every word required) scores at most this many documents
-MAX_CONJUNCTION = 6  # a conjunctive plan (see Plan) requires at most this many words,
-CONJUNCTION_TARGET = 200  # until this many documents are expected to hold them all (words are
-# not independent — those of one field go together — so more than expected usually do)
-CONJUNCTION_ENOUGH = 20  # ... and drops its last word when fewer documents than this hold them all;
-CONJUNCTION_LIMIT = 300  # it scores at most this many of those holding them all (same field and
-# region first): with a small vocabulary (a synthetic registry) thousands may hold the rarest words
+# A conjunctive plan (see Plan) requires the rarest words, at most MAX_CONJUNCTION of them, until
+# CONJUNCTION_TARGET documents are expected to hold them all (words are not independent — those of
+# one field go together — so more usually do); it drops its last word while fewer than
+# CONJUNCTION_ENOUGH hold them all, and scores at most CONJUNCTION_LIMIT of them, same field and
+# region first (with a small vocabulary, a synthetic registry, thousands may hold the rarest words).
+MAX_CONJUNCTION = 6
+CONJUNCTION_TARGET = 200
+CONJUNCTION_ENOUGH = 20
+CONJUNCTION_LIMIT = 300
 ORGANISATION_PATENT_TITLES = 300  # an enterprise is described by its most recent patents
 ORGANISATION_PATENT_ABSTRACTS = 20
 REBUILD_BATCH = 250  # documents built and written together by a rebuild
@@ -347,6 +350,14 @@ def _batches(items: Iterable[Any], size: int) -> Iterable[list[Any]]:
 # ------------------------------------------------------------------------------ candidates
 
 
+# PostgreSQL finds the candidates through the GIN indexes only: the planner cannot estimate how many
+# documents hold a set of rare words (they are not among the column's most common elements) and,
+# guessing thousands, would rather read every document of the kind (through its b-tree index, or the
+# whole table) and split each one's terms. So the kind is compared as an expression no index serves
+# (`kind || ''`), and sequential scans are off for the query (`_ids`).
+PG_KIND = "kind || '' = %s"
+
+
 def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
@@ -358,16 +369,11 @@ def _candidate_ids(
     *,
     every: bool,
     limit: int,
-    prefer: tuple[str, int | None] | None = None,
 ) -> list[int]:
     """MatchDoc ids of `kind` holding any (every=False) or all (every=True) of `terms`, or (when
-    not every) any of the IPC terms; at most `limit` (the plan keeps the set within its budget).
-    `prefer` (field, region): when more documents qualify than `limit`, those of the same field,
-    then of the same region, come first."""
+    not every) any of the IPC terms; at most `limit` (the plan keeps the set within its budget)."""
     if not terms and not ipc:
         return []
-    if prefer is not None:
-        return _preferred_ids(kind, terms, prefer, limit)
     if connection.vendor == "postgresql":
         conditions: list[str] = []
         params: list[Any] = [kind]
@@ -394,9 +400,11 @@ def _candidate_ids(
     return _ids(sql, params)
 
 
-def _preferred_ids(kind: str, terms: Sequence[str], prefer: tuple[str, int | None], limit: int) -> list[int]:
-    """The documents holding every one of `terms`, those of the same field and region first."""
-    field_value, region_id = prefer
+def _preferred_ids(
+    kind: str, terms: Sequence[str], field_value: str, region_id: int | None, limit: int
+) -> list[int]:
+    """At most `limit` documents holding every one of `terms`, those of the same field, then of the
+    same region first."""
     order = "ORDER BY (d.field = %s) DESC, (d.region_id IS NOT NULL AND d.region_id = %s) DESC, d.id LIMIT %s"
     if connection.vendor == "postgresql":
         sql = (
@@ -416,14 +424,6 @@ def _preferred_ids(kind: str, terms: Sequence[str], prefer: tuple[str, int | Non
     else:  # pragma: no cover - the two databases the platform runs on
         raise NotImplementedError(connection.vendor)
     return _ids(sql, [*params, field_value or "", region_id or 0, limit])
-
-
-# PostgreSQL finds the candidates through the GIN indexes only: the planner cannot estimate how many
-# documents hold a set of rare words (they are not among the column's most common elements) and,
-# guessing thousands, would rather read every document of the kind (through its b-tree index, or the
-# whole table) and split each one's terms. So the kind is compared as an expression no index serves
-# (`kind || ''`), and sequential scans are off for the query (`_ids`).
-PG_KIND = "kind || '' = %s"
 
 
 def _ids(sql: str, params: list[Any]) -> list[int]:
@@ -509,7 +509,7 @@ class Plan:
     total: int
     average: float
     # Even the rarest word is held by more documents than the budget: candidates hold all the chosen
-    # words (the fewest rarest ones whose estimated common documents fit the budget).
+    # words (the rarest, as many as CONJUNCTION_TARGET asks for).
     conjunctive: bool = False
 
 
@@ -568,9 +568,8 @@ def candidates(kind: str, query: Query, found: Plan, *, every: bool = False) -> 
     if not found.conjunctive:
         return _candidate_ids(kind, found.chosen, found.chosen_ipc, every=False, limit=2 * CANDIDATE_BUDGET)
     required = list(found.chosen)
-    prefer = (query.field, query.region_id)
     while True:
-        ids = _candidate_ids(kind, required, [], every=True, limit=CONJUNCTION_LIMIT, prefer=prefer)
+        ids = _preferred_ids(kind, required, query.field, query.region_id, CONJUNCTION_LIMIT)
         if len(ids) >= CONJUNCTION_ENOUGH or len(required) == 1:
             return ids
         required.pop()

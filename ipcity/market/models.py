@@ -573,14 +573,6 @@ class RetentionProject(models.Model):
     region = models.ForeignKey(
         "core.Region", verbose_name=_("落户区市"), null=True, blank=True, on_delete=models.PROTECT
     )
-    deal = models.ForeignKey(
-        "market.Deal",
-        verbose_name=_("对应的技术交易"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="retention_projects",
-    )
     contact_person = models.CharField(_("联系人"), max_length=40, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=40, blank=True)
     status = models.CharField(

@@ -25,6 +25,7 @@ from ipcity.lib.identifiers import IdentifierError, normalize_uscc
 from ipcity.lib.text import clean_text, name_key
 from ipcity.market.choices import (
     CULTIVATED_STATUSES,
+    LIVE_RETENTION_STATUSES,
     RELOCATED_STATUSES,
     RetentionService,
     RetentionStatus,
@@ -51,7 +52,7 @@ MAX_PATENTS = 50
 # 市局决定 (the plan says 跟踪培育, not how often): a live project without a follow-up for this many
 # days is listed on the city office's 工作台.
 FOLLOW_UP_DAYS = 90
-LIVE_STATUSES = (RetentionStatus.NEGOTIATING, RetentionStatus.RELOCATED, RetentionStatus.CULTIVATING)
+PLAN_AT_LEAST = 2  # 方案二(三)2: 跟踪培育2-5个重点项目 (the upper bound is the reward item's quota)
 
 
 def cultivation_quota(on: dt.date) -> int | None:
@@ -194,7 +195,7 @@ def cultivate_project(project: RetentionProject, *, actor: Actor) -> None:
     # so that two offices' clicks at once are taken one after the other and never exceed it.
     list(
         RetentionProject.objects.select_for_update()
-        .filter(status__in=[RetentionStatus.RELOCATED, *CULTIVATED_STATUSES])
+        .filter(status__in=RELOCATED_STATUSES)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -273,12 +274,8 @@ class Progress:
     negotiating: int
 
     @property
-    def at_least(self) -> int:
-        return 2  # 方案二(三)2: 跟踪培育2-5个重点项目
-
-    @property
     def below_target(self) -> bool:
-        return self.cultivated < self.at_least
+        return self.cultivated < PLAN_AT_LEAST
 
 
 def progress(on: dt.date) -> Progress:
@@ -316,7 +313,7 @@ def projects_to_follow_up(user: Any, on: dt.date) -> QuerySet[RetentionProject]:
     cutoff = on - dt.timedelta(days=FOLLOW_UP_DAYS)
     return (
         RetentionProject.objects.visible_to(user)
-        .filter(status__in=LIVE_STATUSES)
+        .filter(status__in=LIVE_RETENTION_STATUSES)
         .annotate(last_follow_up=Max("follow_ups__on"))
         .filter(Q(last_follow_up__lt=cutoff) | Q(last_follow_up__isnull=True, created_on__lt=cutoff))
         .order_by(F("last_follow_up").asc(nulls_first=True), "created_on", "id")

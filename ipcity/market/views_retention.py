@@ -17,6 +17,7 @@ from ipcity.core.workflow import Door, action_view, keywords, page_gate, save_fo
 from ipcity.lib.excel import xlsx_response
 from ipcity.lib.inputs import query_without
 from ipcity.market import exports, retention
+from ipcity.market.choices import RetentionStatus
 from ipcity.market.forms import (
     FollowUpForm,
     ReasonForm,
@@ -57,7 +58,7 @@ def projects(request: HttpRequest) -> HttpResponse:
 
 def _project(request: HttpRequest, pk: int) -> RetentionProject:
     return get_object_or_404(
-        RetentionProject.objects.visible_to(request.user).select_related("organisation", "region", "deal"),
+        RetentionProject.objects.visible_to(request.user).select_related("organisation", "region"),
         pk=pk,
     )
 
@@ -81,11 +82,10 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "follow_up_form": FollowUpForm(initial={"on": today()}),
             "relocate_form": RelocateForm(initial={"relocated_on": today()}),
             "reason_form": ReasonForm(),
-            "refusals": {
-                name: RETENTION_WORKFLOW.refusal(project, request.user, name)
-                for name in ("cultivate",)
-                if can_moderate(request.user)
-            },
+            # Why a settled project cannot be taken into 跟踪培育 now (the plan's quota), for the office.
+            "cultivate_refusal": RETENTION_WORKFLOW.refusal(project, request.user, "cultivate")
+            if project.status == RetentionStatus.RELOCATED and can_moderate(request.user)
+            else None,
         },
     )
 

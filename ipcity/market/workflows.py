@@ -11,6 +11,7 @@ from django.utils import timezone
 from ipcity.core.workflow import Action, Workflow
 from ipcity.market.choices import (
     CULTIVATED_STATUSES,
+    LIVE_RETENTION_STATUSES,
     AuctionStatus,
     BidderStatus,
     DealStatus,
@@ -216,7 +217,6 @@ BIDDER_WORKFLOW: Workflow[AuctionBidder] = Workflow(
 # ------------------------------------------------------------------------------ 专利留烟重点项目
 
 RS = RetentionStatus
-TRACKED = frozenset({RS.NEGOTIATING, RS.RELOCATED, RS.CULTIVATING})
 
 
 def _quota_left(project: RetentionProject, today: dt.date) -> str | None:
@@ -236,9 +236,13 @@ def _quota_left(project: RetentionProject, today: dt.date) -> str | None:
 RETENTION_WORKFLOW: Workflow[RetentionProject] = Workflow(
     RetentionProject,
     [
-        Action("edit", "修改项目信息", TRACKED, can_moderate),
+        Action("edit", "修改项目信息", LIVE_RETENTION_STATUSES, can_moderate),
         Action(
-            "follow_up", "登记跟踪服务", TRACKED, can_moderate, not_in_stage="项目已结束，不能再登记跟踪服务"
+            "follow_up",
+            "登记跟踪服务",
+            LIVE_RETENTION_STATUSES,
+            can_moderate,
+            not_in_stage="项目已结束，不能再登记跟踪服务",
         ),
         Action("relocate", "登记落户", frozenset({RS.NEGOTIATING}), can_moderate, to=RS.RELOCATED),
         Action(
@@ -250,7 +254,9 @@ RETENTION_WORKFLOW: Workflow[RetentionProject] = Workflow(
             when=_quota_left,
         ),
         Action("complete", "结项", frozenset({RS.CULTIVATING}), can_moderate, to=RS.COMPLETED),
-        Action("drop", "终止项目", TRACKED, can_moderate, to=RS.DROPPED, requires=("reason",)),
+        Action(
+            "drop", "终止项目", LIVE_RETENTION_STATUSES, can_moderate, to=RS.DROPPED, requires=("reason",)
+        ),
     ],
     audit_prefix="market_retention",
     number=lambda project: project.number,

@@ -119,16 +119,12 @@ def talents(request: HttpRequest) -> HttpResponse:
 
 def _import(request: HttpRequest, service: Callable[..., imports.ImportCounts], what: str) -> None:
     """Bind the upload form, run the import, say in Chinese what it did or why nothing was written."""
-    form = ImportForm(request.POST, request.FILES)
-    if not form.is_valid():
-        form_errors(request, form)
-        return
-    try:
-        counts = service(form.cleaned_data["file"], actor=Actor.web(request.user))
-    except Refused as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, imports.describe(counts, what))
+    post_form(
+        request,
+        ImportForm(request.POST, request.FILES),
+        lambda data: service(data["file"], actor=Actor.web(request.user)),
+        lambda counts: imports.describe(counts, what),
+    )
 
 
 def _template(columns: list[str], title: str) -> HttpResponse:
